@@ -1,0 +1,188 @@
+package dev.paddock.auth;
+
+import dev.paddock.common.PaddockConfig;
+import dev.paddock.problem.ProblemException;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Proves who is calling. People carry a JWT verified by smallrye-jwt; runner agents carry a
+ * runner token. Each kind of route accepts only its kind of caller: the other kind is a 401.
+ */
+@RequestScoped
+public class Authenticator {
+
+    private static final String BEARER = "bearer ";
+
+    @Inject
+    HttpServerRequest request;
+
+    @Inject
+    JWTParser jwtParser;
+
+    @Inject
+    PaddockConfig config;
+
+    @Inject
+    RunnerCredentials credentials;
+
+    @Inject
+    RateLimiter rateLimiter;
+
+    /** Who is calling: a person or a runner; for routes both may use. */
+    public sealed interface Caller permits PersonCaller, RunnerCaller {
+    }
+
+    public record PersonCaller(Person person) implements Caller {
+    }
+
+    public record RunnerCaller(AuthenticatedRunner runner) implements Caller {
+    }
+
+    /** A person holding {@code scope}: 401 without a valid JWT, 403 without the scope. */
+    public Person person(String scope) {
+        String bearer = bearerToken();
+        if (bearer == null || RunnerTokens.looksLikeToken(bearer)) {
+            throw ProblemException.unauthorized(bearer == null
+                    ? "A bearer JWT is required."
+                    : "Runner tokens are not accepted on this route; use a person's JWT.");
+        }
+        return requireScope(verify(bearer), scope);
+    }
+
+    /** A person holding one of {@code scopes}. */
+    public Person personWithAny(String... scopes) {
+        Person person = person(null);
+        for (String scope : scopes) {
+            if (person.has(scope)) {
+                return person;
+            }
+        }
+        throw ProblemException.forbidden("This route needs one of the scopes " + String.join(", ", scopes) + ".");
+    }
+
+    /** A runner agent: 401 without a valid runner token (a JWT is not one); 429 over its rate. */
+    public AuthenticatedRunner runner() {
+        String token = runnerToken();
+        if (token == null) {
+            throw ProblemException.unauthorized("A runner token is required (X-Runner-Token, Authorization: Bearer or x-api-key).");
+        }
+        return runnerWithToken(token);
+    }
+
+    /** A runner token given some other way (the install script takes it in the query). */
+    public AuthenticatedRunner runnerWithToken(String token) {
+        if (!RunnerTokens.looksLikeToken(token)) {
+            throw ProblemException.unauthorized("Invalid runner token.");
+        }
+        byte[] hash = RunnerTokens.hash(token);
+        AuthenticatedRunner runner = credentials.authenticate(hash)
+                .orElseThrow(() -> ProblemException.unauthorized("Invalid runner token."));
+        rateLimiter.checkAgent(hash);
+        return runner;
+    }
+
+    /** Routes shared by people ({@code scope}) and the runner itself. */
+    public Caller personOrRunner(String scope) {
+        if (runnerToken() != null) {
+            return new RunnerCaller(runner());
+        }
+        return new PersonCaller(person(scope));
+    }
+
+    private Person verify(String jwt) {
+        JsonWebToken token;
+        try {
+            token = jwtParser.parse(jwt);
+        } catch (ParseException | RuntimeException e) {
+            throw ProblemException.unauthorized("The bearer token is invalid or expired.");
+        }
+        String subject = token.getSubject();
+        Object tenantClaim = token.getClaim(config.auth().tenantClaim());
+        String tenant = tenantClaim == null ? null : claimText(tenantClaim);
+        if (tenant == null || tenant.isBlank()) {
+            tenant = subject;
+        }
+        if (tenant == null || tenant.isBlank()) {
+            throw ProblemException.unauthorized("The token names no tenant and no subject.");
+        }
+        return new Person(subject == null ? tenant : subject, tenant, Scopes.expand(scopes(token)));
+    }
+
+    private static Person requireScope(Person person, String scope) {
+        if (scope != null && !person.has(scope)) {
+            throw ProblemException.forbidden("This route needs the scope " + scope + ".");
+        }
+        return person;
+    }
+
+    private static List<String> scopes(JsonWebToken token) {
+        List<String> scopes = new ArrayList<>();
+        addScopes(scopes, token.getClaim("scope"));
+        addScopes(scopes, token.getClaim("scp"));
+        return scopes;
+    }
+
+    private static void addScopes(List<String> into, Object claim) {
+        if (claim == null) {
+            return;
+        }
+        if (claim instanceof Collection<?> values) {
+            values.forEach(value -> addScopes(into, value));
+            return;
+        }
+        if (claim instanceof jakarta.json.JsonArray array) {
+            array.forEach(value -> addScopes(into, value));
+            return;
+        }
+        for (String part : claimText(claim).trim().split("\\s+")) {
+            if (!part.isEmpty()) {
+                into.add(part);
+            }
+        }
+    }
+
+    private static String claimText(Object claim) {
+        if (claim instanceof jakarta.json.JsonString string) {
+            return string.getString();
+        }
+        return claim.toString();
+    }
+
+    private String bearerToken() {
+        String header = request.getHeader("Authorization");
+        if (header == null || header.length() <= BEARER.length()
+                || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return null;
+        }
+        return header.substring(BEARER.length()).trim();
+    }
+
+    private String runnerToken() {
+        String token = request.getHeader("X-Runner-Token");
+        if (token == null) {
+            token = request.getHeader("x-api-key");
+        }
+        if (token == null) {
+            String bearer = bearerToken();
+            token = RunnerTokens.looksLikeToken(bearer) ? bearer : null;
+        }
+        return token == null ? null : token.trim();
+    }
+
+    /** Parses an id from the path and checks that it is the calling runner's own. */
+    public static void requireOwn(AuthenticatedRunner runner, UUID id) {
+        if (!runner.id().equals(id)) {
+            throw ProblemException.notFound("Runner");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.paddock.auth;
+
+import dev.paddock.common.PaddockConfig;
+import dev.paddock.problem.ProblemException;
+import io.agroal.api.AgroalDataSource;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
+import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Token buckets kept in PostgreSQL (Bucket4j), so a limit holds across every replica and restart.
+ * Callers must not be inside a JTA transaction: Bucket4j commits its own.
+ */
+@ApplicationScoped
+public class RateLimiter {
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    PaddockConfig config;
+
+    private PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
+    private Supplier<BucketConfiguration> agentLimit;
+    private Supplier<BucketConfiguration> regenerateLimit;
+
+    @PostConstruct
+    void init() {
+        buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+                .primaryKeyMapper(PrimaryKeyMapper.STRING)
+                .table("rate_limit_buckets")
+                .idColumn("id")
+                .stateColumn("state")
+                .expiresAtColumn("expires_at")
+                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
+                .build();
+        int perMinute = config.auth().agentRequestsPerMinute();
+        BucketConfiguration agent = BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)))
+                .build();
+        int perHour = config.auth().regenerateLimitPerHour();
+        BucketConfiguration regenerate = BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(perHour).refillIntervally(perHour, Duration.ofHours(1)))
+                .build();
+        agentLimit = () -> agent;
+        regenerateLimit = () -> regenerate;
+    }
+
+    /** 120 requests a minute (by default) per runner token on the agent routes. */
+    public void checkAgent(byte[] tokenHash) {
+        consume("agent:" + HexFormat.of().formatHex(tokenHash, 0, 16), agentLimit,
+                "This runner token made too many requests; slow down.");
+    }
+
+    /** Token regenerations per person (tenant and subject) per hour. */
+    public void checkRegenerate(Person person) {
+        consume("regenerate:" + person.tenant() + ":" + person.subject(), regenerateLimit,
+                "Runner tokens may be regenerated at most " + config.auth().regenerateLimitPerHour()
+                        + " times an hour per person.");
+    }
+
+    /** Drops buckets that have refilled completely; any replica may run it. */
+    public void removeExpired() {
+        while (buckets.removeExpired(1000) >= 1000) {
+            // keep going until a batch comes back short
+        }
+    }
+
+    private void consume(String key, Supplier<BucketConfiguration> limit, String detail) {
+        ProxyManager<String> manager = buckets;
+        ConsumptionProbe probe = manager.getProxy(key, limit).tryConsumeAndReturnRemaining(1);
+        if (!probe.isConsumed()) {
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L);
+            throw ProblemException.rateLimited(seconds, detail);
+        }
+    }
+}

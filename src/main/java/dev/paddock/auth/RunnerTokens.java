@@ -1,0 +1,40 @@
+package dev.paddock.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/** Runner tokens: {@code rn_} + 256 random bits in base64url; only their SHA-256 is ever stored. */
+public final class RunnerTokens {
+
+    public static final String PREFIX = "rn_";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int DISPLAY_PREFIX_LENGTH = 7;
+
+    private RunnerTokens() {
+    }
+
+    public record Issued(String token, byte[] hash, String displayPrefix) {
+    }
+
+    public static Issued issue() {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        return new Issued(token, hash(token), token.substring(0, DISPLAY_PREFIX_LENGTH));
+    }
+
+    public static boolean looksLikeToken(String value) {
+        return value != null && value.startsWith(PREFIX);
+    }
+
+    public static byte[] hash(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.paddock.common;
+
+import jakarta.ws.rs.core.Application;
+import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.info.Info;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.security.SecuritySchemes;
+
+/** The two ways to call Paddock, as the OpenAPI document states them. */
+@OpenAPIDefinition(info = @Info(title = "Paddock API", version = "1.0.0",
+        description = "Control plane for self-hosted runners. People call with a JWT; runner agents with their runner token "
+                + "(X-Runner-Token, Authorization: Bearer rn_… or x-api-key). Errors are RFC 9457 problem+json."))
+@SecuritySchemes({
+        @SecurityScheme(securitySchemeName = "jwt", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT",
+                description = "A person's JWT (RS256/ES256). Scopes in `scope` or `scp`: runners:read, runners:manage, runners:register, jobs:read, jobs:manage."),
+        @SecurityScheme(securitySchemeName = "runnerToken", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
+                apiKeyName = "X-Runner-Token", description = "A runner token rn_… (also accepted as Authorization: Bearer rn_… or x-api-key).")
+})
+public class OpenApiDefinition extends Application {
+}

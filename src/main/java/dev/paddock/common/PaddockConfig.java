@@ -1,0 +1,55 @@
+package dev.paddock.common;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** Every Paddock setting; periods and durations are configuration so tests can shorten them. */
+@ConfigMapping(prefix = "paddock")
+public interface PaddockConfig {
+
+    Auth auth();
+
+    Runners runners();
+
+    Jobs jobs();
+
+    Secrets secrets();
+
+    /** Public base URL of this service for install scripts; taken from the request when absent. */
+    Optional<String> serverUrl();
+
+    interface Auth {
+        /** JWT claim holding the tenant; {@code sub} when the claim is absent. */
+        @WithDefault("tenant")
+        String tenantClaim();
+
+        /** Token regenerations allowed per person per hour. */
+        @WithDefault("5")
+        int regenerateLimitPerHour();
+
+        /** Requests per minute per runner token on the agent routes. */
+        @WithDefault("120")
+        int agentRequestsPerMinute();
+    }
+
+    interface Runners {
+        @WithDefault("90s")
+        Duration offlineAfter();
+    }
+
+    interface Jobs {
+        @WithDefault("120s")
+        Duration lease();
+
+        @WithDefault("5s")
+        Duration sweepInterval();
+    }
+
+    interface Secrets {
+        /** Base64 of 32 bytes (AES-256). */
+        Optional<String> key();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.paddock.common;
+
+import dev.paddock.problem.FieldError;
+import jakarta.ws.rs.core.MultivaluedMap;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/** Query parameters parsed with errors collected, so one answer lists every bad parameter. */
+public final class QueryParams {
+
+    private QueryParams() {
+    }
+
+    public static String text(MultivaluedMap<String, String> query, String name) {
+        String value = query.getFirst(name);
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    public static Integer integer(MultivaluedMap<String, String> query, String name, int min, int max,
+                                  List<FieldError> errors) {
+        String raw = text(query, name);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            long value = Long.parseLong(raw);
+            if (value < min || value > max) {
+                errors.add(new FieldError(name, max == Integer.MAX_VALUE
+                        ? "must be at least " + min : "must be between " + min + " and " + max));
+                return null;
+            }
+            return (int) value;
+        } catch (NumberFormatException e) {
+            errors.add(new FieldError(name, "must be an integer"));
+            return null;
+        }
+    }
+
+    public static String oneOf(MultivaluedMap<String, String> query, String name, Set<String> allowed,
+                               List<FieldError> errors) {
+        String raw = text(query, name);
+        if (raw != null && !allowed.contains(raw)) {
+            errors.add(new FieldError(name, "must be one of " + String.join(", ", allowed.stream().sorted().toList())));
+            return null;
+        }
+        return raw;
+    }
+
+    public static UUID uuid(MultivaluedMap<String, String> query, String name, List<FieldError> errors) {
+        String raw = text(query, name);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(raw);
+        } catch (IllegalArgumentException e) {
+            errors.add(new FieldError(name, "must be a UUID"));
+            return null;
+        }
+    }
+
+    public static Instant timestamp(MultivaluedMap<String, String> query, String name, List<FieldError> errors) {
+        String raw = text(query, name);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(raw).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return Instant.parse(raw);
+            } catch (DateTimeParseException again) {
+                errors.add(new FieldError(name, "must be an ISO-8601 timestamp such as 2026-01-15T14:30:00Z"));
+                return null;
+            }
+        }
+    }
+
+    /** Repeatable {@code label}; also accepts comma-separated values. */
+    public static List<String> labels(MultivaluedMap<String, String> query, String name, List<FieldError> errors) {
+        List<String> raw = query.get(name);
+        if (raw == null) {
+            return List.of();
+        }
+        List<String> labels = raw.stream()
+                .flatMap(value -> java.util.Arrays.stream(value.split(",")))
+                .map(String::trim)
+                .filter(value -> !value.isEmpty())
+                .distinct()
+                .toList();
+        for (String label : labels) {
+            if (!Labels.PATTERN.matcher(label).matches()) {
+                errors.add(new FieldError(name, "'" + label + "' is not a valid label"));
+            }
+        }
+        return labels;
+    }
+}

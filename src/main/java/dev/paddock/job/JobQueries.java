@@ -1,0 +1,249 @@
+package dev.paddock.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paddock.common.PageRequest;
+import dev.paddock.common.QueryParams;
+import dev.paddock.problem.FieldError;
+import dev.paddock.problem.ProblemException;
+import io.quarkus.panache.common.Parameters;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.core.MultivaluedMap;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** People's reads of jobs: lists, one job with why it waits, and its logs. */
+@ApplicationScoped
+@Transactional(Transactional.TxType.SUPPORTS)
+public class JobQueries {
+
+    public static final int MAX_LOG_LIMIT = 10_000;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    ObjectMapper json;
+
+    public record LogLine(long seq, Instant timestamp, String level, String message, JsonNode data) {
+    }
+
+    public record Logs(UUID jobId, List<LogLine> logs, Long nextAfter) {
+    }
+
+    public JobView.Page list(String tenant, MultivaluedMap<String, String> query) {
+        List<FieldError> errors = new ArrayList<>();
+        StringBuilder where = new StringBuilder("tenant = :tenant");
+        Parameters params = Parameters.with("tenant", tenant);
+        String status = QueryParams.oneOf(query, "status", JobStatus.ALL, errors);
+        if (status != null) {
+            where.append(" and status = :status");
+            params.and("status", status);
+        }
+        String type = QueryParams.text(query, "type");
+        if (type != null) {
+            where.append(" and type = :type");
+            params.and("type", type);
+        }
+        UUID runnerId = QueryParams.uuid(query, "runner_id", errors);
+        if (runnerId != null) {
+            where.append(" and runnerId = :runnerId");
+            params.and("runnerId", runnerId);
+        }
+        String repository = QueryParams.text(query, "repository");
+        if (repository != null) {
+            where.append(" and repository = :repository");
+            params.and("repository", repository);
+        }
+        Integer prNumber = QueryParams.integer(query, "pr_number", 0, Integer.MAX_VALUE, errors);
+        if (prNumber != null) {
+            where.append(" and prNumber = :prNumber");
+            params.and("prNumber", prNumber);
+        }
+        List<String> labels = QueryParams.labels(query, "label", errors);
+        for (int i = 0; i < labels.size(); i++) {
+            where.append(" and array_contains(labels, :label").append(i).append(")");
+            params.and("label" + i, labels.get(i));
+        }
+        Instant since = QueryParams.timestamp(query, "since", errors);
+        if (since != null) {
+            where.append(" and createdAt >= :since");
+            params.and("since", since);
+        }
+        Instant until = QueryParams.timestamp(query, "until", errors);
+        if (until != null) {
+            where.append(" and createdAt <= :until");
+            params.and("until", until);
+        }
+        PageRequest page = pageOrErrors(query, errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        return page(where, params, page);
+    }
+
+    public JobView.Page forRunner(String tenant, UUID runnerId, MultivaluedMap<String, String> query) {
+        List<FieldError> errors = new ArrayList<>();
+        StringBuilder where = new StringBuilder("tenant = :tenant and runnerId = :runnerId");
+        Parameters params = Parameters.with("tenant", tenant).and("runnerId", runnerId);
+        String status = QueryParams.oneOf(query, "status", JobStatus.ALL, errors);
+        if (status != null) {
+            where.append(" and status = :status");
+            params.and("status", status);
+        }
+        PageRequest page = pageOrErrors(query, errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        return page(where, params, page);
+    }
+
+    public JobView detail(String tenant, UUID id) {
+        Job job = Job.find("id = ?1 and tenant = ?2", id, tenant).firstResult();
+        if (job == null) {
+            throw ProblemException.notFound("Job");
+        }
+        return JobView.of(job, false, JobStatus.QUEUED.equals(job.status) ? waiting(job) : null);
+    }
+
+    /** Why a queued job waits, from the fleet's state now. */
+    JobView.Waiting waiting(Job job) {
+        Object[] fleet = (Object[]) em.createNativeQuery("""
+                SELECT count(*),
+                       count(*) FILTER (WHERE status IN ('online', 'busy') AND active_jobs < max_concurrency
+                                          AND reported_status <> 'busy'),
+                       count(*) FILTER (WHERE status = 'busy' OR (status = 'online' AND active_jobs >= max_concurrency)),
+                       count(*) FILTER (WHERE status = 'draining')
+                  FROM runners WHERE tenant = ?1 AND labels @> CAST(?2 AS text[])""")
+                .setParameter(1, job.tenant).setParameter(2, textArray(job.labels)).getSingleResult();
+        long matching = ((Number) fleet[0]).longValue();
+        long available = ((Number) fleet[1]).longValue();
+        long busy = ((Number) fleet[2]).longValue();
+        long draining = ((Number) fleet[3]).longValue();
+        long ahead = ((Number) em.createNativeQuery("""
+                SELECT count(*) FROM jobs
+                 WHERE tenant = ?1 AND status = 'queued'
+                   AND (priority > ?2 OR (priority = ?2 AND (created_at, id) < (?3, ?4)))""")
+                .setParameter(1, job.tenant).setParameter(2, job.priority).setParameter(3, job.createdAt)
+                .setParameter(4, job.id).getSingleResult()).longValue();
+        String reason = matching == 0 ? "no_matching_runner"
+                : available > 0 ? "next_in_line"
+                : busy > 0 ? "matching_runners_busy"
+                : draining > 0 ? "matching_runners_draining"
+                : "matching_runners_offline";
+        long waitedMs = Math.max(0, Instant.now().toEpochMilli() - job.queuedAt.toEpochMilli());
+        return new JobView.Waiting(reason, matching, ahead + 1, waitedMs);
+    }
+
+    public Logs logs(String tenant, UUID jobId, MultivaluedMap<String, String> query) {
+        List<FieldError> errors = new ArrayList<>();
+        String level = QueryParams.oneOf(query, "level", JobLogWriter.LEVELS, errors);
+        Instant since = QueryParams.timestamp(query, "since", errors);
+        Long after = null;
+        String rawAfter = QueryParams.text(query, "after");
+        if (rawAfter != null) {
+            try {
+                after = Long.parseLong(rawAfter);
+            } catch (NumberFormatException e) {
+                errors.add(new FieldError("after", "must be an integer"));
+            }
+        }
+        Integer limit = QueryParams.integer(query, "limit", 1, MAX_LOG_LIMIT, errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        requireJob(tenant, jobId);
+        List<LogLine> lines = readLogs(jobId, after, level, since, limit == null ? 1000 : limit);
+        Long nextAfter = lines.isEmpty() ? after : lines.get(lines.size() - 1).seq();
+        return new Logs(jobId, lines, nextAfter);
+    }
+
+    public void requireJob(String tenant, UUID jobId) {
+        if (Job.count("id = ?1 and tenant = ?2", jobId, tenant) == 0) {
+            throw ProblemException.notFound("Job");
+        }
+    }
+
+    public List<LogLine> readLogs(UUID jobId, Long after, String minLevel, Instant since, int limit) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("""
+                SELECT seq, timestamp, level, message, CAST(data AS text) FROM job_logs
+                 WHERE job_id = ?1 AND seq > ?2
+                   AND CASE level WHEN 'debug' THEN 0 WHEN 'info' THEN 1 WHEN 'warn' THEN 2 ELSE 3 END >= ?3
+                   AND timestamp >= ?4
+                 ORDER BY seq LIMIT ?5""")
+                .setParameter(1, jobId)
+                .setParameter(2, after == null ? -1L : after)
+                .setParameter(3, levelRank(minLevel))
+                .setParameter(4, since == null ? Instant.EPOCH : since)
+                .setParameter(5, limit)
+                .getResultList();
+        List<LogLine> lines = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            lines.add(new LogLine(((Number) row[0]).longValue(), dev.paddock.common.Times.out(toInstant(row[1])),
+                    (String) row[2], (String) row[3], parse((String) row[4])));
+        }
+        return lines;
+    }
+
+    private static int levelRank(String level) {
+        return level == null ? 0 : switch (level) {
+            case "info" -> 1;
+            case "warn" -> 2;
+            case "error" -> 3;
+            default -> 0;
+        };
+    }
+
+    private static Instant toInstant(Object value) {
+        if (value instanceof Instant instant) {
+            return instant;
+        }
+        if (value instanceof java.sql.Timestamp timestamp) {
+            return timestamp.toInstant();
+        }
+        if (value instanceof java.time.OffsetDateTime offset) {
+            return offset.toInstant();
+        }
+        return null;
+    }
+
+    private JsonNode parse(String data) {
+        if (data == null) {
+            return null;
+        }
+        try {
+            return json.readTree(data);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static PageRequest pageOrErrors(MultivaluedMap<String, String> query, List<FieldError> errors) {
+        try {
+            return PageRequest.from(query);
+        } catch (ProblemException e) {
+            errors.addAll(e.toProblem().errors() == null ? List.of() : e.toProblem().errors());
+            return null;
+        }
+    }
+
+    private JobView.Page page(StringBuilder where, Parameters params, PageRequest page) {
+        var query = Job.find(where + " order by createdAt desc, id desc", params);
+        long total = query.count();
+        List<JobView> jobs = query.range(page.offset(), page.offset() + page.limit() - 1).<Job>list().stream()
+                .map(JobView::of).toList();
+        return new JobView.Page(jobs, total, page.limit(), page.offset(), page.page(), page.perPage());
+    }
+
+    static String textArray(List<String> labels) {
+        // labels match ^[a-z0-9][a-z0-9._:-]*$, so they need no quoting inside an array literal
+        return "{" + String.join(",", labels) + "}";
+    }
+}

@@ -1,0 +1,185 @@
+package dev.paddock.job;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paddock.auth.Person;
+import dev.paddock.common.Labels;
+import dev.paddock.problem.FieldError;
+import dev.paddock.problem.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** People's writes on jobs: enqueue, cancel, retry. */
+@ApplicationScoped
+@Transactional
+public class JobService {
+
+    public static final int MAX_PAYLOAD_BYTES = 256 * 1024;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    SecretCipher cipher;
+
+    @Inject
+    ObjectMapper json;
+
+    public record Enqueued(Job job, boolean replayed) {
+    }
+
+    public Enqueued enqueue(Person person, JobRequests.Enqueue request, String idempotencyKey) {
+        checkPayloadSize(request.payload());
+        if (idempotencyKey != null) {
+            // serialises retries of one key across replicas; the unique index is the last guard
+            em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))")
+                    .setParameter(1, person.tenant() + "\u0000" + idempotencyKey).getSingleResult();
+            List<Job> existing = em.createQuery("from Job where tenant = ?1 and idempotencyKey = ?2", Job.class)
+                    .setParameter(1, person.tenant()).setParameter(2, idempotencyKey).getResultList();
+            if (!existing.isEmpty()) {
+                return new Enqueued(existing.get(0), true);
+            }
+        }
+        Job job = new Job();
+        job.tenant = person.tenant();
+        job.type = request.type().trim();
+        job.name = request.name();
+        job.labels = Labels.normalize(request.labels());
+        job.priority = request.priority() == null ? 0 : request.priority();
+        job.timeoutSeconds = request.timeoutSeconds() == null ? 3600 : request.timeoutSeconds();
+        job.maxAttempts = request.maxAttempts() == null ? 3 : request.maxAttempts();
+        job.repository = request.repository();
+        job.repositoryUrl = request.repositoryUrl();
+        job.branch = request.branch();
+        job.commitSha = request.commitSha();
+        job.commitMessage = request.commitMessage();
+        job.prNumber = request.prNumber();
+        job.pullRequest = request.pullRequest();
+        job.trigger = request.trigger();
+        job.payload = request.payload() == null ? new HashMap<>() : request.payload();
+        Map<String, String> secrets = request.secrets() == null ? Map.of() : request.secrets();
+        job.secretNames = new ArrayList<>(secrets.keySet().stream().sorted().toList());
+        job.secrets = secrets.isEmpty() ? null : cipher.encrypt(secrets);
+        job.idempotencyKey = idempotencyKey;
+        return new Enqueued(insert(job), false);
+    }
+
+    public Job cancel(String tenant, UUID id, String reason) {
+        Job job = lock(tenant, id);
+        if (job.isFinal()) {
+            throw ProblemException.conflict("The job is already " + job.status + ".");
+        }
+        boolean wasRunning = JobStatus.RUNNING.equals(job.status);
+        Instant now = Instant.now();
+        job.status = JobStatus.CANCELLED;
+        job.cancelledAt = now;
+        job.cancelReason = reason;
+        job.completedAt = now;
+        job.leaseExpiresAt = null;
+        if (job.startedAt != null && wasRunning) {
+            job.durationMs = Math.max(0, now.toEpochMilli() - job.startedAt.toEpochMilli());
+        }
+        job.updatedAt = now;
+        em.flush();
+        if (wasRunning) {
+            JobReleases.recountActiveJobs(em, job.runnerId);
+        }
+        JobSignals.notify(em, JobSignals.LOGS_CHANNEL, JobSignals.jobTopic(job.id));
+        return job;
+    }
+
+    /** A copy of a final job, its payload merged with {@code config_override}, queued afresh. */
+    public Job retry(String tenant, UUID id, Map<String, Object> configOverride) {
+        Job original = lock(tenant, id);
+        if (!original.isFinal()) {
+            throw ProblemException.conflict("Only a finished job can be retried; this one is " + original.status + ".");
+        }
+        Job copy = new Job();
+        copy.tenant = original.tenant;
+        copy.type = original.type;
+        copy.name = original.name;
+        copy.labels = new ArrayList<>(original.labels);
+        copy.priority = original.priority;
+        copy.timeoutSeconds = original.timeoutSeconds;
+        copy.maxAttempts = original.maxAttempts;
+        copy.repository = original.repository;
+        copy.repositoryUrl = original.repositoryUrl;
+        copy.branch = original.branch;
+        copy.commitSha = original.commitSha;
+        copy.commitMessage = original.commitMessage;
+        copy.prNumber = original.prNumber;
+        copy.pullRequest = original.pullRequest;
+        copy.trigger = original.trigger;
+        copy.payload = merge(original.payload, configOverride);
+        checkPayloadSize(copy.payload);
+        copy.secretNames = new ArrayList<>(original.secretNames);
+        copy.secrets = original.secrets;
+        copy.originalJobId = original.id;
+        return insert(copy);
+    }
+
+    private Job insert(Job job) {
+        Instant now = Instant.now();
+        job.id = UUID.randomUUID();
+        job.status = JobStatus.QUEUED;
+        job.heldBy = new ArrayList<>();
+        job.createdAt = now;
+        job.queuedAt = now;
+        job.updatedAt = now;
+        job.persist();
+        em.flush();
+        JobSignals.notify(em, JobSignals.JOBS_CHANNEL, JobSignals.tenantTopic(job.tenant));
+        return job;
+    }
+
+    private Job lock(String tenant, UUID id) {
+        Job job = em.find(Job.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (job == null || !job.tenant.equals(tenant)) {
+            throw ProblemException.notFound("Job");
+        }
+        return job;
+    }
+
+    /** Deep merge: objects merge key by key, anything else in the override replaces. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> override) {
+        Map<String, Object> merged = new LinkedHashMap<>(base == null ? Map.of() : base);
+        if (override == null) {
+            return merged;
+        }
+        override.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> overrideMap && merged.get(key) instanceof Map<?, ?> baseMap) {
+                merged.put(key, merge((Map<String, Object>) baseMap, (Map<String, Object>) overrideMap));
+            } else {
+                merged.put(key, value);
+            }
+        });
+        return merged;
+    }
+
+    private void checkPayloadSize(Map<String, Object> payload) {
+        if (payload == null) {
+            return;
+        }
+        try {
+            int size = json.writeValueAsBytes(payload).length;
+            if (size > MAX_PAYLOAD_BYTES) {
+                throw new ProblemException(413, "payload-too-large", "Payload too large",
+                        "The job payload is " + size + " bytes; at most " + MAX_PAYLOAD_BYTES + " are allowed.",
+                        List.of(new FieldError("payload", "must be at most 256 KiB")), null);
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ProblemException.invalid("payload", "must be a JSON object");
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.paddock.job;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Wake-ups across replicas through PostgreSQL LISTEN/NOTIFY. Each replica keeps one listening
+ * connection (outside the pool) on one platform thread; waiters are futures keyed by topic (a
+ * tenant for new queued jobs, a job id for new log lines), so a waiting request holds neither a
+ * connection nor a thread. Notifications are sent inside the writing transaction, so they are
+ * delivered only when it commits.
+ */
+@ApplicationScoped
+public class JobSignals {
+
+    public static final String JOBS_CHANNEL = "paddock_jobs";
+    public static final String LOGS_CHANNEL = "paddock_logs";
+    private static final Logger LOG = Logger.getLogger(JobSignals.class);
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    Optional<String> username;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    Optional<String> password;
+
+    private final ConcurrentHashMap<String, Set<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
+    private volatile boolean listening;
+    private Thread listener;
+
+    void start(@Observes StartupEvent event) {
+        listener = Thread.ofPlatform().daemon().name("paddock-listen").start(this::listenLoop);
+    }
+
+    /** SIGTERM: release every waiting long poll at once so it answers 204 before the server stops. */
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+        wakeAll();
+        if (listener != null) {
+            listener.interrupt();
+        }
+    }
+
+    public static String tenantTopic(String tenant) {
+        return "t:" + tenant;
+    }
+
+    public static String jobTopic(java.util.UUID jobId) {
+        return "j:" + jobId;
+    }
+
+    public boolean stopping() {
+        return stopping;
+    }
+
+    /** True once the listening connection is up; readiness reports it. */
+    public boolean listening() {
+        return listening;
+    }
+
+    /** A future completed at the next signal on {@code topic}; always {@link #forget} it afterwards. */
+    public CompletableFuture<Void> await(String topic) {
+        CompletableFuture<Void> signal = new CompletableFuture<>();
+        waiters.computeIfAbsent(topic, key -> ConcurrentHashMap.newKeySet()).add(signal);
+        if (stopping) {
+            signal.complete(null);
+        }
+        return signal;
+    }
+
+    public void forget(String topic, CompletableFuture<Void> signal) {
+        waiters.computeIfPresent(topic, (key, set) -> {
+            set.remove(signal);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** Sends a signal to every replica once the current transaction commits. */
+    public static void notify(EntityManager em, String channel, String topic) {
+        em.createNativeQuery("SELECT pg_notify(?1, ?2)").setParameter(1, channel).setParameter(2, topic)
+                .getSingleResult();
+    }
+
+    private void wake(String topic) {
+        Set<CompletableFuture<Void>> set = waiters.remove(topic);
+        if (set != null) {
+            set.forEach(signal -> signal.complete(null));
+        }
+    }
+
+    private void wakeAll() {
+        waiters.keySet().forEach(this::wake);
+    }
+
+    private void listenLoop() {
+        while (!stopping) {
+            try (Connection connection = DriverManager.getConnection(jdbcUrl, username.orElse(null), password.orElse(null))) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("LISTEN " + JOBS_CHANNEL);
+                    statement.execute("LISTEN " + LOGS_CHANNEL);
+                }
+                listening = true;
+                // anything sent while we were not listening is lost: let every waiter look again
+                wakeAll();
+                PGConnection pg = connection.unwrap(PGConnection.class);
+                while (!stopping) {
+                    PGNotification[] notifications = pg.getNotifications(1000);
+                    if (notifications != null) {
+                        for (PGNotification notification : notifications) {
+                            wake(notification.getParameter());
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                listening = false;
+                if (!stopping) {
+                    LOG.warnf("Listening connection lost (%s); reconnecting", e.getSQLState());
+                    pause();
+                }
+            }
+        }
+        listening = false;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.paddock.job;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.paddock.common.Times;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A job as the API shows it. {@code runner} and {@code waiting} appear on a person's detail view,
+ * {@code lease_id} only to the runner holding the job. Secret values never appear here.
+ */
+public record JobView(UUID id, String type, String name, String status, String phase, Integer progress,
+                      List<String> labels, int priority, String repository, String repositoryUrl, String branch,
+                      String commitSha, String commitMessage, Integer prNumber, Map<String, Object> pullRequest,
+                      Map<String, Object> trigger, Map<String, Object> payload, List<String> secretNames,
+                      UUID runnerId, @JsonInclude(JsonInclude.Include.NON_NULL) RunnerRef runner, int attempt,
+                      int maxAttempts, int timeoutSeconds,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) UUID leaseId, Instant leaseExpiresAt,
+                      Instant createdAt, Instant startedAt, Instant completedAt, Long durationMs,
+                      Map<String, Object> result, String summary, List<Map<String, Object>> issues, int issuesFound,
+                      Integer filesReviewed, Integer linesAnalyzed, Integer totalComments, String qualityRating,
+                      Map<String, Object> metrics, Map<String, Object> tokensUsed, List<Object> actionsTaken,
+                      String error, Instant cancelledAt, String cancelReason, UUID originalJobId,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) Waiting waiting) {
+
+    public record RunnerRef(UUID id, String name) {
+    }
+
+    /** Why a queued job still waits, from the fleet's state at the time of asking. */
+    public record Waiting(String reason, long matchingRunners, long queuePosition, long waitedMs) {
+    }
+
+    public record One(JobView job) {
+    }
+
+    public record Many(List<JobView> jobs) {
+    }
+
+    public record Page(List<JobView> jobs, long total, int limit, int offset,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Integer page,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Integer perPage) {
+    }
+
+    public static JobView of(Job job) {
+        return of(job, false, null);
+    }
+
+    /** For the runner holding the job: with its lease id. */
+    public static JobView forHolder(Job job) {
+        return of(job, true, null);
+    }
+
+    public static JobView of(Job job, boolean withLease, Waiting waiting) {
+        RunnerRef runner = job.runnerId == null ? null : new RunnerRef(job.runnerId, job.runnerName);
+        return new JobView(job.id, job.type, job.name, job.status, job.phase, job.progress, job.labels, job.priority,
+                job.repository, job.repositoryUrl, job.branch, job.commitSha, job.commitMessage, job.prNumber,
+                job.pullRequest, job.trigger, job.payload, job.secretNames, job.runnerId, runner, job.attempt,
+                job.maxAttempts, job.timeoutSeconds, withLease ? job.leaseId : null, Times.out(job.leaseExpiresAt),
+                Times.out(job.createdAt), Times.out(job.startedAt), Times.out(job.completedAt), job.durationMs,
+                job.result, job.summary, job.issues == null ? List.of() : job.issues, job.issuesFound,
+                job.filesReviewed, job.linesAnalyzed, job.totalComments, job.qualityRating, job.metrics,
+                job.tokensUsed, job.actionsTaken, job.error, Times.out(job.cancelledAt), job.cancelReason,
+                job.originalJobId, waiting);
+    }
+}

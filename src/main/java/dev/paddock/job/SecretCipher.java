@@ -1,0 +1,100 @@
+package dev.paddock.job;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paddock.common.PaddockConfig;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * Job secrets at rest: AES-256-GCM under {@code PADDOCK_SECRETS_KEY}, a fresh 96-bit nonce per
+ * value, stored as nonce || ciphertext+tag. In prod a missing or malformed key stops the start.
+ */
+@Startup
+@ApplicationScoped
+public class SecretCipher {
+
+    private static final Logger LOG = Logger.getLogger(SecretCipher.class);
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Inject
+    PaddockConfig config;
+
+    @Inject
+    ObjectMapper json;
+
+    private SecretKeySpec key;
+
+    @PostConstruct
+    void init() {
+        key = new SecretKeySpec(resolveKey(config.secrets().key().orElse(""), LaunchMode.current()), "AES");
+    }
+
+    static byte[] resolveKey(String configured, LaunchMode mode) {
+        String value = configured == null ? "" : configured.trim();
+        if (value.isEmpty()) {
+            if (mode == LaunchMode.NORMAL) {
+                throw new IllegalStateException("PADDOCK_SECRETS_KEY is not set: job secrets cannot be encrypted. "
+                        + "Set it to the base64 of 32 random bytes, e.g. `openssl rand -base64 32`.");
+            }
+            LOG.warn("PADDOCK_SECRETS_KEY is not set; using a key generated for this process (dev/test only).");
+            byte[] generated = new byte[32];
+            RANDOM.nextBytes(generated);
+            return generated;
+        }
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("PADDOCK_SECRETS_KEY is not valid base64; it must be the base64 of 32 bytes.");
+        }
+        if (decoded.length != 32) {
+            throw new IllegalStateException("PADDOCK_SECRETS_KEY must be the base64 of exactly 32 bytes (AES-256), not "
+                    + decoded.length + ".");
+        }
+        return decoded;
+    }
+
+    public byte[] encrypt(Map<String, String> secrets) {
+        try {
+            byte[] nonce = new byte[NONCE_BYTES];
+            RANDOM.nextBytes(nonce);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            byte[] sealed = cipher.doFinal(json.writeValueAsBytes(secrets));
+            return ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("secrets could not be encrypted", e);
+        }
+    }
+
+    public Map<String, String> decrypt(byte[] stored) {
+        if (stored == null || stored.length == 0) {
+            return Map.of();
+        }
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, stored, 0, NONCE_BYTES));
+            byte[] plain = cipher.doFinal(stored, NONCE_BYTES, stored.length - NONCE_BYTES);
+            return json.readValue(plain, new TypeReference<>() {
+            });
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("secrets could not be decrypted (was PADDOCK_SECRETS_KEY changed?)", e);
+        }
+    }
+}

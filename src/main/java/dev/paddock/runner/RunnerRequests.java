@@ -1,0 +1,59 @@
+package dev.paddock.runner;
+
+import dev.paddock.common.Labels;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Request bodies of the runner routes. */
+public final class RunnerRequests {
+
+    private static final String NOT_BLANK = ".*\\S.*";
+
+    private RunnerRequests() {
+    }
+
+    public record Create(
+            @NotBlank @Size(max = 100) String name,
+            @Size(max = Labels.MAX) List<@NotNull @Pattern(regexp = Labels.REGEX, message = Labels.MESSAGE) String> labels,
+            @Min(1) @Max(1000) Integer maxConcurrency,
+            Map<String, Object> capabilities) {
+    }
+
+    /** PUT and PATCH: only the fields present change. */
+    public record Update(
+            @Size(min = 1, max = 100) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String name,
+            @Size(max = Labels.MAX) List<@NotNull @Pattern(regexp = Labels.REGEX, message = Labels.MESSAGE) String> labels,
+            @Min(1) @Max(1000) Integer maxConcurrency,
+            Map<String, Object> capabilities,
+            // descriptive fields a runner may change on itself
+            @Size(max = 100) String version,
+            @Size(max = 100) String os,
+            @Size(max = 100) String arch) {
+    }
+
+    public record Heartbeat(
+            @Pattern(regexp = "online|busy|draining|offline", message = "must be one of online, busy, draining, offline") String status,
+            @Size(max = 100) String version,
+            @Min(0) @Max(100000) Integer activeJobs,
+            Map<String, Object> systemInfo) {
+    }
+
+    public record Register(
+            UUID id,
+            @Size(min = 1, max = 100) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String name,
+            @Size(max = Labels.MAX) List<@NotNull @Pattern(regexp = Labels.REGEX, message = Labels.MESSAGE) String> labels,
+            @Size(max = 100) String version,
+            @Size(max = 100) String os,
+            @Size(max = 100) String arch,
+            @Min(1) @Max(1000) Integer maxConcurrency,
+            Map<String, Object> capabilities) {
+    }
+}

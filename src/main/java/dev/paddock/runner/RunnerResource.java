@@ -1,0 +1,238 @@
+package dev.paddock.runner;
+
+import dev.paddock.auth.AuthenticatedRunner;
+import dev.paddock.auth.Authenticator;
+import dev.paddock.auth.Person;
+import dev.paddock.auth.RateLimiter;
+import dev.paddock.auth.Scopes;
+import dev.paddock.common.Bodies;
+import dev.paddock.common.Ids;
+import dev.paddock.common.PageRequest;
+import dev.paddock.common.QueryParams;
+import dev.paddock.job.JobQueries;
+import dev.paddock.job.JobView;
+import dev.paddock.problem.FieldError;
+import dev.paddock.problem.ProblemException;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** People's routes for the fleet (and the two a runner shares on its own record). */
+@Path("/api/runners")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Runners", description = "The fleet, for people")
+@SecurityRequirement(name = "jwt")
+public class RunnerResource {
+
+    @Inject
+    Authenticator auth;
+
+    @Inject
+    RunnerService runners;
+
+    @Inject
+    RateLimiter rateLimiter;
+
+    @Inject
+    SetupInstructions setup;
+
+    @Inject
+    JobQueries jobQueries;
+
+    @Inject
+    Bodies bodies;
+
+    @Context
+    UriInfo uriInfo;
+
+    @GET
+    @Operation(summary = "List runners", description = "Filters: status, label (repeatable, all must match), q (name contains). Newest heartbeat first, never-seen last.")
+    public RunnerView.Page list() {
+        Person person = auth.person(Scopes.RUNNERS_READ);
+        return runners.list(person.tenant(), filters(), PageRequest.from(uriInfo.getQueryParameters()), false);
+    }
+
+    @GET
+    @Path("available")
+    @Operation(summary = "Runners that can take a job now", description = "Online or busy, not draining, active_jobs < max_concurrency.")
+    public RunnerView.Page available() {
+        Person person = auth.person(Scopes.RUNNERS_READ);
+        return runners.list(person.tenant(), filters(), PageRequest.from(uriInfo.getQueryParameters()), true);
+    }
+
+    @POST
+    @Operation(summary = "Create a runner", description = "The token is shown in this answer only. Status is offline until the first heartbeat.")
+    public Response create(RunnerRequests.Create request) {
+        Person person = auth.person(Scopes.RUNNERS_MANAGE);
+        RunnerService.Created created = runners.create(person, bodies.valid(request));
+        return Response.status(201).entity(new RunnerView.One(RunnerView.of(created.runner(), created.token()))).build();
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "One runner")
+    public RunnerView.One get(@PathParam("id") String id) {
+        Person person = auth.person(Scopes.RUNNERS_READ);
+        return new RunnerView.One(RunnerView.of(runners.get(person.tenant(), Ids.parse(id, "Runner"))));
+    }
+
+    @PUT
+    @Path("{id}")
+    @Operation(summary = "Change a runner", description = "name, labels, max_concurrency, capabilities; fields left out keep their value.")
+    public RunnerView.One replace(@PathParam("id") String id, RunnerRequests.Update request) {
+        return update(id, request);
+    }
+
+    @PATCH
+    @Path("{id}")
+    @Operation(summary = "Change a runner (people) or a runner's own descriptive fields (runner token)",
+            description = "With a JWT (runners:manage): name, labels, max_concurrency, capabilities. With the runner's own token: name, version, os, arch, capabilities, never labels.")
+    @SecurityRequirement(name = "runnerToken")
+    public RunnerView.One patch(@PathParam("id") String id, RunnerRequests.Update request) {
+        if (auth.personOrRunner(Scopes.RUNNERS_MANAGE) instanceof Authenticator.RunnerCaller(AuthenticatedRunner self)) {
+            Authenticator.requireOwn(self, Ids.parse(id, "Runner"));
+            RunnerRequests.Update body = bodies.valid(request);
+            if (body.labels() != null || body.maxConcurrency() != null) {
+                throw ProblemException.invalid(body.labels() != null ? "labels" : "max_concurrency",
+                        "is set by people, not by the runner itself");
+            }
+            return new RunnerView.One(RunnerView.of(runners.updateSelf(self, body)));
+        }
+        return update(id, request);
+    }
+
+    private RunnerView.One update(String id, RunnerRequests.Update request) {
+        Person person = auth.person(Scopes.RUNNERS_MANAGE);
+        UUID runnerId = Ids.parse(id, "Runner");
+        return new RunnerView.One(RunnerView.of(runners.update(person.tenant(), runnerId, bodies.valid(request))));
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Operation(summary = "Delete a runner (people) or deregister (the runner itself)",
+            description = "People: the record and its token are gone at once. The runner: status offline, record kept. Either way its running jobs are requeued, or failed when out of attempts.")
+    @SecurityRequirement(name = "runnerToken")
+    public Response delete(@PathParam("id") String id) {
+        Authenticator.Caller caller = auth.personOrRunner(Scopes.RUNNERS_MANAGE);
+        UUID runnerId = Ids.parse(id, "Runner");
+        if (caller instanceof Authenticator.RunnerCaller(AuthenticatedRunner self)) {
+            Authenticator.requireOwn(self, runnerId);
+            runners.deregister(self);
+        } else if (caller instanceof Authenticator.PersonCaller(Person person)) {
+            runners.delete(person.tenant(), runnerId);
+        }
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("{id}/regenerate-token")
+    @Operation(summary = "Issue a new token", description = "The old token stops working at once. At most 5 an hour per person, across replicas (429 with Retry-After beyond).")
+    public TokenAnswer regenerateToken(@PathParam("id") String id) {
+        Person person = auth.person(Scopes.RUNNERS_MANAGE);
+        UUID runnerId = Ids.parse(id, "Runner");
+        runners.get(person.tenant(), runnerId);
+        rateLimiter.checkRegenerate(person);
+        RunnerService.Created created = runners.regenerateToken(person.tenant(), runnerId);
+        return new TokenAnswer(created.token(), created.runner().tokenPrefix);
+    }
+
+    public record TokenAnswer(String token, String tokenPrefix) {
+    }
+
+    @POST
+    @Path("{id}/mark-offline")
+    @Operation(summary = "Mark a runner offline")
+    public RunnerView.One markOffline(@PathParam("id") String id) {
+        Person person = auth.person(Scopes.RUNNERS_MANAGE);
+        return new RunnerView.One(RunnerView.of(runners.markOffline(person.tenant(), Ids.parse(id, "Runner"))));
+    }
+
+    @POST
+    @Path("{id}/drain")
+    @Operation(summary = "Start a drain", description = "The runner finishes its jobs and claims no new ones; heartbeats do not end it.")
+    public RunnerView.One drain(@PathParam("id") String id) {
+        Person person = auth.person(Scopes.RUNNERS_MANAGE);
+        return new RunnerView.One(RunnerView.of(runners.setDrain(person.tenant(), Ids.parse(id, "Runner"), true)));
+    }
+
+    @POST
+    @Path("{id}/resume")
+    @Operation(summary = "End a drain")
+    public RunnerView.One resume(@PathParam("id") String id) {
+        Person person = auth.person(Scopes.RUNNERS_MANAGE);
+        return new RunnerView.One(RunnerView.of(runners.setDrain(person.tenant(), Ids.parse(id, "Runner"), false)));
+    }
+
+    @GET
+    @Path("{id}/setup-info")
+    @Operation(summary = "How to install the runner", description = "Everything except the token, which is never shown again.")
+    public SetupInstructions.Info setupInfo(@PathParam("id") String id) {
+        Person person = auth.person(Scopes.RUNNERS_MANAGE);
+        return setup.info(runners.get(person.tenant(), Ids.parse(id, "Runner")), uriInfo);
+    }
+
+    @GET
+    @Path("{id}/setup")
+    @Produces({"text/x-shellscript", MediaType.APPLICATION_JSON})
+    @Operation(summary = "Install script", description = "A POSIX sh script writing the runner's config (server URL, runner id, token) with mode 0600. Authenticated by the runner's own token in the query; 401 for a wrong one.")
+    @SecurityRequirement(name = "runnerToken")
+    public Response setupScript(@PathParam("id") String id, @QueryParam("token") String token) {
+        if (token == null || token.isBlank()) {
+            throw ProblemException.unauthorized("The runner's token is required in the query (?token=rn_...).");
+        }
+        AuthenticatedRunner self = auth.runnerWithToken(token.trim());
+        UUID runnerId;
+        try {
+            runnerId = Ids.parse(id, "Runner");
+        } catch (ProblemException e) {
+            throw ProblemException.unauthorized("The token does not belong to this runner.");
+        }
+        if (!self.id().equals(runnerId)) {
+            throw ProblemException.unauthorized("The token does not belong to this runner.");
+        }
+        String script = setup.script(runners.get(self.tenant(), runnerId), token.trim(), uriInfo);
+        return Response.ok(script, "text/x-shellscript").build();
+    }
+
+    @GET
+    @Path("{id}/jobs")
+    @Operation(summary = "The jobs this runner has run or runs", description = "Filter status; newest first.")
+    public JobView.Page jobs(@PathParam("id") String id) {
+        Person person = auth.person(Scopes.RUNNERS_READ);
+        UUID runnerId = Ids.parse(id, "Runner");
+        runners.get(person.tenant(), runnerId);
+        return jobQueries.forRunner(person.tenant(), runnerId, uriInfo.getQueryParameters());
+    }
+
+    private RunnerService.Filters filters() {
+        var query = uriInfo.getQueryParameters();
+        List<FieldError> errors = new ArrayList<>();
+        String status = QueryParams.oneOf(query, "status", RunnerStatus.ALL, errors);
+        List<String> labels = QueryParams.labels(query, "label", errors);
+        String q = QueryParams.text(query, "q");
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        return new RunnerService.Filters(status, labels, q);
+    }
+}

@@ -1,0 +1,257 @@
+package dev.paddock.runner;
+
+import dev.paddock.auth.AuthenticatedRunner;
+import dev.paddock.auth.Person;
+import dev.paddock.auth.RunnerTokens;
+import dev.paddock.common.Labels;
+import dev.paddock.common.PageRequest;
+import dev.paddock.job.JobReleases;
+import dev.paddock.problem.ProblemException;
+import io.quarkus.panache.common.Parameters;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.UUID;
+
+/** The rules of the fleet: every change to a runner goes through here, in one transaction. */
+@ApplicationScoped
+@Transactional
+public class RunnerService {
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    JobReleases jobReleases;
+
+    /** A runner with the token just issued to it; {@code isNew} when this call created it. */
+    public record Created(Runner runner, String token, boolean isNew) {
+    }
+
+    public record Filters(String status, List<String> labels, String q) {
+    }
+
+    public Created create(Person person, RunnerRequests.Create request) {
+        Runner runner = new Runner();
+        runner.id = UUID.randomUUID();
+        runner.tenant = person.tenant();
+        runner.name = request.name().trim();
+        runner.labels = Labels.normalize(request.labels());
+        runner.maxConcurrency = request.maxConcurrency() == null ? 5 : request.maxConcurrency();
+        runner.capabilities = request.capabilities() == null ? new HashMap<>() : request.capabilities();
+        runner.reportedStatus = RunnerStatus.OFFLINE;
+        runner.registeredBy = person.subject();
+        runner.createdAt = now();
+        runner.updatedAt = runner.createdAt;
+        RunnerTokens.Issued token = RunnerTokens.issue();
+        runner.tokenHash = token.hash();
+        runner.tokenPrefix = token.displayPrefix();
+        runner.persist();
+        return new Created(runner, token.token(), true);
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public RunnerView.Page list(String tenant, Filters filters, PageRequest page, boolean onlyAvailable) {
+        StringBuilder where = new StringBuilder("tenant = :tenant");
+        Parameters params = Parameters.with("tenant", tenant);
+        if (filters.status() != null) {
+            where.append(" and status = :status");
+            params.and("status", filters.status());
+        }
+        if (filters.q() != null) {
+            where.append(" and lower(name) like :q escape '\\'");
+            params.and("q", "%" + escapeLike(filters.q().toLowerCase()) + "%");
+        }
+        for (int i = 0; i < filters.labels().size(); i++) {
+            where.append(" and array_contains(labels, :label").append(i).append(")");
+            params.and("label" + i, filters.labels().get(i));
+        }
+        if (onlyAvailable) {
+            where.append(" and status in ('online', 'busy') and activeJobs < maxConcurrency");
+        }
+        var query = Runner.find(where + " order by lastHeartbeatAt desc nulls last, createdAt desc, id", params);
+        long total = query.count();
+        List<RunnerView> runners = query.range(page.offset(), page.offset() + page.limit() - 1)
+                .<Runner>list().stream().map(RunnerView::of).toList();
+        return new RunnerView.Page(runners, total, page.limit(), page.offset(), page.page(), page.perPage());
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Runner get(String tenant, UUID id) {
+        Runner runner = Runner.findInTenant(id, tenant);
+        if (runner == null) {
+            throw ProblemException.notFound("Runner");
+        }
+        return runner;
+    }
+
+    public Runner update(String tenant, UUID id, RunnerRequests.Update request) {
+        Runner runner = get(tenant, id);
+        if (request.name() != null) {
+            runner.name = request.name().trim();
+        }
+        if (request.labels() != null) {
+            runner.labels = Labels.normalize(request.labels());
+        }
+        if (request.maxConcurrency() != null) {
+            runner.maxConcurrency = request.maxConcurrency();
+        }
+        if (request.capabilities() != null) {
+            runner.capabilities = request.capabilities();
+        }
+        return touched(runner);
+    }
+
+    /** A runner changes its own descriptive fields; never its labels or capacity. */
+    public Runner updateSelf(AuthenticatedRunner self, RunnerRequests.Update request) {
+        Runner runner = get(self.tenant(), self.id());
+        if (request.name() != null) {
+            runner.name = request.name().trim();
+        }
+        if (request.version() != null) {
+            runner.version = request.version();
+        }
+        if (request.os() != null) {
+            runner.os = request.os();
+        }
+        if (request.arch() != null) {
+            runner.arch = request.arch();
+        }
+        if (request.capabilities() != null) {
+            runner.capabilities = request.capabilities();
+        }
+        return touched(runner);
+    }
+
+    public void delete(String tenant, UUID id) {
+        Runner runner = get(tenant, id);
+        jobReleases.releaseRunnerJobs(runner.id, "runner deleted");
+        runner.delete();
+    }
+
+    /** The runner deregisters itself: offline, record kept, its running jobs go back to the queue. */
+    public void deregister(AuthenticatedRunner self) {
+        Runner runner = get(self.tenant(), self.id());
+        jobReleases.releaseRunnerJobs(runner.id, "runner deregistered");
+        runner.reportedStatus = RunnerStatus.OFFLINE;
+        runner.activeJobs = 0;
+        touched(runner);
+    }
+
+    public Created regenerateToken(String tenant, UUID id) {
+        Runner runner = get(tenant, id);
+        RunnerTokens.Issued token = RunnerTokens.issue();
+        runner.tokenHash = token.hash();
+        runner.tokenPrefix = token.displayPrefix();
+        return new Created(touched(runner), token.token(), false);
+    }
+
+    public Runner markOffline(String tenant, UUID id) {
+        Runner runner = get(tenant, id);
+        runner.reportedStatus = RunnerStatus.OFFLINE;
+        // marking offline supersedes a drain: the runner is out of service either way
+        runner.drainRequested = false;
+        return touched(runner);
+    }
+
+    public Runner setDrain(String tenant, UUID id, boolean drain) {
+        Runner runner = get(tenant, id);
+        runner.drainRequested = drain;
+        if (!drain && RunnerStatus.DRAINING.equals(runner.reportedStatus)) {
+            runner.reportedStatus = RunnerStatus.ONLINE;
+        }
+        return touched(runner);
+    }
+
+    public Runner heartbeat(AuthenticatedRunner self, RunnerRequests.Heartbeat request) {
+        Runner runner = get(self.tenant(), self.id());
+        runner.reportedStatus = request.status() == null ? RunnerStatus.ONLINE : request.status();
+        if (request.version() != null) {
+            runner.version = request.version();
+        }
+        if (request.activeJobs() != null) {
+            runner.activeJobs = request.activeJobs();
+        }
+        if (request.systemInfo() != null) {
+            runner.systemInfo = request.systemInfo();
+        }
+        // last_heartbeat_at was stamped with the database clock when the token was checked
+        return touched(runner);
+    }
+
+    /**
+     * Self-registration, an upsert by id within the tenant that always issues a new token.
+     * An id held by another tenant is refused and nothing changes.
+     */
+    public Created register(Person person, RunnerRequests.Register request) {
+        UUID id = request.id() != null ? request.id() : UUID.randomUUID();
+        Runner runner = Runner.findById(id);
+        if (runner != null && !runner.tenant.equals(person.tenant())) {
+            throw ProblemException.conflict("A runner with this id belongs to someone else.");
+        }
+        boolean isNew = runner == null;
+        if (isNew) {
+            runner = new Runner();
+            runner.id = id;
+            runner.tenant = person.tenant();
+            runner.createdAt = now();
+            runner.registeredBy = person.subject();
+            runner.capabilities = new HashMap<>();
+            runner.labels = List.of();
+            runner.maxConcurrency = 5;
+            runner.name = id.toString();
+            runner.version = "unknown";
+        }
+        if (request.name() != null) {
+            runner.name = request.name().trim();
+        }
+        if (request.labels() != null) {
+            runner.labels = Labels.normalize(request.labels());
+        }
+        if (request.version() != null) {
+            runner.version = request.version();
+        }
+        if (request.os() != null) {
+            runner.os = request.os();
+        }
+        if (request.arch() != null) {
+            runner.arch = request.arch();
+        }
+        if (request.maxConcurrency() != null) {
+            runner.maxConcurrency = request.maxConcurrency();
+        }
+        if (request.capabilities() != null) {
+            runner.capabilities = request.capabilities();
+        }
+        // registering is the runner's first sign of life
+        runner.reportedStatus = RunnerStatus.ONLINE;
+        runner.lastHeartbeatAt = now();
+        RunnerTokens.Issued token = RunnerTokens.issue();
+        runner.tokenHash = token.hash();
+        runner.tokenPrefix = token.displayPrefix();
+        runner.updatedAt = now();
+        if (isNew) {
+            runner.persist();
+        }
+        return new Created(runner, token.token(), isNew);
+    }
+
+    private Runner touched(Runner runner) {
+        runner.updatedAt = now();
+        em.flush();
+        return runner;
+    }
+
+    private static Instant now() {
+        return Instant.now();
+    }
+
+    private static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+}

@@ -1,0 +1,71 @@
+package dev.paddock.support;
+
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.util.KeyUtils;
+
+import java.security.PrivateKey;
+import java.time.Instant;
+import java.util.UUID;
+
+/** JWTs for tests, signed with the test key (src/test/resources) unless said otherwise. */
+public final class Tokens {
+
+    public static final String ISSUER = "https://paddock.test";
+    public static final String ALL_SCOPES = "runners:manage runners:register jobs:manage";
+
+    private Tokens() {
+    }
+
+    /** A fresh tenant, so tests never see each other's data. */
+    public static String newTenant() {
+        return "tenant-" + UUID.randomUUID();
+    }
+
+    public static String person(String tenant, String scope) {
+        return Jwt.issuer(ISSUER).subject("user-" + tenant).claim("tenant", tenant).claim("scope", scope)
+                .expiresIn(3600).sign();
+    }
+
+    public static String person(String tenant, String subject, String scope) {
+        return Jwt.issuer(ISSUER).subject(subject).claim("tenant", tenant).claim("scope", scope)
+                .expiresIn(3600).sign();
+    }
+
+    public static String expired(String tenant) {
+        return Jwt.issuer(ISSUER).subject("user").claim("tenant", tenant).claim("scope", ALL_SCOPES)
+                .issuedAt(Instant.now().minusSeconds(7200)).expiresAt(Instant.now().minusSeconds(3600)).sign();
+    }
+
+    public static String wrongIssuer(String tenant) {
+        return Jwt.issuer("https://evil.example").subject("user").claim("tenant", tenant).claim("scope", ALL_SCOPES)
+                .expiresIn(3600).sign();
+    }
+
+    public static String otherKey(String tenant) {
+        try {
+            PrivateKey key = KeyUtils.readPrivateKey("otherPrivateKey.pem");
+            return Jwt.issuer(ISSUER).subject("user").claim("tenant", tenant).claim("scope", ALL_SCOPES)
+                    .expiresIn(3600).sign(key);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The same claims, unsigned ({@code alg: none}). */
+    public static String algNone(String tenant) {
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String header = b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes());
+        String body = b64.encodeToString(("{\"iss\":\"" + ISSUER + "\",\"sub\":\"user\",\"tenant\":\"" + tenant
+                + "\",\"scope\":\"" + ALL_SCOPES + "\",\"exp\":" + (Instant.now().getEpochSecond() + 3600) + "}").getBytes());
+        return header + "." + body + ".";
+    }
+
+    /** A valid token with its payload altered after signing. */
+    public static String tampered(String tenant) {
+        String[] parts = person(tenant, "runners:read").split("\\.");
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String body = b64.encodeToString(("{\"iss\":\"" + ISSUER + "\",\"sub\":\"user\",\"tenant\":\"" + tenant
+                + "\",\"scope\":\"" + ALL_SCOPES + "\",\"exp\":" + (Instant.now().getEpochSecond() + 3600) + "}").getBytes());
+        return parts[0] + "." + body + "." + parts[2];
+    }
+}
