@@ -4,7 +4,7 @@ CREATE TABLE runners (
     id                UUID         NOT NULL,
     tenant            VARCHAR(200) NOT NULL,
     name              VARCHAR(100) NOT NULL,
-    labels            TEXT[]       NOT NULL DEFAULT '{}',
+    labels            VARCHAR(63)[] NOT NULL DEFAULT '{}',
     version           VARCHAR(100),
     os                VARCHAR(100),
     arch              VARCHAR(100),

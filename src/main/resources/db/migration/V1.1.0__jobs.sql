@@ -5,7 +5,7 @@ CREATE TABLE jobs (
     tenant           VARCHAR(200)  NOT NULL,
     type             VARCHAR(100)  NOT NULL,
     name             VARCHAR(200),
-    labels           TEXT[]        NOT NULL DEFAULT '{}',
+    labels           VARCHAR(63)[] NOT NULL DEFAULT '{}',
     priority         INTEGER       NOT NULL DEFAULT 0,
     status           VARCHAR(16)   NOT NULL DEFAULT 'queued',
     phase            VARCHAR(32),

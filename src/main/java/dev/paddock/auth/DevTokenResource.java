@@ -3,7 +3,6 @@ package dev.paddock.auth;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.smallrye.jwt.build.Jwt;
 import jakarta.validation.Valid;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -30,8 +29,7 @@ public class DevTokenResource {
 
 
     @POST
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.APPLICATION_JSON)
+        @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Mint a development JWT", description = "Only in the dev profile.")
     public Map<String, Object> mint(@Valid DevTokenRequest body) {
         DevTokenRequest request = body == null ? new DevTokenRequest(null, null, null) : body;

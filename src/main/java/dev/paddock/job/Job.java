@@ -24,7 +24,7 @@ public class Job extends PanacheEntityBase {
     public String type;
     public String name;
     @JdbcTypeCode(SqlTypes.ARRAY)
-    @Column(columnDefinition = "text[]")
+    @Column(columnDefinition = "varchar(63)[]")
     public List<String> labels;
     public int priority;
     public String status;

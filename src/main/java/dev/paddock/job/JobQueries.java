@@ -120,7 +120,7 @@ public class JobQueries {
                                           AND reported_status <> 'busy'),
                        count(*) FILTER (WHERE status = 'busy' OR (status = 'online' AND active_jobs >= max_concurrency)),
                        count(*) FILTER (WHERE status = 'draining')
-                  FROM runners WHERE tenant = ?1 AND labels @> CAST(?2 AS text[])""")
+                  FROM runners WHERE tenant = ?1 AND labels @> CAST(?2 AS varchar[])""")
                 .setParameter(1, job.tenant).setParameter(2, textArray(job.labels)).getSingleResult();
         long matching = ((Number) fleet[0]).longValue();
         long available = ((Number) fleet[1]).longValue();

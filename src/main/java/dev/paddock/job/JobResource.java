@@ -7,7 +7,6 @@ import dev.paddock.common.Bodies;
 import dev.paddock.common.Ids;
 import dev.paddock.problem.ProblemException;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -27,7 +26,6 @@ import java.util.UUID;
 /** People's routes for jobs. */
 @Path("/api/jobs")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Jobs", description = "Jobs, for people and their automation")
 @SecurityRequirement(name = "jwt")
 public class JobResource {

@@ -6,7 +6,6 @@ import dev.paddock.common.Bodies;
 import dev.paddock.common.Ids;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -29,7 +28,6 @@ import java.util.concurrent.TimeoutException;
 /** The runner agent's job routes: claim (with long polling) and the fenced calls on a held job. */
 @Path("/api/runners/jobs")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Runner agent")
 @SecurityRequirement(name = "runnerToken")
 public class RunnerJobResource {

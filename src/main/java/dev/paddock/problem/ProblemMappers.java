@@ -56,6 +56,17 @@ public class ProblemMappers {
         return problem(fromJackson(e));
     }
 
+    // Quarkus REST ships mappers for these two; ours must be at least as specific to win.
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return problem(fromJackson(e));
+    }
+
+    @ServerExceptionMapper
+    public Response unparsable(JsonParseException e) {
+        return problem(fromJackson(e));
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         if (e.getCause() instanceof JacksonException jackson) {

@@ -26,7 +26,7 @@ public class Runner extends PanacheEntityBase {
     public String name;
 
     @JdbcTypeCode(SqlTypes.ARRAY)
-    @Column(columnDefinition = "text[]")
+    @Column(columnDefinition = "varchar(63)[]")
     public List<String> labels;
 
     public String version;

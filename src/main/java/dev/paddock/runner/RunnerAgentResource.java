@@ -11,7 +11,6 @@ import dev.paddock.job.JobReleases;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -32,7 +31,6 @@ import java.util.UUID;
 /** The runner agent's own routes: self-registration and heartbeats. */
 @Path("/api/runners")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Runner agent", description = "Routes runner agents call")
 public class RunnerAgentResource {
 
@@ -56,7 +54,6 @@ public class RunnerAgentResource {
 
     @POST
     @Path("register")
-    @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
     @SecurityRequirement(name = "jwt")
     @Operation(summary = "Self-registration (upsert by id)",
             description = "JWT with runners:register or runners:manage. Body, or with no body the X-Runner-* headers. 201 when created, 200 when an existing runner of the tenant was updated; a new token either way. An id owned by another tenant is 409.")

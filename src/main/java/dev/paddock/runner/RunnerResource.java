@@ -14,7 +14,6 @@ import dev.paddock.job.JobView;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -39,7 +38,6 @@ import java.util.UUID;
 /** People's routes for the fleet (and the two a runner shares on its own record). */
 @Path("/api/runners")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Runners", description = "The fleet, for people")
 @SecurityRequirement(name = "jwt")
 public class RunnerResource {

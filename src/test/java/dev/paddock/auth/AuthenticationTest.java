@@ -1,0 +1,137 @@
+package dev.paddock.auth;
+
+import dev.paddock.support.Api;
+import dev.paddock.support.Tokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.hamcrest.Matchers.containsString;
+
+@QuarkusTest
+class AuthenticationTest {
+
+    private static void refused(io.restassured.specification.RequestSpecification request) {
+        request.get("/api/runners").then().statusCode(401)
+                .contentType("application/problem+json")
+                .header("WWW-Authenticate", startsWith("Bearer"))
+                .body("status", equalTo(401))
+                .body("type", equalTo("https://paddock.dev/problems/unauthorized"));
+    }
+
+    @Test
+    void noTokenIs401WithChallenge() {
+        refused(given());
+    }
+
+    @Test
+    void expiredTokenIs401() {
+        refused(given().auth().oauth2(Tokens.expired(Tokens.newTenant())));
+    }
+
+    @Test
+    void tamperedTokenIs401() {
+        refused(given().auth().oauth2(Tokens.tampered(Tokens.newTenant())));
+    }
+
+    @Test
+    void wrongIssuerIs401() {
+        refused(given().auth().oauth2(Tokens.wrongIssuer(Tokens.newTenant())));
+    }
+
+    @Test
+    void tokenSignedByAnotherKeyIs401() {
+        refused(given().auth().oauth2(Tokens.otherKey(Tokens.newTenant())));
+    }
+
+    @Test
+    void algNoneIs401() {
+        refused(given().auth().oauth2(Tokens.algNone(Tokens.newTenant())));
+    }
+
+    @Test
+    void garbageAndNonBearerSchemesAre401() {
+        refused(given().auth().oauth2("not-a-jwt"));
+        refused(given().header("Authorization", "Basic dXNlcjpwYXNz"));
+    }
+
+    @Test
+    void missingScopeIs403() {
+        String tenant = Tokens.newTenant();
+        given().auth().oauth2(Tokens.person(tenant, "jobs:read")).get("/api/runners").then().statusCode(403)
+                .contentType("application/problem+json").body("status", equalTo(403));
+        given().auth().oauth2(Tokens.person(tenant, "runners:read")).contentType(ContentType.JSON)
+                .body(Map.of("name", "x")).post("/api/runners").then().statusCode(403);
+    }
+
+    @Test
+    void manageImpliesReadAndScpArrayIsAccepted() {
+        String tenant = Tokens.newTenant();
+        given().auth().oauth2(Tokens.person(tenant, "runners:manage")).get("/api/runners").then().statusCode(200);
+        String scp = io.smallrye.jwt.build.Jwt.issuer(Tokens.ISSUER).subject("u").claim("tenant", tenant)
+                .claim("scp", List.of("runners:read")).expiresIn(600).sign();
+        given().auth().oauth2(scp).get("/api/runners").then().statusCode(200);
+    }
+
+    @Test
+    void tenantFallsBackToSubject() {
+        String subject = "solo-" + System.nanoTime();
+        String jwt = io.smallrye.jwt.build.Jwt.issuer(Tokens.ISSUER).subject(subject)
+                .claim("scope", "runners:manage").expiresIn(600).sign();
+        String id = given().auth().oauth2(jwt).contentType(ContentType.JSON).body(Map.of("name", "mine"))
+                .post("/api/runners").then().statusCode(201).extract().path("runner.id");
+        given().auth().oauth2(jwt).get("/api/runners/" + id).then().statusCode(200)
+                .body("runner.registered_by", equalTo(subject));
+        // the same id is invisible from a tenant claim naming another tenant
+        given().auth().oauth2(Tokens.person(Tokens.newTenant(), "runners:read")).get("/api/runners/" + id)
+                .then().statusCode(404);
+    }
+
+    @Test
+    void runnerTokenOnPeoplesRouteIs401AndJwtOnAgentRouteIs401() {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.createRunner("r", List.of(), 1);
+        given().header("X-Runner-Token", runner.token()).get("/api/runners").then().statusCode(401);
+        given().auth().oauth2(runner.token()).get("/api/runners").then().statusCode(401);
+        given().header("x-api-key", runner.token()).get("/api/runners/" + runner.id()).then().statusCode(401);
+        api.person().body(Map.of()).post("/api/runners/heartbeat").then().statusCode(401)
+                .header("WWW-Authenticate", notNullValue());
+    }
+
+    @Test
+    void runnerTokenIsAcceptedInAllThreePlaces() {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.createRunner("r", List.of(), 1);
+        given().header("X-Runner-Token", runner.token()).contentType(ContentType.JSON).body(Map.of())
+                .post("/api/runners/heartbeat").then().statusCode(200).body("runner_id", equalTo(runner.id()));
+        given().auth().oauth2(runner.token()).contentType(ContentType.JSON).body(Map.of())
+                .post("/api/runners/heartbeat").then().statusCode(200);
+        given().header("x-api-key", runner.token()).contentType(ContentType.JSON).body(Map.of())
+                .post("/api/runners/heartbeat").then().statusCode(200);
+        given().header("X-Runner-Token", runner.token() + "x").contentType(ContentType.JSON).body(Map.of())
+                .post("/api/runners/heartbeat").then().statusCode(401)
+                .body(not(containsString(runner.token())));
+    }
+
+    @Test
+    void errorsAreProblemJson() {
+        Api api = Api.newTenant();
+        api.person().get("/api/no-such-route").then().statusCode(404).contentType("application/problem+json");
+        api.person().delete("/api/jobs").then().statusCode(405).contentType("application/problem+json");
+        api.person().body("{\"name\": ").post("/api/runners").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://paddock.dev/problems/malformed-json"));
+        api.person().body("{\"name\": \"x\", \"max_concurrency\": \"many\"}").post("/api/runners").then()
+                .statusCode(400).body("errors.field", hasItem("max_concurrency"));
+        api.person().get("/api/runners/not-a-uuid").then().statusCode(404).contentType("application/problem+json");
+    }
+}
