@@ -48,7 +48,7 @@ public class RateLimiter {
                 .build();
         int perMinute = config.auth().agentRequestsPerMinute();
         BucketConfiguration agent = BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)))
+                .addLimit(limit -> limit.capacity(perMinute).refillIntervally(perMinute, Duration.ofMinutes(1)))
                 .build();
         int perHour = config.auth().regenerateLimitPerHour();
         BucketConfiguration regenerate = BucketConfiguration.builder()

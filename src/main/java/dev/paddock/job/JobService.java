@@ -43,7 +43,7 @@ public class JobService {
         if (idempotencyKey != null) {
             // serialises retries of one key across replicas; the unique index is the last guard
             em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))")
-                    .setParameter(1, person.tenant() + "\u0000" + idempotencyKey).getSingleResult();
+                    .setParameter(1, person.tenant() + "\n" + idempotencyKey).getSingleResult();
             List<Job> existing = em.createQuery("from Job where tenant = ?1 and idempotencyKey = ?2", Job.class)
                     .setParameter(1, person.tenant()).setParameter(2, idempotencyKey).getResultList();
             if (!existing.isEmpty()) {

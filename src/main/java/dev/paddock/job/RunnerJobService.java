@@ -74,7 +74,7 @@ public class RunnerJobService {
         @SuppressWarnings("unchecked")
         Map<String, Object> report = json.convertValue(result, Map.class);
         if (job.isFinal()) {
-            if (job.report != null && json.valueToTree(job.report).equals(json.valueToTree(report))) {
+            if (job.report != null && sameJson(job.report, report)) {
                 return job;
             }
             throw ProblemException.conflict("The job is already " + job.status + "; a different report cannot replace it.");
@@ -112,6 +112,15 @@ public class RunnerJobService {
         JobReleases.recountActiveJobs(em, self.id());
         JobSignals.notify(em, JobSignals.LOGS_CHANNEL, JobSignals.jobTopic(job.id));
         return job;
+    }
+
+    /** Compared as parsed JSON text, so that number widths and key order do not matter. */
+    private boolean sameJson(Object stored, Object fresh) {
+        try {
+            return json.readTree(json.writeValueAsString(stored)).equals(json.readTree(json.writeValueAsString(fresh)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return false;
+        }
     }
 
     /** Secrets only while the job runs on this runner under the caller's lease; otherwise 404. */

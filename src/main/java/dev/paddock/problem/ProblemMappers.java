@@ -111,7 +111,7 @@ public class ProblemMappers {
                 "Something went wrong on our side (error id " + errorId + ").", null));
     }
 
-    static ProblemException fromJackson(JacksonException e) {
+    public static ProblemException fromJackson(JacksonException e) {
         if (e instanceof JsonParseException || !(e instanceof JsonMappingException mapping)) {
             return new ProblemException(400, "malformed-json", "Malformed JSON",
                     "The request body is not valid JSON.", null, null);

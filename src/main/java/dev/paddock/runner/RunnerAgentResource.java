@@ -10,6 +10,7 @@ import dev.paddock.common.Labels;
 import dev.paddock.job.JobReleases;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
+import dev.paddock.problem.ProblemMappers;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -46,6 +47,9 @@ public class RunnerAgentResource {
     @Inject
     Bodies bodies;
 
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper json;
+
     public record Registered(RunnerView runner, String token) {
     }
 
@@ -57,14 +61,14 @@ public class RunnerAgentResource {
     @SecurityRequirement(name = "jwt")
     @Operation(summary = "Self-registration (upsert by id)",
             description = "JWT with runners:register or runners:manage. Body, or with no body the X-Runner-* headers. 201 when created, 200 when an existing runner of the tenant was updated; a new token either way. An id owned by another tenant is 409.")
-    public Response register(RunnerRequests.Register body,
+    public Response register(String rawBody,
                              @HeaderParam("X-Runner-Id") String headerId,
                              @HeaderParam("X-Runner-Name") String headerName,
                              @HeaderParam("X-Runner-Version") String headerVersion,
                              @HeaderParam("X-Runner-Max-Concurrency") String headerMaxConcurrency,
                              @HeaderParam("X-Runner-Labels") String headerLabels) {
         Person person = auth.personWithAny(Scopes.RUNNERS_REGISTER, Scopes.RUNNERS_MANAGE);
-        RunnerRequests.Register request = body != null ? body
+        RunnerRequests.Register request = rawBody != null && !rawBody.isBlank() ? parse(rawBody)
                 : fromHeaders(headerId, headerName, headerVersion, headerMaxConcurrency, headerLabels);
         RunnerService.Created created = runners.register(person, bodies.valid(request));
         return Response.status(created.isNew() ? 201 : 200)
@@ -95,6 +99,15 @@ public class RunnerAgentResource {
         Runner runner = runners.heartbeat(self, request);
         List<UUID> stops = jobReleases.renewLeasesAndCollectStops(self.id());
         return new HeartbeatAnswer(runner.id, runner.effectiveStatus(), stops, Instant.now());
+    }
+
+    /** The body is optional (headers may say it all), so it is read whatever its content type. */
+    private RunnerRequests.Register parse(String rawBody) {
+        try {
+            return json.readValue(rawBody, RunnerRequests.Register.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw ProblemMappers.fromJackson(e);
+        }
     }
 
     private static RunnerRequests.Register fromHeaders(String id, String name, String version, String maxConcurrency,
