@@ -164,6 +164,16 @@ public class JobQueries {
         return new Logs(jobId, lines, nextAfter);
     }
 
+    /** The job's status, or 404 when it is not the tenant's. */
+    public String statusOf(String tenant, UUID jobId) {
+        List<String> status = em.createQuery("select status from Job where id = ?1 and tenant = ?2", String.class)
+                .setParameter(1, jobId).setParameter(2, tenant).getResultList();
+        if (status.isEmpty()) {
+            throw ProblemException.notFound("Job");
+        }
+        return status.get(0);
+    }
+
     public void requireJob(String tenant, UUID jobId) {
         if (Job.count("id = ?1 and tenant = ?2", jobId, tenant) == 0) {
             throw ProblemException.notFound("Job");

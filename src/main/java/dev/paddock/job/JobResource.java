@@ -17,6 +17,9 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import io.smallrye.common.annotation.RunOnVirtualThread;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -42,6 +45,12 @@ public class JobResource {
     @Inject
     Bodies bodies;
 
+    @Inject
+    JobStats stats;
+
+    @Inject
+    JobLogStream logStream;
+
     @Context
     UriInfo uriInfo;
 
@@ -65,6 +74,35 @@ public class JobResource {
     public JobView.Page list() {
         Person person = auth.person(Scopes.JOBS_READ);
         return queries.list(person.tenant(), uriInfo.getQueryParameters());
+    }
+
+    @GET
+    @Path("stats")
+    @Operation(summary = "Job statistics", description = "period day|week|month (default week); filters type, repository, runner_id. success_rate is the percentage (0-100, two decimals) of the period's jobs that succeeded; avg_duration_ms is over finished (success/failure) jobs.")
+    public JobStats.Stats stats() {
+        Person person = auth.person(Scopes.JOBS_READ);
+        return stats.compute(person.tenant(), uriInfo.getQueryParameters());
+    }
+
+    @GET
+    @Path("{id}/logs/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RunOnVirtualThread
+    @Operation(summary = "Live log stream (Server-Sent Events)", description = "Events 'log' with id = sequence (resumes after Last-Event-ID), keep-alive comments, then 'end' when the job is final.")
+    public void stream(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
+                       @Context SseEventSink sink, @Context Sse sse) {
+        Person person = auth.person(Scopes.JOBS_READ);
+        UUID jobId = Ids.parse(id, "Job");
+        queries.requireJob(person.tenant(), jobId);
+        Long after = null;
+        if (lastEventId != null && !lastEventId.isBlank()) {
+            try {
+                after = Long.parseLong(lastEventId.trim());
+            } catch (NumberFormatException e) {
+                throw ProblemException.invalid("Last-Event-ID", "must be a log sequence number");
+            }
+        }
+        logStream.stream(person.tenant(), jobId, after, sink, sse);
     }
 
     @GET

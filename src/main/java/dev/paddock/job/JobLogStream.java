@@ -1,0 +1,100 @@
+package dev.paddock.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Streams a job's log over Server-Sent Events on a virtual thread: the backlog after the last
+ * event id, then each new batch as its NOTIFY arrives from any replica, a keep-alive comment when
+ * quiet, and {@code event: end} once the job is final. Between batches it holds no connection.
+ */
+@ApplicationScoped
+public class JobLogStream {
+
+    private static final long KEEP_ALIVE_SECONDS = 15;
+    private static final int BATCH = 500;
+
+    @Inject
+    JobQueries queries;
+
+    @Inject
+    JobSignals signals;
+
+    @Inject
+    ObjectMapper json;
+
+    public void stream(String tenant, UUID jobId, Long lastEventId, SseEventSink sink, Sse sse) {
+        long after = lastEventId == null ? -1 : lastEventId;
+        String topic = JobSignals.jobTopic(jobId);
+        try (sink) {
+            while (!sink.isClosed()) {
+                CompletableFuture<Void> signal = signals.await(topic);
+                try {
+                    boolean finalBefore = JobStatus.isFinal(status(tenant, jobId));
+                    List<JobQueries.LogLine> lines;
+                    do {
+                        lines = queries.readLogs(jobId, after, null, null, BATCH);
+                        for (JobQueries.LogLine line : lines) {
+                            send(sink, sse.newEventBuilder().id(Long.toString(line.seq())).name("log")
+                                    .data(json.writeValueAsString(line)).build());
+                            after = line.seq();
+                        }
+                    } while (lines.size() == BATCH);
+                    if (finalBefore) {
+                        send(sink, sse.newEventBuilder().name("end").data(json.writeValueAsString(
+                                java.util.Map.of("job_id", jobId, "status", status(tenant, jobId)))).build());
+                        return;
+                    }
+                    if (signals.stopping()) {
+                        return;
+                    }
+                    try {
+                        signal.get(KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
+                    } catch (TimeoutException e) {
+                        send(sink, sse.newEventBuilder().comment("keep-alive").build());
+                    }
+                } finally {
+                    signals.forget(topic, signal);
+                }
+            }
+        } catch (ClientGone | InterruptedException | ExecutionException | JsonProcessingException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private String status(String tenant, UUID jobId) {
+        return queries.statusOf(tenant, jobId);
+    }
+
+    private static void send(SseEventSink sink, jakarta.ws.rs.sse.OutboundSseEvent event)
+            throws InterruptedException, ClientGone {
+        if (sink.isClosed()) {
+            throw new ClientGone();
+        }
+        try {
+            sink.send(event).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ClientGone();
+        }
+    }
+
+    /** The client went away: stop streaming quietly. */
+    private static final class ClientGone extends Exception {
+        ClientGone() {
+            super(null, null, false, false);
+        }
+    }
+}

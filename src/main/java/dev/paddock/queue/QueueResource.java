@@ -1,0 +1,34 @@
+package dev.paddock.queue;
+
+import dev.paddock.auth.Authenticator;
+import dev.paddock.auth.Person;
+import dev.paddock.auth.Scopes;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The queue by label set, for people and autoscalers. */
+@Path("/api/queue")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Jobs")
+@SecurityRequirement(name = "jwt")
+public class QueueResource {
+
+    @Inject
+    Authenticator auth;
+
+    @Inject
+    QueueSnapshot snapshot;
+
+    @GET
+    @Operation(summary = "The queue by label set", description = "queued, oldest_wait_ms, running, runners_available, runners_busy per label set; the same figures are Prometheus gauges (paddock_queue_*) at /q/metrics.")
+    public QueueSnapshot.Queues queues() {
+        Person person = auth.person(Scopes.JOBS_READ);
+        return new QueueSnapshot.Queues(snapshot.take(person.tenant()));
+    }
+}

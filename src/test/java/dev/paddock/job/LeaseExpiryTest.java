@@ -1,0 +1,71 @@
+package dev.paddock.job;
+
+import dev.paddock.support.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+/** Leases and silence with durations shortened by configuration, not by sleeping for minutes. */
+@QuarkusTest
+@TestProfile(LeaseExpiryTest.ShortLeases.class)
+class LeaseExpiryTest {
+
+    public static class ShortLeases implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("paddock.jobs.lease", "1s", "paddock.jobs.sweep-interval", "200ms",
+                    "paddock.runners.offline-after", "2s");
+        }
+    }
+
+    @Test
+    void expiredLeaseRequeuesThenFailsWhenAttemptsRunOut() {
+        Api api = Api.newTenant();
+        Api.RunnerRef first = api.onlineRunner(List.of(), 1);
+        Api.RunnerRef second = api.onlineRunner(List.of(), 1);
+        String job = api.enqueue(Map.of("type", "t", "max_attempts", 2));
+        String staleLease = (String) Api.claimOne(first.token()).get("lease_id");
+        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> api.person().get("/api/jobs/" + job).then()
+                .body("job.status", equalTo("queued")).body("job.attempt", equalTo(1)));
+        Map<String, Object> again = Api.claimOne(second.token());
+        assertThat(again.get("attempt")).isEqualTo(2);
+        // the presumed-dead runner cannot overwrite the new attempt
+        Api.runner(first.token()).header("X-Lease-Id", staleLease).body(Map.of("status", "success"))
+                .post("/api/runners/jobs/" + job + "/result").then().statusCode(409)
+                .body("type", equalTo("https://paddock.dev/problems/lease-lost"));
+        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> api.person().get("/api/jobs/" + job).then()
+                .body("job.status", equalTo("failure")).body("job.error", equalTo("lease expired")));
+    }
+
+    @Test
+    void heartbeatsKeepTheLeaseAlive() throws Exception {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
+        String job = api.enqueue("t", List.of());
+        Api.claimOne(runner.token());
+        for (int i = 0; i < 6; i++) {
+            Thread.sleep(400);
+            Api.runner(runner.token()).body(Map.of()).post("/api/runners/heartbeat").then().statusCode(200);
+        }
+        api.person().get("/api/jobs/" + job).then().body("job.status", equalTo("running")).body("job.attempt", equalTo(1));
+    }
+
+    @Test
+    void silentRunnerGoesOffline() {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
+        api.person().get("/api/runners/" + runner.id()).then().body("runner.status", equalTo("online"));
+        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> api.person().get("/api/runners/" + runner.id())
+                .then().body("runner.status", equalTo("offline")));
+        Api.runner(runner.token()).body(Map.of()).post("/api/runners/heartbeat").then().body("status", equalTo("online"));
+    }
+}
