@@ -51,7 +51,14 @@ public class JobSignals {
         listener = Thread.ofPlatform().daemon().name("paddock-listen").start(this::listenLoop);
     }
 
-    /** SIGTERM: release every waiting long poll at once so it answers 204 before the server stops. */
+    /**
+     * SIGTERM: readiness goes down and the shutdown delay starts; release every waiting long poll
+     * and log stream now, so they answer before the server stops taking in-flight requests.
+     */
+    void draining(@Observes io.quarkus.runtime.ShutdownDelayInitiatedEvent event) {
+        stop(null);
+    }
+
     void stop(@Observes ShutdownEvent event) {
         stopping = true;
         wakeAll();

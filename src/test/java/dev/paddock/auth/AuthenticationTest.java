@@ -18,7 +18,7 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.hamcrest.Matchers.containsString;
 
 @QuarkusTest
-class AuthenticationTest {
+public class AuthenticationTest {
 
     private static void refused(io.restassured.specification.RequestSpecification request) {
         request.get("/api/runners").then().statusCode(401)
@@ -77,16 +77,16 @@ class AuthenticationTest {
     void manageImpliesReadAndScpArrayIsAccepted() {
         String tenant = Tokens.newTenant();
         given().auth().oauth2(Tokens.person(tenant, "runners:manage")).get("/api/runners").then().statusCode(200);
-        String scp = io.smallrye.jwt.build.Jwt.issuer(Tokens.ISSUER).subject("u").claim("tenant", tenant)
-                .claim("scp", List.of("runners:read")).expiresIn(600).sign();
+        String scp = Tokens.signed(io.smallrye.jwt.build.Jwt.issuer(Tokens.ISSUER).subject("u").claim("tenant", tenant)
+                .claim("scp", List.of("runners:read")).expiresIn(600));
         given().auth().oauth2(scp).get("/api/runners").then().statusCode(200);
     }
 
     @Test
     void tenantFallsBackToSubject() {
         String subject = "solo-" + System.nanoTime();
-        String jwt = io.smallrye.jwt.build.Jwt.issuer(Tokens.ISSUER).subject(subject)
-                .claim("scope", "runners:manage").expiresIn(600).sign();
+        String jwt = Tokens.signed(io.smallrye.jwt.build.Jwt.issuer(Tokens.ISSUER).subject(subject)
+                .claim("scope", "runners:manage").expiresIn(600));
         String id = given().auth().oauth2(jwt).contentType(ContentType.JSON).body(Map.of("name", "mine"))
                 .post("/api/runners").then().statusCode(201).extract().path("runner.id");
         given().auth().oauth2(jwt).get("/api/runners/" + id).then().statusCode(200)

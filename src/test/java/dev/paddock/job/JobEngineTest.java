@@ -27,7 +27,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
 @QuarkusTest
-class JobEngineTest {
+public class JobEngineTest {
 
     @Test
     void enqueueAppliesDefaultsAndHidesSecretValues() {

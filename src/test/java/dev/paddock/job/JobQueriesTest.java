@@ -26,7 +26,7 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.notNullValue;
 
 @QuarkusTest
-class JobQueriesTest {
+public class JobQueriesTest {
 
     @TestHTTPResource("/")
     URL base;

@@ -17,7 +17,7 @@ import static org.hamcrest.Matchers.equalTo;
 /** Leases and silence with durations shortened by configuration, not by sleeping for minutes. */
 @QuarkusTest
 @TestProfile(LeaseExpiryTest.ShortLeases.class)
-class LeaseExpiryTest {
+public class LeaseExpiryTest {
 
     public static class ShortLeases implements QuarkusTestProfile {
         @Override

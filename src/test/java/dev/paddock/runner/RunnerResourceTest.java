@@ -23,7 +23,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 @QuarkusTest
-class RunnerResourceTest {
+public class RunnerResourceTest {
 
     @Test
     void createShowsTokenOnceAndDefaults() {

@@ -13,7 +13,22 @@ public final class Tokens {
     public static final String ISSUER = "https://paddock.test";
     public static final String ALL_SCOPES = "runners:manage runners:register jobs:manage";
 
+    private static final PrivateKey KEY = load("privateKey.pem");
+
     private Tokens() {
+    }
+
+    private static PrivateKey load(String resource) {
+        try {
+            return KeyUtils.readPrivateKey(resource);
+        } catch (Exception e) {
+            throw new IllegalStateException("test key " + resource + " not readable", e);
+        }
+    }
+
+    /** Signed explicitly, so tests against the packaged app sign the same way as in-process ones. */
+    private static String sign(io.smallrye.jwt.build.JwtClaimsBuilder claims) {
+        return claims.sign(KEY);
     }
 
     /** A fresh tenant, so tests never see each other's data. */
@@ -22,33 +37,33 @@ public final class Tokens {
     }
 
     public static String person(String tenant, String scope) {
-        return Jwt.issuer(ISSUER).subject("user-" + tenant).claim("tenant", tenant).claim("scope", scope)
-                .expiresIn(3600).sign();
+        return sign(Jwt.issuer(ISSUER).subject("user-" + tenant).claim("tenant", tenant).claim("scope", scope)
+                .expiresIn(3600));
     }
 
     public static String person(String tenant, String subject, String scope) {
-        return Jwt.issuer(ISSUER).subject(subject).claim("tenant", tenant).claim("scope", scope)
-                .expiresIn(3600).sign();
+        return sign(Jwt.issuer(ISSUER).subject(subject).claim("tenant", tenant).claim("scope", scope)
+                .expiresIn(3600));
     }
 
     public static String expired(String tenant) {
-        return Jwt.issuer(ISSUER).subject("user").claim("tenant", tenant).claim("scope", ALL_SCOPES)
-                .issuedAt(Instant.now().minusSeconds(7200)).expiresAt(Instant.now().minusSeconds(3600)).sign();
+        return sign(Jwt.issuer(ISSUER).subject("user").claim("tenant", tenant).claim("scope", ALL_SCOPES)
+                .issuedAt(Instant.now().minusSeconds(7200)).expiresAt(Instant.now().minusSeconds(3600)));
     }
 
     public static String wrongIssuer(String tenant) {
-        return Jwt.issuer("https://evil.example").subject("user").claim("tenant", tenant).claim("scope", ALL_SCOPES)
-                .expiresIn(3600).sign();
+        return sign(Jwt.issuer("https://evil.example").subject("user").claim("tenant", tenant).claim("scope", ALL_SCOPES)
+                .expiresIn(3600));
     }
 
     public static String otherKey(String tenant) {
-        try {
-            PrivateKey key = KeyUtils.readPrivateKey("otherPrivateKey.pem");
-            return Jwt.issuer(ISSUER).subject("user").claim("tenant", tenant).claim("scope", ALL_SCOPES)
-                    .expiresIn(3600).sign(key);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return Jwt.issuer(ISSUER).subject("user").claim("tenant", tenant).claim("scope", ALL_SCOPES)
+                .expiresIn(3600).sign(load("otherPrivateKey.pem"));
+    }
+
+    /** Any claims, signed with the test key. */
+    public static String signed(io.smallrye.jwt.build.JwtClaimsBuilder claims) {
+        return sign(claims);
     }
 
     /** The same claims, unsigned ({@code alg: none}). */

@@ -1,0 +1,101 @@
+package dev.paddock.deploy;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Kubernetes manifests and Dockerfiles say what production needs; this keeps them honest. */
+class DeploymentArtifactsTest {
+
+    static List<Map<String, Object>> documents;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void parse() throws IOException {
+        documents = new ArrayList<>();
+        Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
+        for (Object document : yaml.loadAll(Files.readString(Path.of("src/main/kubernetes/paddock.yml")))) {
+            if (document != null) {
+                documents.add((Map<String, Object>) document);
+            }
+        }
+    }
+
+    static Map<String, Object> kind(String kind) {
+        return documents.stream().filter(d -> kind.equals(d.get("kind"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " in the manifests"));
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T at(Object node, String... path) {
+        Object current = node;
+        for (String step : path) {
+            current = current instanceof List<?> list ? list.get(Integer.parseInt(step)) : ((Map<String, Object>) current).get(step);
+            assertThat(current).as(String.join(".", path)).isNotNull();
+        }
+        return (T) current;
+    }
+
+    @Test
+    void deploymentIsReplicatedProbedLimitedAndLockedDown() {
+        Map<String, Object> deployment = kind("Deployment");
+        assertThat((Integer) at(deployment, "spec", "replicas")).isGreaterThanOrEqualTo(2);
+        Map<String, Object> pod = at(deployment, "spec", "template", "spec");
+        Map<String, Object> container = at(pod, "containers", "0");
+        assertThat((String) at(container, "livenessProbe", "httpGet", "path")).isEqualTo("/q/health/live");
+        assertThat((String) at(container, "readinessProbe", "httpGet", "path")).isEqualTo("/q/health/ready");
+        assertThat((String) at(container, "startupProbe", "httpGet", "path")).startsWith("/q/health");
+        assertThat((Map<String, Object>) at(container, "resources", "requests")).containsKeys("cpu", "memory");
+        assertThat((Map<String, Object>) at(container, "resources", "limits")).containsKeys("cpu", "memory");
+        assertThat((Boolean) at(pod, "securityContext", "runAsNonRoot")).isTrue();
+        assertThat((Boolean) at(container, "securityContext", "readOnlyRootFilesystem")).isTrue();
+        assertThat((Boolean) at(container, "securityContext", "allowPrivilegeEscalation")).isFalse();
+        assertThat((Integer) at(pod, "terminationGracePeriodSeconds")).isGreaterThan(20);
+        List<Map<String, Object>> envFrom = at(container, "envFrom");
+        String refs = envFrom.toString();
+        assertThat(refs).contains("configMapRef").contains("secretRef");
+    }
+
+    @Test
+    void configurationAndSecretsCarryWhatTheServiceReads() {
+        Map<String, Object> config = at(kind("ConfigMap"), "data");
+        Map<String, Object> secret = at(kind("Secret"), "stringData");
+        assertThat(config).containsKeys("QUARKUS_DATASOURCE_JDBC_URL", "MP_JWT_VERIFY_ISSUER", "MP_JWT_VERIFY_PUBLICKEY_LOCATION");
+        assertThat(secret).containsKeys("QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD", "PADDOCK_SECRETS_KEY");
+    }
+
+    @Test
+    void serviceBudgetAndAutoscalerExist() {
+        assertThat((Object) at(kind("Service"), "spec", "ports")).isNotNull();
+        assertThat((Object) at(kind("PodDisruptionBudget"), "spec")).isNotNull();
+        Map<String, Object> hpa = kind("HorizontalPodAutoscaler");
+        assertThat((Integer) at(hpa, "spec", "minReplicas")).isGreaterThanOrEqualTo(2);
+        assertThat((String) at(hpa, "spec", "scaleTargetRef", "name")).isEqualTo("paddock");
+    }
+
+    @Test
+    void dockerfilesRunAsNonRootWithoutBuildTools() throws IOException {
+        for (String name : List.of("Dockerfile.jvm", "Dockerfile.native", "Dockerfile.native-micro")) {
+            List<String> lines = Files.readAllLines(Path.of("src/main/docker", name)).stream()
+                    .filter(line -> !line.isBlank() && !line.startsWith("#")).collect(Collectors.toList());
+            String body = String.join("\n", lines);
+            String user = lines.stream().filter(line -> line.startsWith("USER")).reduce((a, b) -> b).orElse("USER root");
+            assertThat(user).as(name + " final user").doesNotContain("root").isNotEqualTo("USER 0");
+            assertThat(body).as(name).contains("EXPOSE 8080").doesNotContain("mvn ").doesNotContain("gcc")
+                    .doesNotContain("native-image");
+            assertThat(body).as(name + " entrypoint").containsAnyOf("ENTRYPOINT", "CMD");
+        }
+    }
+}

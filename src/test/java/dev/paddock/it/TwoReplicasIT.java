@@ -1,0 +1,100 @@
+package dev.paddock.it;
+
+import dev.paddock.support.Api;
+import dev.paddock.support.PackagedAppResource;
+import dev.paddock.support.Replica;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two replicas of the packaged service on one database: the one the test framework started,
+ * and a second process started here.
+ */
+@QuarkusIntegrationTest
+@WithTestResource(PackagedAppResource.class)
+class TwoReplicasIT {
+
+    static Replica second;
+
+    @BeforeAll
+    static void startSecondReplica() throws Exception {
+        second = Replica.start(Map.of());
+    }
+
+    @AfterAll
+    static void stopSecondReplica() throws Exception {
+        second.close();
+    }
+
+    @Test
+    void aLongPollOnOneReplicaWakesUpOnAnEnqueueOnTheOther() throws Exception {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.onlineRunner(List.of("linux"), 1);
+        CompletableFuture<Response> waiting = CompletableFuture.supplyAsync(() -> Api.runner(runner.token())
+                .baseUri(second.url()).body(Map.of("wait_seconds", 30)).post("/api/runners/jobs/claim").andReturn());
+        Thread.sleep(1000);
+        long enqueuedAt = System.nanoTime();
+        String jobId = api.enqueue("t", List.of("linux"));
+        Response response = waiting.get(20, TimeUnit.SECONDS);
+        long wokeAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - enqueuedAt);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat((String) response.path("jobs[0].id")).isEqualTo(jobId);
+        assertThat(wokeAfterMs).as("wake-up across replicas").isLessThan(5000);
+    }
+
+    @Test
+    void claimsOnBothReplicasNeverShareAJob() throws Exception {
+        Api api = Api.newTenant();
+        int jobs = 80;
+        for (int i = 0; i < jobs; i++) {
+            api.enqueue("t", List.of());
+        }
+        List<Api.RunnerRef> runners = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            runners.add(api.onlineRunner(List.of(), 100));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<CompletableFuture<List<String>>> futures = new ArrayList<>();
+            for (int i = 0; i < runners.size(); i++) {
+                Api.RunnerRef runner = runners.get(i);
+                boolean onSecond = i % 2 == 0;
+                futures.add(CompletableFuture.supplyAsync(() -> {
+                    List<String> mine = new ArrayList<>();
+                    while (true) {
+                        var request = Api.runner(runner.token());
+                        if (onSecond) {
+                            request = request.baseUri(second.url());
+                        }
+                        Response response = request.body(Map.of("limit", 2)).post("/api/runners/jobs/claim").andReturn();
+                        if (response.statusCode() == 204) {
+                            return mine;
+                        }
+                        mine.addAll(response.path("jobs.id"));
+                    }
+                }, pool));
+            }
+            List<String> all = new ArrayList<>();
+            for (CompletableFuture<List<String>> future : futures) {
+                all.addAll(future.get(60, TimeUnit.SECONDS));
+            }
+            assertThat(all).hasSize(jobs).doesNotHaveDuplicates();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

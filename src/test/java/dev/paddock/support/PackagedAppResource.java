@@ -1,0 +1,39 @@
+package dev.paddock.support;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Configuration for the packaged service under {@code @QuarkusIntegrationTest}: it runs with the
+ * prod profile, so it needs what production needs (database, JWT issuer and key, secrets key).
+ */
+public class PackagedAppResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String SECRETS_KEY = "q83vEjRWeJq8MgLY7X7Y6r2Q0xk3S6L7cN9tZ4m1a2U=";
+
+    @Override
+    public Map<String, String> start() {
+        return settings();
+    }
+
+    /** The settings every replica of the packaged service gets in tests. */
+    public static Map<String, String> settings() {
+        Map<String, String> settings = new HashMap<>();
+        LocalPostgresConfigSource database = new LocalPostgresConfigSource();
+        for (String name : database.getPropertyNames()) {
+            settings.put(name.replace("%test.", ""), database.getValue(name));
+        }
+        settings.put("mp.jwt.verify.issuer", Tokens.ISSUER);
+        settings.put("mp.jwt.verify.publickey.location", Path.of("target/test-classes/publicKey.pem").toAbsolutePath().toString());
+        settings.put("paddock.secrets.key", SECRETS_KEY);
+        settings.put("paddock.jobs.sweep-interval", "200ms");
+        return settings;
+    }
+
+    @Override
+    public void stop() {
+    }
+}

@@ -1,0 +1,96 @@
+package dev.paddock.support;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Another instance of the packaged service as a separate process on the same database: a second
+ * replica, or a service to send SIGTERM to. The native executable is used when the ITs run
+ * against it ({@code native.image.path}), else the JAR.
+ */
+public final class Replica implements AutoCloseable {
+
+    public final int port;
+    public final Process process;
+    public final Path log;
+
+    private Replica(int port, Process process, Path log) {
+        this.port = port;
+        this.process = process;
+        this.log = log;
+    }
+
+    public static Replica start(Map<String, String> extra) throws IOException, InterruptedException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        List<String> command = new ArrayList<>();
+        String nativeImage = System.getProperty("native.image.path");
+        boolean useNative = nativeImage != null && Files.isExecutable(Path.of(nativeImage))
+                && "native".equals(System.getProperty("paddock.it.artifact", System.getenv("PADDOCK_IT_ARTIFACT")));
+        if (useNative) {
+            command.add(nativeImage);
+        } else {
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        }
+        Map<String, String> settings = new java.util.HashMap<>(PackagedAppResource.settings());
+        settings.putAll(extra);
+        settings.put("quarkus.http.port", Integer.toString(port));
+        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        if (!useNative) {
+            command.add("-jar");
+            command.add(Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString());
+        }
+        Path log = Files.createTempFile("paddock-replica-", ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Replica replica = new Replica(port, process, log);
+        replica.awaitReady(Duration.ofSeconds(60));
+        return replica;
+    }
+
+    public String url() {
+        return "http://localhost:" + port;
+    }
+
+    public int status(String path) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) URI.create(url() + path).toURL().openConnection();
+            connection.setConnectTimeout(1000);
+            connection.setReadTimeout(2000);
+            return connection.getResponseCode();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private void awaitReady(Duration timeout) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("replica exited: " + Files.readString(log));
+            }
+            if (status("/q/health/ready") == 200) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("replica not ready in " + timeout + ": " + Files.readString(log));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
