@@ -10,7 +10,6 @@ import java.util.Base64;
 public final class RunnerTokens {
 
     public static final String PREFIX = "rn_";
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final int DISPLAY_PREFIX_LENGTH = 7;
 
     private RunnerTokens() {
@@ -21,7 +20,8 @@ public final class RunnerTokens {
 
     public static Issued issue() {
         byte[] secret = new byte[32];
-        RANDOM.nextBytes(secret);
+        // a fresh generator per token: no SecureRandom may be frozen into the native image heap
+        new SecureRandom().nextBytes(secret);
         String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         return new Issued(token, hash(token), token.substring(0, DISPLAY_PREFIX_LENGTH));
     }

@@ -15,7 +15,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestResponse;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
@@ -59,14 +59,14 @@ public class JobResource {
 
     @POST
     @Operation(summary = "Enqueue a job", description = "With an Idempotency-Key header a retried request returns the first job instead of a second one. Secrets are encrypted at rest and only their names are ever shown.")
-    public Response enqueue(JobRequests.Enqueue body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+    public RestResponse<JobView.One> enqueue(JobRequests.Enqueue body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         Person person = auth.person(Scopes.JOBS_MANAGE);
         String key = idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey.trim();
         if (key != null && key.length() > 200) {
             throw ProblemException.invalid("Idempotency-Key", "must be at most 200 characters");
         }
         JobService.Enqueued enqueued = jobs.enqueue(person, bodies.valid(body), key);
-        return Response.status(201).entity(new JobView.One(JobView.of(enqueued.job()))).build();
+        return RestResponse.status(RestResponse.Status.CREATED, new JobView.One(JobView.of(enqueued.job())));
     }
 
     @GET
@@ -126,12 +126,12 @@ public class JobResource {
     @POST
     @Path("{id}/retry")
     @Operation(summary = "Retry a final job", description = "config_override is merged into a copy of the payload; 409 unless the job is final.")
-    public Response retry(@PathParam("id") String id, JobRequests.Retry body) {
+    public RestResponse<Retried> retry(@PathParam("id") String id, JobRequests.Retry body) {
         Person person = auth.person(Scopes.JOBS_MANAGE);
         JobRequests.Retry request = bodies.validOrNull(body);
         UUID originalId = Ids.parse(id, "Job");
         Job copy = jobs.retry(person.tenant(), originalId, request == null ? null : request.configOverride());
-        return Response.status(201).entity(new Retried(originalId, copy.id, copy.status)).build();
+        return RestResponse.status(RestResponse.Status.CREATED, new Retried(originalId, copy.id, copy.status));
     }
 
     @GET

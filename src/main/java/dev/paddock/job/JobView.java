@@ -3,6 +3,8 @@ package dev.paddock.job;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.paddock.common.Times;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +14,18 @@ import java.util.UUID;
  * A job as the API shows it. {@code runner} and {@code waiting} appear on a person's detail view,
  * {@code lease_id} only to the runner holding the job. Secret values never appear here.
  */
+@Schema(name = "Job", description = "status: queued -> running -> success | failure | cancelled | timeout.", example = """
+        {"id": "0b8f5a52-3f5e-4a8e-b1b4-2c1f9d6e7a10", "type": "code-review", "name": "Review PR 42",
+         "status": "running", "phase": "reviewing", "progress": 40, "labels": ["linux"], "priority": 0,
+         "repository": "owner/repo", "repository_url": "https://github.com/owner/repo", "branch": "main",
+         "commit_sha": "a1b2c3d", "commit_message": "Fix the build", "pr_number": 42,
+         "pull_request": {"title": "Fix the build", "author": "octocat", "url": "https://github.com/owner/repo/pull/42"},
+         "trigger": {"type": "pull_request", "event": "opened"}, "payload": {"prompt": "Review this change"},
+         "secret_names": ["ANDROID_KEYSTORE"], "runner_id": "5f0c6a1e-8a43-4f7e-9a7e-0a4a3c1d2b11",
+         "attempt": 1, "max_attempts": 3, "timeout_seconds": 3600, "lease_expires_at": "2026-01-15T14:32:00Z",
+         "created_at": "2026-01-15T14:29:00Z", "started_at": "2026-01-15T14:30:00Z", "completed_at": null,
+         "duration_ms": null, "result": null, "summary": null, "issues_found": 0, "error": null,
+         "cancelled_at": null, "cancel_reason": null, "original_job_id": null}""")
 public record JobView(UUID id, String type, String name, String status, String phase, Integer progress,
                       List<String> labels, int priority, String repository, String repositoryUrl, String branch,
                       String commitSha, String commitMessage, Integer prNumber, Map<String, Object> pullRequest,

@@ -13,7 +13,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestResponse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -60,7 +60,7 @@ public class RunnerJobResource {
     @Path("claim")
     @RunOnVirtualThread
     @Operation(summary = "Claim jobs", description = "limit 1-50 (default 1), wait_seconds 0-60 (default 0). 200 with jobs, each with lease_id, lease_expires_at and attempt; 204 when none came within wait_seconds. Returns as soon as a matching job is enqueued on any replica.")
-    public Response claim(JobRequests.Claim body) {
+    public RestResponse<JobView.Many> claim(JobRequests.Claim body) {
         AuthenticatedRunner self = auth.runner();
         JobRequests.Claim request = body == null ? new JobRequests.Claim(null, null) : bodies.valid(body);
         int limit = request.limit() == null ? 1 : request.limit();
@@ -72,18 +72,18 @@ public class RunnerJobResource {
             try {
                 List<Job> claimed = claims.claim(self, limit);
                 if (!claimed.isEmpty()) {
-                    return Response.ok(new JobView.Many(claimed.stream().map(JobView::forHolder).toList())).build();
+                    return RestResponse.ok(new JobView.Many(claimed.stream().map(JobView::forHolder).toList()));
                 }
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0 || signals.stopping()) {
-                    return Response.noContent().build();
+                    return RestResponse.noContent();
                 }
                 signal.get(remaining, TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                return Response.noContent().build();
+                return RestResponse.noContent();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return Response.noContent().build();
+                return RestResponse.noContent();
             } catch (ExecutionException e) {
                 throw new IllegalStateException(e.getCause());
             } finally {

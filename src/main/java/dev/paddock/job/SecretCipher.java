@@ -30,7 +30,6 @@ public class SecretCipher {
     private static final Logger LOG = Logger.getLogger(SecretCipher.class);
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     @Inject
     PaddockConfig config;
@@ -39,9 +38,12 @@ public class SecretCipher {
     ObjectMapper json;
 
     private SecretKeySpec key;
+    // created at run time (not in a static field): a native image must not carry a seeded generator
+    private SecureRandom random;
 
     @PostConstruct
     void init() {
+        random = new SecureRandom();
         key = new SecretKeySpec(resolveKey(config.secrets().key().orElse(""), LaunchMode.current()), "AES");
     }
 
@@ -54,7 +56,7 @@ public class SecretCipher {
             }
             LOG.warn("PADDOCK_SECRETS_KEY is not set; using a key generated for this process (dev/test only).");
             byte[] generated = new byte[32];
-            RANDOM.nextBytes(generated);
+            new SecureRandom().nextBytes(generated);
             return generated;
         }
         byte[] decoded;
@@ -73,7 +75,7 @@ public class SecretCipher {
     public byte[] encrypt(Map<String, String> secrets) {
         try {
             byte[] nonce = new byte[NONCE_BYTES];
-            RANDOM.nextBytes(nonce);
+            random.nextBytes(nonce);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             byte[] sealed = cipher.doFinal(json.writeValueAsBytes(secrets));

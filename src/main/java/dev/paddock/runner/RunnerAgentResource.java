@@ -19,6 +19,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestResponse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -61,7 +62,7 @@ public class RunnerAgentResource {
     @SecurityRequirement(name = "jwt")
     @Operation(summary = "Self-registration (upsert by id)",
             description = "JWT with runners:register or runners:manage. Body, or with no body the X-Runner-* headers. 201 when created, 200 when an existing runner of the tenant was updated; a new token either way. An id owned by another tenant is 409.")
-    public Response register(String rawBody,
+    public RestResponse<Registered> register(String rawBody,
                              @HeaderParam("X-Runner-Id") String headerId,
                              @HeaderParam("X-Runner-Name") String headerName,
                              @HeaderParam("X-Runner-Version") String headerVersion,
@@ -71,8 +72,8 @@ public class RunnerAgentResource {
         RunnerRequests.Register request = rawBody != null && !rawBody.isBlank() ? parse(rawBody)
                 : fromHeaders(headerId, headerName, headerVersion, headerMaxConcurrency, headerLabels);
         RunnerService.Created created = runners.register(person, bodies.valid(request));
-        return Response.status(created.isNew() ? 201 : 200)
-                .entity(new Registered(RunnerView.of(created.runner()), created.token())).build();
+        return RestResponse.status(created.isNew() ? RestResponse.Status.CREATED : RestResponse.Status.OK,
+                new Registered(RunnerView.of(created.runner()), created.token()));
     }
 
     @POST

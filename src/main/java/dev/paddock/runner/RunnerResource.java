@@ -26,6 +26,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestResponse;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -80,10 +81,10 @@ public class RunnerResource {
 
     @POST
     @Operation(summary = "Create a runner", description = "The token is shown in this answer only. Status is offline until the first heartbeat.")
-    public Response create(RunnerRequests.Create request) {
+    public RestResponse<RunnerView.One> create(RunnerRequests.Create request) {
         Person person = auth.person(Scopes.RUNNERS_MANAGE);
         RunnerService.Created created = runners.create(person, bodies.valid(request));
-        return Response.status(201).entity(new RunnerView.One(RunnerView.of(created.runner(), created.token()))).build();
+        return RestResponse.status(RestResponse.Status.CREATED, new RunnerView.One(RunnerView.of(created.runner(), created.token())));
     }
 
     @GET

@@ -16,6 +16,7 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The rules of the fleet: every change to a runner goes through here, in one transaction. */
@@ -92,40 +93,46 @@ public class RunnerService {
 
     public Runner update(String tenant, UUID id, RunnerRequests.Update request) {
         Runner runner = get(tenant, id);
-        if (request.name() != null) {
-            runner.name = request.name().trim();
-        }
-        if (request.labels() != null) {
-            runner.labels = Labels.normalize(request.labels());
-        }
-        if (request.maxConcurrency() != null) {
-            runner.maxConcurrency = request.maxConcurrency();
-        }
-        if (request.capabilities() != null) {
-            runner.capabilities = request.capabilities();
-        }
+        apply(runner, new Changes(request.name(), request.labels(), request.maxConcurrency(), request.capabilities(),
+                null, null, null));
         return touched(runner);
     }
 
     /** A runner changes its own descriptive fields; never its labels or capacity. */
     public Runner updateSelf(AuthenticatedRunner self, RunnerRequests.Update request) {
         Runner runner = get(self.tenant(), self.id());
-        if (request.name() != null) {
-            runner.name = request.name().trim();
-        }
-        if (request.version() != null) {
-            runner.version = request.version();
-        }
-        if (request.os() != null) {
-            runner.os = request.os();
-        }
-        if (request.arch() != null) {
-            runner.arch = request.arch();
-        }
-        if (request.capabilities() != null) {
-            runner.capabilities = request.capabilities();
-        }
+        apply(runner, new Changes(request.name(), null, null, request.capabilities(), request.version(),
+                request.os(), request.arch()));
         return touched(runner);
+    }
+
+    /** The fields a request may change; null leaves a field as it is. */
+    private record Changes(String name, List<String> labels, Integer maxConcurrency, Map<String, Object> capabilities,
+                           String version, String os, String arch) {
+    }
+
+    private static void apply(Runner runner, Changes changes) {
+        if (changes.name() != null) {
+            runner.name = changes.name().trim();
+        }
+        if (changes.labels() != null) {
+            runner.labels = Labels.normalize(changes.labels());
+        }
+        if (changes.maxConcurrency() != null) {
+            runner.maxConcurrency = changes.maxConcurrency();
+        }
+        if (changes.capabilities() != null) {
+            runner.capabilities = changes.capabilities();
+        }
+        if (changes.version() != null) {
+            runner.version = changes.version();
+        }
+        if (changes.os() != null) {
+            runner.os = changes.os();
+        }
+        if (changes.arch() != null) {
+            runner.arch = changes.arch();
+        }
     }
 
     public void delete(String tenant, UUID id) {
@@ -207,27 +214,8 @@ public class RunnerService {
             runner.name = id.toString();
             runner.version = "unknown";
         }
-        if (request.name() != null) {
-            runner.name = request.name().trim();
-        }
-        if (request.labels() != null) {
-            runner.labels = Labels.normalize(request.labels());
-        }
-        if (request.version() != null) {
-            runner.version = request.version();
-        }
-        if (request.os() != null) {
-            runner.os = request.os();
-        }
-        if (request.arch() != null) {
-            runner.arch = request.arch();
-        }
-        if (request.maxConcurrency() != null) {
-            runner.maxConcurrency = request.maxConcurrency();
-        }
-        if (request.capabilities() != null) {
-            runner.capabilities = request.capabilities();
-        }
+        apply(runner, new Changes(request.name(), request.labels(), request.maxConcurrency(), request.capabilities(),
+                request.version(), request.os(), request.arch()));
         // registering is the runner's first sign of life
         runner.reportedStatus = RunnerStatus.ONLINE;
         runner.lastHeartbeatAt = now();

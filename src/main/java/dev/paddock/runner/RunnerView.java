@@ -3,12 +3,21 @@ package dev.paddock.runner;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.paddock.common.Times;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /** A runner as the API shows it; {@code token} appears only in the answer that creates it. */
+@Schema(name = "Runner", description = "A runner of the fleet. status: online | busy | draining | offline.", example = """
+        {"id": "5f0c6a1e-8a43-4f7e-9a7e-0a4a3c1d2b11", "name": "dev-runner-01", "status": "online",
+         "labels": ["gpu", "high-memory"], "version": "1.2.0", "os": "linux", "arch": "amd64",
+         "capabilities": {"platforms": ["android", "ios"]}, "system_info": {"cpu": 0.31, "memory": 0.52},
+         "max_concurrency": 5, "active_jobs": 3, "jobs_completed": 156, "token_prefix": "rn_Ab3d",
+         "last_heartbeat_at": "2026-01-15T14:30:00Z", "registered_by": "user-123",
+         "created_at": "2026-01-10T09:00:00Z", "updated_at": "2026-01-15T14:30:00Z"}""")
 public record RunnerView(UUID id, String name, String status, List<String> labels, String version, String os,
                          String arch, Map<String, Object> capabilities, Map<String, Object> systemInfo,
                          int maxConcurrency, int activeJobs, long jobsCompleted, String tokenPrefix,

@@ -133,5 +133,7 @@ public class AuthenticationTest {
         api.person().body("{\"name\": \"x\", \"max_concurrency\": \"many\"}").post("/api/runners").then()
                 .statusCode(400).body("errors.field", hasItem("max_concurrency"));
         api.person().get("/api/runners/not-a-uuid").then().statusCode(404).contentType("application/problem+json");
+        api.person().body("{\"name\": \"" + "x".repeat(1100 * 1024) + "\"}").post("/api/runners").then().statusCode(413)
+                .contentType("application/problem+json").body("status", equalTo(413));
     }
 }

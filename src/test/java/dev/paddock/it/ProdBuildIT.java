@@ -24,6 +24,14 @@ class ProdBuildIT {
     }
 
     @Test
+    void aMissingOrMalformedSecretsKeyStopsTheStart() {
+        for (String key : new String[]{"", "not-base64!", "c2hvcnQ="}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.paddock.support.Replica.start(Map.of("paddock.secrets.key", key)))
+                    .hasMessageContaining("PADDOCK_SECRETS_KEY");
+        }
+    }
+
+    @Test
     void operationsEndpointsAreThere() {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/health/live").then().statusCode(200);

@@ -73,20 +73,8 @@ class TwoReplicasIT {
             for (int i = 0; i < runners.size(); i++) {
                 Api.RunnerRef runner = runners.get(i);
                 boolean onSecond = i % 2 == 0;
-                futures.add(CompletableFuture.supplyAsync(() -> {
-                    List<String> mine = new ArrayList<>();
-                    while (true) {
-                        var request = Api.runner(runner.token());
-                        if (onSecond) {
-                            request = request.baseUri(second.url());
-                        }
-                        Response response = request.body(Map.of("limit", 2)).post("/api/runners/jobs/claim").andReturn();
-                        if (response.statusCode() == 204) {
-                            return mine;
-                        }
-                        mine.addAll(response.path("jobs.id"));
-                    }
-                }, pool));
+                futures.add(CompletableFuture.supplyAsync(
+                        () -> Api.claimUntilEmpty(runner.token(), onSecond ? second.url() : null, 2), pool));
             }
             List<String> all = new ArrayList<>();
             for (CompletableFuture<List<String>> future : futures) {

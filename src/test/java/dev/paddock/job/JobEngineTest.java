@@ -349,17 +349,7 @@ public class JobEngineTest {
         List<CompletableFuture<List<String>>> futures = new ArrayList<>();
         try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
             for (Api.RunnerRef runner : runners) {
-                futures.add(CompletableFuture.supplyAsync(() -> {
-                    List<String> mine = new ArrayList<>();
-                    while (true) {
-                        Response response = Api.runner(runner.token()).body(Map.of("limit", 3))
-                                .post("/api/runners/jobs/claim").andReturn();
-                        if (response.statusCode() == 204) {
-                            return mine;
-                        }
-                        mine.addAll(response.path("jobs.id"));
-                    }
-                }, pool));
+                futures.add(CompletableFuture.supplyAsync(() -> Api.claimUntilEmpty(runner.token(), null, 3), pool));
             }
             List<String> all = new ArrayList<>();
             for (CompletableFuture<List<String>> future : futures) {

@@ -56,6 +56,25 @@ public final class Api {
         return enqueue(Map.of("type", type, "labels", labels));
     }
 
+    /** Claims batches of {@code limit} until the queue answers 204; returns the ids claimed. */
+    public static List<String> claimUntilEmpty(String token, String baseUri, int limit) {
+        List<String> claimed = new java.util.ArrayList<>();
+        while (true) {
+            RequestSpecification request = runner(token);
+            if (baseUri != null) {
+                request = request.baseUri(baseUri);
+            }
+            Response response = request.body(Map.of("limit", limit)).post("/api/runners/jobs/claim").andReturn();
+            if (response.statusCode() == 204) {
+                return claimed;
+            }
+            if (response.statusCode() != 200) {
+                throw new AssertionError("claim answered " + response.statusCode() + ": " + response.asString());
+            }
+            claimed.addAll(response.path("jobs.id"));
+        }
+    }
+
     /** Claims one job; returns {id, lease_id}. */
     public static Map<String, Object> claimOne(String token) {
         Response response = runner(token).body(Map.of("limit", 1)).post("/api/runners/jobs/claim")
