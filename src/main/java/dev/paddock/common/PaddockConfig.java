@@ -51,5 +51,9 @@ public interface PaddockConfig {
     interface Secrets {
         /** Base64 of 32 bytes (AES-256). */
         Optional<String> key();
+
+        /** Dev and test only: without a key, generate one for this process instead of refusing to start. */
+        @WithDefault("false")
+        boolean generateWhenMissing();
     }
 }

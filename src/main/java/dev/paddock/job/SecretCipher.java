@@ -3,7 +3,6 @@ package dev.paddock.job;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.common.PaddockConfig;
-import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,7 +20,8 @@ import java.util.Map;
 
 /**
  * Job secrets at rest: AES-256-GCM under {@code PADDOCK_SECRETS_KEY}, a fresh 96-bit nonce per
- * value, stored as nonce || ciphertext+tag. In prod a missing or malformed key stops the start.
+ * value, stored as nonce || ciphertext+tag. A missing or malformed key stops the start, except in
+ * the dev and test profiles, which may generate one per process.
  */
 @Startup
 @ApplicationScoped
@@ -44,13 +44,13 @@ public class SecretCipher {
     @PostConstruct
     void init() {
         random = new SecureRandom();
-        key = new SecretKeySpec(resolveKey(config.secrets().key().orElse(""), LaunchMode.current()), "AES");
+        key = new SecretKeySpec(resolveKey(config.secrets().key().orElse(""), config.secrets().generateWhenMissing()), "AES");
     }
 
-    static byte[] resolveKey(String configured, LaunchMode mode) {
+    static byte[] resolveKey(String configured, boolean generateWhenMissing) {
         String value = configured == null ? "" : configured.trim();
         if (value.isEmpty()) {
-            if (mode == LaunchMode.NORMAL) {
+            if (!generateWhenMissing) {
                 throw new IllegalStateException("PADDOCK_SECRETS_KEY is not set: job secrets cannot be encrypted. "
                         + "Set it to the base64 of 32 random bytes, e.g. `openssl rand -base64 32`.");
             }

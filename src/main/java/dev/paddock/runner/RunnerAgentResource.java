@@ -7,6 +7,7 @@ import dev.paddock.auth.Scopes;
 import dev.paddock.common.Bodies;
 import dev.paddock.common.Ids;
 import dev.paddock.common.Labels;
+import dev.paddock.common.Times;
 import dev.paddock.job.JobReleases;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
@@ -99,7 +100,7 @@ public class RunnerAgentResource {
                 : bodies.valid(body);
         Runner runner = runners.heartbeat(self, request);
         List<UUID> stops = jobReleases.renewLeasesAndCollectStops(self.id());
-        return new HeartbeatAnswer(runner.id, runner.effectiveStatus(), stops, Instant.now());
+        return new HeartbeatAnswer(runner.id, runner.effectiveStatus(), stops, Times.out(Instant.now()));
     }
 
     /** The body is optional (headers may say it all), so it is read whatever its content type. */
