@@ -29,7 +29,7 @@ public class JobStats {
     EntityManager em;
 
     public record Totals(long totalJobs, long successful, long failed, long cancelled, long timedOut,
-                         double successRate, Long avgDurationMs, long totalIssuesFound,
+                         double successRate, long avgDurationMs, long totalIssuesFound,
                          Map<String, Long> issuesBySeverity) {
     }
 
@@ -82,7 +82,7 @@ public class JobStats {
         long successful = number(row[1]);
         double rate = total == 0 ? 0.0 : Math.round(successful * 10000.0 / total) / 100.0;
         Totals totals = new Totals(total, successful, number(row[2]), number(row[3]), number(row[4]), rate,
-                row[5] == null ? null : number(row[5]), number(row[6]), bySeverity);
+                number(row[5]), number(row[6]), bySeverity);
         List<Day> breakdown = days.stream().map(d -> new Day(LocalDate.parse((String) d[0]), number(d[1]),
                 number(d[2]), number(d[3]))).toList();
         return new Stats(chosen, totals, breakdown);

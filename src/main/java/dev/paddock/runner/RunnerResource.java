@@ -105,17 +105,14 @@ public class RunnerResource {
     @PATCH
     @Path("{id}")
     @Operation(summary = "Change a runner (people) or a runner's own descriptive fields (runner token)",
-            description = "With a JWT (runners:manage): name, labels, max_concurrency, capabilities. With the runner's own token: name, version, os, arch, capabilities, never labels.")
+            description = "With a JWT (runners:manage): name, labels, max_concurrency, capabilities. With the runner's own token: name, version, os, arch, capabilities; labels and max_concurrency sent by the runner are ignored.")
     @SecurityRequirement(name = "runnerToken")
     public RunnerView.One patch(@PathParam("id") String id, RunnerRequests.Update request) {
         if (auth.personOrRunner(Scopes.RUNNERS_MANAGE) instanceof Authenticator.RunnerCaller(AuthenticatedRunner self)) {
             Authenticator.requireOwn(self, Ids.parse(id, "Runner"));
-            RunnerRequests.Update body = bodies.valid(request);
-            if (body.labels() != null || body.maxConcurrency() != null) {
-                throw ProblemException.invalid(body.labels() != null ? "labels" : "max_concurrency",
-                        "is set by people, not by the runner itself");
-            }
-            return new RunnerView.One(RunnerView.of(runners.updateSelf(self, body)));
+            // labels and max_concurrency are people's to set: from the runner they are ignored,
+            // like any field it may not change
+            return new RunnerView.One(RunnerView.of(runners.updateSelf(self, bodies.valid(request))));
         }
         return update(id, request);
     }

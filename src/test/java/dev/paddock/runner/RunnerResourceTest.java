@@ -15,7 +15,6 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
@@ -269,8 +268,10 @@ public class RunnerResourceTest {
                 .patch("/api/runners/" + runner.id()).then().statusCode(200)
                 .body("runner.version", equalTo("3.1.0")).body("runner.arch", equalTo("arm64"))
                 .body("runner.labels", contains("linux"));
-        Api.runner(runner.token()).body(Map.of("labels", List.of("gpu"))).patch("/api/runners/" + runner.id())
-                .then().statusCode(400).body("errors.field", hasItems("labels"));
+        Api.runner(runner.token()).body(Map.of("labels", List.of("gpu"), "max_concurrency", 50, "name", "renamed"))
+                .patch("/api/runners/" + runner.id()).then().statusCode(200)
+                .body("runner.labels", contains("linux")).body("runner.max_concurrency", equalTo(1))
+                .body("runner.name", equalTo("renamed"));
         Api.RunnerRef other = api.onlineRunner(List.of(), 1);
         Api.runner(other.token()).body(Map.of("version", "x")).patch("/api/runners/" + runner.id()).then().statusCode(404);
     }
