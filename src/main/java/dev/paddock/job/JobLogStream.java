@@ -46,7 +46,8 @@ public class JobLogStream {
                     do {
                         lines = queries.readLogs(jobId, after, null, null, BATCH);
                         for (JobQueries.LogLine line : lines) {
-                            send(sink, sse.newEventBuilder().id(Long.toString(line.seq())).name("log")
+                            // unnamed events, so EventSource.onmessage sees every line; only the end is named
+                            send(sink, sse.newEventBuilder().id(Long.toString(line.seq()))
                                     .data(json.writeValueAsString(line)).build());
                             after = line.seq();
                         }

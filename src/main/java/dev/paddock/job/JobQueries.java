@@ -34,7 +34,7 @@ public class JobQueries {
     public record LogLine(long seq, Instant timestamp, String level, String message, JsonNode data) {
     }
 
-    public record Logs(UUID jobId, List<LogLine> logs, Long nextAfter) {
+    public record Logs(UUID jobId, List<LogLine> logs, long nextAfter) {
     }
 
     public JobView.Page list(String tenant, MultivaluedMap<String, String> query) {
@@ -116,9 +116,8 @@ public class JobQueries {
     JobView.Waiting waiting(Job job) {
         Object[] fleet = (Object[]) em.createNativeQuery("""
                 SELECT count(*),
-                       count(*) FILTER (WHERE status IN ('online', 'busy') AND active_jobs < max_concurrency
-                                          AND reported_status <> 'busy'),
-                       count(*) FILTER (WHERE status = 'busy' OR (status = 'online' AND active_jobs >= max_concurrency)),
+                       count(*) FILTER (WHERE status IN ('online', 'busy') AND active_jobs < max_concurrency),
+                       count(*) FILTER (WHERE status = 'busy' AND active_jobs >= max_concurrency),
                        count(*) FILTER (WHERE status = 'draining')
                   FROM runners WHERE tenant = ?1 AND labels @> CAST(?2 AS varchar[])""")
                 .setParameter(1, job.tenant).setParameter(2, textArray(job.labels)).getSingleResult();
@@ -160,7 +159,7 @@ public class JobQueries {
         }
         requireJob(tenant, jobId);
         List<LogLine> lines = readLogs(jobId, after, level, since, limit == null ? 1000 : limit);
-        Long nextAfter = lines.isEmpty() ? after : lines.get(lines.size() - 1).seq();
+        long nextAfter = lines.isEmpty() ? (after == null ? 0 : after) : lines.get(lines.size() - 1).seq();
         return new Logs(jobId, lines, nextAfter);
     }
 

@@ -136,6 +136,7 @@ public class JobService {
         job.createdAt = now;
         job.queuedAt = now;
         job.updatedAt = now;
+        job.logNextSeq = 1;
         job.persist();
         em.flush();
         JobSignals.notify(em, JobSignals.JOBS_CHANNEL, JobSignals.tenantTopic(job.tenant));

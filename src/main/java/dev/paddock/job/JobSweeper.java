@@ -62,7 +62,7 @@ public class JobSweeper {
         @SuppressWarnings("unchecked")
         List<UUID> failed = em.createNativeQuery("""
                 UPDATE jobs SET status = 'failure', error = 'lease expired', completed_at = now(),
-                       lease_expires_at = NULL, updated_at = now(),
+                       lease_id = NULL, lease_expires_at = NULL, updated_at = now(),
                        duration_ms = (EXTRACT(EPOCH FROM (now() - started_at)) * 1000)::bigint
                  WHERE id IN (SELECT id FROM jobs WHERE status = 'running' AND lease_expires_at < now()
                                  AND attempt >= max_attempts FOR UPDATE SKIP LOCKED)

@@ -41,10 +41,9 @@ public class QueueSnapshot {
                 SELECT array_to_string(s.label_set, ','), sum(s.queued), max(coalesce(extract(epoch FROM now() - s.oldest) * 1000, 0)),
                        sum(s.running),
                        sum((SELECT count(*) FROM runners r WHERE r.tenant = s.tenant AND r.labels @> s.label_set
-                               AND r.status IN ('online', 'busy') AND r.active_jobs < r.max_concurrency
-                               AND r.reported_status <> 'busy')),
+                               AND r.status IN ('online', 'busy') AND r.active_jobs < r.max_concurrency)),
                        sum((SELECT count(*) FROM runners r WHERE r.tenant = s.tenant AND r.labels @> s.label_set
-                               AND (r.status = 'busy')))
+                               AND r.status = 'busy' AND r.active_jobs >= r.max_concurrency))
                   FROM sets s GROUP BY 1 ORDER BY 1""").setParameter(1, tenant).getResultList();
         return rows.stream().map(row -> new Entry(
                 row[0] == null || ((String) row[0]).isEmpty() ? List.of() : Arrays.asList(((String) row[0]).split(",")),

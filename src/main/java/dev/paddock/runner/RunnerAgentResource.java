@@ -137,8 +137,8 @@ public class RunnerAgentResource {
         List<String> labelList = labels == null ? null : Labels.normalize(Arrays.stream(labels.split(","))
                 .map(String::trim).filter(label -> !label.isEmpty()).toList());
         String runnerName = name != null && !name.isBlank() ? name.trim() : runnerId != null ? runnerId.toString() : null;
+        // absent headers leave an existing runner's values alone; a new runner gets the defaults
         return new RunnerRequests.Register(runnerId, runnerName, labelList,
-                version != null && !version.isBlank() ? version.trim() : "unknown", null, null,
-                concurrency == null ? 5 : concurrency, null);
+                version != null && !version.isBlank() ? version.trim() : null, null, null, concurrency, null);
     }
 }

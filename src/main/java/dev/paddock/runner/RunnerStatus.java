@@ -14,16 +14,12 @@ public final class RunnerStatus {
     private RunnerStatus() {
     }
 
-    /** Mirrors the generated column {@code runners.status} (migration V1.0.0). */
+    /** Mirrors the generated column {@code runners.status} (migration V1.3.0). */
     public static String derive(String reported, boolean drainRequested, int activeJobs, int maxConcurrency) {
-        // a drain a person asked for shows even before the runner is first seen
-        if (drainRequested) {
-            return DRAINING;
-        }
         if (OFFLINE.equals(reported)) {
             return OFFLINE;
         }
-        if (DRAINING.equals(reported)) {
+        if (drainRequested || DRAINING.equals(reported)) {
             return DRAINING;
         }
         if (BUSY.equals(reported) || activeJobs >= maxConcurrency) {

@@ -97,6 +97,14 @@ public class AuthenticationTest {
     }
 
     @Test
+    void aTokenWithATenantButNoSubjectIsAPerson() {
+        String tenant = Tokens.newTenant();
+        String jwt = Tokens.signed(io.smallrye.jwt.build.Jwt.issuer(Tokens.ISSUER).claim("tenant", tenant)
+                .claim("scope", "runners:read").expiresIn(600));
+        given().auth().oauth2(jwt).get("/api/runners").then().statusCode(200).body("total", equalTo(0));
+    }
+
+    @Test
     void runnerTokenOnPeoplesRouteIs401AndJwtOnAgentRouteIs401() {
         Api api = Api.newTenant();
         Api.RunnerRef runner = api.createRunner("r", List.of(), 1);

@@ -331,6 +331,9 @@ public class JobEngineTest {
                 .header("X-Runner-Max-Concurrency", "3").post("/api/runners/register").then().statusCode(201)
                 .body("runner.name", equalTo(headerId)).body("runner.version", equalTo("unknown"))
                 .body("runner.max_concurrency", equalTo(3)).body("runner.labels", contains("linux", "arm64"));
+        // re-registering by headers alone keeps what the headers do not say
+        given().auth().oauth2(registerJwt).header("X-Runner-Id", headerId).post("/api/runners/register").then()
+                .statusCode(200).body("runner.max_concurrency", equalTo(3)).body("runner.labels", contains("linux", "arm64"));
         given().auth().oauth2(Tokens.person(api.tenant, "runners:read")).contentType("application/json")
                 .body(Map.of("name", "x")).post("/api/runners/register").then().statusCode(403);
     }

@@ -63,12 +63,15 @@ public class JobQueriesTest {
         Api.RunnerRef runner = api.createRunner("r", List.of("arm64"), 1);
         api.person().get("/api/jobs/" + job).then().body("job.waiting.reason", equalTo("matching_runners_offline"))
                 .body("job.waiting.matching_runners", equalTo(1));
+        Api.runner(runner.token()).body(Map.of("status", "online")).post("/api/runners/heartbeat").then().statusCode(200);
         api.person().post("/api/runners/" + runner.id() + "/drain").then().statusCode(200);
         api.person().get("/api/jobs/" + job).then().body("job.waiting.reason", equalTo("matching_runners_draining"));
         api.person().post("/api/runners/" + runner.id() + "/resume").then().statusCode(200);
-        Api.runner(runner.token()).body(Map.of("status", "busy")).post("/api/runners/heartbeat").then().statusCode(200);
+        Api.runner(runner.token()).body(Map.of("status", "busy", "active_jobs", 1)).post("/api/runners/heartbeat")
+                .then().statusCode(200);
         api.person().get("/api/jobs/" + job).then().body("job.waiting.reason", equalTo("matching_runners_busy"));
-        Api.runner(runner.token()).body(Map.of("status", "online")).post("/api/runners/heartbeat").then().statusCode(200);
+        Api.runner(runner.token()).body(Map.of("status", "online", "active_jobs", 0)).post("/api/runners/heartbeat")
+                .then().statusCode(200);
         String second = api.enqueue("t", List.of("arm64"));
         api.person().get("/api/jobs/" + second).then().body("job.waiting.reason", equalTo("next_in_line"))
                 .body("job.waiting.queue_position", equalTo(2));
@@ -98,7 +101,9 @@ public class JobQueriesTest {
         Api.runner(runner.token()).header("X-Lease-Id", lease).body(Map.of("lines", List.of(
                 Map.of("level", "debug", "message", "d"), Map.of("level", "info", "message", "i"),
                 Map.of("level", "warn", "message", "w"), Map.of("level", "error", "message", "e"))))
-                .post("/api/runners/jobs/" + job + "/logs").then().statusCode(200).body("next_offset", equalTo(4));
+                .post("/api/runners/jobs/" + job + "/logs").then().statusCode(200).body("next_offset", equalTo(5));
+        api.person().queryParam("after", 0).get("/api/jobs/" + job + "/logs").then()
+                .body("logs.seq", contains(1, 2, 3, 4)).body("next_after", equalTo(4));
         api.person().queryParam("level", "warn").get("/api/jobs/" + job + "/logs").then()
                 .body("logs.message", contains("w", "e")).body("job_id", equalTo(job));
         api.person().queryParam("after", 1).queryParam("limit", 1).get("/api/jobs/" + job + "/logs").then()
@@ -175,7 +180,7 @@ public class JobQueriesTest {
         HttpURLConnection connection = (HttpURLConnection) new URL(base, "/api/jobs/" + job + "/logs/stream").openConnection();
         connection.setRequestProperty("Authorization", "Bearer " + api.jwt);
         connection.setRequestProperty("Accept", "text/event-stream");
-        connection.setRequestProperty("Last-Event-ID", "0");
+        connection.setRequestProperty("Last-Event-ID", "1");
         connection.setReadTimeout(20_000);
         assertThat(connection.getResponseCode()).isEqualTo(200);
         List<String> received = new ArrayList<>();
@@ -203,6 +208,7 @@ public class JobQueriesTest {
         reader.get(15, TimeUnit.SECONDS);
         String all = String.join("\n", received);
         assertThat(all).doesNotContain("\"message\":\"one\"").contains("\"message\":\"two\"")
-                .contains("\"message\":\"three\"").contains("id:2").contains("event:end");
+                .contains("\"message\":\"three\"").contains("id:2").contains("event:end")
+                .doesNotContain("event:log");
     }
 }

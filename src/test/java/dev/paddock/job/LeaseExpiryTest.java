@@ -38,12 +38,17 @@ public class LeaseExpiryTest {
                 .body("job.status", equalTo("queued")).body("job.attempt", equalTo(1)));
         Map<String, Object> again = Api.claimOne(second.token());
         assertThat(again.get("attempt")).isEqualTo(2);
+        String secondLease = (String) again.get("lease_id");
         // the presumed-dead runner cannot overwrite the new attempt
         Api.runner(first.token()).header("X-Lease-Id", staleLease).body(Map.of("status", "success"))
                 .post("/api/runners/jobs/" + job + "/result").then().statusCode(409)
                 .body("type", equalTo("https://paddock.dev/problems/lease-lost"));
         await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> api.person().get("/api/jobs/" + job).then()
                 .body("job.status", equalTo("failure")).body("job.error", equalTo("lease expired")));
+        // out of attempts: the last holder's lease is gone too
+        Api.runner(second.token()).header("X-Lease-Id", secondLease).body(Map.of("lines", List.of("late")))
+                .post("/api/runners/jobs/" + job + "/logs").then().statusCode(409)
+                .body("type", equalTo("https://paddock.dev/problems/lease-lost"));
     }
 
     @Test
