@@ -179,7 +179,7 @@ public class Authenticator {
         return token == null ? null : token.trim();
     }
 
-    /** Parses an id from the path and checks that it is the calling runner's own. */
+    /** A runner may act on its own record only; any other id is not found for it. */
     public static void requireOwn(AuthenticatedRunner runner, UUID id) {
         if (!runner.id().equals(id)) {
             throw ProblemException.notFound("Runner");
