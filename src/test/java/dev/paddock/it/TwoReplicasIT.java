@@ -62,25 +62,7 @@ class TwoReplicasIT {
         Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
         String job = api.enqueue("t", List.of());
         String lease = (String) Api.claimOne(runner.token()).get("lease_id");
-        java.net.HttpURLConnection stream = (java.net.HttpURLConnection) java.net.URI
-                .create(second.url() + "/api/jobs/" + job + "/logs/stream").toURL().openConnection();
-        stream.setRequestProperty("Authorization", "Bearer " + api.jwt);
-        stream.setReadTimeout(20_000);
-        assertThat(stream.getResponseCode()).isEqualTo(200);
-        CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
-            StringBuilder all = new StringBuilder();
-            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(stream.getInputStream()))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    all.append(line).append('\n');
-                    if (line.startsWith("event:") && line.contains("end")) {
-                        break;
-                    }
-                }
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            return all.toString();
-        });
+        CompletableFuture<String> received = dev.paddock.support.LogStreamClient.open(second.url(), job, api.jwt, null);
         Thread.sleep(500);
         Api.runner(runner.token()).header("X-Lease-Id", lease).body(Map.of("lines", List.of("from the first replica")))
                 .post("/api/runners/jobs/" + job + "/logs").then().statusCode(200);

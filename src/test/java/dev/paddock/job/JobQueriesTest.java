@@ -1,17 +1,13 @@
 package dev.paddock.job;
 
 import dev.paddock.support.Api;
+import dev.paddock.support.LogStreamClient;
 import dev.paddock.support.Tokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.HttpURLConnection;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -177,36 +173,14 @@ public class JobQueriesTest {
         String logs = "/api/runners/jobs/" + job + "/logs";
         Api.runner(runner.token()).header("X-Lease-Id", lease).body(Map.of("lines", List.of("one", "two"))).post(logs)
                 .then().statusCode(200);
-        HttpURLConnection connection = (HttpURLConnection) new URL(base, "/api/jobs/" + job + "/logs/stream").openConnection();
-        connection.setRequestProperty("Authorization", "Bearer " + api.jwt);
-        connection.setRequestProperty("Accept", "text/event-stream");
-        connection.setRequestProperty("Last-Event-ID", "1");
-        connection.setReadTimeout(20_000);
-        assertThat(connection.getResponseCode()).isEqualTo(200);
-        List<String> received = new ArrayList<>();
-        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(connection.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    synchronized (received) {
-                        received.add(line);
-                    }
-                    if (line.startsWith("event:") && line.contains("end")) {
-                        return;
-                    }
-                }
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
+        CompletableFuture<String> received = LogStreamClient.open(base.toString(), job, api.jwt, "1");
         Thread.sleep(500);
         Api.runner(runner.token()).header("X-Lease-Id", lease).body(Map.of("lines", List.of("three"))).post(logs)
                 .then().statusCode(200);
         Thread.sleep(300);
         Api.runner(runner.token()).header("X-Lease-Id", lease).body(Map.of("status", "success"))
                 .post("/api/runners/jobs/" + job + "/result").then().statusCode(200);
-        reader.get(15, TimeUnit.SECONDS);
-        String all = String.join("\n", received);
+        String all = received.get(15, TimeUnit.SECONDS);
         assertThat(all).doesNotContain("\"message\":\"one\"").contains("\"message\":\"two\"")
                 .contains("\"message\":\"three\"").contains("id:2").contains("event:end")
                 .doesNotContain("event:log");
