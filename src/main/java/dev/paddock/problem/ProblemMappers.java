@@ -12,7 +12,9 @@ import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -52,25 +54,25 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response json(JacksonException e) {
-        return problem(fromJackson(e));
+    public Response json(JacksonException e, HttpHeaders headers, UriInfo uri) {
+        return problem(unreadableBody(e, headers, uri));
     }
 
     // Quarkus REST ships mappers for these two; ours must be at least as specific to win.
     @ServerExceptionMapper
-    public Response mismatched(MismatchedInputException e) {
-        return problem(fromJackson(e));
+    public Response mismatched(MismatchedInputException e, HttpHeaders headers, UriInfo uri) {
+        return problem(unreadableBody(e, headers, uri));
     }
 
     @ServerExceptionMapper
-    public Response unparsable(JsonParseException e) {
-        return problem(fromJackson(e));
+    public Response unparsable(JsonParseException e, HttpHeaders headers, UriInfo uri) {
+        return problem(unreadableBody(e, headers, uri));
     }
 
     @ServerExceptionMapper
-    public Response web(WebApplicationException e) {
+    public Response web(WebApplicationException e, HttpHeaders headers, UriInfo uri) {
         if (e.getCause() instanceof JacksonException jackson) {
-            return problem(fromJackson(jackson));
+            return problem(unreadableBody(jackson, headers, uri));
         }
         int status = e.getResponse().getStatus();
         String slug = switch (status) {
@@ -109,6 +111,20 @@ public class ProblemMappers {
         LOG.errorf("Unexpected failure %s: %s", errorId, chain);
         return toResponse(Problem.of(500, "internal-error", "Internal error",
                 "Something went wrong on our side (error id " + errorId + ").", null));
+    }
+
+    /**
+     * A body is read before the resource checks credentials; an anonymous call to the API must
+     * still learn first that it needs credentials (401), whatever its body holds.
+     */
+    private static ProblemException unreadableBody(JacksonException e, HttpHeaders headers, UriInfo uri) {
+        boolean anonymous = headers.getHeaderString(HttpHeaders.AUTHORIZATION) == null
+                && headers.getHeaderString("X-Runner-Token") == null
+                && headers.getHeaderString("x-api-key") == null;
+        if (anonymous && uri.getPath().startsWith("/api/")) {
+            return ProblemException.unauthorized("Credentials are required.");
+        }
+        return fromJackson(e);
     }
 
     public static ProblemException fromJackson(JacksonException e) {

@@ -34,6 +34,14 @@ public class AuthenticationTest {
     }
 
     @Test
+    void anAnonymousCallWithABrokenBodyIsStill401() {
+        given().contentType(ContentType.JSON).body("{\"name\": ").post("/api/runners").then().statusCode(401)
+                .header("WWW-Authenticate", startsWith("Bearer"));
+        given().contentType(ContentType.JSON).body("{\"limit\": \"x\"}").post("/api/runners/jobs/claim").then()
+                .statusCode(401);
+    }
+
+    @Test
     void expiredTokenIs401() {
         refused(given().auth().oauth2(Tokens.expired(Tokens.newTenant())));
     }
