@@ -58,7 +58,7 @@ public class JobResource {
     }
 
     @POST
-    @Operation(summary = "Enqueue a job", description = "With an Idempotency-Key header a retried request returns the first job instead of a second one. Secrets are encrypted at rest and only their names are ever shown.")
+    @Operation(summary = "Enqueue a job", description = "With an Idempotency-Key header a retried request returns the first job (201 again, same body) instead of a second one. Secrets are encrypted at rest and only their names are ever shown.")
     public RestResponse<JobView.One> enqueue(JobRequests.Enqueue body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         Person person = auth.person(Scopes.JOBS_MANAGE);
         String key = idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey.trim();

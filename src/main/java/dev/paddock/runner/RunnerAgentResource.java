@@ -87,7 +87,7 @@ public class RunnerAgentResource {
     @POST
     @Path("{id}/heartbeat")
     @SecurityRequirement(name = "runnerToken")
-    @Operation(summary = "Heartbeat (runner id in the path)", description = "The id must be the token's runner.")
+    @Operation(summary = "Heartbeat (runner id in the path)", description = "The id must be the token's runner; another runner's id is 404.")
     public HeartbeatAnswer heartbeatById(@PathParam("id") String id, RunnerRequests.Heartbeat body) {
         AuthenticatedRunner self = auth.runner();
         Authenticator.requireOwn(self, Ids.parse(id, "Runner"));
