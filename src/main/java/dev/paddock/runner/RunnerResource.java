@@ -99,7 +99,7 @@ public class RunnerResource {
     @Path("{id}")
     @Operation(summary = "Change a runner", description = "name, labels, max_concurrency, capabilities; fields left out keep their value.")
     public RunnerView.One replace(@PathParam("id") String id, RunnerRequests.Update request) {
-        return update(id, request);
+        return update(auth.person(Scopes.RUNNERS_MANAGE), id, request);
     }
 
     @PATCH
@@ -108,17 +108,18 @@ public class RunnerResource {
             description = "With a JWT (runners:manage): name, labels, max_concurrency, capabilities. With the runner's own token: name, version, os, arch, capabilities; labels and max_concurrency sent by the runner are ignored.")
     @SecurityRequirement(name = "runnerToken")
     public RunnerView.One patch(@PathParam("id") String id, RunnerRequests.Update request) {
-        if (auth.personOrRunner(Scopes.RUNNERS_MANAGE) instanceof Authenticator.RunnerCaller(AuthenticatedRunner self)) {
-            Authenticator.requireOwn(self, Ids.parse(id, "Runner"));
-            // labels and max_concurrency are people's to set: from the runner they are ignored,
-            // like any field it may not change
-            return new RunnerView.One(RunnerView.of(runners.updateSelf(self, bodies.valid(request))));
-        }
-        return update(id, request);
+        return switch (auth.personOrRunner(Scopes.RUNNERS_MANAGE)) {
+            case Authenticator.RunnerCaller(AuthenticatedRunner self) -> {
+                Authenticator.requireOwn(self, Ids.parse(id, "Runner"));
+                // labels and max_concurrency are people's to set: from the runner they are ignored,
+                // like any field it may not change
+                yield new RunnerView.One(RunnerView.of(runners.updateSelf(self, bodies.valid(request))));
+            }
+            case Authenticator.PersonCaller(Person person) -> update(person, id, request);
+        };
     }
 
-    private RunnerView.One update(String id, RunnerRequests.Update request) {
-        Person person = auth.person(Scopes.RUNNERS_MANAGE);
+    private RunnerView.One update(Person person, String id, RunnerRequests.Update request) {
         UUID runnerId = Ids.parse(id, "Runner");
         return new RunnerView.One(RunnerView.of(runners.update(person.tenant(), runnerId, bodies.valid(request))));
     }
@@ -131,11 +132,12 @@ public class RunnerResource {
     public Response delete(@PathParam("id") String id) {
         Authenticator.Caller caller = auth.personOrRunner(Scopes.RUNNERS_MANAGE);
         UUID runnerId = Ids.parse(id, "Runner");
-        if (caller instanceof Authenticator.RunnerCaller(AuthenticatedRunner self)) {
-            Authenticator.requireOwn(self, runnerId);
-            runners.deregister(self);
-        } else if (caller instanceof Authenticator.PersonCaller(Person person)) {
-            runners.delete(person.tenant(), runnerId);
+        switch (caller) {
+            case Authenticator.RunnerCaller(AuthenticatedRunner self) -> {
+                Authenticator.requireOwn(self, runnerId);
+                runners.deregister(self);
+            }
+            case Authenticator.PersonCaller(Person person) -> runners.delete(person.tenant(), runnerId);
         }
         return Response.noContent().build();
     }
