@@ -59,9 +59,10 @@ class TwoReplicasIT {
     @Test
     void aLogStreamOnOneReplicaGetsLinesWrittenThroughTheOther() throws Exception {
         Api api = Api.newTenant();
-        Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
-        String job = api.enqueue("t", List.of());
-        String lease = (String) Api.claimOne(runner.token()).get("lease_id");
+        Api.RunningJob running = api.runningJob();
+        Api.RunnerRef runner = running.runner();
+        String job = running.jobId();
+        String lease = running.lease();
         CompletableFuture<String> received = dev.paddock.support.LogStreamClient.open(second.url(), job, api.jwt, null);
         Thread.sleep(500);
         Api.runner(runner.token()).header("X-Lease-Id", lease).body(Map.of("lines", List.of("from the first replica")))

@@ -201,9 +201,10 @@ public class JobEngineTest {
     @Test
     void cancelReachesTheRunnerAtHeartbeatAndJobCalls() {
         Api api = Api.newTenant();
-        Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
-        String jobId = api.enqueue("t", List.of());
-        String lease = (String) Api.claimOne(runner.token()).get("lease_id");
+        Api.RunningJob running = api.runningJob();
+        Api.RunnerRef runner = running.runner();
+        String jobId = running.jobId();
+        String lease = running.lease();
         api.person().body(Map.of("reason", "not needed")).post("/api/jobs/" + jobId + "/cancel").then().statusCode(200)
                 .body("job.status", equalTo("cancelled")).body("job.cancel_reason", equalTo("not needed"))
                 .body("job.cancelled_at", notNullValue());
@@ -221,9 +222,10 @@ public class JobEngineTest {
     @Test
     void deletingARunnerRequeuesItsJobsAndFencesIt() {
         Api api = Api.newTenant();
-        Api.RunnerRef first = api.onlineRunner(List.of(), 1);
-        String jobId = api.enqueue("t", List.of());
-        String lease = (String) Api.claimOne(first.token()).get("lease_id");
+        Api.RunningJob running = api.runningJob();
+        Api.RunnerRef first = running.runner();
+        String jobId = running.jobId();
+        String lease = running.lease();
         Api.runner(first.token()).delete("/api/runners/" + first.id()).then().statusCode(204);
         api.person().get("/api/jobs/" + jobId).then().body("job.status", equalTo("queued"))
                 .body("job.waiting.reason", notNullValue());

@@ -91,9 +91,10 @@ public class JobQueriesTest {
     @Test
     void logsFilterByLevelSequenceAndLimit() {
         Api api = Api.newTenant();
-        Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
-        String job = api.enqueue("t", List.of());
-        String lease = (String) Api.claimOne(runner.token()).get("lease_id");
+        Api.RunningJob running = api.runningJob();
+        Api.RunnerRef runner = running.runner();
+        String job = running.jobId();
+        String lease = running.lease();
         Api.runner(runner.token()).header("X-Lease-Id", lease).body(Map.of("lines", List.of(
                 Map.of("level", "debug", "message", "d"), Map.of("level", "info", "message", "i"),
                 Map.of("level", "warn", "message", "w"), Map.of("level", "error", "message", "e"))))
@@ -167,9 +168,10 @@ public class JobQueriesTest {
     @Test
     void streamSendsBacklogLiveLinesAndEnd() throws Exception {
         Api api = Api.newTenant();
-        Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
-        String job = api.enqueue("t", List.of());
-        String lease = (String) Api.claimOne(runner.token()).get("lease_id");
+        Api.RunningJob running = api.runningJob();
+        Api.RunnerRef runner = running.runner();
+        String job = running.jobId();
+        String lease = running.lease();
         String logs = "/api/runners/jobs/" + job + "/logs";
         Api.runner(runner.token()).header("X-Lease-Id", lease).body(Map.of("lines", List.of("one", "two"))).post(logs)
                 .then().statusCode(200);

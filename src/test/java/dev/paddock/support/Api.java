@@ -56,6 +56,16 @@ public final class Api {
         return enqueue(Map.of("type", type, "labels", labels));
     }
 
+    /** A job of this tenant held by a fresh online runner, with the lease of its claim. */
+    public record RunningJob(RunnerRef runner, String jobId, String lease) {
+    }
+
+    public RunningJob runningJob() {
+        RunnerRef runner = onlineRunner(List.of(), 1);
+        String jobId = enqueue("t", List.of());
+        return new RunningJob(runner, jobId, (String) claimOne(runner.token()).get("lease_id"));
+    }
+
     /** Claims batches of {@code limit} until the queue answers 204; returns the ids claimed. */
     public static List<String> claimUntilEmpty(String token, String baseUri, int limit) {
         List<String> claimed = new java.util.ArrayList<>();
