@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Proves who is calling. People carry a JWT verified by smallrye-jwt; runner agents carry a
- * runner token. Each kind of route accepts only its kind of caller: the other kind is a 401.
+ * Proves who is calling, once per request, as the route's declaration asks ({@link AccessFilter}).
+ * People carry a JWT verified by smallrye-jwt; runner agents carry a runner token. Each kind of
+ * route accepts only its kind of caller: the other kind is a 401. Resources then read the caller
+ * proven here; asking for a kind the route did not declare is a programming error.
  */
 @RequestScoped
 public class Authenticator {
@@ -38,6 +40,8 @@ public class Authenticator {
     @Inject
     RateLimiter rateLimiter;
 
+    private Caller caller;
+
     /** Who is calling: a person or a runner; for routes both may use. */
     public sealed interface Caller permits PersonCaller, RunnerCaller {
     }
@@ -48,55 +52,79 @@ public class Authenticator {
     public record RunnerCaller(AuthenticatedRunner runner) implements Caller {
     }
 
-    /** A person holding {@code scope}: 401 without a valid JWT, 403 without the scope. */
-    public Person person(String scope) {
+    /** The person the route admitted. */
+    public Person person() {
+        if (caller instanceof PersonCaller(Person person)) {
+            return person;
+        }
+        throw new IllegalStateException("this route does not declare @PersonAccess");
+    }
+
+    /** The runner the route admitted. */
+    public AuthenticatedRunner runner() {
+        if (caller instanceof RunnerCaller(AuthenticatedRunner runner)) {
+            return runner;
+        }
+        throw new IllegalStateException("this route does not declare @RunnerAccess");
+    }
+
+    /** The person or runner a {@link PersonOrRunnerAccess} route admitted. */
+    public Caller caller() {
+        if (caller == null) {
+            throw new IllegalStateException("this route declares no caller");
+        }
+        return caller;
+    }
+
+    /** A person holding one of {@code scopes} (any when empty): 401 without a valid JWT, 403 without the scope. */
+    void admitPerson(String... scopes) {
         String bearer = bearerToken();
         if (bearer == null || RunnerTokens.looksLikeToken(bearer)) {
             throw ProblemException.unauthorized(bearer == null
                     ? "A bearer JWT is required."
                     : "Runner tokens are not accepted on this route; use a person's JWT.");
         }
-        return requireScope(verify(bearer), scope);
-    }
-
-    /** A person holding one of {@code scopes}. */
-    public Person personWithAny(String... scopes) {
-        Person person = person(null);
-        for (String scope : scopes) {
-            if (person.has(scope)) {
-                return person;
-            }
+        Person person = verify(bearer);
+        if (scopes.length > 0 && java.util.Arrays.stream(scopes).noneMatch(person::has)) {
+            throw ProblemException.forbidden(scopes.length == 1
+                    ? "This route needs the scope " + scopes[0] + "."
+                    : "This route needs one of the scopes " + String.join(", ", scopes) + ".");
         }
-        throw ProblemException.forbidden("This route needs one of the scopes " + String.join(", ", scopes) + ".");
+        caller = new PersonCaller(person);
     }
 
     /** A runner agent: 401 without a valid runner token (a JWT is not one); 429 over its rate. */
-    public AuthenticatedRunner runner() {
+    void admitRunner() {
         String token = runnerToken();
         if (token == null) {
             throw ProblemException.unauthorized("A runner token is required (X-Runner-Token, Authorization: Bearer or x-api-key).");
         }
-        return runnerWithToken(token);
+        admitRunnerWithToken(token);
     }
 
     /** A runner token given some other way (the install script takes it in the query). */
-    public AuthenticatedRunner runnerWithToken(String token) {
-        if (!RunnerTokens.looksLikeToken(token)) {
+    void admitRunnerWithToken(String token) {
+        if (token == null || token.isBlank()) {
+            throw ProblemException.unauthorized("The runner's token is required in the query (?token=rn_...).");
+        }
+        String trimmed = token.trim();
+        if (!RunnerTokens.looksLikeToken(trimmed)) {
             throw ProblemException.unauthorized("Invalid runner token.");
         }
-        byte[] hash = RunnerTokens.hash(token);
+        byte[] hash = RunnerTokens.hash(trimmed);
         AuthenticatedRunner runner = credentials.authenticate(hash)
                 .orElseThrow(() -> ProblemException.unauthorized("Invalid runner token."));
         rateLimiter.checkAgent(hash);
-        return runner;
+        caller = new RunnerCaller(runner);
     }
 
-    /** Routes shared by people ({@code scope}) and the runner itself. */
-    public Caller personOrRunner(String scope) {
+    /** Routes shared by people and the runner itself: the credential sent decides which. */
+    void admitPersonOrRunner(String... scopes) {
         if (runnerToken() != null) {
-            return new RunnerCaller(runner());
+            admitRunner();
+        } else {
+            admitPerson(scopes);
         }
-        return new PersonCaller(person(scope));
     }
 
     private Person verify(String jwt) {
@@ -116,13 +144,6 @@ public class Authenticator {
             throw ProblemException.unauthorized("The token names no tenant and no subject.");
         }
         return new Person(subject == null ? tenant : subject, tenant, Scopes.expand(scopes(token)));
-    }
-
-    private static Person requireScope(Person person, String scope) {
-        if (scope != null && !person.has(scope)) {
-            throw ProblemException.forbidden("This route needs the scope " + scope + ".");
-        }
-        return person;
     }
 
     private static List<String> scopes(JsonWebToken token) {

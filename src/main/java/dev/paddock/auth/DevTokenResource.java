@@ -18,6 +18,7 @@ import java.util.Map;
 /** Dev profile only: mints a JWT with the dev key. Not part of the prod build at all. */
 @IfBuildProfile("dev")
 @Path("/dev/token")
+@PublicAccess
 @Tag(name = "Development")
 public class DevTokenResource {
 
@@ -29,7 +30,7 @@ public class DevTokenResource {
 
 
     @POST
-        @Produces(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Mint a development JWT", description = "Only in the dev profile.")
     public Map<String, Object> mint(@Valid DevTokenRequest body) {
         DevTokenRequest request = body == null ? new DevTokenRequest(null, null, null) : body;

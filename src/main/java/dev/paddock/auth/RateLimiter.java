@@ -13,6 +13,8 @@ import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import io.quarkus.scheduler.Scheduled;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.HexFormat;
@@ -25,6 +27,8 @@ import java.util.function.Supplier;
  */
 @ApplicationScoped
 public class RateLimiter {
+
+    private static final Logger LOG = Logger.getLogger(RateLimiter.class);
 
     @Inject
     AgroalDataSource dataSource;
@@ -72,9 +76,14 @@ public class RateLimiter {
     }
 
     /** Drops buckets that have refilled completely; any replica may run it. */
-    public void removeExpired() {
-        while (buckets.removeExpired(1000) >= 1000) {
-            // keep going until a batch comes back short
+    @Scheduled(every = "10m", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void removeExpired() {
+        try {
+            while (buckets.removeExpired(1000) >= 1000) {
+                // keep going until a batch comes back short
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("Rate limit cleanup failed (%s)", e.getClass().getSimpleName());
         }
     }
 

@@ -1,9 +1,9 @@
 package dev.paddock.job;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.common.PageRequest;
 import dev.paddock.common.QueryParams;
+import dev.paddock.dispatch.Job;
+import dev.paddock.dispatch.JobStatus;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
 import io.quarkus.panache.common.Parameters;
@@ -18,30 +18,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** People's reads of jobs: lists, one job with why it waits, and its logs. */
+/** People's reads of jobs: lists, and one job with why it waits. */
 @ApplicationScoped
 @Transactional(Transactional.TxType.SUPPORTS)
 public class JobQueries {
 
-    public static final int MAX_LOG_LIMIT = 10_000;
-
     @Inject
     EntityManager em;
-
-    @Inject
-    ObjectMapper json;
-
-    public record LogLine(long seq, Instant timestamp, String level, String message, JsonNode data) {
-    }
-
-    public record Logs(UUID jobId, List<LogLine> logs, long nextAfter) {
-    }
 
     public JobView.Page list(String tenant, MultivaluedMap<String, String> query) {
         List<FieldError> errors = new ArrayList<>();
         StringBuilder where = new StringBuilder("tenant = :tenant");
         Parameters params = Parameters.with("tenant", tenant);
-        String status = QueryParams.oneOf(query, "status", JobStatus.ALL, errors);
+        String status = QueryParams.oneOf(query, "status", JobStatus.WIRE_NAMES, errors);
         if (status != null) {
             where.append(" and status = :status");
             params.and("status", status);
@@ -92,7 +81,7 @@ public class JobQueries {
         List<FieldError> errors = new ArrayList<>();
         StringBuilder where = new StringBuilder("tenant = :tenant and runnerId = :runnerId");
         Parameters params = Parameters.with("tenant", tenant).and("runnerId", runnerId);
-        String status = QueryParams.oneOf(query, "status", JobStatus.ALL, errors);
+        String status = QueryParams.oneOf(query, "status", JobStatus.WIRE_NAMES, errors);
         if (status != null) {
             where.append(" and status = :status");
             params.and("status", status);
@@ -109,15 +98,18 @@ public class JobQueries {
         if (job == null) {
             throw ProblemException.notFound("Job");
         }
-        return JobView.of(job, false, JobStatus.QUEUED.equals(job.status) ? waiting(job) : null);
+        return JobView.of(job, false, job.is(JobStatus.QUEUED) ? waiting(job) : null);
     }
 
-    /** Why a queued job waits, from the fleet's state now. */
+    /**
+     * Why a queued job waits, from the fleet's state now. "Can take work" is {@code free_slots > 0},
+     * the same column the claim reads.
+     */
     JobView.Waiting waiting(Job job) {
         Object[] fleet = (Object[]) em.createNativeQuery("""
                 SELECT count(*),
-                       count(*) FILTER (WHERE status IN ('online', 'busy') AND active_jobs < max_concurrency),
-                       count(*) FILTER (WHERE status = 'busy' AND active_jobs >= max_concurrency),
+                       count(*) FILTER (WHERE free_slots > 0),
+                       count(*) FILTER (WHERE status = 'busy' AND free_slots = 0),
                        count(*) FILTER (WHERE status = 'draining')
                   FROM runners WHERE tenant = ?1 AND labels @> CAST(?2 AS varchar[])""")
                 .setParameter(1, job.tenant).setParameter(2, textArray(job.labels)).getSingleResult();
@@ -138,100 +130,6 @@ public class JobQueries {
                 : "matching_runners_offline";
         long waitedMs = Math.max(0, Instant.now().toEpochMilli() - job.queuedAt.toEpochMilli());
         return new JobView.Waiting(reason, matching, ahead + 1, waitedMs);
-    }
-
-    public Logs logs(String tenant, UUID jobId, MultivaluedMap<String, String> query) {
-        List<FieldError> errors = new ArrayList<>();
-        String level = QueryParams.oneOf(query, "level", JobLogWriter.LEVELS, errors);
-        Instant since = QueryParams.timestamp(query, "since", errors);
-        Long after = null;
-        String rawAfter = QueryParams.text(query, "after");
-        if (rawAfter != null) {
-            try {
-                after = Long.parseLong(rawAfter);
-            } catch (NumberFormatException e) {
-                errors.add(new FieldError("after", "must be an integer"));
-            }
-        }
-        Integer limit = QueryParams.integer(query, "limit", 1, MAX_LOG_LIMIT, errors);
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalid(errors);
-        }
-        requireJob(tenant, jobId);
-        List<LogLine> lines = readLogs(jobId, after, level, since, limit == null ? 1000 : limit);
-        long nextAfter = lines.isEmpty() ? (after == null ? 0 : after) : lines.get(lines.size() - 1).seq();
-        return new Logs(jobId, lines, nextAfter);
-    }
-
-    /** The job's status, or 404 when it is not the tenant's. */
-    public String statusOf(String tenant, UUID jobId) {
-        List<String> status = em.createQuery("select status from Job where id = ?1 and tenant = ?2", String.class)
-                .setParameter(1, jobId).setParameter(2, tenant).getResultList();
-        if (status.isEmpty()) {
-            throw ProblemException.notFound("Job");
-        }
-        return status.get(0);
-    }
-
-    public void requireJob(String tenant, UUID jobId) {
-        if (Job.count("id = ?1 and tenant = ?2", jobId, tenant) == 0) {
-            throw ProblemException.notFound("Job");
-        }
-    }
-
-    public List<LogLine> readLogs(UUID jobId, Long after, String minLevel, Instant since, int limit) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
-                SELECT seq, timestamp, level, message, CAST(data AS text) FROM job_logs
-                 WHERE job_id = ?1 AND seq > ?2
-                   AND CASE level WHEN 'debug' THEN 0 WHEN 'info' THEN 1 WHEN 'warn' THEN 2 ELSE 3 END >= ?3
-                   AND timestamp >= ?4
-                 ORDER BY seq LIMIT ?5""")
-                .setParameter(1, jobId)
-                .setParameter(2, after == null ? -1L : after)
-                .setParameter(3, levelRank(minLevel))
-                .setParameter(4, since == null ? Instant.EPOCH : since)
-                .setParameter(5, limit)
-                .getResultList();
-        List<LogLine> lines = new ArrayList<>(rows.size());
-        for (Object[] row : rows) {
-            lines.add(new LogLine(((Number) row[0]).longValue(), dev.paddock.common.Times.out(toInstant(row[1])),
-                    (String) row[2], (String) row[3], parse((String) row[4])));
-        }
-        return lines;
-    }
-
-    private static int levelRank(String level) {
-        return level == null ? 0 : switch (level) {
-            case "info" -> 1;
-            case "warn" -> 2;
-            case "error" -> 3;
-            default -> 0;
-        };
-    }
-
-    private static Instant toInstant(Object value) {
-        if (value instanceof Instant instant) {
-            return instant;
-        }
-        if (value instanceof java.sql.Timestamp timestamp) {
-            return timestamp.toInstant();
-        }
-        if (value instanceof java.time.OffsetDateTime offset) {
-            return offset.toInstant();
-        }
-        return null;
-    }
-
-    private JsonNode parse(String data) {
-        if (data == null) {
-            return null;
-        }
-        try {
-            return json.readTree(data);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return null;
-        }
     }
 
     private static PageRequest pageOrErrors(MultivaluedMap<String, String> query, List<FieldError> errors) {

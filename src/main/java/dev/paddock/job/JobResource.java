@@ -2,9 +2,13 @@ package dev.paddock.job;
 
 import dev.paddock.auth.Authenticator;
 import dev.paddock.auth.Person;
+import dev.paddock.auth.PersonAccess;
 import dev.paddock.auth.Scopes;
 import dev.paddock.common.Bodies;
 import dev.paddock.common.Ids;
+import dev.paddock.dispatch.Job;
+import dev.paddock.joblog.JobLogReader;
+import dev.paddock.joblog.JobLogStream;
 import dev.paddock.problem.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -51,6 +55,9 @@ public class JobResource {
     @Inject
     JobLogStream logStream;
 
+    @Inject
+    JobLogReader logs;
+
     @Context
     UriInfo uriInfo;
 
@@ -59,8 +66,9 @@ public class JobResource {
 
     @POST
     @Operation(summary = "Enqueue a job", description = "With an Idempotency-Key header a retried request returns the first job (201 again, same body) instead of a second one. Secrets are encrypted at rest and only their names are ever shown.")
+    @PersonAccess(Scopes.JOBS_MANAGE)
     public RestResponse<JobView.One> enqueue(JobRequests.Enqueue body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
-        Person person = auth.person(Scopes.JOBS_MANAGE);
+        Person person = auth.person();
         String key = idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey.trim();
         if (key != null && key.length() > 200) {
             throw ProblemException.invalid("Idempotency-Key", "must be at most 200 characters");
@@ -71,16 +79,18 @@ public class JobResource {
 
     @GET
     @Operation(summary = "List jobs", description = "Filters status, type, runner_id, repository, pr_number, label (repeatable), since/until on created_at (ISO-8601). Newest first.")
+    @PersonAccess(Scopes.JOBS_READ)
     public JobView.Page list() {
-        Person person = auth.person(Scopes.JOBS_READ);
+        Person person = auth.person();
         return queries.list(person.tenant(), uriInfo.getQueryParameters());
     }
 
     @GET
     @Path("stats")
     @Operation(summary = "Job statistics", description = "period day|week|month (default week); filters type, repository, runner_id. success_rate is the percentage (0-100, two decimals) of the period's jobs that succeeded; avg_duration_ms is over finished (success/failure) jobs, 0 when there are none.")
+    @PersonAccess(Scopes.JOBS_READ)
     public JobStats.Stats stats() {
-        Person person = auth.person(Scopes.JOBS_READ);
+        Person person = auth.person();
         return stats.compute(person.tenant(), uriInfo.getQueryParameters());
     }
 
@@ -89,11 +99,12 @@ public class JobResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RunOnVirtualThread
     @Operation(summary = "Live log stream (Server-Sent Events)", description = "Events 'log' with id = sequence (resumes after Last-Event-ID), keep-alive comments, then 'end' when the job is final.")
+    @PersonAccess(Scopes.JOBS_READ)
     public void stream(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
                        @Context SseEventSink sink, @Context Sse sse) {
-        Person person = auth.person(Scopes.JOBS_READ);
+        Person person = auth.person();
         UUID jobId = Ids.parse(id, "Job");
-        queries.requireJob(person.tenant(), jobId);
+        logs.statusOf(person.tenant(), jobId);
         Long after = null;
         if (lastEventId != null && !lastEventId.isBlank()) {
             try {
@@ -108,16 +119,18 @@ public class JobResource {
     @GET
     @Path("{id}")
     @Operation(summary = "One job", description = "With runner {id, name}, the result, and for a queued job why it waits.")
+    @PersonAccess(Scopes.JOBS_READ)
     public JobView.One get(@PathParam("id") String id) {
-        Person person = auth.person(Scopes.JOBS_READ);
+        Person person = auth.person();
         return new JobView.One(queries.detail(person.tenant(), Ids.parse(id, "Job")));
     }
 
     @POST
     @Path("{id}/cancel")
     @Operation(summary = "Cancel a job", description = "A running job's runner learns it at its next heartbeat or job call. 409 for a final job.")
+    @PersonAccess(Scopes.JOBS_MANAGE)
     public JobView.One cancel(@PathParam("id") String id, JobRequests.Cancel body) {
-        Person person = auth.person(Scopes.JOBS_MANAGE);
+        Person person = auth.person();
         JobRequests.Cancel request = bodies.validOrNull(body);
         return new JobView.One(JobView.of(jobs.cancel(person.tenant(), Ids.parse(id, "Job"),
                 request == null ? null : request.reason())));
@@ -126,8 +139,9 @@ public class JobResource {
     @POST
     @Path("{id}/retry")
     @Operation(summary = "Retry a final job", description = "config_override is merged into a copy of the payload; 409 unless the job is final.")
+    @PersonAccess(Scopes.JOBS_MANAGE)
     public RestResponse<Retried> retry(@PathParam("id") String id, JobRequests.Retry body) {
-        Person person = auth.person(Scopes.JOBS_MANAGE);
+        Person person = auth.person();
         JobRequests.Retry request = bodies.validOrNull(body);
         UUID originalId = Ids.parse(id, "Job");
         Job copy = jobs.retry(person.tenant(), originalId, request == null ? null : request.configOverride());
@@ -137,8 +151,9 @@ public class JobResource {
     @GET
     @Path("{id}/logs")
     @Operation(summary = "A job's logs", description = "level (minimum), since (timestamp), after (sequence), limit (default 1000, max 10000).")
-    public JobQueries.Logs logs(@PathParam("id") String id) {
-        Person person = auth.person(Scopes.JOBS_READ);
-        return queries.logs(person.tenant(), Ids.parse(id, "Job"), uriInfo.getQueryParameters());
+    @PersonAccess(Scopes.JOBS_READ)
+    public JobLogReader.Logs logs(@PathParam("id") String id) {
+        Person person = auth.person();
+        return logs.logs(person.tenant(), Ids.parse(id, "Job"), uriInfo.getQueryParameters());
     }
 }

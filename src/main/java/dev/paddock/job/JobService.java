@@ -3,15 +3,16 @@ package dev.paddock.job;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.auth.Person;
 import dev.paddock.common.Labels;
+import dev.paddock.dispatch.DispatchStore;
+import dev.paddock.dispatch.Job;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
+import dev.paddock.secret.SecretCipher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,6 +35,9 @@ public class JobService {
 
     @Inject
     ObjectMapper json;
+
+    @Inject
+    DispatchStore dispatch;
 
     public record Enqueued(Job job, boolean replayed) {
     }
@@ -75,32 +79,12 @@ public class JobService {
     }
 
     public Job cancel(String tenant, UUID id, String reason) {
-        Job job = lock(tenant, id);
-        if (job.isFinal()) {
-            throw ProblemException.conflict("The job is already " + job.status + ".");
-        }
-        boolean wasRunning = JobStatus.RUNNING.equals(job.status);
-        Instant now = Instant.now();
-        job.status = JobStatus.CANCELLED;
-        job.cancelledAt = now;
-        job.cancelReason = reason;
-        job.completedAt = now;
-        job.leaseExpiresAt = null;
-        if (job.startedAt != null && wasRunning) {
-            job.durationMs = Math.max(0, now.toEpochMilli() - job.startedAt.toEpochMilli());
-        }
-        job.updatedAt = now;
-        em.flush();
-        if (wasRunning) {
-            JobReleases.recountActiveJobs(em, job.runnerId);
-        }
-        JobSignals.notify(em, JobSignals.LOGS_CHANNEL, JobSignals.jobTopic(job.id));
-        return job;
+        return dispatch.cancel(tenant, id, reason);
     }
 
     /** A copy of a final job, its payload merged with {@code config_override}, queued afresh. */
     public Job retry(String tenant, UUID id, Map<String, Object> configOverride) {
-        Job original = lock(tenant, id);
+        Job original = find(tenant, id);
         if (!original.isFinal()) {
             throw ProblemException.conflict("Only a finished job can be retried; this one is " + original.status + ".");
         }
@@ -129,22 +113,16 @@ public class JobService {
     }
 
     private Job insert(Job job) {
-        Instant now = Instant.now();
         job.id = UUID.randomUUID();
-        job.status = JobStatus.QUEUED;
-        job.heldBy = new ArrayList<>();
-        job.createdAt = now;
-        job.queuedAt = now;
-        job.updatedAt = now;
-        job.logNextSeq = 1;
         job.persist();
+        // status, attempt, holders and times come from the schema's defaults, read back on insert
         em.flush();
-        JobSignals.notify(em, JobSignals.JOBS_CHANNEL, JobSignals.tenantTopic(job.tenant));
+        dispatch.queued(job);
         return job;
     }
 
-    private Job lock(String tenant, UUID id) {
-        Job job = em.find(Job.class, id, LockModeType.PESSIMISTIC_WRITE);
+    private Job find(String tenant, UUID id) {
+        Job job = em.find(Job.class, id);
         if (job == null || !job.tenant.equals(tenant)) {
             throw ProblemException.notFound("Job");
         }

@@ -2,6 +2,7 @@ package dev.paddock.job;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.paddock.common.Times;
+import dev.paddock.dispatch.Job;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 

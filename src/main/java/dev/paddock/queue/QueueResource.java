@@ -2,6 +2,7 @@ package dev.paddock.queue;
 
 import dev.paddock.auth.Authenticator;
 import dev.paddock.auth.Person;
+import dev.paddock.auth.PersonAccess;
 import dev.paddock.auth.Scopes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -27,8 +28,9 @@ public class QueueResource {
 
     @GET
     @Operation(summary = "The queue by label set", description = "queued, oldest_wait_ms, running, runners_available, runners_busy per label set; the same figures are Prometheus gauges (paddock_queue_*) at /q/metrics.")
+    @PersonAccess(Scopes.JOBS_READ)
     public QueueSnapshot.Queues queues() {
-        Person person = auth.person(Scopes.JOBS_READ);
+        Person person = auth.person();
         return new QueueSnapshot.Queues(snapshot.take(person.tenant()));
     }
 }

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The queue by label set: queued and running jobs, the oldest wait, and the runners that could
- * take such a job (available) or could but are full (busy). One SQL statement per snapshot.
+ * take such a job (available: {@code free_slots > 0}, what a claim reads) or could but are full
+ * (busy). One SQL statement per snapshot.
  */
 @ApplicationScoped
 @Transactional(Transactional.TxType.SUPPORTS)
@@ -41,9 +42,9 @@ public class QueueSnapshot {
                 SELECT array_to_string(s.label_set, ','), sum(s.queued), max(coalesce(extract(epoch FROM now() - s.oldest) * 1000, 0)),
                        sum(s.running),
                        sum((SELECT count(*) FROM runners r WHERE r.tenant = s.tenant AND r.labels @> s.label_set
-                               AND r.status IN ('online', 'busy') AND r.active_jobs < r.max_concurrency)),
+                               AND r.free_slots > 0)),
                        sum((SELECT count(*) FROM runners r WHERE r.tenant = s.tenant AND r.labels @> s.label_set
-                               AND r.status = 'busy' AND r.active_jobs >= r.max_concurrency))
+                               AND r.status = 'busy' AND r.free_slots = 0))
                   FROM sets s GROUP BY 1 ORDER BY 1""").setParameter(1, tenant).getResultList();
         return rows.stream().map(row -> new Entry(
                 row[0] == null || ((String) row[0]).isEmpty() ? List.of() : Arrays.asList(((String) row[0]).split(",")),

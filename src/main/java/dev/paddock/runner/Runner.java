@@ -5,7 +5,10 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.DynamicUpdate;
+import org.hibernate.annotations.Generated;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.generator.EventType;
 import org.hibernate.type.SqlTypes;
 
 import java.time.Instant;
@@ -13,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** A runner of a tenant's fleet. {@code status} is derived by the database from the other fields. */
+/** A runner of a tenant's fleet. {@code status} and {@code free_slots} are derived by the database. */
 @Entity
+@DynamicUpdate
 @Table(name = "runners")
 public class Runner extends PanacheEntityBase {
 
@@ -45,10 +49,11 @@ public class Runner extends PanacheEntityBase {
     @Column(name = "max_concurrency")
     public int maxConcurrency;
 
-    @Column(name = "active_jobs")
+    /** Jobs it runs now, kept by the dispatch core as it claims and releases them. */
+    @Column(name = "active_jobs", insertable = false, updatable = false)
     public int activeJobs;
 
-    @Column(name = "jobs_completed")
+    @Column(name = "jobs_completed", insertable = false, updatable = false)
     public long jobsCompleted;
 
     @Column(name = "reported_status")
@@ -75,14 +80,15 @@ public class Runner extends PanacheEntityBase {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
-    /** Derived; kept in lockstep with {@link #effectiveStatus()} by the generated column. */
+    /** The status people see, derived by the schema (migration V1.3.0) and read back on every write. */
+    @Generated(event = {EventType.INSERT, EventType.UPDATE})
     @Column(insertable = false, updatable = false)
     public String status;
 
-    /** Same rule as the generated column {@code runners.status}, for entities changed in this transaction. */
-    public String effectiveStatus() {
-        return RunnerStatus.derive(reportedStatus, drainRequested, activeJobs, maxConcurrency);
-    }
+    /** How many more jobs it can take now: the one rule of capacity, in the schema (migration V1.4.0). */
+    @Generated(event = {EventType.INSERT, EventType.UPDATE})
+    @Column(name = "free_slots", insertable = false, updatable = false)
+    public int freeSlots;
 
     public static Runner findInTenant(UUID id, String tenant) {
         return find("id = ?1 and tenant = ?2", id, tenant).firstResult();

@@ -3,6 +3,9 @@ package dev.paddock.runner;
 import dev.paddock.auth.AuthenticatedRunner;
 import dev.paddock.auth.Authenticator;
 import dev.paddock.auth.Person;
+import dev.paddock.auth.PersonAccess;
+import dev.paddock.auth.PersonOrRunnerAccess;
+import dev.paddock.auth.RunnerAccess;
 import dev.paddock.auth.RateLimiter;
 import dev.paddock.auth.Scopes;
 import dev.paddock.common.Bodies;
@@ -66,23 +69,26 @@ public class RunnerResource {
 
     @GET
     @Operation(summary = "List runners", description = "Filters: status, label (repeatable, all must match), q (name contains). Newest heartbeat first, never-seen last.")
+    @PersonAccess(Scopes.RUNNERS_READ)
     public RunnerView.Page list() {
-        Person person = auth.person(Scopes.RUNNERS_READ);
+        Person person = auth.person();
         return runners.list(person.tenant(), filters(), PageRequest.from(uriInfo.getQueryParameters()), false);
     }
 
     @GET
     @Path("available")
     @Operation(summary = "Runners that can take a job now", description = "Online or busy, not draining, active_jobs < max_concurrency.")
+    @PersonAccess(Scopes.RUNNERS_READ)
     public RunnerView.Page available() {
-        Person person = auth.person(Scopes.RUNNERS_READ);
+        Person person = auth.person();
         return runners.list(person.tenant(), filters(), PageRequest.from(uriInfo.getQueryParameters()), true);
     }
 
     @POST
     @Operation(summary = "Create a runner", description = "The token is shown in this answer only. Status is offline until the first heartbeat.")
+    @PersonAccess(Scopes.RUNNERS_MANAGE)
     public RestResponse<RunnerView.One> create(RunnerRequests.Create request) {
-        Person person = auth.person(Scopes.RUNNERS_MANAGE);
+        Person person = auth.person();
         RunnerService.Created created = runners.create(person, bodies.valid(request));
         return RestResponse.status(RestResponse.Status.CREATED, new RunnerView.One(RunnerView.of(created.runner(), created.token())));
     }
@@ -90,16 +96,18 @@ public class RunnerResource {
     @GET
     @Path("{id}")
     @Operation(summary = "One runner")
+    @PersonAccess(Scopes.RUNNERS_READ)
     public RunnerView.One get(@PathParam("id") String id) {
-        Person person = auth.person(Scopes.RUNNERS_READ);
+        Person person = auth.person();
         return new RunnerView.One(RunnerView.of(runners.get(person.tenant(), Ids.parse(id, "Runner"))));
     }
 
     @PUT
     @Path("{id}")
     @Operation(summary = "Change a runner", description = "name, labels, max_concurrency, capabilities; fields left out keep their value.")
+    @PersonAccess(Scopes.RUNNERS_MANAGE)
     public RunnerView.One replace(@PathParam("id") String id, RunnerRequests.Update request) {
-        return update(auth.person(Scopes.RUNNERS_MANAGE), id, request);
+        return update(auth.person(), id, request);
     }
 
     @PATCH
@@ -107,8 +115,9 @@ public class RunnerResource {
     @Operation(summary = "Change a runner (people) or a runner's own descriptive fields (runner token)",
             description = "With a JWT (runners:manage): name, labels, max_concurrency, capabilities. With the runner's own token: name, version, os, arch, capabilities; labels and max_concurrency sent by the runner are ignored.")
     @SecurityRequirement(name = "runnerToken")
+    @PersonOrRunnerAccess(Scopes.RUNNERS_MANAGE)
     public RunnerView.One patch(@PathParam("id") String id, RunnerRequests.Update request) {
-        return switch (auth.personOrRunner(Scopes.RUNNERS_MANAGE)) {
+        return switch (auth.caller()) {
             case Authenticator.RunnerCaller(AuthenticatedRunner self) -> {
                 Authenticator.requireOwn(self, Ids.parse(id, "Runner"));
                 // labels and max_concurrency are people's to set: from the runner they are ignored,
@@ -129,8 +138,9 @@ public class RunnerResource {
     @Operation(summary = "Delete a runner (people) or deregister (the runner itself)",
             description = "People: the record and its token are gone at once. The runner: status offline, record kept. Either way its running jobs are requeued, or failed when out of attempts.")
     @SecurityRequirement(name = "runnerToken")
+    @PersonOrRunnerAccess(Scopes.RUNNERS_MANAGE)
     public Response delete(@PathParam("id") String id) {
-        Authenticator.Caller caller = auth.personOrRunner(Scopes.RUNNERS_MANAGE);
+        Authenticator.Caller caller = auth.caller();
         UUID runnerId = Ids.parse(id, "Runner");
         switch (caller) {
             case Authenticator.RunnerCaller(AuthenticatedRunner self) -> {
@@ -145,8 +155,9 @@ public class RunnerResource {
     @POST
     @Path("{id}/regenerate-token")
     @Operation(summary = "Issue a new token", description = "The old token stops working at once. At most 5 an hour per person, across replicas (429 with Retry-After beyond).")
+    @PersonAccess(Scopes.RUNNERS_MANAGE)
     public TokenAnswer regenerateToken(@PathParam("id") String id) {
-        Person person = auth.person(Scopes.RUNNERS_MANAGE);
+        Person person = auth.person();
         UUID runnerId = Ids.parse(id, "Runner");
         runners.get(person.tenant(), runnerId);
         rateLimiter.checkRegenerate(person);
@@ -160,32 +171,36 @@ public class RunnerResource {
     @POST
     @Path("{id}/mark-offline")
     @Operation(summary = "Mark a runner offline")
+    @PersonAccess(Scopes.RUNNERS_MANAGE)
     public RunnerView.One markOffline(@PathParam("id") String id) {
-        Person person = auth.person(Scopes.RUNNERS_MANAGE);
+        Person person = auth.person();
         return new RunnerView.One(RunnerView.of(runners.markOffline(person.tenant(), Ids.parse(id, "Runner"))));
     }
 
     @POST
     @Path("{id}/drain")
     @Operation(summary = "Start a drain", description = "The runner finishes its jobs and claims no new ones; heartbeats do not end it.")
+    @PersonAccess(Scopes.RUNNERS_MANAGE)
     public RunnerView.One drain(@PathParam("id") String id) {
-        Person person = auth.person(Scopes.RUNNERS_MANAGE);
+        Person person = auth.person();
         return new RunnerView.One(RunnerView.of(runners.setDrain(person.tenant(), Ids.parse(id, "Runner"), true)));
     }
 
     @POST
     @Path("{id}/resume")
     @Operation(summary = "End a drain")
+    @PersonAccess(Scopes.RUNNERS_MANAGE)
     public RunnerView.One resume(@PathParam("id") String id) {
-        Person person = auth.person(Scopes.RUNNERS_MANAGE);
+        Person person = auth.person();
         return new RunnerView.One(RunnerView.of(runners.setDrain(person.tenant(), Ids.parse(id, "Runner"), false)));
     }
 
     @GET
     @Path("{id}/setup-info")
     @Operation(summary = "How to install the runner", description = "Everything except the token, which is never shown again.")
+    @PersonAccess(Scopes.RUNNERS_MANAGE)
     public SetupInstructions.Info setupInfo(@PathParam("id") String id) {
-        Person person = auth.person(Scopes.RUNNERS_MANAGE);
+        Person person = auth.person();
         return setup.info(runners.get(person.tenant(), Ids.parse(id, "Runner")), uriInfo);
     }
 
@@ -194,11 +209,9 @@ public class RunnerResource {
     @Produces({"text/x-shellscript", MediaType.APPLICATION_JSON})
     @Operation(summary = "Install script", description = "A POSIX sh script writing the runner's config (server URL, runner id, token) with mode 0600. Authenticated by the runner's own token in the query; 401 for a wrong one.")
     @SecurityRequirement(name = "runnerToken")
+    @RunnerAccess(tokenInQuery = "token")
     public Response setupScript(@PathParam("id") String id, @QueryParam("token") String token) {
-        if (token == null || token.isBlank()) {
-            throw ProblemException.unauthorized("The runner's token is required in the query (?token=rn_...).");
-        }
-        AuthenticatedRunner self = auth.runnerWithToken(token.trim());
+        AuthenticatedRunner self = auth.runner();
         UUID runnerId;
         try {
             runnerId = Ids.parse(id, "Runner");
@@ -215,8 +228,9 @@ public class RunnerResource {
     @GET
     @Path("{id}/jobs")
     @Operation(summary = "The jobs this runner has run or runs", description = "Filter status; newest first.")
+    @PersonAccess(Scopes.RUNNERS_READ)
     public JobView.Page jobs(@PathParam("id") String id) {
-        Person person = auth.person(Scopes.RUNNERS_READ);
+        Person person = auth.person();
         UUID runnerId = Ids.parse(id, "Runner");
         runners.get(person.tenant(), runnerId);
         return jobQueries.forRunner(person.tenant(), runnerId, uriInfo.getQueryParameters());

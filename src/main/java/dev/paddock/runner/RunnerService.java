@@ -5,7 +5,7 @@ import dev.paddock.auth.Person;
 import dev.paddock.auth.RunnerTokens;
 import dev.paddock.common.Labels;
 import dev.paddock.common.PageRequest;
-import dev.paddock.job.JobReleases;
+import dev.paddock.dispatch.DispatchStore;
 import dev.paddock.problem.ProblemException;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,7 +28,7 @@ public class RunnerService {
     EntityManager em;
 
     @Inject
-    JobReleases jobReleases;
+    DispatchStore dispatch;
 
     /** A runner with the token just issued to it; {@code isNew} when this call created it. */
     public record Created(Runner runner, String token, boolean isNew) {
@@ -53,6 +53,7 @@ public class RunnerService {
         runner.tokenHash = token.hash();
         runner.tokenPrefix = token.displayPrefix();
         runner.persist();
+        em.flush();
         return new Created(runner, token.token(), true);
     }
 
@@ -73,7 +74,8 @@ public class RunnerService {
             params.and("label" + i, filters.labels().get(i));
         }
         if (onlyAvailable) {
-            where.append(" and status in ('online', 'busy') and activeJobs < maxConcurrency");
+            // the claim's own rule: the schema's free_slots
+            where.append(" and freeSlots > 0");
         }
         var query = Runner.find(where + " order by lastHeartbeatAt desc nulls last, createdAt desc, id", params);
         long total = query.count();
@@ -137,16 +139,15 @@ public class RunnerService {
 
     public void delete(String tenant, UUID id) {
         Runner runner = get(tenant, id);
-        jobReleases.releaseRunnerJobs(runner.id, "runner deleted");
+        dispatch.release(runner.id, "runner deleted; out of attempts");
         runner.delete();
     }
 
     /** The runner deregisters itself: offline, record kept, its running jobs go back to the queue. */
     public void deregister(AuthenticatedRunner self) {
         Runner runner = get(self.tenant(), self.id());
-        jobReleases.releaseRunnerJobs(runner.id, "runner deregistered");
+        dispatch.release(runner.id, "runner deregistered; out of attempts");
         runner.reportedStatus = RunnerStatus.OFFLINE;
-        runner.activeJobs = 0;
         touched(runner);
     }
 
@@ -181,9 +182,7 @@ public class RunnerService {
         if (request.version() != null) {
             runner.version = request.version();
         }
-        if (request.activeJobs() != null) {
-            runner.activeJobs = request.activeJobs();
-        }
+        // active_jobs is the service's own count; what the runner says it runs changes nothing
         if (request.systemInfo() != null) {
             runner.systemInfo = request.systemInfo();
         }
@@ -226,6 +225,7 @@ public class RunnerService {
         if (isNew) {
             runner.persist();
         }
+        em.flush();
         return new Created(runner, token.token(), isNew);
     }
 

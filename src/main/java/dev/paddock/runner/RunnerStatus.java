@@ -2,7 +2,7 @@ package dev.paddock.runner;
 
 import java.util.Set;
 
-/** Runner statuses and how the one people see follows from what is stored. */
+/** Runner statuses; the one people see is derived by the schema ({@code runners.status}). */
 public final class RunnerStatus {
 
     public static final String ONLINE = "online";
@@ -12,19 +12,5 @@ public final class RunnerStatus {
     public static final Set<String> ALL = Set.of(ONLINE, BUSY, DRAINING, OFFLINE);
 
     private RunnerStatus() {
-    }
-
-    /** Mirrors the generated column {@code runners.status} (migration V1.3.0). */
-    public static String derive(String reported, boolean drainRequested, int activeJobs, int maxConcurrency) {
-        if (OFFLINE.equals(reported)) {
-            return OFFLINE;
-        }
-        if (drainRequested || DRAINING.equals(reported)) {
-            return DRAINING;
-        }
-        if (BUSY.equals(reported) || activeJobs >= maxConcurrency) {
-            return BUSY;
-        }
-        return ONLINE;
     }
 }

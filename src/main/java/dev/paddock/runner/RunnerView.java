@@ -29,7 +29,7 @@ public record RunnerView(UUID id, String name, String status, List<String> label
     }
 
     public static RunnerView of(Runner runner, String token) {
-        return new RunnerView(runner.id, runner.name, runner.effectiveStatus(), runner.labels, runner.version,
+        return new RunnerView(runner.id, runner.name, runner.status, runner.labels, runner.version,
                 runner.os, runner.arch, runner.capabilities == null ? Map.of() : runner.capabilities,
                 runner.systemInfo, runner.maxConcurrency, runner.activeJobs, runner.jobsCompleted,
                 runner.tokenPrefix, Times.out(runner.lastHeartbeatAt), runner.registeredBy,

@@ -63,11 +63,22 @@ public class JobQueriesTest {
         api.person().post("/api/runners/" + runner.id() + "/drain").then().statusCode(200);
         api.person().get("/api/jobs/" + job).then().body("job.waiting.reason", equalTo("matching_runners_draining"));
         api.person().post("/api/runners/" + runner.id() + "/resume").then().statusCode(200);
-        Api.runner(runner.token()).body(Map.of("status", "busy", "active_jobs", 1)).post("/api/runners/heartbeat")
-                .then().statusCode(200);
+        api.person().get("/api/jobs/" + job).then().body("job.waiting.reason", equalTo("next_in_line"));
+        String urgent = api.enqueue(Map.of("type", "t", "labels", List.of("arm64"), "priority", 10));
+        Map<String, Object> claimed = Api.claimOne(runner.token());
+        assertThat(claimed.get("id")).isEqualTo(urgent);
         api.person().get("/api/jobs/" + job).then().body("job.waiting.reason", equalTo("matching_runners_busy"));
+        // what the runner says it runs does not change what the service knows it holds: the waiting
+        // reason, the available list and a claim all agree
         Api.runner(runner.token()).body(Map.of("status", "online", "active_jobs", 0)).post("/api/runners/heartbeat")
-                .then().statusCode(200);
+                .then().statusCode(200).body("status", equalTo("busy"));
+        api.person().get("/api/jobs/" + job).then().body("job.waiting.reason", equalTo("matching_runners_busy"));
+        api.person().get("/api/runners/available").then().body("total", equalTo(0));
+        Api.runner(runner.token()).body(Map.of("limit", 1)).post("/api/runners/jobs/claim").then().statusCode(204);
+        Api.runner(runner.token()).header("X-Lease-Id", claimed.get("lease_id")).body(Map.of("status", "success"))
+                .post("/api/runners/jobs/" + urgent + "/result").then().statusCode(200);
+        api.person().get("/api/runners/available").then().body("runners.id", contains(runner.id()));
+        api.person().get("/api/jobs/" + job).then().body("job.waiting.reason", equalTo("next_in_line"));
         String second = api.enqueue("t", List.of("arm64"));
         api.person().get("/api/jobs/" + second).then().body("job.waiting.reason", equalTo("next_in_line"))
                 .body("job.waiting.queue_position", equalTo(2));

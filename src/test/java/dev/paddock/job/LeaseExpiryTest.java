@@ -52,6 +52,27 @@ public class LeaseExpiryTest {
     }
 
     @Test
+    void aRequeuedJobsNextAttemptKeepsItsOwnLogLines() {
+        Api api = Api.newTenant();
+        Api.RunnerRef first = api.onlineRunner(List.of(), 1);
+        Api.RunnerRef second = api.onlineRunner(List.of(), 1);
+        String job = api.enqueue(Map.of("type", "t", "max_attempts", 2));
+        String logs = "/api/runners/jobs/" + job + "/logs";
+        String firstLease = (String) Api.claimOne(first.token()).get("lease_id");
+        Api.runner(first.token()).header("X-Lease-Id", firstLease)
+                .body(Map.of("lines", List.of("A0", "A1"), "offset", 0)).post(logs).then().statusCode(200);
+        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> api.person().get("/api/jobs/" + job).then()
+                .body("job.status", equalTo("queued")));
+        String secondLease = (String) Api.claimOne(second.token()).get("lease_id");
+        // the next attempt numbers its lines from 0 again: they are new lines, not a resent batch
+        Api.runner(second.token()).header("X-Lease-Id", secondLease)
+                .body(Map.of("lines", List.of("B0", "B1"), "offset", 0)).post(logs).then().statusCode(200)
+                .body("next_offset", equalTo(2));
+        api.person().get("/api/jobs/" + job + "/logs").then()
+                .body("logs.message", org.hamcrest.Matchers.contains("A0", "A1", "B0", "B1"));
+    }
+
+    @Test
     void heartbeatsKeepTheLeaseAlive() throws Exception {
         Api api = Api.newTenant();
         Api.RunnerRef runner = api.onlineRunner(List.of(), 1);

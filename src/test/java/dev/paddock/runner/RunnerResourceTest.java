@@ -191,7 +191,8 @@ public class RunnerResourceTest {
                 .then().statusCode(200).body("status", equalTo("online")).body("cancel_job_ids.size()", equalTo(0))
                 .body("server_time", matchesPattern(".*Z$"));
         api.person().get("/api/runners/" + runner.id()).then()
-                .body("runner.version", equalTo("2.0.0")).body("runner.active_jobs", equalTo(1))
+                // active_jobs is the service's count of jobs the runner holds, not what it reports
+                .body("runner.version", equalTo("2.0.0")).body("runner.active_jobs", equalTo(0))
                 .body("runner.system_info.cpu", equalTo(0.5f)).body("runner.last_heartbeat_at", matchesPattern(".*Z$"));
     }
 
@@ -202,9 +203,17 @@ public class RunnerResourceTest {
         Api.runner(runner.token()).body(Map.of("status", "busy")).post("/api/runners/heartbeat").then()
                 .body("status", equalTo("busy"));
         api.person().get("/api/runners/available").then().body("runners.id", contains(runner.id()));
+        // the runner's own active_jobs changes nothing: the service counts what it holds
         Api.runner(runner.token()).body(Map.of("status", "online", "active_jobs", 2)).post("/api/runners/heartbeat")
+                .then().body("status", equalTo("online"));
+        api.person().get("/api/runners/available").then().body("runners.id", contains(runner.id()));
+        api.enqueue("t", List.of());
+        api.enqueue("t", List.of());
+        Api.runner(runner.token()).body(Map.of("limit", 2)).post("/api/runners/jobs/claim").then().statusCode(200);
+        Api.runner(runner.token()).body(Map.of("status", "online", "active_jobs", 0)).post("/api/runners/heartbeat")
                 .then().body("status", equalTo("busy"));
         api.person().get("/api/runners/available").then().body("total", equalTo(0));
+        api.person().get("/api/runners/" + runner.id()).then().body("runner.active_jobs", equalTo(2));
         Api.runner(runner.token()).body(Map.of("status", "sleepy", "active_jobs", -1)).post("/api/runners/heartbeat")
                 .then().statusCode(400).body("errors.field", containsInAnyOrder("status", "active_jobs"));
         Api.RunnerRef other = api.onlineRunner(List.of(), 1);

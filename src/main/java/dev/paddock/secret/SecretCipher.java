@@ -1,4 +1,4 @@
-package dev.paddock.job;
+package dev.paddock.secret;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;

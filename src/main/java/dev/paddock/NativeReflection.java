@@ -1,8 +1,8 @@
-package dev.paddock.common;
+package dev.paddock;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import dev.paddock.job.JobQueries;
-import dev.paddock.job.JobRequests;
+import dev.paddock.agent.AgentRequests;
+import dev.paddock.joblog.JobLogReader;
 import dev.paddock.runner.RunnerRequests;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -12,17 +12,17 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * <li>{@code SnakeCaseStrategy}: {@code quarkus.jackson.property-naming-strategy=SNAKE_CASE} is
  * instantiated by class name when the ObjectMapper is built.</li>
  * <li>{@code RunnerRequests.Register}: read by hand from the raw body (the body is optional).</li>
- * <li>{@code JobRequests.Issue}, {@code TokensUsed}: converted to maps for storage.</li>
- * <li>{@code JobQueries.LogLine}: serialized by hand into Server-Sent Events.</li>
+ * <li>{@code AgentRequests.Issue}, {@code TokensUsed}, {@code Result}: converted to maps for storage.</li>
+ * <li>{@code JobLogReader.LogLine}: serialized by hand into Server-Sent Events.</li>
  * </ul>
  */
 @RegisterForReflection(targets = {
         PropertyNamingStrategies.SnakeCaseStrategy.class,
         RunnerRequests.Register.class,
-        JobRequests.Issue.class,
-        JobRequests.TokensUsed.class,
-        JobRequests.Result.class,
-        JobQueries.LogLine.class
+        AgentRequests.Issue.class,
+        AgentRequests.TokensUsed.class,
+        AgentRequests.Result.class,
+        JobLogReader.LogLine.class
 })
 public final class NativeReflection {
 

@@ -1,7 +1,9 @@
-package dev.paddock.job;
+package dev.paddock.joblog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paddock.dispatch.JobSignals;
+import dev.paddock.dispatch.JobStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.sse.Sse;
@@ -26,7 +28,7 @@ public class JobLogStream {
     private static final int BATCH = 500;
 
     @Inject
-    JobQueries queries;
+    JobLogReader reader;
 
     @Inject
     JobSignals signals;
@@ -35,17 +37,17 @@ public class JobLogStream {
     ObjectMapper json;
 
     public void stream(String tenant, UUID jobId, Long lastEventId, SseEventSink sink, Sse sse) {
-        long after = lastEventId == null ? -1 : lastEventId;
+        long after = lastEventId == null ? 0 : lastEventId;
         String topic = JobSignals.jobTopic(jobId);
         try (sink) {
             while (!sink.isClosed()) {
                 CompletableFuture<Void> signal = signals.await(topic);
                 try {
                     boolean finalBefore = JobStatus.isFinal(status(tenant, jobId));
-                    List<JobQueries.LogLine> lines;
+                    List<JobLogReader.LogLine> lines;
                     do {
-                        lines = queries.readLogs(jobId, after, null, null, BATCH);
-                        for (JobQueries.LogLine line : lines) {
+                        lines = reader.read(jobId, after, null, null, BATCH);
+                        for (JobLogReader.LogLine line : lines) {
                             // unnamed events, so EventSource.onmessage sees every line; only the end is named
                             send(sink, sse.newEventBuilder().id(Long.toString(line.seq()))
                                     .data(json.writeValueAsString(line)).build());
@@ -77,7 +79,7 @@ public class JobLogStream {
     }
 
     private String status(String tenant, UUID jobId) {
-        return queries.statusOf(tenant, jobId);
+        return reader.statusOf(tenant, jobId);
     }
 
     private static void send(SseEventSink sink, jakarta.ws.rs.sse.OutboundSseEvent event)

@@ -1,4 +1,4 @@
-package dev.paddock.job;
+package dev.paddock.dispatch;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -15,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * connection (outside the pool) on one platform thread; waiters are futures keyed by topic (a
  * tenant for new queued jobs, a job id for new log lines), so a waiting request holds neither a
  * connection nor a thread. Notifications are sent inside the writing transaction, so they are
- * delivered only when it commits.
+ * delivered only when it commits. While that connection is down the replica reports itself not
+ * ready ({@link ListeningReadiness}), and it reconnects by itself.
  */
 @ApplicationScoped
 public class JobSignals {
@@ -32,6 +34,8 @@ public class JobSignals {
     public static final String JOBS_CHANNEL = "paddock_jobs";
     public static final String LOGS_CHANNEL = "paddock_logs";
     private static final Logger LOG = Logger.getLogger(JobSignals.class);
+    /** A silent connection is probed this often, so a dead one is noticed without waiting for traffic. */
+    private static final long PROBE_EVERY_MILLIS = 5_000;
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;
@@ -79,7 +83,12 @@ public class JobSignals {
         return stopping;
     }
 
-    /** True once the listening connection is up; readiness reports it. */
+    /** The listening connection's {@code application_name}: tells this replica's apart in pg_stat_activity. */
+    public static String applicationName() {
+        return "paddock-listen-" + ProcessHandle.current().pid();
+    }
+
+    /** True while the listening connection is up; readiness reports it. */
     public boolean listening() {
         return listening;
     }
@@ -120,21 +129,28 @@ public class JobSignals {
 
     private void listenLoop() {
         while (!stopping) {
-            try (Connection connection = DriverManager.getConnection(jdbcUrl, username.orElse(null), password.orElse(null))) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("LISTEN " + JOBS_CHANNEL);
-                    statement.execute("LISTEN " + LOGS_CHANNEL);
+            try (Connection connection = DriverManager.getConnection(jdbcUrl, connectionProperties());
+                 Statement statement = connection.createStatement()) {
+                statement.execute("LISTEN " + JOBS_CHANNEL);
+                statement.execute("LISTEN " + LOGS_CHANNEL);
+                if (!listening) {
+                    LOG.info("Listening for wake-ups from every replica");
                 }
                 listening = true;
                 // anything sent while we were not listening is lost: let every waiter look again
                 wakeAll();
                 PGConnection pg = connection.unwrap(PGConnection.class);
+                long probed = System.currentTimeMillis();
                 while (!stopping) {
                     PGNotification[] notifications = pg.getNotifications(1000);
                     if (notifications != null) {
                         for (PGNotification notification : notifications) {
                             wake(notification.getParameter());
                         }
+                    }
+                    if (System.currentTimeMillis() - probed > PROBE_EVERY_MILLIS) {
+                        statement.execute("SELECT 1");
+                        probed = System.currentTimeMillis();
                     }
                 }
             } catch (SQLException e) {
@@ -146,6 +162,14 @@ public class JobSignals {
             }
         }
         listening = false;
+    }
+
+    private Properties connectionProperties() {
+        Properties properties = new Properties();
+        username.ifPresent(user -> properties.setProperty("user", user));
+        password.ifPresent(secret -> properties.setProperty("password", secret));
+        properties.setProperty("ApplicationName", applicationName());
+        return properties;
     }
 
     private static void pause() {

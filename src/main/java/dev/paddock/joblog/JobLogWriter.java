@@ -1,19 +1,20 @@
-package dev.paddock.job;
+package dev.paddock.joblog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.paddock.dispatch.Job;
+import dev.paddock.dispatch.JobSignals;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
+import dev.paddock.secret.SecretCipher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import org.hibernate.Session;
 
 import java.sql.PreparedStatement;
-import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -24,15 +25,27 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Appends a batch of log lines to a job (whose row the caller holds locked). Lines get sequence
- * numbers; with an explicit offset a resent batch lands on the same numbers and is not stored
- * twice. Values of the job's secrets are masked before anything is stored.
+ * Appends a batch of log lines to a job whose row the caller holds locked. Lines are numbered by
+ * the service, from 1, in the order they arrive, so every reader pages with {@code after} from 0.
+ * A runner may number its own lines with {@code offset} (from 0 or from 1, as it likes): a line
+ * whose number this attempt of the job already sent is not stored again, so a resent batch is
+ * stored once, while the next attempt of a requeued job, numbering from the start again, is stored
+ * in full. Values of the job's secrets are masked before anything is stored.
  */
 @ApplicationScoped
 public class JobLogWriter {
 
     public static final Set<String> LEVELS = Set.of("debug", "info", "warn", "error");
     private static final int MAX_MESSAGE = 65536;
+    private static final String INSERT = """
+            INSERT INTO job_logs (job_id, seq, attempt, client_seq, timestamp, level, message, data)
+            SELECT ?, ? + row_number() OVER (ORDER BY l.ord) - 1, ?, l.client_seq, CAST(l.ts AS timestamptz),
+                   l.level, l.message, CAST(l.data AS jsonb)
+              FROM unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
+                   WITH ORDINALITY AS l(client_seq, ts, level, message, data, ord)
+             WHERE l.client_seq IS NULL OR NOT EXISTS (
+                   SELECT 1 FROM job_logs sent
+                    WHERE sent.job_id = ? AND sent.attempt = ? AND sent.client_seq = l.client_seq)""";
 
     @Inject
     EntityManager em;
@@ -46,35 +59,47 @@ public class JobLogWriter {
     record Line(Instant timestamp, String level, String message, JsonNode data) {
     }
 
-    /** @return the next offset: the sequence number the runner's next line will get */
+    /**
+     * @param offset the runner's number for the first line, or null when it does not number them
+     * @return the next offset: the runner's number for its next line (the service's, without offset)
+     */
     public long append(Job job, List<JsonNode> rawLines, Long offset) {
         List<Line> lines = parse(rawLines);
         List<String> secrets = secretValues(job);
-        long first = offset != null ? offset : job.logNextSeq;
-        em.unwrap(Session.class).doWork(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("""
-                    INSERT INTO job_logs (job_id, seq, timestamp, level, message, data)
-                    VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb)) ON CONFLICT (job_id, seq) DO NOTHING""")) {
-                long seq = first;
-                for (Line line : lines) {
-                    insert.setObject(1, job.id);
-                    insert.setLong(2, seq++);
-                    insert.setTimestamp(3, Timestamp.from(line.timestamp()));
-                    insert.setString(4, line.level());
-                    insert.setString(5, mask(line.message(), secrets));
-                    if (line.data() == null) {
-                        insert.setNull(6, Types.VARCHAR);
-                    } else {
-                        insert.setString(6, maskTree(line.data(), secrets).toString());
-                    }
-                    insert.addBatch();
-                }
-                insert.executeBatch();
+        int size = lines.size();
+        Long[] clientSeqs = new Long[size];
+        String[] timestamps = new String[size];
+        String[] levels = new String[size];
+        String[] messages = new String[size];
+        String[] data = new String[size];
+        for (int i = 0; i < size; i++) {
+            Line line = lines.get(i);
+            clientSeqs[i] = offset == null ? null : offset + i;
+            timestamps[i] = line.timestamp().toString();
+            levels[i] = line.level();
+            messages[i] = mask(line.message(), secrets);
+            data[i] = line.data() == null ? null : maskTree(line.data(), secrets).toString();
+        }
+        int stored = em.unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                insert.setObject(1, job.id);
+                insert.setLong(2, job.logNextSeq);
+                insert.setInt(3, job.attempt);
+                insert.setArray(4, connection.createArrayOf("bigint", clientSeqs));
+                insert.setArray(5, connection.createArrayOf("text", timestamps));
+                insert.setArray(6, connection.createArrayOf("text", levels));
+                insert.setArray(7, connection.createArrayOf("text", messages));
+                insert.setArray(8, connection.createArrayOf("text", data));
+                insert.setObject(9, job.id);
+                insert.setInt(10, job.attempt);
+                return insert.executeUpdate();
             }
         });
-        job.logNextSeq = Math.max(job.logNextSeq, first + lines.size());
-        JobSignals.notify(em, JobSignals.LOGS_CHANNEL, JobSignals.jobTopic(job.id));
-        return first + lines.size();
+        job.logNextSeq += stored;
+        if (stored > 0) {
+            JobSignals.notify(em, JobSignals.LOGS_CHANNEL, JobSignals.jobTopic(job.id));
+        }
+        return offset == null ? job.logNextSeq : offset + size;
     }
 
     private List<Line> parse(List<JsonNode> rawLines) {

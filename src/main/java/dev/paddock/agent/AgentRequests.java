@@ -1,0 +1,68 @@
+package dev.paddock.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.paddock.dispatch.JobStatus;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import java.util.List;
+import java.util.Map;
+
+/** What a runner agent sends about jobs: claims, progress, log lines, the final report. */
+public final class AgentRequests {
+
+    private AgentRequests() {
+    }
+
+    public record Claim(@Min(1) @Max(50) Integer limit, @Min(0) @Max(60) Integer waitSeconds) {
+    }
+
+    public record StatusUpdate(
+            @Pattern(regexp = "running", message = "must be running; final statuses are reported with /result") String status,
+            @Size(max = 32) String phase,
+            @Min(0) @Max(100) Integer progress) {
+    }
+
+    public record LogBatch(@NotNull @Size(min = 1, max = 200) List<@NotNull JsonNode> lines, @Min(0) Long offset) {
+    }
+
+    public record Issue(
+            @NotNull @Pattern(regexp = "error|warning|info", message = "must be one of error, warning, info") String severity,
+            @Size(max = 200) String type,
+            @Size(max = 2000) String file,
+            @Min(0) Integer line,
+            @Size(max = 65536) String message,
+            @Size(max = 65536) String suggestion) {
+    }
+
+    public record TokensUsed(@Min(0) Long input, @Min(0) Long output) {
+    }
+
+    public record Result(
+            @NotNull @Pattern(regexp = "success|failure|failed|completed",
+                    message = "must be one of success, failure, failed, completed") String status,
+            @Size(max = 65536) String summary,
+            Map<String, Object> result,
+            @Size(max = 10000) List<@NotNull @Valid Issue> issues,
+            @Min(0) Integer filesReviewed,
+            @Min(0) Integer linesAnalyzed,
+            @Min(0) Integer totalComments,
+            @Pattern(regexp = "[A-DF]", message = "must be one of A, B, C, D, F") String qualityRating,
+            Map<String, Object> metrics,
+            @Valid TokensUsed tokensUsed,
+            List<Object> actionsTaken,
+            @Size(max = 65536) String error,
+            @Size(max = 200) List<@NotNull JsonNode> logs) {
+
+        public JobStatus finalStatus() {
+            return switch (status) {
+                case "failure", "failed" -> JobStatus.FAILURE;
+                default -> JobStatus.SUCCESS;
+            };
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.paddock.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paddock.auth.AuthenticatedRunner;
+import dev.paddock.auth.Person;
+import dev.paddock.common.Times;
+import dev.paddock.dispatch.DispatchStore;
+import dev.paddock.dispatch.Job;
+import dev.paddock.dispatch.JobSignals;
+import dev.paddock.dispatch.JobStatus;
+import dev.paddock.joblog.JobLogWriter;
+import dev.paddock.problem.ProblemException;
+import dev.paddock.runner.Runner;
+import dev.paddock.runner.RunnerRequests;
+import dev.paddock.runner.RunnerService;
+import dev.paddock.secret.SecretCipher;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The runner agent protocol, free of any wire format: register, heartbeat, claim (with a long-poll
+ * wait), and the fenced calls on a held job. The canonical HTTP routes are one adapter over it;
+ * other systems' agent dialects are siblings calling the same methods. Every job call is one
+ * transaction; a refusal that tells the runner to stop does not roll back its acknowledgement.
+ */
+@ApplicationScoped
+public class AgentService {
+
+    @Inject
+    RunnerService runners;
+
+    @Inject
+    DispatchStore dispatch;
+
+    @Inject
+    JobSignals signals;
+
+    @Inject
+    JobLogWriter logWriter;
+
+    @Inject
+    SecretCipher cipher;
+
+    @Inject
+    ObjectMapper json;
+
+    public record Beat(Runner runner, List<UUID> stopJobIds, Instant serverTime) {
+    }
+
+    public record LogsAccepted(int accepted, long nextOffset) {
+    }
+
+    /** Self-registration by a person's credential: an upsert by id that always issues a new token. */
+    public RunnerService.Created register(Person person, RunnerRequests.Register request) {
+        return runners.register(person, request);
+    }
+
+    /** A sign of life with what the runner reports; renews its leases and lists the jobs it must stop. */
+    @Transactional
+    public Beat heartbeat(AuthenticatedRunner self, RunnerRequests.Heartbeat request) {
+        Runner runner = runners.heartbeat(self, request);
+        dispatch.renewLeases(self.id());
+        return new Beat(runner, dispatch.stopsFor(self.id()), Times.out(Instant.now()));
+    }
+
+    /**
+     * Up to {@code limit} jobs, waiting up to {@code wait} for one to be enqueued on any replica.
+     * Holds no transaction while it waits: each attempt is its own, and the caller's thread (a
+     * virtual one) parks on a signal. Empty when nothing came in time or the replica is stopping.
+     */
+    public List<Job> claim(AuthenticatedRunner self, int limit, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        String topic = JobSignals.tenantTopic(self.tenant());
+        while (true) {
+            // listen before looking, so an enqueue between the look and the wait is not missed
+            CompletableFuture<Void> signal = signals.await(topic);
+            try {
+                List<Job> claimed = dispatch.claim(self.id(), limit);
+                long remaining = deadline - System.nanoTime();
+                if (!claimed.isEmpty() || remaining <= 0 || signals.stopping()) {
+                    return claimed;
+                }
+                signal.get(remaining, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                return List.of();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            } finally {
+                signals.forget(topic, signal);
+            }
+        }
+    }
+
+    /** The job as its runner sees it; reading a stopped job acknowledges the stop. */
+    @Transactional
+    public Job view(AuthenticatedRunner self, UUID jobId) {
+        return dispatch.lockHeld(self.id(), self.tenant(), jobId);
+    }
+
+    @Transactional(dontRollbackOn = DispatchStore.StopException.class)
+    public Job reportProgress(AuthenticatedRunner self, UUID jobId, String leaseId, AgentRequests.StatusUpdate update) {
+        Job job = dispatch.fenced(self.id(), self.tenant(), jobId, leaseId);
+        return dispatch.reportProgress(job, update.phase(), update.progress());
+    }
+
+    @Transactional(dontRollbackOn = DispatchStore.StopException.class)
+    public LogsAccepted appendLogs(AuthenticatedRunner self, UUID jobId, String leaseId, AgentRequests.LogBatch batch) {
+        Job job = dispatch.fenced(self.id(), self.tenant(), jobId, leaseId);
+        dispatch.requireRunning(job);
+        long next = logWriter.append(job, batch.lines(), batch.offset());
+        dispatch.renew(job);
+        return new LogsAccepted(batch.lines().size(), next);
+    }
+
+    /** The final report; the same report again answers the same, a different one on a final job is 409. */
+    @Transactional(dontRollbackOn = DispatchStore.StopException.class)
+    public Job report(AuthenticatedRunner self, UUID jobId, String leaseId, AgentRequests.Result result) {
+        Job job = dispatch.fenced(self.id(), self.tenant(), jobId, leaseId);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> report = json.convertValue(result, Map.class);
+        if (job.isFinal()) {
+            if (job.report != null && sameJson(job.report, report)) {
+                return job;
+            }
+            throw ProblemException.conflict("The job is already " + job.status + "; a different report cannot replace it.");
+        }
+        if (result.logs() != null && !result.logs().isEmpty()) {
+            logWriter.append(job, result.logs(), null);
+        }
+        return dispatch.complete(job, new DispatchStore.Outcome(result.finalStatus(), report, result.summary(),
+                result.result(), result.issues() == null ? null : result.issues().stream().map(this::asMap).toList(),
+                result.filesReviewed(), result.linesAnalyzed(), result.totalComments(), result.qualityRating(),
+                result.metrics(), result.tokensUsed() == null ? null : asMap(result.tokensUsed()),
+                result.actionsTaken(), result.error()));
+    }
+
+    /** Secrets only while the job runs on this runner under the caller's lease; otherwise 404. */
+    @Transactional
+    public Map<String, String> secrets(AuthenticatedRunner self, UUID jobId, String leaseId) {
+        Job job = dispatch.fenced(self.id(), self.tenant(), jobId, leaseId);
+        if (!job.is(JobStatus.RUNNING)) {
+            throw ProblemException.notFound("Secrets of a running job");
+        }
+        return cipher.decrypt(job.secrets);
+    }
+
+    private Map<String, Object> asMap(Object value) {
+        return json.convertValue(value, json.getTypeFactory().constructMapType(Map.class, String.class, Object.class));
+    }
+
+    /** Compared as parsed JSON text, so that number widths and key order do not matter. */
+    private boolean sameJson(Object stored, Object fresh) {
+        try {
+            return json.readTree(json.writeValueAsString(stored)).equals(json.readTree(json.writeValueAsString(fresh)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return false;
+        }
+    }
+}

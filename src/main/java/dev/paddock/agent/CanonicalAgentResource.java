@@ -1,0 +1,208 @@
+package dev.paddock.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paddock.auth.AuthenticatedRunner;
+import dev.paddock.auth.Authenticator;
+import dev.paddock.auth.PersonAccess;
+import dev.paddock.auth.RunnerAccess;
+import dev.paddock.auth.Scopes;
+import dev.paddock.common.Bodies;
+import dev.paddock.common.Ids;
+import dev.paddock.common.Labels;
+import dev.paddock.dispatch.Job;
+import dev.paddock.job.JobView;
+import dev.paddock.problem.FieldError;
+import dev.paddock.problem.ProblemException;
+import dev.paddock.problem.ProblemMappers;
+import dev.paddock.runner.RunnerRequests;
+import dev.paddock.runner.RunnerService;
+import dev.paddock.runner.RunnerView;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Paddock's own agent protocol over HTTP (API.md, "Runner agent's routes"): an adapter over {@link AgentService}. */
+@Path("/api/runners")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Runner agent", description = "Routes runner agents call")
+@RunnerAccess
+@SecurityRequirement(name = "runnerToken")
+public class CanonicalAgentResource {
+
+    static final String LEASE_HEADER = "X-Lease-Id";
+
+    @Inject
+    Authenticator auth;
+
+    @Inject
+    AgentService agent;
+
+    @Inject
+    Bodies bodies;
+
+    @Inject
+    ObjectMapper json;
+
+    public record Registered(RunnerView runner, String token) {
+    }
+
+    public record HeartbeatAnswer(UUID runnerId, String status, List<UUID> cancelJobIds, Instant serverTime) {
+    }
+
+    public record Secrets(Map<String, String> secrets) {
+    }
+
+    @POST
+    @Path("register")
+    @PersonAccess({Scopes.RUNNERS_REGISTER, Scopes.RUNNERS_MANAGE})
+    @SecurityRequirement(name = "jwt")
+    @Operation(summary = "Self-registration (upsert by id)",
+            description = "JWT with runners:register or runners:manage. Body, or with no body the X-Runner-* headers. 201 when created, 200 when an existing runner of the tenant was updated; a new token either way. An id owned by another tenant is 409.")
+    public RestResponse<Registered> register(String rawBody,
+                                             @HeaderParam("X-Runner-Id") String headerId,
+                                             @HeaderParam("X-Runner-Name") String headerName,
+                                             @HeaderParam("X-Runner-Version") String headerVersion,
+                                             @HeaderParam("X-Runner-Max-Concurrency") String headerMaxConcurrency,
+                                             @HeaderParam("X-Runner-Labels") String headerLabels) {
+        RunnerRequests.Register request = rawBody != null && !rawBody.isBlank() ? parse(rawBody)
+                : fromHeaders(headerId, headerName, headerVersion, headerMaxConcurrency, headerLabels);
+        RunnerService.Created created = agent.register(auth.person(), bodies.valid(request));
+        return RestResponse.status(created.isNew() ? RestResponse.Status.CREATED : RestResponse.Status.OK,
+                new Registered(RunnerView.of(created.runner()), created.token()));
+    }
+
+    @POST
+    @Path("heartbeat")
+    @Operation(summary = "Heartbeat", description = "Renews the leases of the runner's running jobs and tells it which of its jobs were cancelled or timed out. active_jobs is informational: the service counts the jobs a runner holds itself.")
+    public HeartbeatAnswer heartbeat(RunnerRequests.Heartbeat body) {
+        return beat(auth.runner(), body);
+    }
+
+    @POST
+    @Path("{id}/heartbeat")
+    @Operation(summary = "Heartbeat (runner id in the path)", description = "The id must be the token's runner; another runner's id is 404.")
+    public HeartbeatAnswer heartbeatById(@PathParam("id") String id, RunnerRequests.Heartbeat body) {
+        AuthenticatedRunner self = auth.runner();
+        Authenticator.requireOwn(self, Ids.parse(id, "Runner"));
+        return beat(self, body);
+    }
+
+    private HeartbeatAnswer beat(AuthenticatedRunner self, RunnerRequests.Heartbeat body) {
+        RunnerRequests.Heartbeat request = body == null ? new RunnerRequests.Heartbeat(null, null, null, null)
+                : bodies.valid(body);
+        AgentService.Beat beat = agent.heartbeat(self, request);
+        return new HeartbeatAnswer(beat.runner().id, beat.runner().status, beat.stopJobIds(), beat.serverTime());
+    }
+
+    /** On a virtual thread: while it waits it holds no platform thread and no database connection. */
+    @POST
+    @Path("jobs/claim")
+    @RunOnVirtualThread
+    @Operation(summary = "Claim jobs", description = "limit 1-50 (default 1), wait_seconds 0-60 (default 0). 200 with jobs, each with lease_id, lease_expires_at and attempt; 204 when none came within wait_seconds. Returns as soon as a matching job is enqueued on any replica.")
+    public RestResponse<JobView.Many> claim(AgentRequests.Claim body) {
+        AgentRequests.Claim request = body == null ? new AgentRequests.Claim(null, null) : bodies.valid(body);
+        List<Job> claimed = agent.claim(auth.runner(), request.limit() == null ? 1 : request.limit(),
+                Duration.ofSeconds(request.waitSeconds() == null ? 0 : request.waitSeconds()));
+        return claimed.isEmpty() ? RestResponse.noContent()
+                : RestResponse.ok(new JobView.Many(claimed.stream().map(JobView::forHolder).toList()));
+    }
+
+    @GET
+    @Path("jobs/{id}")
+    @Operation(summary = "The job as its runner sees it", description = "status cancelled or timeout tells the runner to stop.")
+    public JobView.One job(@PathParam("id") String id) {
+        AuthenticatedRunner self = auth.runner();
+        Job job = agent.view(self, Ids.parse(id, "Job"));
+        return new JobView.One(self.id().equals(job.runnerId) ? JobView.forHolder(job) : JobView.of(job));
+    }
+
+    @POST
+    @Path("jobs/{id}/status")
+    @Operation(summary = "Report phase and progress", description = "Renews the lease. Needs X-Lease-Id; 409 lease-lost when stale, 409 once the job is final.")
+    public JobView.One status(@PathParam("id") String id, @HeaderParam(LEASE_HEADER) String leaseId,
+                              AgentRequests.StatusUpdate body) {
+        AgentRequests.StatusUpdate update = body == null ? new AgentRequests.StatusUpdate(null, null, null)
+                : bodies.valid(body);
+        return new JobView.One(JobView.forHolder(agent.reportProgress(auth.runner(), Ids.parse(id, "Job"), leaseId, update)));
+    }
+
+    @POST
+    @Path("jobs/{id}/logs")
+    @Operation(summary = "Append log lines", description = "1-200 lines, each a string or {timestamp, level, message, data}. offset is the runner's number for the first line (from 0 or 1): a line this attempt already sent under that number is not stored again. next_offset is the number for the runner's next line. The service numbers stored lines from 1 (seq), in arrival order. Secret values are masked as ***.")
+    public AgentService.LogsAccepted logs(@PathParam("id") String id, @HeaderParam(LEASE_HEADER) String leaseId,
+                                          AgentRequests.LogBatch body) {
+        return agent.appendLogs(auth.runner(), Ids.parse(id, "Job"), leaseId, bodies.valid(body));
+    }
+
+    @POST
+    @Path("jobs/{id}/result")
+    @Operation(summary = "Final report", description = "The same report twice answers the same; a different report on a final job is 409.")
+    public JobView.One result(@PathParam("id") String id, @HeaderParam(LEASE_HEADER) String leaseId,
+                              AgentRequests.Result body) {
+        return new JobView.One(JobView.forHolder(agent.report(auth.runner(), Ids.parse(id, "Job"), leaseId, bodies.valid(body))));
+    }
+
+    @GET
+    @Path("jobs/{id}/secrets")
+    @Operation(summary = "The job's secrets", description = "Only while the job runs on this runner under this lease; otherwise 404.")
+    public Secrets secrets(@PathParam("id") String id, @HeaderParam(LEASE_HEADER) String leaseId) {
+        return new Secrets(agent.secrets(auth.runner(), Ids.parse(id, "Job"), leaseId));
+    }
+
+    /** The body is optional (headers may say it all), so it is read whatever its content type. */
+    private RunnerRequests.Register parse(String rawBody) {
+        try {
+            return json.readValue(rawBody, RunnerRequests.Register.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw ProblemMappers.fromJackson(e);
+        }
+    }
+
+    private static RunnerRequests.Register fromHeaders(String id, String name, String version, String maxConcurrency,
+                                                       String labels) {
+        List<FieldError> errors = new ArrayList<>();
+        UUID runnerId = null;
+        if (id != null && !id.isBlank()) {
+            try {
+                runnerId = UUID.fromString(id.trim());
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("X-Runner-Id", "must be a UUID"));
+            }
+        }
+        Integer concurrency = null;
+        if (maxConcurrency != null && !maxConcurrency.isBlank()) {
+            try {
+                concurrency = Integer.parseInt(maxConcurrency.trim());
+            } catch (NumberFormatException e) {
+                errors.add(new FieldError("X-Runner-Max-Concurrency", "must be an integer"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        List<String> labelList = labels == null ? null : Labels.normalize(Arrays.stream(labels.split(","))
+                .map(String::trim).filter(label -> !label.isEmpty()).toList());
+        String runnerName = name != null && !name.isBlank() ? name.trim() : runnerId != null ? runnerId.toString() : null;
+        // absent headers leave an existing runner's values alone; a new runner gets the defaults
+        return new RunnerRequests.Register(runnerId, runnerName, labelList,
+                version != null && !version.isBlank() ? version.trim() : null, null, null, concurrency, null);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.paddock.auth;
+
+import dev.paddock.problem.ProblemException;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ResourceInfo;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Method;
+import java.util.List;
+
+/**
+ * Every route states who may call it ({@link PersonAccess}, {@link RunnerAccess},
+ * {@link PersonOrRunnerAccess}, {@link PublicAccess}, on the method or its class), and the caller
+ * is proven here, before the body is read and before the resource runs. A route that states
+ * nothing answers 401 to everyone: forgetting the declaration closes a route, never opens it.
+ */
+public class AccessFilter {
+
+    private static final List<Class<? extends Annotation>> RULES =
+            List.of(PublicAccess.class, PersonAccess.class, RunnerAccess.class, PersonOrRunnerAccess.class);
+
+    @Inject
+    Authenticator auth;
+
+    @ServerRequestFilter
+    public void admit(ResourceInfo resource, ContainerRequestContext request) {
+        Method method = resource.getResourceMethod();
+        if (method == null) {
+            return;
+        }
+        Annotation rule = ruleOn(method);
+        if (rule == null) {
+            rule = ruleOn(resource.getResourceClass());
+        }
+        switch (rule) {
+            case PublicAccess open -> {
+            }
+            case PersonAccess person -> auth.admitPerson(person.value());
+            case RunnerAccess runner when runner.tokenInQuery().isEmpty() -> auth.admitRunner();
+            case RunnerAccess runner -> auth.admitRunnerWithToken(
+                    request.getUriInfo().getQueryParameters().getFirst(runner.tokenInQuery()));
+            case PersonOrRunnerAccess either -> auth.admitPersonOrRunner(either.value());
+            case null, default -> throw ProblemException.unauthorized("This route admits no caller.");
+        }
+    }
+
+    /** The access rule declared on a method or class, if any; a method's rule wins over its class's. */
+    private static Annotation ruleOn(AnnotatedElement element) {
+        if (element == null) {
+            return null;
+        }
+        for (Class<? extends Annotation> kind : RULES) {
+            Annotation rule = element.getAnnotation(kind);
+            if (rule != null) {
+                return rule;
+            }
+        }
+        return null;
+    }
+}

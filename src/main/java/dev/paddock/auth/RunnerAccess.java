@@ -1,0 +1,18 @@
+package dev.paddock.auth;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * The route is for runner agents: a valid runner token (X-Runner-Token, Authorization: Bearer rn_…
+ * or x-api-key), or, with {@link #tokenInQuery()}, in that query parameter. 401 without one, 429
+ * over the token's rate. See {@link AccessFilter}.
+ */
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.METHOD, ElementType.TYPE})
+public @interface RunnerAccess {
+    /** A query parameter carrying the token instead of a header (install scripts fetched by URL). */
+    String tokenInQuery() default "";
+}

@@ -1,0 +1,44 @@
+package dev.paddock.runner;
+
+import dev.paddock.common.PaddockConfig;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+
+/**
+ * Runners silent for longer than {@code paddock.runners.offline-after} are marked offline, by the
+ * database clock; one idempotent statement, safe on every replica at once. Their running jobs keep
+ * their leases until those run out.
+ */
+@ApplicationScoped
+public class RunnerLiveness {
+
+    private static final Logger LOG = Logger.getLogger(RunnerLiveness.class);
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    PaddockConfig config;
+
+    @Scheduled(every = "${paddock.jobs.sweep-interval}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweep() {
+        try {
+            markSilentOffline();
+        } catch (RuntimeException e) {
+            LOG.warnf("Runner liveness sweep failed (%s); the next one will retry", e.getClass().getSimpleName());
+        }
+    }
+
+    @Transactional
+    void markSilentOffline() {
+        em.createNativeQuery("""
+                UPDATE runners SET reported_status = 'offline', updated_at = now()
+                 WHERE reported_status <> 'offline' AND last_heartbeat_at < now() - ?1 * interval '1 millisecond'""")
+                .setParameter(1, config.runners().offlineAfter().toMillis()).executeUpdate();
+    }
+}
