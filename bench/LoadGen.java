@@ -1,0 +1,250 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Paddock's multi-step load generator (JDK only; run with {@code java bench/LoadGen.java}).
+ *
+ * <pre>
+ *   lifecycle BASE TENANT RUNNERS CONCURRENCY SECONDS   full job lifecycles/s: enqueue, claim, status,
+ *                                                       10 log lines, result; runner i's token is rn_bench_i
+ *   latency ENQUEUE_BASE CLAIM_BASE TENANT FIRST SAMPLES enqueue -> answer of a waiting long poll, in ms;
+ *                                                       sample i waits as runner rn_lat_(FIRST + i)
+ *   logs BASE TENANT WRITERS SECONDS                     log ingestion in lines/s, 200-line batches; writer i
+ *                                                       is runner rn_log_i, paced under the 120/min limit
+ * </pre>
+ * People's calls carry a JWT signed here with the test key (src/test/resources/privateKey.pem),
+ * which the benchmarked service is configured to trust.
+ */
+public class LoadGen {
+
+    private static final Pattern JOB_ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
+    private static final Pattern LEASE_ID = Pattern.compile("\"lease_id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .executor(Executors.newVirtualThreadPerTaskExecutor())
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "lifecycle" -> lifecycle(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+                    Integer.parseInt(args[5]));
+            case "latency" -> latency(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+            case "logs" -> logs(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+        }
+    }
+
+    static void lifecycle(String base, String tenant, int runners, int concurrency, int seconds) throws Exception {
+        String jwt = jwt(tenant);
+        AtomicLong done = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        AtomicLong next = new AtomicLong();
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        List<Long> micros = Collections.synchronizedList(new ArrayList<>());
+        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int w = 0; w < concurrency; w++) {
+                workers.submit(() -> {
+                    while (System.nanoTime() < end) {
+                        String token = "rn_bench_" + (1 + next.getAndIncrement() % runners);
+                        long t0 = System.nanoTime();
+                        try {
+                            if (oneLifecycle(base, jwt, token)) {
+                                done.incrementAndGet();
+                                micros.add((System.nanoTime() - t0) / 1000);
+                            }
+                        } catch (Exception e) {
+                            errors.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+        }
+        System.out.printf("lifecycles: %.1f /s (%d in %d s, %d concurrent, %d runners), p50 %.1f ms, p99 %.1f ms, errors %d%n",
+                done.get() / (double) seconds, done.get(), seconds, concurrency, runners,
+                percentile(micros, 50) / 1000.0, percentile(micros, 99) / 1000.0, errors.get());
+    }
+
+    /** One job through its whole life; false when the claim found no job (another worker took it). */
+    static boolean oneLifecycle(String base, String jwt, String token) throws Exception {
+        expect(send(base, "POST", "/api/jobs", "Authorization", "Bearer " + jwt, "{\"type\":\"bench\"}"), 201);
+        HttpResponse<String> claim = send(base, "POST", "/api/runners/jobs/claim", "X-Runner-Token", token,
+                "{\"limit\":1}");
+        if (claim.statusCode() == 204) {
+            return false;
+        }
+        expect(claim, 200);
+        String job = first(JOB_ID, claim.body());
+        String lease = first(LEASE_ID, claim.body());
+        String path = "/api/runners/jobs/" + job;
+        expect(sendLeased(base, path + "/status", token, lease, "{\"phase\":\"working\",\"progress\":50}"), 200);
+        StringBuilder lines = new StringBuilder("{\"offset\":0,\"lines\":[");
+        for (int i = 0; i < 10; i++) {
+            lines.append(i == 0 ? "" : ",").append("\"line ").append(i).append('"');
+        }
+        expect(sendLeased(base, path + "/logs", token, lease, lines.append("]}").toString()), 200);
+        expect(sendLeased(base, path + "/result", token, lease, "{\"status\":\"success\",\"summary\":\"ok\"}"), 200);
+        return true;
+    }
+
+    static void latency(String enqueueBase, String claimBase, String tenant, int first, int samples) throws Exception {
+        String jwt = jwt(tenant);
+        List<Long> micros = new ArrayList<>();
+        int misses = 0;
+        for (int i = 0; i < samples; i++) {
+            // a runner per sample: each makes two calls, far under its rate limit
+            String token = "rn_lat_" + (first + i);
+            var waiting = HTTP.sendAsync(request(claimBase, "POST", "/api/runners/jobs/claim", "X-Runner-Token", token,
+                    "{\"limit\":1,\"wait_seconds\":10}"), HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(25); // let the long poll park before the job arrives
+            long t0 = System.nanoTime();
+            send(enqueueBase, "POST", "/api/jobs", "Authorization", "Bearer " + jwt, "{\"type\":\"latency\"}");
+            HttpResponse<String> claimed = waiting.get();
+            long t1 = System.nanoTime();
+            if (claimed.statusCode() != 200) {
+                misses++;
+                continue;
+            }
+            micros.add((t1 - t0) / 1000);
+            String job = first(JOB_ID, claimed.body());
+            send(claimBase, "POST", "/api/runners/jobs/" + job + "/result", "X-Runner-Token", token,
+                    "X-Lease-Id", first(LEASE_ID, claimed.body()), "{\"status\":\"success\"}");
+        }
+        System.out.printf("dispatch latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d samples, %d missed)%n",
+                percentile(micros, 50) / 1000.0, percentile(micros, 99) / 1000.0, percentile(micros, 100) / 1000.0,
+                micros.size(), misses);
+    }
+
+    static void logs(String base, String tenant, int writers, int seconds) throws Exception {
+        String jwt = jwt(tenant);
+        AtomicLong lines = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        StringBuilder batch = new StringBuilder("{\"lines\":[");
+        for (int i = 0; i < 200; i++) {
+            batch.append(i == 0 ? "" : ",").append("\"build step ").append(i).append(" finished without warnings\"");
+        }
+        String body = batch.append("]}").toString();
+        List<String[]> held = Collections.synchronizedList(new ArrayList<>());
+        try (ExecutorService setup = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int w = 1; w <= writers; w++) {
+                String token = "rn_log_" + w;
+                setup.submit(() -> {
+                    expect(send(base, "POST", "/api/jobs", "Authorization", "Bearer " + jwt, "{\"type\":\"logs\"}"), 201);
+                    HttpResponse<String> claim = send(base, "POST", "/api/runners/jobs/claim", "X-Runner-Token", token,
+                            "{\"limit\":1}");
+                    expect(claim, 200);
+                    held.add(new String[]{token, first(JOB_ID, claim.body()), first(LEASE_ID, claim.body())});
+                    return null;
+                });
+            }
+        }
+        long start = System.nanoTime();
+        long end = start + Duration.ofSeconds(seconds).toNanos();
+        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String[] writer : held) {
+                workers.submit(() -> {
+                    String path = "/api/runners/jobs/" + writer[1] + "/logs";
+                    long due = System.nanoTime();
+                    while (due < end) {
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                        }
+                        if (sendLeased(base, path, writer[0], writer[2], body).statusCode() == 200) {
+                            lines.addAndGet(200);
+                        } else {
+                            errors.incrementAndGet();
+                        }
+                        due += 600_000_000L; // 100 batches a minute: under the runner's 120/min
+                    }
+                    return null;
+                });
+            }
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        System.out.printf("log ingestion: %.0f lines/s (%d writers, 200-line batches, %d errors)%n",
+                lines.get() / elapsed, held.size(), errors.get());
+    }
+
+    static HttpResponse<String> sendLeased(String base, String path, String token, String lease, String body)
+            throws Exception {
+        return send(base, "POST", path, "X-Runner-Token", token, "X-Lease-Id", lease, body);
+    }
+
+    /** headers as name, value pairs, then the JSON body. */
+    static HttpResponse<String> send(String base, String method, String path, String... headersThenBody)
+            throws Exception {
+        return HTTP.send(request(base, method, path, headersThenBody), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpRequest request(String base, String method, String path, String... headersThenBody) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json");
+        for (int i = 0; i + 1 < headersThenBody.length; i += 2) {
+            builder.header(headersThenBody[i], headersThenBody[i + 1]);
+        }
+        return builder.method(method, HttpRequest.BodyPublishers.ofString(headersThenBody[headersThenBody.length - 1]))
+                .build();
+    }
+
+    static void expect(HttpResponse<String> response, int status) {
+        if (response.statusCode() != status) {
+            throw new IllegalStateException(response.request().uri() + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+    }
+
+    static String first(Pattern pattern, String text) {
+        Matcher matcher = pattern.matcher(text);
+        if (!matcher.find()) {
+            throw new IllegalStateException("no " + pattern + " in " + text);
+        }
+        return matcher.group(1);
+    }
+
+    static double percentile(List<Long> values, int percent) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int index = (int) Math.ceil(percent / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
+    }
+
+    /** An RS256 JWT for a person of {@code tenant} with every scope, signed with the test key. */
+    static String jwt(String tenant) throws Exception {
+        String pem = Files.readString(Path.of("src/test/resources/privateKey.pem"))
+                .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+        long now = System.currentTimeMillis() / 1000;
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String header = b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        String claims = b64.encodeToString(("{\"iss\":\"https://paddock.test\",\"sub\":\"bench\",\"tenant\":\"" + tenant
+                + "\",\"scope\":\"runners:manage runners:register jobs:manage\",\"iat\":" + now + ",\"exp\":"
+                + (now + 7200) + ",\"jti\":\"" + UUID.randomUUID() + "\"}").getBytes(StandardCharsets.UTF_8));
+        Signature signature = Signature.getInstance("SHA256withRSA");
+        signature.initSign(key);
+        signature.update((header + "." + claims).getBytes(StandardCharsets.US_ASCII));
+        return header + "." + claims + "." + b64.encodeToString(signature.sign());
+    }
+}

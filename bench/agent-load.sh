@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The agent hot path against PostgreSQL's own limit, in one run on this machine: the pgbench
+# single-row UPDATE rate of the same server is the baseline, every figure is also printed as a
+# ratio to it (figures are only comparable within one run: these machines are noisy).
+#   prerequisites: ./mvnw package -DskipTests (the JAR), PostgreSQL at 127.0.0.1:5432 with
+#                  postgres/postgres (its pgbench), wrk (apt-get install wrk), a JDK >= 21.
+# usage: bench/agent-load.sh [seconds per figure, default 20] [latency samples, default 1000]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS=${1:-20}
+SAMPLES=${2:-1000}
+JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+JAVA=$JAVA_HOME/bin/java
+DB=paddock_bench
+PORT_A=18081
+PORT_B=18082
+export PGHOST=127.0.0.1 PGUSER=postgres PGPASSWORD=${PGPASSWORD:-postgres}
+export QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB
+export QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=$PGPASSWORD
+export MP_JWT_VERIFY_PUBLICKEY_LOCATION=$PWD/src/test/resources/publicKey.pem
+export MP_JWT_VERIFY_ISSUER=https://paddock.test
+export PADDOCK_SECRETS_KEY=$(head -c 32 /dev/urandom | base64)
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done' EXIT
+
+[ -f target/quarkus-app/quarkus-run.jar ] || { echo "build first: ./mvnw package -DskipTests" >&2; exit 1; }
+echo "# Paddock agent load — $(date -u +%FT%TZ) — $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
+     "$(psql -tAc 'SHOW server_version' postgres | cut -d' ' -f1) PostgreSQL, $("$JAVA" -version 2>&1 | head -1)"
+echo "# service, PostgreSQL and load generator share this machine; $SECS s per figure"
+
+dropdb --if-exists $DB && createdb $DB
+
+# 1. baseline: single-row UPDATEs by pgbench, 64 clients, on the same server
+pgbench -i -q -s 10 $DB >/dev/null 2>&1
+printf '\\set aid random(1, 1000000)\nUPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = :aid;\n' >/tmp/paddock-update.sql
+PG_TPS=$(pgbench -n -c 64 -j 2 -T "$SECS" -f /tmp/paddock-update.sql $DB 2>/dev/null | awk '/^tps/ {print int($3)}')
+echo "baseline  pgbench single-row UPDATE: $PG_TPS TPS (64 clients)"
+ratio() { awk -v a="$1" -v b="$PG_TPS" 'BEGIN {printf "%.3f", a / b}'; }
+
+start() { # port -> pid
+  QUARKUS_HTTP_PORT=$1 "$JAVA" -jar target/quarkus-app/quarkus-run.jar >/tmp/paddock-bench-$1.log 2>&1 &
+  PIDS+=($!)
+  until curl -sf -o /dev/null "http://127.0.0.1:$1/q/health/ready"; do sleep 0.1; done
+}
+start $PORT_A
+
+# the fleets: tokens rn_<fleet>_<i> stored as their SHA-256, as the service stores them
+seed() { # prefix tenant count
+  psql -q $DB -c "INSERT INTO runners (id, tenant, name, max_concurrency, reported_status, token_hash, token_prefix,
+                  last_heartbeat_at, registered_by)
+                  SELECT gen_random_uuid(), '$2', '$1-' || i, 1000, 'online',
+                         sha256(convert_to('rn_$1_' || i, 'UTF8')), 'rn_$1', now(), 'bench'
+                    FROM generate_series(1, $3) i"
+}
+seed bench bench 10000
+seed lat bench-latency $((2 * SAMPLES))
+seed log bench-logs 600
+
+# 2. heartbeats: 10,000 runners, 64 connections
+wrk -t2 -c64 -d"${SECS}s" --latency -s bench/heartbeat.lua "http://127.0.0.1:$PORT_A" -- 10000 >/tmp/paddock-wrk-hb.txt
+HB=$(awk '/Requests\/sec/ {print int($2)}' /tmp/paddock-wrk-hb.txt)
+echo "heartbeats: $HB /s = $(ratio "$HB") x baseline (goal >= 1.0); latency p50 $(awk '$1=="50%" {print $2}' /tmp/paddock-wrk-hb.txt)," \
+     "p99 $(awk '$1=="99%" {print $2}' /tmp/paddock-wrk-hb.txt); $(grep -E 'Non-2xx|Socket errors' /tmp/paddock-wrk-hb.txt || echo 'all 200')"
+
+# 3. full job lifecycles, 50 at once, over the 10,000-runner fleet (the 120/min limit never binds)
+LC_LINE=$("$JAVA" bench/LoadGen.java lifecycle "http://127.0.0.1:$PORT_A" bench 10000 50 "$SECS")
+LC=$(echo "$LC_LINE" | awk '{print int($2)}')
+echo "$LC_LINE = $(ratio "$LC") x baseline (goal >= 0.1)"
+
+# 4. log ingestion, 200-line batches
+echo "$("$JAVA" bench/LoadGen.java logs "http://127.0.0.1:$PORT_A" bench-logs 600 "$SECS") (goal >= 100,000)"
+
+# 5. dispatch latency: the enqueue and the waiting claim on one replica, then on two
+echo "one replica:  $("$JAVA" bench/LoadGen.java latency "http://127.0.0.1:$PORT_A" "http://127.0.0.1:$PORT_A" bench-latency 1 "$SAMPLES") (goal p50 <= 5, p99 <= 50)"
+start $PORT_B
+echo "two replicas: $("$JAVA" bench/LoadGen.java latency "http://127.0.0.1:$PORT_A" "http://127.0.0.1:$PORT_B" bench-latency $((SAMPLES + 1)) "$SAMPLES") (goal p50 <= 5, p99 <= 50)"
+
+echo "RSS after load: $(awk '/VmRSS/ {printf "%d MB", $2/1024}' /proc/${PIDS[0]}/status) (goal <= 300 MB)"
