@@ -29,18 +29,22 @@ echo "# Paddock agent load — $(date -u +%FT%TZ) — $(nproc) cores, $(awk '/Me
 echo "# service, PostgreSQL and load generator share this machine; $SECS s per figure"
 
 dropdb --if-exists $DB && createdb $DB
+dropdb --if-exists ${DB}_pgbench && createdb ${DB}_pgbench
 
 # 1. baseline: single-row UPDATEs by pgbench, 64 clients, on the same server
-pgbench -i -q -s 10 $DB >/dev/null 2>&1
+pgbench -i -q -s 10 ${DB}_pgbench >/dev/null 2>&1
 printf '\\set aid random(1, 1000000)\nUPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = :aid;\n' >/tmp/paddock-update.sql
-PG_TPS=$(pgbench -n -c 64 -j 2 -T "$SECS" -f /tmp/paddock-update.sql $DB 2>/dev/null | awk '/^tps/ {print int($3)}')
+PG_TPS=$(pgbench -n -c 64 -j 2 -T "$SECS" -f /tmp/paddock-update.sql ${DB}_pgbench 2>/dev/null | awk '/^tps/ {print int($3)}')
 echo "baseline  pgbench single-row UPDATE: $PG_TPS TPS (64 clients)"
 ratio() { awk -v a="$1" -v b="$PG_TPS" 'BEGIN {printf "%.3f", a / b}'; }
 
 start() { # port -> pid
   QUARKUS_HTTP_PORT=$1 "$JAVA" -jar target/quarkus-app/quarkus-run.jar >/tmp/paddock-bench-$1.log 2>&1 &
   PIDS+=($!)
-  until curl -sf -o /dev/null "http://127.0.0.1:$1/q/health/ready"; do sleep 0.1; done
+  until curl -sf -o /dev/null "http://127.0.0.1:$1/q/health/ready"; do
+    kill -0 "${PIDS[-1]}" 2>/dev/null || { echo "the service did not start: /tmp/paddock-bench-$1.log" >&2; exit 1; }
+    sleep 0.1
+  done
 }
 start $PORT_A
 

@@ -10,7 +10,6 @@ import dev.paddock.dispatch.JobSignals;
 import dev.paddock.dispatch.JobStatus;
 import dev.paddock.joblog.JobLogWriter;
 import dev.paddock.problem.ProblemException;
-import dev.paddock.runner.Runner;
 import dev.paddock.runner.RunnerRequests;
 import dev.paddock.runner.RunnerService;
 import dev.paddock.secret.SecretCipher;
@@ -55,7 +54,7 @@ public class AgentService {
     @Inject
     ObjectMapper json;
 
-    public record Beat(Runner runner, List<UUID> stopJobIds, Instant serverTime) {
+    public record Beat(UUID runnerId, String status, List<UUID> stopJobIds, Instant serverTime) {
     }
 
     public record LogsAccepted(int accepted, long nextOffset) {
@@ -69,9 +68,8 @@ public class AgentService {
     /** A sign of life with what the runner reports; renews its leases and lists the jobs it must stop. */
     @Transactional
     public Beat heartbeat(AuthenticatedRunner self, RunnerRequests.Heartbeat request) {
-        Runner runner = runners.heartbeat(self, request);
-        dispatch.renewLeases(self.id());
-        return new Beat(runner, dispatch.stopsFor(self.id()), Times.out(Instant.now()));
+        String status = runners.heartbeat(self, request);
+        return new Beat(self.id(), status, dispatch.renewLeasesAndListStops(self.id()), Times.out(Instant.now()));
     }
 
     /**

@@ -91,6 +91,7 @@ public class CanonicalAgentResource {
 
     @POST
     @Path("heartbeat")
+    @RunnerAccess(recordsSignOfLife = true)
     @Operation(summary = "Heartbeat", description = "Renews the leases of the runner's running jobs and tells it which of its jobs were cancelled or timed out. active_jobs is informational: the service counts the jobs a runner holds itself.")
     public HeartbeatAnswer heartbeat(RunnerRequests.Heartbeat body) {
         return beat(auth.runner(), body);
@@ -98,6 +99,7 @@ public class CanonicalAgentResource {
 
     @POST
     @Path("{id}/heartbeat")
+    @RunnerAccess(recordsSignOfLife = true)
     @Operation(summary = "Heartbeat (runner id in the path)", description = "The id must be the token's runner; another runner's id is 404.")
     public HeartbeatAnswer heartbeatById(@PathParam("id") String id, RunnerRequests.Heartbeat body) {
         AuthenticatedRunner self = auth.runner();
@@ -109,7 +111,7 @@ public class CanonicalAgentResource {
         RunnerRequests.Heartbeat request = body == null ? new RunnerRequests.Heartbeat(null, null, null, null)
                 : bodies.valid(body);
         AgentService.Beat beat = agent.heartbeat(self, request);
-        return new HeartbeatAnswer(beat.runner().id, beat.runner().status, beat.stopJobIds(), beat.serverTime());
+        return new HeartbeatAnswer(beat.runnerId(), beat.status(), beat.stopJobIds(), beat.serverTime());
     }
 
     /** On a virtual thread: while it waits it holds no platform thread and no database connection. */

@@ -39,7 +39,7 @@ public class AccessFilter {
             case PublicAccess open -> {
             }
             case PersonAccess person -> auth.admitPerson(person.value());
-            case RunnerAccess runner when runner.tokenInQuery().isEmpty() -> auth.admitRunner();
+            case RunnerAccess runner when runner.tokenInQuery().isEmpty() -> auth.admitRunner(!runner.recordsSignOfLife());
             case RunnerAccess runner -> auth.admitRunnerWithToken(
                     request.getUriInfo().getQueryParameters().getFirst(runner.tokenInQuery()));
             case PersonOrRunnerAccess either -> auth.admitPersonOrRunner(either.value());

@@ -94,16 +94,20 @@ public class Authenticator {
     }
 
     /** A runner agent: 401 without a valid runner token (a JWT is not one); 429 over its rate. */
-    void admitRunner() {
+    void admitRunner(boolean recordSignOfLife) {
         String token = runnerToken();
         if (token == null) {
             throw ProblemException.unauthorized("A runner token is required (X-Runner-Token, Authorization: Bearer or x-api-key).");
         }
-        admitRunnerWithToken(token);
+        admit(token, recordSignOfLife);
     }
 
     /** A runner token given some other way (the install script takes it in the query). */
     void admitRunnerWithToken(String token) {
+        admit(token, true);
+    }
+
+    private void admit(String token, boolean recordSignOfLife) {
         if (token == null || token.isBlank()) {
             throw ProblemException.unauthorized("The runner's token is required in the query (?token=rn_...).");
         }
@@ -112,7 +116,7 @@ public class Authenticator {
             throw ProblemException.unauthorized("Invalid runner token.");
         }
         byte[] hash = RunnerTokens.hash(trimmed);
-        AuthenticatedRunner runner = credentials.authenticate(hash)
+        AuthenticatedRunner runner = credentials.authenticate(hash, recordSignOfLife)
                 .orElseThrow(() -> ProblemException.unauthorized("Invalid runner token."));
         rateLimiter.checkAgent(hash);
         caller = new RunnerCaller(runner);
@@ -121,7 +125,7 @@ public class Authenticator {
     /** Routes shared by people and the runner itself: the credential sent decides which. */
     void admitPersonOrRunner(String... scopes) {
         if (runnerToken() != null) {
-            admitRunner();
+            admitRunner(true);
         } else {
             admitPerson(scopes);
         }

@@ -5,9 +5,12 @@ import dev.paddock.problem.ProblemException;
 import io.agroal.api.AgroalDataSource;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 import jakarta.annotation.PostConstruct;
@@ -18,6 +21,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -36,7 +40,11 @@ public class RateLimiter {
     @Inject
     PaddockConfig config;
 
+    private static final int UNSYNCED_TOKENS = 10;
+    private static final int MAX_LOCAL_BUCKETS = 100_000;
+
     private PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
+    private final ConcurrentHashMap<String, BucketProxy> agentBuckets = new ConcurrentHashMap<>();
     private Supplier<BucketConfiguration> agentLimit;
     private Supplier<BucketConfiguration> regenerateLimit;
 
@@ -62,10 +70,22 @@ public class RateLimiter {
         regenerateLimit = () -> regenerate;
     }
 
-    /** 120 requests a minute (by default) per runner token on the agent routes. */
+    /**
+     * 120 requests a minute (by default) per runner token on the agent routes. The bucket lives in
+     * PostgreSQL, but each replica keeps a proxy of it that consumes locally and writes back after
+     * {@value #UNSYNCED_TOKENS} requests or a second (Bucket4j's delaying optimization): a burst of
+     * calls costs one transaction, and across N replicas a runner gets at most
+     * N x {@value #UNSYNCED_TOKENS} requests more than the limit.
+     */
     public void checkAgent(byte[] tokenHash) {
-        consume("agent:" + HexFormat.of().formatHex(tokenHash, 0, 16), agentLimit,
-                "This runner token made too many requests; slow down.");
+        String key = "agent:" + HexFormat.of().formatHex(tokenHash, 0, 16);
+        if (agentBuckets.size() > MAX_LOCAL_BUCKETS) {
+            agentBuckets.clear();
+        }
+        BucketProxy bucket = agentBuckets.computeIfAbsent(key, id -> buckets.builder()
+                .withOptimization(Optimizations.delaying(new DelayParameters(UNSYNCED_TOKENS, Duration.ofSeconds(1))))
+                .build(id, agentLimit));
+        refuseWhenEmpty(bucket.tryConsumeAndReturnRemaining(1), "This runner token made too many requests; slow down.");
     }
 
     /** Token regenerations per person (tenant and subject) per hour. */
@@ -89,7 +109,10 @@ public class RateLimiter {
 
     private void consume(String key, Supplier<BucketConfiguration> limit, String detail) {
         ProxyManager<String> manager = buckets;
-        ConsumptionProbe probe = manager.getProxy(key, limit).tryConsumeAndReturnRemaining(1);
+        refuseWhenEmpty(manager.getProxy(key, limit).tryConsumeAndReturnRemaining(1), detail);
+    }
+
+    private static void refuseWhenEmpty(ConsumptionProbe probe, String detail) {
         if (!probe.isConsumed()) {
             long seconds = TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L);
             throw ProblemException.rateLimited(seconds, detail);

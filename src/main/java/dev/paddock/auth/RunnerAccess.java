@@ -15,4 +15,10 @@ import java.lang.annotation.Target;
 public @interface RunnerAccess {
     /** A query parameter carrying the token instead of a header (install scripts fetched by URL). */
     String tokenInQuery() default "";
+
+    /**
+     * The route's own statement records the runner's sign of life (heartbeats do), so proving the
+     * caller adds no write of its own once the token is known.
+     */
+    boolean recordsSignOfLife() default false;
 }

@@ -1,36 +1,152 @@
 package dev.paddock.auth;
 
+import dev.paddock.dispatch.JobSignals;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
 
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Finds the runner behind a token; the lookup itself is the runner's sign of life. */
+/**
+ * Finds the runner behind a token, and records the call as the runner's sign of life.
+ * <p>
+ * Tokens are resolved from memory once seen; a token regenerated, or a runner deleted, marked
+ * offline or deregistered, is dropped at once on this replica ({@link #forget}) and, through
+ * NOTIFY, on every other one. A sign of life is written at once when this replica has not
+ * written one for the runner in the last second (so a runner marked offline is back at its next
+ * call); otherwise it is folded into one batched UPDATE every 250 ms, keeping liveness accurate to
+ * well under a second without a statement per call.
+ */
 @ApplicationScoped
 public class RunnerCredentials {
+
+    private static final Logger LOG = Logger.getLogger(RunnerCredentials.class);
+    private static final long FRESH_NANOS = 1_000_000_000L;
+    private static final long FLUSH_MILLIS = 250;
+    private static final String SIGN_OF_LIFE = """
+            UPDATE runners SET last_heartbeat_at = now(),
+                   reported_status = CASE WHEN reported_status = 'offline' THEN 'online' ELSE reported_status END""";
 
     @Inject
     EntityManager em;
 
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    JobSignals signals;
+
+    /** A token seen before, and when this replica last wrote the runner's sign of life. */
+    private record Known(AuthenticatedRunner runner, long stampedAt) {
+    }
+
+    private final ConcurrentHashMap<ByteBuffer, Known> byToken = new ConcurrentHashMap<>();
+    private final Set<UUID> pendingSignsOfLife = ConcurrentHashMap.newKeySet();
+    private volatile boolean running = true;
+
+    void start(@Observes StartupEvent event) {
+        signals.onRunnerChanged(runnerId -> {
+            if (runnerId == null) {
+                byToken.clear();
+            } else {
+                forgetLocally(UUID.fromString(runnerId));
+            }
+        });
+        Thread.ofPlatform().daemon().name("paddock-signs-of-life").start(this::flushLoop);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        flush();
+    }
+
     /**
-     * Any authenticated call of a runner counts as a sign of life: one statement finds the runner
-     * by its token hash, stamps it with the database clock and brings an offline runner back.
+     * The runner holding this token, with the call counted as its sign of life unless the caller
+     * records it itself ({@code recordSignOfLife} false); empty for an unknown token.
      */
     @Transactional
-    public Optional<AuthenticatedRunner> authenticate(byte[] tokenHash) {
+    public Optional<AuthenticatedRunner> authenticate(byte[] tokenHash, boolean recordSignOfLife) {
+        ByteBuffer key = ByteBuffer.wrap(tokenHash);
+        Known known = byToken.get(key);
+        long now = System.nanoTime();
+        if (known != null && (!recordSignOfLife || now - known.stampedAt() < FRESH_NANOS)) {
+            if (recordSignOfLife) {
+                pendingSignsOfLife.add(known.runner().id());
+            }
+            return Optional.of(known.runner());
+        }
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
-                UPDATE runners SET last_heartbeat_at = now(),
-                       reported_status = CASE WHEN reported_status = 'offline' THEN 'online' ELSE reported_status END
-                 WHERE token_hash = ?1
-                RETURNING id, tenant""")
-                .setParameter(1, tokenHash)
-                .getResultList();
-        return rows.stream().findFirst()
-                .map(row -> new AuthenticatedRunner((UUID) row[0], (String) row[1], tokenHash));
+        List<Object[]> rows = em.createNativeQuery(SIGN_OF_LIFE + " WHERE token_hash = ?1 RETURNING id, tenant")
+                .setParameter(1, tokenHash).getResultList();
+        if (rows.isEmpty()) {
+            byToken.remove(key);
+            return Optional.empty();
+        }
+        AuthenticatedRunner runner = new AuthenticatedRunner((UUID) rows.get(0)[0], (String) rows.get(0)[1], tokenHash);
+        byToken.put(key, new Known(runner, now));
+        return Optional.of(runner);
+    }
+
+    /**
+     * The runner's token or liveness changed (regenerated, deleted, marked offline, deregistered):
+     * this replica forgets it now, every other one when the calling transaction commits.
+     */
+    public void forget(UUID runnerId) {
+        forgetLocally(runnerId);
+        em.createNativeQuery("SELECT pg_notify(?1, ?2)").setParameter(1, JobSignals.RUNNERS_CHANNEL)
+                .setParameter(2, runnerId.toString()).getSingleResult();
+    }
+
+    private void forgetLocally(UUID runnerId) {
+        byToken.values().removeIf(known -> known.runner().id().equals(runnerId));
+    }
+
+    private void flushLoop() {
+        while (running) {
+            try {
+                Thread.sleep(FLUSH_MILLIS);
+                flush();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warnf("Signs of life not written (%s); the next flush retries", e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    private void flush() {
+        if (pendingSignsOfLife.isEmpty()) {
+            return;
+        }
+        List<UUID> ids = new ArrayList<>();
+        for (Iterator<UUID> pending = pendingSignsOfLife.iterator(); pending.hasNext(); ) {
+            ids.add(pending.next());
+            pending.remove();
+        }
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement(SIGN_OF_LIFE + " WHERE id = ANY (?)")) {
+            update.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            update.executeUpdate();
+        } catch (SQLException e) {
+            pendingSignsOfLife.addAll(ids);
+            LOG.warnf("Signs of life not written (%s); the next flush retries", e.getSQLState());
+        }
     }
 }

@@ -76,15 +76,16 @@ public class DispatchStore {
             SELECT * FROM claimed ORDER BY priority DESC, created_at, id"""
             .formatted(JobStatus.sqlSourcesOf(RUNNING), RUNNING.wire(), LEASE);
 
-    private static final String RENEW_RUNNER_LEASES = """
-            UPDATE jobs SET lease_expires_at = %s WHERE runner_id = :runner AND status = '%s'"""
-            .formatted(LEASE, RUNNING.wire());
-
     private static final String STOPS = """
             SELECT id FROM jobs
              WHERE runner_id = :runner AND status IN ('%s', '%s') AND NOT stop_acknowledged
                AND completed_at > now() - interval '1 day'
              ORDER BY completed_at""".formatted(CANCELLED.wire(), TIMEOUT.wire());
+
+    private static final String RENEW_RUNNER_LEASES_AND_LIST_STOPS = """
+            WITH renewed AS (
+                UPDATE jobs SET lease_expires_at = %s WHERE runner_id = :runner AND status = '%s')
+            %s""".formatted(LEASE, RUNNING.wire(), STOPS);
 
     private static final String REPORT_PROGRESS = """
             UPDATE jobs j SET phase = coalesce(:phase, j.phase), progress = coalesce(:progress, j.progress),
@@ -258,10 +259,14 @@ public class DispatchStore {
         return rewrite(job, RENEW_JOB_LEASE, this::leased);
     }
 
-    /** The heartbeat: renews the leases of every job the runner runs. */
-    public void renewLeases(UUID runnerId) {
-        em.createNativeQuery(RENEW_RUNNER_LEASES).setParameter("runner", runnerId)
-                .setParameter("leaseMillis", config.jobs().lease().toMillis()).executeUpdate();
+    /**
+     * The heartbeat, in one statement: renews the leases of every job the runner runs, and lists
+     * the jobs it must stop (cancelled or timed out while it held them) until it acknowledges them.
+     */
+    @SuppressWarnings("unchecked")
+    public List<UUID> renewLeasesAndListStops(UUID runnerId) {
+        return em.createNativeQuery(RENEW_RUNNER_LEASES_AND_LIST_STOPS, UUID.class).setParameter("runner", runnerId)
+                .setParameter("leaseMillis", config.jobs().lease().toMillis()).getResultList();
     }
 
     /** Jobs the runner must stop (cancelled or timed out while it held them) until it acknowledges them. */

@@ -15,10 +15,13 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Wake-ups across replicas through PostgreSQL LISTEN/NOTIFY. Each replica keeps one listening
@@ -33,6 +36,8 @@ public class JobSignals {
 
     public static final String JOBS_CHANNEL = "paddock_jobs";
     public static final String LOGS_CHANNEL = "paddock_logs";
+    /** A runner's credentials or liveness changed (payload: its id): caches drop what they hold of it. */
+    public static final String RUNNERS_CHANNEL = "paddock_runners";
     private static final Logger LOG = Logger.getLogger(JobSignals.class);
     /** A silent connection is probed this often, so a dead one is noticed without waiting for traffic. */
     private static final long PROBE_EVERY_MILLIS = 5_000;
@@ -47,6 +52,7 @@ public class JobSignals {
     Optional<String> password;
 
     private final ConcurrentHashMap<String, Set<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> runnerListeners = new CopyOnWriteArrayList<>();
     private volatile boolean stopping;
     private volatile boolean listening;
     private Thread listener;
@@ -103,6 +109,14 @@ public class JobSignals {
         return signal;
     }
 
+    /**
+     * {@code listener} hears the id of every runner whose credentials or liveness changed, on any
+     * replica, and {@code null} after the connection was lost: then anything may have changed.
+     */
+    public void onRunnerChanged(Consumer<String> listener) {
+        runnerListeners.add(listener);
+    }
+
     public void forget(String topic, CompletableFuture<Void> signal) {
         waiters.computeIfPresent(topic, (key, set) -> {
             set.remove(signal);
@@ -133,19 +147,25 @@ public class JobSignals {
                  Statement statement = connection.createStatement()) {
                 statement.execute("LISTEN " + JOBS_CHANNEL);
                 statement.execute("LISTEN " + LOGS_CHANNEL);
+                statement.execute("LISTEN " + RUNNERS_CHANNEL);
                 if (!listening) {
                     LOG.info("Listening for wake-ups from every replica");
                 }
                 listening = true;
                 // anything sent while we were not listening is lost: let every waiter look again
                 wakeAll();
+                runnerListeners.forEach(listener -> listener.accept(null));
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 long probed = System.currentTimeMillis();
                 while (!stopping) {
                     PGNotification[] notifications = pg.getNotifications(1000);
                     if (notifications != null) {
                         for (PGNotification notification : notifications) {
-                            wake(notification.getParameter());
+                            if (RUNNERS_CHANNEL.equals(notification.getName())) {
+                                runnerListeners.forEach(listener -> listener.accept(notification.getParameter()));
+                            } else {
+                                wake(notification.getParameter());
+                            }
                         }
                     }
                     if (System.currentTimeMillis() - probed > PROBE_EVERY_MILLIS) {

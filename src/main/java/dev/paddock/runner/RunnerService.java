@@ -2,6 +2,7 @@ package dev.paddock.runner;
 
 import dev.paddock.auth.AuthenticatedRunner;
 import dev.paddock.auth.Person;
+import dev.paddock.auth.RunnerCredentials;
 import dev.paddock.auth.RunnerTokens;
 import dev.paddock.common.Labels;
 import dev.paddock.common.PageRequest;
@@ -29,6 +30,12 @@ public class RunnerService {
 
     @Inject
     DispatchStore dispatch;
+
+    @Inject
+    RunnerCredentials credentials;
+
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper json;
 
     /** A runner with the token just issued to it; {@code isNew} when this call created it. */
     public record Created(Runner runner, String token, boolean isNew) {
@@ -140,6 +147,7 @@ public class RunnerService {
     public void delete(String tenant, UUID id) {
         Runner runner = get(tenant, id);
         dispatch.release(runner.id, "runner deleted; out of attempts");
+        credentials.forget(runner.id);
         runner.delete();
     }
 
@@ -147,6 +155,7 @@ public class RunnerService {
     public void deregister(AuthenticatedRunner self) {
         Runner runner = get(self.tenant(), self.id());
         dispatch.release(runner.id, "runner deregistered; out of attempts");
+        credentials.forget(runner.id);
         runner.reportedStatus = RunnerStatus.OFFLINE;
         touched(runner);
     }
@@ -156,12 +165,14 @@ public class RunnerService {
         RunnerTokens.Issued token = RunnerTokens.issue();
         runner.tokenHash = token.hash();
         runner.tokenPrefix = token.displayPrefix();
+        credentials.forget(runner.id);
         return new Created(touched(runner), token.token(), false);
     }
 
     public Runner markOffline(String tenant, UUID id) {
         Runner runner = get(tenant, id);
         runner.reportedStatus = RunnerStatus.OFFLINE;
+        credentials.forget(runner.id);
         // marking offline supersedes a drain: the runner is out of service either way
         runner.drainRequested = false;
         return touched(runner);
@@ -176,18 +187,27 @@ public class RunnerService {
         return touched(runner);
     }
 
-    public Runner heartbeat(AuthenticatedRunner self, RunnerRequests.Heartbeat request) {
-        Runner runner = get(self.tenant(), self.id());
-        runner.reportedStatus = request.status() == null ? RunnerStatus.ONLINE : request.status();
-        if (request.version() != null) {
-            runner.version = request.version();
+    /**
+     * What the runner reports about itself, and a sign of life, in one statement; answers the
+     * status people now see. Its active_jobs is not taken: the service counts what it holds.
+     */
+    public String heartbeat(AuthenticatedRunner self, RunnerRequests.Heartbeat request) {
+        @SuppressWarnings("unchecked")
+        List<String> status = em.createNativeQuery("""
+                UPDATE runners SET reported_status = :status, version = coalesce(:version, version),
+                       system_info = coalesce(CAST(:systemInfo AS jsonb), system_info),
+                       last_heartbeat_at = now(), updated_at = now()
+                 WHERE id = :runner
+                RETURNING status""", String.class).unwrap(org.hibernate.query.NativeQuery.class)
+                .setParameter("runner", self.id())
+                .setParameter("status", request.status() == null ? RunnerStatus.ONLINE : request.status())
+                .setParameter("version", request.version(), String.class)
+                .setParameter("systemInfo", jsonText(request.systemInfo()), String.class)
+                .getResultList();
+        if (status.isEmpty()) {
+            throw ProblemException.unauthorized("Invalid runner token.");
         }
-        // active_jobs is the service's own count; what the runner says it runs changes nothing
-        if (request.systemInfo() != null) {
-            runner.systemInfo = request.systemInfo();
-        }
-        // last_heartbeat_at was stamped with the database clock when the token was checked
-        return touched(runner);
+        return status.get(0);
     }
 
     /**
@@ -201,6 +221,10 @@ public class RunnerService {
             throw ProblemException.conflict("A runner with this id belongs to someone else.");
         }
         boolean isNew = runner == null;
+        if (!isNew) {
+            // re-registering issues a new token: the old one dies at once
+            credentials.forget(runner.id);
+        }
         if (isNew) {
             runner = new Runner();
             runner.id = id;
@@ -237,6 +261,14 @@ public class RunnerService {
 
     private static Instant now() {
         return Instant.now();
+    }
+
+    private String jsonText(Map<String, Object> value) {
+        try {
+            return value == null ? null : json.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ProblemException.invalid("system_info", "must be a JSON object");
+        }
     }
 
     private static String escapeLike(String text) {

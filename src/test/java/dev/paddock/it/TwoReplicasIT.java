@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -54,6 +55,28 @@ class TwoReplicasIT {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat((String) response.path("jobs[0].id")).isEqualTo(jobId);
         assertThat(wokeAfterMs).as("wake-up across replicas").isLessThan(5000);
+    }
+
+    @Test
+    void aTokenRegeneratedOrARunnerDeletedOnOneReplicaIsRefusedOnTheOther() {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
+        Api.RunnerRef doomed = api.onlineRunner(List.of(), 1);
+        // both tokens are now known to the second replica
+        Api.runner(runner.token()).baseUri(second.url()).body(Map.of()).post("/api/runners/heartbeat").then().statusCode(200);
+        Api.runner(doomed.token()).baseUri(second.url()).body(Map.of()).post("/api/runners/heartbeat").then().statusCode(200);
+
+        String fresh = api.person().post("/api/runners/" + runner.id() + "/regenerate-token").then().statusCode(200)
+                .extract().path("token");
+        api.person().delete("/api/runners/" + doomed.id()).then().statusCode(204);
+
+        await().atMost(2, TimeUnit.SECONDS).untilAsserted(() -> {
+            Api.runner(runner.token()).baseUri(second.url()).body(Map.of()).post("/api/runners/heartbeat")
+                    .then().statusCode(401);
+            Api.runner(doomed.token()).baseUri(second.url()).body(Map.of()).post("/api/runners/jobs/claim")
+                    .then().statusCode(401);
+        });
+        Api.runner(fresh).baseUri(second.url()).body(Map.of()).post("/api/runners/heartbeat").then().statusCode(200);
     }
 
     @Test

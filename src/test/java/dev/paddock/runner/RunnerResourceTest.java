@@ -197,6 +197,16 @@ public class RunnerResourceTest {
     }
 
     @Test
+    void anyCallOfARunnerMarkedOfflineBringsItBack() {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
+        api.person().post("/api/runners/" + runner.id() + "/mark-offline").then().statusCode(200)
+                .body("runner.status", equalTo("offline"));
+        Api.runner(runner.token()).body(Map.of("limit", 1)).post("/api/runners/jobs/claim").then().statusCode(204);
+        api.person().get("/api/runners/" + runner.id()).then().body("runner.status", equalTo("online"));
+    }
+
+    @Test
     void heartbeatStatusesAndAvailability() {
         Api api = Api.newTenant();
         Api.RunnerRef runner = api.onlineRunner(List.of(), 2);
