@@ -49,6 +49,7 @@ public class LoadGen {
                     Integer.parseInt(args[5]));
             case "latency" -> latency(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             case "logs" -> logs(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "check" -> jwt("check");
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -144,13 +145,16 @@ public class LoadGen {
         }
         String body = batch.append("]}").toString();
         List<String[]> held = Collections.synchronizedList(new ArrayList<>());
-        try (ExecutorService setup = Executors.newVirtualThreadPerTaskExecutor()) {
+        // set up 32 at a time: a burst of hundreds would only measure the connection pool's queue
+        try (ExecutorService setup = Executors.newFixedThreadPool(32)) {
             for (int w = 1; w <= writers; w++) {
-                setup.submit(() -> expect(send(base, "POST", "/api/jobs", "Authorization", "Bearer " + jwt,
-                        "{\"type\":\"logs\"}"), 201));
+                setup.submit(() -> {
+                    expect(send(base, "POST", "/api/jobs", "Authorization", "Bearer " + jwt, "{\"type\":\"logs\"}"), 201);
+                    return null;
+                });
             }
         }
-        try (ExecutorService setup = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (ExecutorService setup = Executors.newFixedThreadPool(32)) {
             for (int w = 1; w <= writers; w++) {
                 String token = "rn_log_" + w;
                 setup.submit(() -> {

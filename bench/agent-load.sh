@@ -27,6 +27,7 @@ trap 'for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done' EXIT
 echo "# Paddock agent load — $(date -u +%FT%TZ) — $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
      "$(psql -tAc 'SHOW server_version' postgres | cut -d' ' -f1) PostgreSQL, $("$JAVA" -version 2>&1 | head -1)"
 echo "# service, PostgreSQL and load generator share this machine; $SECS s per figure"
+"$JAVA" bench/LoadGen.java check   # compiles the load generator before anything is measured
 
 dropdb --if-exists $DB && createdb $DB
 dropdb --if-exists ${DB}_pgbench && createdb ${DB}_pgbench
@@ -38,15 +39,16 @@ PG_TPS=$(pgbench -n -c 64 -j 2 -T "$SECS" -f /tmp/paddock-update.sql ${DB}_pgben
 echo "baseline  pgbench single-row UPDATE: $PG_TPS TPS (64 clients)"
 ratio() { awk -v a="$1" -v b="$PG_TPS" 'BEGIN {printf "%.3f", a / b}'; }
 
-start() { # port -> pid
-  QUARKUS_HTTP_PORT=$1 "$JAVA" -jar target/quarkus-app/quarkus-run.jar >/tmp/paddock-bench-$1.log 2>&1 &
+start() { # port [java options]
+  QUARKUS_HTTP_PORT=$1 "$JAVA" ${2:-} -jar target/quarkus-app/quarkus-run.jar >/tmp/paddock-bench-$1.log 2>&1 &
   PIDS+=($!)
   until curl -sf -o /dev/null "http://127.0.0.1:$1/q/health/ready"; do
     kill -0 "${PIDS[-1]}" 2>/dev/null || { echo "the service did not start: /tmp/paddock-bench-$1.log" >&2; exit 1; }
     sleep 0.1
   done
 }
-start $PORT_A
+# PADDOCK_BENCH_JFR=file.jfr records a flight recording of the first replica for the whole run
+start $PORT_A "${PADDOCK_BENCH_JFR:+-XX:StartFlightRecording=filename=$PADDOCK_BENCH_JFR,settings=profile}"
 
 # the fleets: tokens rn_<fleet>_<i> stored as their SHA-256, as the service stores them
 seed() { # prefix tenant count
