@@ -62,6 +62,10 @@ seed bench bench 10000
 seed lat bench-latency $((2 * SAMPLES))
 seed log bench-logs 600
 
+# the JIT warms up on the same mix before anything is counted
+wrk -t2 -c64 -d10s -s bench/heartbeat.lua "http://127.0.0.1:$PORT_A" -- 10000 >/dev/null
+"$JAVA" bench/LoadGen.java lifecycle "http://127.0.0.1:$PORT_A" bench 10000 50 10 >/dev/null
+
 # 2. heartbeats: 10,000 runners, 64 connections
 wrk -t2 -c64 -d"${SECS}s" --latency -s bench/heartbeat.lua "http://127.0.0.1:$PORT_A" -- 10000 >/tmp/paddock-wrk-hb.txt
 HB=$(awk '/Requests\/sec/ {print int($2)}' /tmp/paddock-wrk-hb.txt)
