@@ -39,7 +39,8 @@ public class LoadGen {
 
     private static final Pattern JOB_ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
     private static final Pattern LEASE_ID = Pattern.compile("\"lease_id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
-    private static final HttpClient HTTP = HttpClient.newBuilder()
+    /** HTTP/1.1 as runner agents speak it (and not one multiplexed HTTP/2 connection for all). */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newVirtualThreadPerTaskExecutor())
             .connectTimeout(Duration.ofSeconds(5)).build();
 
