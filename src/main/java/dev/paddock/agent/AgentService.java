@@ -68,8 +68,10 @@ public class AgentService {
     /** A sign of life with what the runner reports; renews its leases and lists the jobs it must stop. */
     @Transactional
     public Beat heartbeat(AuthenticatedRunner self, RunnerRequests.Heartbeat request) {
-        String status = runners.heartbeat(self, request);
-        return new Beat(self.id(), status, dispatch.renewLeasesAndListStops(self.id()), Times.out(Instant.now()));
+        // jobs before the runner's row, the order every transition takes its locks in: a heartbeat
+        // and a completion of one of the runner's jobs can then never wait on each other in a cycle
+        List<UUID> stops = dispatch.renewLeasesAndListStops(self.id());
+        return new Beat(self.id(), runners.heartbeat(self, request), stops, Times.out(Instant.now()));
     }
 
     /**

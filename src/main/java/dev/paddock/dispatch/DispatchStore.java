@@ -30,6 +30,8 @@ import static dev.paddock.dispatch.JobStatus.TIMEOUT;
  * in the same statement: the holding runner's {@code active_jobs} and the wake-up signal to every
  * replica. Concurrent claims, calls and sweeps on any number of replicas never hand one job to two
  * runners: claims take queued rows with FOR UPDATE SKIP LOCKED under a lock of the runner's row.
+ * Every other transition locks jobs before their runner's row, and a claim never waits on a job,
+ * so no two transitions wait on each other in a cycle; callers keep that order too.
  */
 @ApplicationScoped
 @Transactional(dontRollbackOn = DispatchStore.StopException.class)
