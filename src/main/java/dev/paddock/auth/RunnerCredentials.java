@@ -29,9 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Tokens are resolved from memory once seen; a token regenerated, or a runner deleted, marked
  * offline or deregistered, is dropped at once on this replica ({@link #forget}) and, through
  * NOTIFY, on every other one. A sign of life is written at once when this replica has not
- * written one for the runner in the last second (so a runner marked offline is back at its next
- * call); otherwise it is folded into one batched UPDATE every 250 ms, keeping liveness accurate to
- * well under a second without a statement per call.
+ * written one for the runner in the last second, or has forgotten it since (so a runner marked
+ * offline is back at its next call); otherwise its time is folded into one batched UPDATE every
+ * 250 ms, keeping liveness accurate to well under a second without a statement per call.
  */
 @ApplicationScoped
 public class RunnerCredentials {
@@ -39,9 +39,16 @@ public class RunnerCredentials {
     private static final Logger LOG = Logger.getLogger(RunnerCredentials.class);
     private static final long FRESH_NANOS = 1_000_000_000L;
     private static final long FLUSH_MILLIS = 250;
+    /** A sign of life now: the runner is seen, and an offline runner is back. */
     private static final String SIGN_OF_LIFE = """
             UPDATE runners SET last_heartbeat_at = now(),
                    reported_status = CASE WHEN reported_status = 'offline' THEN 'online' ELSE reported_status END""";
+    /**
+     * Signs of life written late only stamp the time: they were given within a second of one
+     * written at once, while the runner was online, and a deregistration or a person's
+     * mark-offline since then must not be undone by calls made before it.
+     */
+    private static final String LATE_SIGNS_OF_LIFE = "UPDATE runners SET last_heartbeat_at = now() WHERE id = ANY (?)";
 
     @Inject
     EntityManager em;
@@ -141,7 +148,7 @@ public class RunnerCredentials {
             pending.remove();
         }
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement(SIGN_OF_LIFE + " WHERE id = ANY (?)")) {
+             PreparedStatement update = connection.prepareStatement(LATE_SIGNS_OF_LIFE)) {
             update.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
             update.executeUpdate();
         } catch (SQLException e) {

@@ -271,13 +271,6 @@ public class DispatchStore {
                 .setParameter("leaseMillis", config.jobs().lease().toMillis()).getResultList();
     }
 
-    /** Jobs the runner must stop (cancelled or timed out while it held them) until it acknowledges them. */
-    @SuppressWarnings("unchecked")
-    @Transactional(Transactional.TxType.SUPPORTS)
-    public List<UUID> stopsFor(UUID runnerId) {
-        return em.createNativeQuery(STOPS, UUID.class).setParameter("runner", runnerId).getResultList();
-    }
-
     /** running → success | failure with the runner's report; frees the runner's slot. */
     public Job complete(Job job, Outcome outcome) {
         if (!job.is(RUNNING) || !RUNNING.canBecome(outcome.status())) {

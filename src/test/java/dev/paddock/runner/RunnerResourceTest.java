@@ -296,10 +296,24 @@ public class RunnerResourceTest {
     }
 
     @Test
-    void runnerDeregistersItself() {
+    void runnerDeregistersItself() throws InterruptedException {
         Api api = Api.newTenant();
         Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
+        // calls made just before leaving are signs of life too, but they must not undo the leaving
+        Api.runner(runner.token()).body(Map.of("limit", 1)).post("/api/runners/jobs/claim").then().statusCode(204);
         Api.runner(runner.token()).delete("/api/runners/" + runner.id()).then().statusCode(204);
         api.person().get("/api/runners/" + runner.id()).then().statusCode(200).body("runner.status", equalTo("offline"));
+        Thread.sleep(600); // past the batched signs of life
+        api.person().get("/api/runners/" + runner.id()).then().statusCode(200).body("runner.status", equalTo("offline"));
+    }
+
+    @Test
+    void markOfflineIsNotUndoneByCallsMadeBeforeIt() throws InterruptedException {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
+        Api.runner(runner.token()).body(Map.of("limit", 1)).post("/api/runners/jobs/claim").then().statusCode(204);
+        api.person().post("/api/runners/" + runner.id() + "/mark-offline").then().statusCode(200);
+        Thread.sleep(600); // past the batched signs of life
+        api.person().get("/api/runners/" + runner.id()).then().body("runner.status", equalTo("offline"));
     }
 }
