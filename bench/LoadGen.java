@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  *                                                       10 log lines, result; runner i's token is rn_bench_i
  *   latency ENQUEUE_BASE CLAIM_BASE TENANT FIRST SAMPLES enqueue -> answer of a waiting long poll, in ms;
  *                                                       sample i waits as runner rn_lat_(FIRST + i)
+ *   depth BASE TENANT SAMPLES                            enqueue and claim latency, one after the other,
+ *                                                       sample i claiming as runner rn_depth_i
  *   logs BASE TENANT WRITERS SECONDS                     log ingestion in lines/s, 200-line batches; writer i
  *                                                       is runner rn_log_i, paced under the 120/min limit
  * </pre>
@@ -50,6 +52,7 @@ public class LoadGen {
                     Integer.parseInt(args[5]));
             case "latency" -> latency(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             case "logs" -> logs(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "depth" -> depth(args[1], args[2], Integer.parseInt(args[3]));
             case "check" -> jwt("check");
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
@@ -134,6 +137,24 @@ public class LoadGen {
         System.out.printf("dispatch latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d samples, %d missed)%n",
                 percentile(micros, 50) / 1000.0, percentile(micros, 99) / 1000.0, percentile(micros, 100) / 1000.0,
                 micros.size(), misses);
+    }
+
+    static void depth(String base, String tenant, int samples) throws Exception {
+        String jwt = jwt(tenant);
+        List<Long> enqueues = new ArrayList<>();
+        List<Long> claims = new ArrayList<>();
+        for (int i = 1; i <= samples; i++) {
+            long t0 = System.nanoTime();
+            expect(send(base, "POST", "/api/jobs", "Authorization", "Bearer " + jwt, "{\"type\":\"depth\"}"), 201);
+            long t1 = System.nanoTime();
+            expect(send(base, "POST", "/api/runners/jobs/claim", "X-Runner-Token", "rn_depth_" + i, "{\"limit\":1}"), 200);
+            long t2 = System.nanoTime();
+            enqueues.add((t1 - t0) / 1000);
+            claims.add((t2 - t1) / 1000);
+        }
+        System.out.printf("enqueue p50 %.2f ms, p99 %.2f ms; claim p50 %.2f ms, p99 %.2f ms (%d samples)%n",
+                percentile(enqueues, 50) / 1000.0, percentile(enqueues, 99) / 1000.0,
+                percentile(claims, 50) / 1000.0, percentile(claims, 99) / 1000.0, samples);
     }
 
     static void logs(String base, String tenant, int writers, int seconds) throws Exception {
