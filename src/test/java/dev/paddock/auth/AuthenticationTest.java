@@ -3,13 +3,21 @@ package dev.paddock.auth;
 import dev.paddock.support.Api;
 import dev.paddock.support.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
@@ -151,5 +159,24 @@ public class AuthenticationTest {
         api.person().get("/api/runners/not-a-uuid").then().statusCode(404).contentType("application/problem+json");
         api.person().body("{\"name\": \"" + "x".repeat(1100 * 1024) + "\"}").post("/api/runners").then().statusCode(413)
                 .contentType("application/problem+json").body("status", equalTo(413));
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIsRefusedWithAProblem() throws Exception {
+        Api api = Api.newTenant();
+        byte[] body = ("{\"name\": \"" + "x".repeat(1100 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/api/runners"))
+                .header("Authorization", "Bearer " + api.jwt).header("Content-Type", "application/json")
+                // no length known in advance: the body goes chunked
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                .build();
+        try (HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1).build()) {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(413);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(response.body()).contains("\"status\":413");
+        }
     }
 }
