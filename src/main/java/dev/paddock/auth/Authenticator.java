@@ -38,7 +38,7 @@ public class Authenticator {
     RunnerCredentials credentials;
 
     @Inject
-    RateLimiter rateLimiter;
+    AgentCallLimit agentCalls;
 
     private Caller caller;
 
@@ -118,7 +118,7 @@ public class Authenticator {
         byte[] hash = RunnerTokens.hash(trimmed);
         AuthenticatedRunner runner = credentials.authenticate(hash, recordSignOfLife)
                 .orElseThrow(() -> ProblemException.unauthorized("Invalid runner token."));
-        rateLimiter.checkAgent(hash);
+        agentCalls.admit(hash);
         caller = new RunnerCaller(runner);
     }
 

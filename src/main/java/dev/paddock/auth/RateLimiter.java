@@ -5,12 +5,9 @@ import dev.paddock.problem.ProblemException;
 import io.agroal.api.AgroalDataSource;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
-import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
-import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 import jakarta.annotation.PostConstruct;
@@ -20,13 +17,13 @@ import io.quarkus.scheduler.Scheduled;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Token buckets kept in PostgreSQL (Bucket4j), so a limit holds across every replica and restart.
+ * Token buckets kept in PostgreSQL (Bucket4j), so a limit holds exactly across every replica and
+ * restart; for rare, costly calls (token regeneration). The agents' per-call limit is
+ * {@link AgentCallLimit}.
  * Callers must not be inside a JTA transaction: Bucket4j commits its own.
  */
 @ApplicationScoped
@@ -40,12 +37,7 @@ public class RateLimiter {
     @Inject
     PaddockConfig config;
 
-    private static final int UNSYNCED_TOKENS = 10;
-    private static final int MAX_LOCAL_BUCKETS = 100_000;
-
     private PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
-    private final ConcurrentHashMap<String, BucketProxy> agentBuckets = new ConcurrentHashMap<>();
-    private Supplier<BucketConfiguration> agentLimit;
     private Supplier<BucketConfiguration> regenerateLimit;
 
     @PostConstruct
@@ -58,34 +50,11 @@ public class RateLimiter {
                 .expiresAtColumn("expires_at")
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
                 .build();
-        int perMinute = config.auth().agentRequestsPerMinute();
-        BucketConfiguration agent = BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(perMinute).refillIntervally(perMinute, Duration.ofMinutes(1)))
-                .build();
         int perHour = config.auth().regenerateLimitPerHour();
         BucketConfiguration regenerate = BucketConfiguration.builder()
                 .addLimit(limit -> limit.capacity(perHour).refillIntervally(perHour, Duration.ofHours(1)))
                 .build();
-        agentLimit = () -> agent;
         regenerateLimit = () -> regenerate;
-    }
-
-    /**
-     * 120 requests a minute (by default) per runner token on the agent routes. The bucket lives in
-     * PostgreSQL, but each replica keeps a proxy of it that consumes locally and writes back after
-     * {@value #UNSYNCED_TOKENS} requests or a second (Bucket4j's delaying optimization): a burst of
-     * calls costs one transaction, and across N replicas a runner gets at most
-     * N x {@value #UNSYNCED_TOKENS} requests more than the limit.
-     */
-    public void checkAgent(byte[] tokenHash) {
-        String key = "agent:" + HexFormat.of().formatHex(tokenHash, 0, 16);
-        if (agentBuckets.size() > MAX_LOCAL_BUCKETS) {
-            agentBuckets.clear();
-        }
-        BucketProxy bucket = agentBuckets.computeIfAbsent(key, id -> buckets.builder()
-                .withOptimization(Optimizations.delaying(new DelayParameters(UNSYNCED_TOKENS, Duration.ofSeconds(1))))
-                .build(id, agentLimit));
-        refuseWhenEmpty(bucket.tryConsumeAndReturnRemaining(1), "This runner token made too many requests; slow down.");
     }
 
     /** Token regenerations per person (tenant and subject) per hour. */

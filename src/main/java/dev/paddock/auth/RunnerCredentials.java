@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -85,9 +86,10 @@ public class RunnerCredentials {
 
     /**
      * The runner holding this token, with the call counted as its sign of life unless the caller
-     * records it itself ({@code recordSignOfLife} false); empty for an unknown token.
+     * records it itself ({@code recordSignOfLife} false); empty for an unknown token. A token seen
+     * within the last second costs no statement; otherwise one autocommitted UPDATE finds the
+     * runner and stamps it, outside any caller's transaction.
      */
-    @Transactional
     public Optional<AuthenticatedRunner> authenticate(byte[] tokenHash, boolean recordSignOfLife) {
         ByteBuffer key = ByteBuffer.wrap(tokenHash);
         Known known = byToken.get(key);
@@ -98,16 +100,21 @@ public class RunnerCredentials {
             }
             return Optional.of(known.runner());
         }
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery(SIGN_OF_LIFE + " WHERE token_hash = ?1 RETURNING id, tenant")
-                .setParameter(1, tokenHash).getResultList();
-        if (rows.isEmpty()) {
-            byToken.remove(key);
-            return Optional.empty();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement stamp = connection.prepareStatement(SIGN_OF_LIFE + " WHERE token_hash = ? RETURNING id, tenant")) {
+            stamp.setBytes(1, tokenHash);
+            try (ResultSet row = stamp.executeQuery()) {
+                if (!row.next()) {
+                    byToken.remove(key);
+                    return Optional.empty();
+                }
+                AuthenticatedRunner runner = new AuthenticatedRunner(row.getObject(1, UUID.class), row.getString(2), tokenHash);
+                byToken.put(key, new Known(runner, now));
+                return Optional.of(runner);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("runner token lookup failed: " + e.getSQLState(), e);
         }
-        AuthenticatedRunner runner = new AuthenticatedRunner((UUID) rows.get(0)[0], (String) rows.get(0)[1], tokenHash);
-        byToken.put(key, new Known(runner, now));
-        return Optional.of(runner);
     }
 
     /**

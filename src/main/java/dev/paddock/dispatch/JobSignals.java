@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +39,10 @@ public class JobSignals {
     public static final String LOGS_CHANNEL = "paddock_logs";
     /** A runner's credentials or liveness changed (payload: its id): caches drop what they hold of it. */
     public static final String RUNNERS_CHANNEL = "paddock_runners";
+    /** Agent calls counted on one replica, for the others' rate limits (payload: see AgentCallLimit). */
+    public static final String AGENT_CALLS_CHANNEL = "paddock_agent_calls";
+    /** Channels whose payloads go to listeners rather than waking waiters. */
+    private static final List<String> LISTENED_CHANNELS = List.of(RUNNERS_CHANNEL, AGENT_CALLS_CHANNEL);
     private static final Logger LOG = Logger.getLogger(JobSignals.class);
     /** A silent connection is probed this often, so a dead one is noticed without waiting for traffic. */
     private static final long PROBE_EVERY_MILLIS = 5_000;
@@ -52,7 +57,7 @@ public class JobSignals {
     Optional<String> password;
 
     private final ConcurrentHashMap<String, Set<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
-    private final List<Consumer<String>> runnerListeners = new CopyOnWriteArrayList<>();
+    private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
     private volatile boolean stopping;
     private volatile boolean listening;
     private Thread listener;
@@ -114,7 +119,18 @@ public class JobSignals {
      * replica, and {@code null} after the connection was lost: then anything may have changed.
      */
     public void onRunnerChanged(Consumer<String> listener) {
-        runnerListeners.add(listener);
+        onSignal(RUNNERS_CHANNEL, listener);
+    }
+
+    /**
+     * {@code listener} hears every payload sent on {@code channel} by any replica (this one too),
+     * and {@code null} after the connection was lost: then some may have been missed.
+     */
+    public void onSignal(String channel, Consumer<String> listener) {
+        if (!LISTENED_CHANNELS.contains(channel)) {
+            throw new IllegalArgumentException("not a listened channel: " + channel);
+        }
+        listeners.computeIfAbsent(channel, key -> new CopyOnWriteArrayList<>()).add(listener);
     }
 
     public void forget(String topic, CompletableFuture<Void> signal) {
@@ -147,23 +163,26 @@ public class JobSignals {
                  Statement statement = connection.createStatement()) {
                 statement.execute("LISTEN " + JOBS_CHANNEL);
                 statement.execute("LISTEN " + LOGS_CHANNEL);
-                statement.execute("LISTEN " + RUNNERS_CHANNEL);
+                for (String channel : LISTENED_CHANNELS) {
+                    statement.execute("LISTEN " + channel);
+                }
                 if (!listening) {
                     LOG.info("Listening for wake-ups from every replica");
                 }
                 listening = true;
                 // anything sent while we were not listening is lost: let every waiter look again
                 wakeAll();
-                runnerListeners.forEach(listener -> listener.accept(null));
+                listeners.values().forEach(each -> each.forEach(listener -> tell(listener, null)));
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 long probed = System.currentTimeMillis();
                 while (!stopping) {
                     PGNotification[] notifications = pg.getNotifications(1000);
                     if (notifications != null) {
                         for (PGNotification notification : notifications) {
-                            if (RUNNERS_CHANNEL.equals(notification.getName())) {
-                                runnerListeners.forEach(listener -> listener.accept(notification.getParameter()));
-                            } else {
+                            List<Consumer<String>> heard = listeners.get(notification.getName());
+                            if (heard != null) {
+                                heard.forEach(listener -> tell(listener, notification.getParameter()));
+                            } else if (!LISTENED_CHANNELS.contains(notification.getName())) {
                                 wake(notification.getParameter());
                             }
                         }
@@ -182,6 +201,15 @@ public class JobSignals {
             }
         }
         listening = false;
+    }
+
+    /** A listener's failure is its own: the connection and the other listeners carry on. */
+    private static void tell(Consumer<String> listener, String payload) {
+        try {
+            listener.accept(payload);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "A signal listener failed");
+        }
     }
 
     private Properties connectionProperties() {

@@ -80,6 +80,25 @@ class TwoReplicasIT {
     }
 
     @Test
+    void theAgentRateLimitCountsCallsMadeOnEitherReplica() throws Exception {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.createRunner("spread", List.of(), 1);
+        for (int i = 0; i < 100; i++) {
+            Api.runner(runner.token()).body(Map.of()).post("/api/runners/heartbeat").then().statusCode(200);
+        }
+        Thread.sleep(1500); // the first replica has shared its count by now
+        int admitted = 0;
+        for (int i = 0; i < 40; i++) {
+            if (Api.runner(runner.token()).baseUri(second.url()).body(Map.of()).post("/api/runners/heartbeat")
+                    .statusCode() == 200) {
+                admitted++;
+            }
+        }
+        assertThat(admitted).as("calls the second replica admits after 100 on the first (limit 120 a minute)")
+                .isEqualTo(20);
+    }
+
+    @Test
     void aLogStreamOnOneReplicaGetsLinesWrittenThroughTheOther() throws Exception {
         Api api = Api.newTenant();
         Api.RunningJob running = api.runningJob();

@@ -1,0 +1,156 @@
+package dev.paddock.auth;
+
+import dev.paddock.common.PaddockConfig;
+import dev.paddock.dispatch.JobSignals;
+import dev.paddock.problem.ProblemException;
+import io.agroal.api.AgroalDataSource;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agents' rate limit (120 calls a minute per runner token by default), decided in memory on
+ * each call and shared between replicas every {@value #SHARE_EVERY_MILLIS} ms.
+ * <p>
+ * Each replica keeps a token bucket per runner token (Bucket4j, in memory) and counts the calls it
+ * admitted. Every {@value #SHARE_EVERY_MILLIS} ms it sends those counts to the other replicas in
+ * one NOTIFY statement, and each takes what the others counted out of its own buckets. A runner
+ * that talks to one replica is limited exactly; one spreading its calls over N replicas gets at
+ * most what it makes on the other N - 1 in the last {@value #SHARE_EVERY_MILLIS} ms (plus the
+ * NOTIFY's delivery) above the limit. A call costs no database statement. Counts are not kept
+ * across restarts: a restarted replica starts every runner with a full minute.
+ */
+@ApplicationScoped
+public class AgentCallLimit {
+
+    private static final Logger LOG = Logger.getLogger(AgentCallLimit.class);
+    static final long SHARE_EVERY_MILLIS = 250;
+    /** NOTIFY payloads must stay under 8000 bytes: entries are sent in chunks of this many. */
+    private static final int ENTRIES_PER_SIGNAL = 200;
+    private static final int MAX_BUCKETS = 200_000;
+
+    @Inject
+    PaddockConfig config;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    JobSignals signals;
+
+    /** Tells this replica's signals apart from the others' on the shared channel. */
+    private final String replica = UUID.randomUUID().toString();
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final Map<String, Integer> unshared = new ConcurrentHashMap<>();
+    private volatile boolean running = true;
+
+    void start(@Observes StartupEvent event) {
+        signals.onSignal(JobSignals.AGENT_CALLS_CHANNEL, this::countedElsewhere);
+        Thread.ofPlatform().daemon().name("paddock-agent-calls").start(this::shareLoop);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+    }
+
+    /** Counts one call of the runner holding this token; 429 with Retry-After when over the limit. */
+    public void admit(byte[] tokenHash) {
+        String key = HexFormat.of().formatHex(tokenHash, 0, 16);
+        ConsumptionProbe probe = bucket(key).tryConsumeAndReturnRemaining(1);
+        if (!probe.isConsumed()) {
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L);
+            throw ProblemException.rateLimited(seconds, "This runner token made too many requests; slow down.");
+        }
+        unshared.merge(key, 1, Integer::sum);
+    }
+
+    private Bucket bucket(String key) {
+        if (buckets.size() > MAX_BUCKETS) {
+            buckets.clear();
+        }
+        return buckets.computeIfAbsent(key, k -> {
+            int perMinute = config.auth().agentRequestsPerMinute();
+            return Bucket.builder()
+                    .addLimit(limit -> limit.capacity(perMinute).refillIntervally(perMinute, Duration.ofMinutes(1)))
+                    .build();
+        });
+    }
+
+    /** Payload: the sending replica's id, then {@code key:count} entries, separated by spaces. */
+    private void countedElsewhere(String payload) {
+        if (payload == null || payload.startsWith(replica)) {
+            return;
+        }
+        String[] entries = payload.split(" ");
+        for (int i = 1; i < entries.length; i++) {
+            int colon = entries[i].indexOf(':');
+            if (colon > 0) {
+                bucket(entries[i].substring(0, colon))
+                        .consumeIgnoringRateLimits(Integer.parseInt(entries[i].substring(colon + 1)));
+            }
+        }
+    }
+
+    private void shareLoop() {
+        while (running) {
+            try {
+                Thread.sleep(SHARE_EVERY_MILLIS);
+                share();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warnf("Agent call counts not shared (%s)", e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    private void share() {
+        if (unshared.isEmpty()) {
+            return;
+        }
+        List<String> payloads = new ArrayList<>();
+        StringBuilder payload = new StringBuilder(replica);
+        int entries = 0;
+        for (String key : unshared.keySet()) {
+            Integer calls = unshared.remove(key);
+            if (calls == null) {
+                continue;
+            }
+            payload.append(' ').append(key).append(':').append(calls);
+            if (++entries == ENTRIES_PER_SIGNAL) {
+                payloads.add(payload.toString());
+                payload = new StringBuilder(replica);
+                entries = 0;
+            }
+        }
+        if (entries > 0) {
+            payloads.add(payload.toString());
+        }
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement send = connection.prepareStatement("SELECT pg_notify(?, p) FROM unnest(?) p")) {
+            send.setString(1, JobSignals.AGENT_CALLS_CHANNEL);
+            send.setArray(2, connection.createArrayOf("text", payloads.toArray()));
+            send.execute();
+        } catch (SQLException e) {
+            LOG.warnf("Agent call counts not shared (%s); the other replicas will not see them", e.getSQLState());
+        }
+    }
+}
