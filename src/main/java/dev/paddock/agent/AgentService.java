@@ -43,6 +43,9 @@ public class AgentService {
     DispatchStore dispatch;
 
     @Inject
+    HeartbeatBatcher heartbeats;
+
+    @Inject
     JobSignals signals;
 
     @Inject
@@ -65,13 +68,12 @@ public class AgentService {
         return runners.register(person, request);
     }
 
-    /** A sign of life with what the runner reports; renews its leases and lists the jobs it must stop. */
-    @Transactional
+    /**
+     * A sign of life with what the runner reports; renews its leases and lists the jobs it must
+     * stop. Written with the other heartbeats arriving meanwhile, in one transaction.
+     */
     public Beat heartbeat(AuthenticatedRunner self, RunnerRequests.Heartbeat request) {
-        // jobs before the runner's row, the order every transition takes its locks in: a heartbeat
-        // and a completion of one of the runner's jobs can then never wait on each other in a cycle
-        List<UUID> stops = dispatch.renewLeasesAndListStops(self.id());
-        return new Beat(self.id(), runners.heartbeat(self, request), stops, Times.out(Instant.now()));
+        return heartbeats.beat(self, request);
     }
 
     /**

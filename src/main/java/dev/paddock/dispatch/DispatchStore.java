@@ -11,6 +11,14 @@ import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import org.hibernate.query.NativeQuery;
 
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -78,16 +86,20 @@ public class DispatchStore {
             SELECT * FROM claimed ORDER BY priority DESC, created_at, id"""
             .formatted(JobStatus.sqlSourcesOf(RUNNING), RUNNING.wire(), LEASE);
 
-    private static final String STOPS = """
-            SELECT id FROM jobs
-             WHERE runner_id = :runner AND status IN ('%s', '%s') AND NOT stop_acknowledged
+    /**
+     * Heartbeats of many runners at once (JDBC parameters: runner ids, lease millis, runner ids).
+     * The running jobs are locked in id order, so two batches, or a batch and a completion, never
+     * wait on each other in a cycle.
+     */
+    private static final String RENEW_LEASES_AND_LIST_STOPS = """
+            WITH locked AS (
+                SELECT id FROM jobs WHERE runner_id = ANY (?) AND status = '%s' ORDER BY id FOR NO KEY UPDATE),
+            renewed AS (
+                UPDATE jobs j SET lease_expires_at = now() + ? * interval '1 millisecond' FROM locked WHERE j.id = locked.id)
+            SELECT runner_id, id FROM jobs
+             WHERE runner_id = ANY (?) AND status IN ('%s', '%s') AND NOT stop_acknowledged
                AND completed_at > now() - interval '1 day'
-             ORDER BY completed_at""".formatted(CANCELLED.wire(), TIMEOUT.wire());
-
-    private static final String RENEW_RUNNER_LEASES_AND_LIST_STOPS = """
-            WITH renewed AS (
-                UPDATE jobs SET lease_expires_at = %s WHERE runner_id = :runner AND status = '%s')
-            %s""".formatted(LEASE, RUNNING.wire(), STOPS);
+             ORDER BY runner_id, completed_at""".formatted(RUNNING.wire(), CANCELLED.wire(), TIMEOUT.wire());
 
     private static final String REPORT_PROGRESS = """
             UPDATE jobs j SET phase = coalesce(:phase, j.phase), progress = coalesce(:progress, j.progress),
@@ -262,13 +274,27 @@ public class DispatchStore {
     }
 
     /**
-     * The heartbeat, in one statement: renews the leases of every job the runner runs, and lists
-     * the jobs it must stop (cancelled or timed out while it held them) until it acknowledges them.
+     * Heartbeats, in one statement on the caller's connection and transaction: renews the leases
+     * of every job these runners run, and lists, per runner, the jobs it must stop (cancelled or
+     * timed out while it held them) until it acknowledges them.
      */
-    @SuppressWarnings("unchecked")
-    public List<UUID> renewLeasesAndListStops(UUID runnerId) {
-        return em.createNativeQuery(RENEW_RUNNER_LEASES_AND_LIST_STOPS, UUID.class).setParameter("runner", runnerId)
-                .setParameter("leaseMillis", config.jobs().lease().toMillis()).getResultList();
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Map<UUID, List<UUID>> renewLeasesAndListStops(Connection connection, Collection<UUID> runners)
+            throws SQLException {
+        Array ids = connection.createArrayOf("uuid", runners.toArray());
+        try (PreparedStatement renew = connection.prepareStatement(RENEW_LEASES_AND_LIST_STOPS)) {
+            renew.setArray(1, ids);
+            renew.setLong(2, config.jobs().lease().toMillis());
+            renew.setArray(3, ids);
+            Map<UUID, List<UUID>> stops = new HashMap<>();
+            try (ResultSet rows = renew.executeQuery()) {
+                while (rows.next()) {
+                    stops.computeIfAbsent(rows.getObject(1, UUID.class), runner -> new ArrayList<>())
+                            .add(rows.getObject(2, UUID.class));
+                }
+            }
+            return stops;
+        }
     }
 
     /** running → success | failure with the runner's report; frees the runner's slot. */

@@ -65,6 +65,11 @@ public class ProblemException extends RuntimeException {
                 Map.of("Retry-After", Long.toString(Math.max(1, retryAfterSeconds))));
     }
 
+    /** 503 with Retry-After: the service cannot do it now, and the same call may succeed shortly. */
+    public static ProblemException unavailable(String detail) {
+        return new ProblemException(503, "unavailable", "Service unavailable", detail, null, Map.of("Retry-After", "1"));
+    }
+
     public int status() {
         return status;
     }

@@ -14,7 +14,12 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -187,27 +192,55 @@ public class RunnerService {
         return touched(runner);
     }
 
+    /** What a runner reported in one heartbeat. */
+    public record Report(UUID runnerId, RunnerRequests.Heartbeat heartbeat) {
+    }
+
     /**
-     * What the runner reports about itself, and a sign of life, in one statement; answers the
-     * status people now see. Its active_jobs is not taken: the service counts what it holds.
+     * What runners report about themselves, and their signs of life, in one statement on the
+     * caller's connection and transaction; answers, per runner, the status people now see (a
+     * runner missing from the answer is gone). Runners are locked in id order, so batches never
+     * wait on each other in a cycle. A report's active_jobs is not taken: the service counts what
+     * a runner holds. One report per runner: the caller keeps the latest.
      */
-    public String heartbeat(AuthenticatedRunner self, RunnerRequests.Heartbeat request) {
-        @SuppressWarnings("unchecked")
-        List<String> status = em.createNativeQuery("""
-                UPDATE runners SET reported_status = :status, version = coalesce(:version, version),
-                       system_info = coalesce(CAST(:systemInfo AS jsonb), system_info),
-                       last_heartbeat_at = now(), updated_at = now()
-                 WHERE id = :runner
-                RETURNING status""", String.class).unwrap(org.hibernate.query.NativeQuery.class)
-                .setParameter("runner", self.id())
-                .setParameter("status", request.status() == null ? RunnerStatus.ONLINE : request.status())
-                .setParameter("version", request.version(), String.class)
-                .setParameter("systemInfo", jsonText(request.systemInfo()), String.class)
-                .getResultList();
-        if (status.isEmpty()) {
-            throw ProblemException.unauthorized("Invalid runner token.");
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Map<UUID, String> recordHeartbeats(Connection connection, Collection<Report> reports) throws SQLException {
+        int n = reports.size();
+        Object[] ids = new Object[n];
+        Object[] statuses = new Object[n];
+        Object[] versions = new Object[n];
+        Object[] systemInfos = new Object[n];
+        int i = 0;
+        for (Report report : reports) {
+            RunnerRequests.Heartbeat beat = report.heartbeat();
+            ids[i] = report.runnerId();
+            statuses[i] = beat.status() == null ? RunnerStatus.ONLINE : beat.status();
+            versions[i] = beat.version();
+            systemInfos[i++] = jsonText(beat.systemInfo());
         }
-        return status.get(0);
+        try (PreparedStatement record = connection.prepareStatement("""
+                WITH beat AS (
+                    SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) AS b(id, status, version, system_info)),
+                locked AS (
+                    SELECT r.id FROM runners r WHERE r.id IN (SELECT id FROM beat) ORDER BY r.id FOR NO KEY UPDATE)
+                UPDATE runners r SET reported_status = beat.status, version = coalesce(beat.version, r.version),
+                       system_info = coalesce(CAST(beat.system_info AS jsonb), r.system_info),
+                       last_heartbeat_at = now(), updated_at = now()
+                  FROM beat, locked
+                 WHERE r.id = beat.id AND r.id = locked.id
+                RETURNING r.id, r.status""")) {
+            record.setArray(1, connection.createArrayOf("uuid", ids));
+            record.setArray(2, connection.createArrayOf("text", statuses));
+            record.setArray(3, connection.createArrayOf("text", versions));
+            record.setArray(4, connection.createArrayOf("text", systemInfos));
+            Map<UUID, String> status = new HashMap<>();
+            try (ResultSet rows = record.executeQuery()) {
+                while (rows.next()) {
+                    status.put(rows.getObject(1, UUID.class), rows.getString(2));
+                }
+            }
+            return status;
+        }
     }
 
     /**
