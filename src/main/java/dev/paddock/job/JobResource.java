@@ -87,7 +87,7 @@ public class JobResource {
 
     @GET
     @Path("stats")
-    @Operation(summary = "Job statistics", description = "period day|week|month (default week); filters type, repository, runner_id. success_rate is the percentage (0-100, two decimals) of the period's jobs that succeeded; avg_duration_ms is over finished (success/failure) jobs, 0 when there are none.")
+    @Operation(summary = "Job statistics", description = "period day|week|month (default week); filters type, repository, runner_id. success_rate is the fraction (0-1, four decimals, e.g. 0.962) of the period's jobs that succeeded; avg_duration_ms is over finished (success/failure) jobs, 0 when there are none.")
     @PersonAccess(Scopes.JOBS_READ)
     public JobStats.Stats stats() {
         Person person = auth.person();

@@ -80,7 +80,7 @@ public class JobStats {
 
         long total = number(row[0]);
         long successful = number(row[1]);
-        double rate = total == 0 ? 0.0 : Math.round(successful * 10000.0 / total) / 100.0;
+        double rate = total == 0 ? 0.0 : Math.round(successful * 10000.0 / total) / 10000.0;
         Totals totals = new Totals(total, successful, number(row[2]), number(row[3]), number(row[4]), rate,
                 number(row[5]), number(row[6]), bySeverity);
         List<Day> breakdown = days.stream().map(d -> new Day(LocalDate.parse((String) d[0]), number(d[1]),

@@ -141,7 +141,7 @@ public class JobQueriesTest {
         api.person().get("/api/jobs/stats").then().statusCode(200).body("period", equalTo("week"))
                 .body("stats.total_jobs", equalTo(3)).body("stats.successful", equalTo(1))
                 .body("stats.failed", equalTo(1)).body("stats.cancelled", equalTo(1))
-                .body("stats.timed_out", equalTo(0)).body("stats.success_rate", equalTo(33.33f))
+                .body("stats.timed_out", equalTo(0)).body("stats.success_rate", equalTo(0.3333f))
                 .body("stats.total_issues_found", equalTo(2)).body("stats.issues_by_severity.error", equalTo(1))
                 .body("stats.issues_by_severity.warning", equalTo(0)).body("stats.avg_duration_ms", notNullValue())
                 .body("daily_breakdown[0].jobs", equalTo(3)).body("daily_breakdown[0].successful", equalTo(1));
