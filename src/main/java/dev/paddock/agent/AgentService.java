@@ -15,6 +15,7 @@ import dev.paddock.runner.RunnerService;
 import dev.paddock.secret.SecretCipher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import java.time.Duration;
@@ -56,6 +57,9 @@ public class AgentService {
 
     @Inject
     ObjectMapper json;
+
+    @Inject
+    EntityManager em;
 
     public record Beat(UUID runnerId, String status, List<UUID> stopJobIds, Instant serverTime) {
     }
@@ -110,35 +114,36 @@ public class AgentService {
     /** The job as its runner sees it; reading a stopped job acknowledges the stop. */
     @Transactional
     public Job view(AuthenticatedRunner self, UUID jobId) {
-        return dispatch.lockHeld(self.id(), self.tenant(), jobId);
+        return em.find(Job.class, dispatch.hold(self.id(), self.tenant(), jobId).id());
     }
 
     @Transactional(dontRollbackOn = DispatchStore.StopException.class)
     public Job reportProgress(AuthenticatedRunner self, UUID jobId, String leaseId, AgentRequests.StatusUpdate update) {
-        Job job = dispatch.fenced(self.id(), self.tenant(), jobId, leaseId);
+        DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, leaseId, false);
         return dispatch.reportProgress(job, update.phase(), update.progress());
     }
 
+    /** Renews the lease of the running job as it stores the lines. */
     @Transactional(dontRollbackOn = DispatchStore.StopException.class)
     public LogsAccepted appendLogs(AuthenticatedRunner self, UUID jobId, String leaseId, AgentRequests.LogBatch batch) {
-        Job job = dispatch.fenced(self.id(), self.tenant(), jobId, leaseId);
+        DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, leaseId, true);
         dispatch.requireRunning(job);
         long next = logWriter.append(job, batch.lines(), batch.offset());
-        dispatch.renew(job);
         return new LogsAccepted(batch.lines().size(), next);
     }
 
     /** The final report; the same report again answers the same, a different one on a final job is 409. */
     @Transactional(dontRollbackOn = DispatchStore.StopException.class)
     public Job report(AuthenticatedRunner self, UUID jobId, String leaseId, AgentRequests.Result result) {
-        Job job = dispatch.fenced(self.id(), self.tenant(), jobId, leaseId);
+        DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, leaseId, false);
         @SuppressWarnings("unchecked")
         Map<String, Object> report = json.convertValue(result, Map.class);
-        if (job.isFinal()) {
-            if (job.report != null && sameJson(job.report, report)) {
-                return job;
+        if (JobStatus.of(job.status()).isFinal()) {
+            Job done = em.find(Job.class, job.id());
+            if (done.report != null && sameJson(done.report, report)) {
+                return done;
             }
-            throw ProblemException.conflict("The job is already " + job.status + "; a different report cannot replace it.");
+            throw ProblemException.conflict("The job is already " + job.status() + "; a different report cannot replace it.");
         }
         if (result.logs() != null && !result.logs().isEmpty()) {
             logWriter.append(job, result.logs(), null);
@@ -153,11 +158,11 @@ public class AgentService {
     /** Secrets only while the job runs on this runner under the caller's lease; otherwise 404. */
     @Transactional
     public Map<String, String> secrets(AuthenticatedRunner self, UUID jobId, String leaseId) {
-        Job job = dispatch.fenced(self.id(), self.tenant(), jobId, leaseId);
+        DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, leaseId, false);
         if (!job.is(JobStatus.RUNNING)) {
             throw ProblemException.notFound("Secrets of a running job");
         }
-        return cipher.decrypt(job.secrets);
+        return cipher.decrypt(job.secrets());
     }
 
     private Map<String, Object> asMap(Object value) {

@@ -119,7 +119,10 @@ public class RunnerCredentials {
 
     /**
      * The runner's token or liveness changed (regenerated, deleted, marked offline, deregistered):
-     * this replica forgets it now, every other one when the calling transaction commits.
+     * this replica forgets it now, every other one when the calling transaction commits. Sent
+     * inside that transaction, unlike the wake-ups of {@code SignalSender}: a revoked token must
+     * not outlive its revocation on any replica, and these are rare enough that serializing their
+     * commits costs nothing.
      */
     public void forget(UUID runnerId) {
         forgetLocally(runnerId);

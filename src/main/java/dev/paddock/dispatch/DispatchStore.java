@@ -9,7 +9,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-import org.hibernate.query.NativeQuery;
+import org.hibernate.Session;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -20,8 +20,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 
 import static dev.paddock.dispatch.JobStatus.CANCELLED;
@@ -58,6 +58,16 @@ public class DispatchStore {
                   FROM (SELECT former_runner, count(*) AS n FROM moved WHERE former_runner IS NOT NULL GROUP BY 1) f
                  WHERE r.id = f.former_runner)""";
     private static final String FREE_RUNNERS_ONLY = FREE_RUNNERS.formatted("");
+
+    private static final String ENQUEUE = """
+            INSERT INTO jobs (id, tenant, type, name, labels, priority, timeout_seconds, max_attempts, repository,
+                              repository_url, branch, commit_sha, commit_message, pr_number, pull_request, trigger,
+                              payload, secret_names, secrets, idempotency_key, original_job_id)
+            VALUES (:job, :tenant, :type, :name, CAST(:labels AS varchar(63)[]), :priority, :timeoutSeconds,
+                    :maxAttempts, :repository, :repositoryUrl, :branch, :commitSha, :commitMessage, :prNumber,
+                    CAST(:pullRequest AS jsonb), CAST(:trigger AS jsonb), CAST(:payload AS jsonb),
+                    CAST(:secretNames AS text[]), :secrets, :idempotencyKey, :originalJobId)
+            RETURNING *""";
 
     private static final String CLAIM = """
             WITH runner AS (
@@ -107,10 +117,26 @@ public class DispatchStore {
              WHERE j.id = :job AND j.status = '%s'
             RETURNING j.*""".formatted(LEASE, RUNNING.wire());
 
-    private static final String RENEW_JOB_LEASE = """
-            UPDATE jobs j SET lease_expires_at = %s, updated_at = now()
-             WHERE j.id = :job AND j.status = '%s'
-            RETURNING j.*""".formatted(LEASE, RUNNING.wire());
+    /**
+     * A holder's call on a job (JDBC parameters: job, tenant, runner, renew?, lease millis, runner,
+     * lease id as lower-case text). Locks the job when the runner holds or once held it, records
+     * that the runner learned of a stop (cancelled, timed out), and renews the lease when asked and
+     * the caller's lease is the running job's current one, all in one statement.
+     */
+    private static final String HOLD = """
+            WITH held AS (
+                SELECT id, status, runner_id, lease_id, attempt, log_next_seq, secrets, stop_acknowledged FROM jobs
+                 WHERE id = ? AND tenant = ? AND ? = ANY (held_by)
+                   FOR NO KEY UPDATE),
+            acked AS (
+                UPDATE jobs j SET stop_acknowledged = TRUE FROM held
+                 WHERE j.id = held.id AND held.status IN ('%s', '%s') AND NOT held.stop_acknowledged),
+            renewed AS (
+                UPDATE jobs j SET lease_expires_at = now() + ? * interval '1 millisecond', updated_at = now() FROM held
+                 WHERE j.id = held.id AND ? AND held.status = '%s' AND held.runner_id = ?
+                   AND CAST(held.lease_id AS text) = ?)
+            SELECT id, status, runner_id, lease_id, attempt, log_next_seq, secrets FROM held"""
+            .formatted(CANCELLED.wire(), TIMEOUT.wire(), RUNNING.wire());
 
     private static final String COMPLETE = """
             WITH moved AS (
@@ -195,6 +221,9 @@ public class DispatchStore {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    SignalSender signals;
+
     /** What a runner reports when it finishes a job. */
     public record Outcome(JobStatus status, Map<String, Object> report, String summary, Map<String, Object> result,
                           List<Map<String, Object>> issues, Integer filesReviewed, Integer linesAnalyzed,
@@ -204,9 +233,22 @@ public class DispatchStore {
 
     // ---- queued ----------------------------------------------------------------------------
 
-    /** A job was just inserted (queued by the schema's default): wake the claims waiting in its tenant. */
-    public void queued(Job job) {
-        JobSignals.notify(em, JobSignals.JOBS_CHANNEL, JobSignals.tenantTopic(job.tenant));
+    /**
+     * → queued: a new job as people described it; its status, attempt, holders and times come from
+     * the schema's defaults. Wakes the claims waiting in its tenant once committed.
+     */
+    public Job enqueue(Job draft) {
+        Job job = rewrite(UUID.randomUUID(), ENQUEUE, parameters(
+                "tenant", draft.tenant, "type", draft.type, "name", draft.name,
+                "labels", draft.labels.toArray(String[]::new), "priority", draft.priority,
+                "timeoutSeconds", draft.timeoutSeconds, "maxAttempts", draft.maxAttempts,
+                "repository", draft.repository, "repositoryUrl", draft.repositoryUrl, "branch", draft.branch,
+                "commitSha", draft.commitSha, "commitMessage", draft.commitMessage, "prNumber", draft.prNumber,
+                "pullRequest", jsonText(draft.pullRequest), "trigger", jsonText(draft.trigger),
+                "payload", jsonText(draft.payload), "secretNames", draft.secretNames.toArray(String[]::new),
+                "secrets", draft.secrets, "idempotencyKey", draft.idempotencyKey, "originalJobId", draft.originalJobId));
+        signals.afterCommit(JobSignals.JOBS_CHANNEL, JobSignals.tenantTopic(job.tenant));
+        return job;
     }
 
     /**
@@ -214,63 +256,79 @@ public class DispatchStore {
      * runner has, highest priority then oldest first, within the runner's free slots. Each gets a
      * fresh lease id; none when the runner cannot take work (offline, draining, full).
      */
-    @SuppressWarnings("unchecked")
     public List<Job> claim(UUID runnerId, int limit) {
-        return em.createNativeQuery(CLAIM, Job.class)
-                .setParameter("runner", runnerId)
-                .setParameter("limit", limit)
-                .setParameter("leaseMillis", config.jobs().lease().toMillis())
-                .getResultList();
+        return jobs(CLAIM, parameters("runner", runnerId, "limit", limit, "leaseMillis", leaseMillis()));
     }
 
     // ---- running: the holder's calls -------------------------------------------------------
 
     /**
+     * What a holder's call needs of a job it holds, read under the job's lock: enough to fence the
+     * call and to write its logs, without loading the whole job.
+     */
+    public record Held(UUID id, String status, UUID runnerId, UUID leaseId, int attempt, long logNextSeq,
+                       byte[] secrets) {
+        public boolean is(JobStatus wanted) {
+            return wanted.wire().equals(status);
+        }
+    }
+
+    /**
      * The job, locked, when {@code runnerId} holds or once held it; 404 otherwise. A runner reading
      * a job it was told to stop (cancelled, timed out) acknowledges the stop.
      */
-    public Job lockHeld(UUID runnerId, String tenant, UUID jobId) {
-        Job job = em.find(Job.class, jobId, LockModeType.PESSIMISTIC_WRITE);
-        if (job == null || !job.tenant.equals(tenant) || job.heldBy == null || !job.heldBy.contains(runnerId)) {
-            throw ProblemException.notFound("Job");
-        }
-        if ((job.is(CANCELLED) || job.is(TIMEOUT)) && !job.stopAcknowledged) {
-            em.createNativeQuery("UPDATE jobs SET stop_acknowledged = TRUE WHERE id = :job")
-                    .setParameter("job", jobId).executeUpdate();
-            job.stopAcknowledged = true;
-        }
-        return job;
+    public Held hold(UUID runnerId, String tenant, UUID jobId) {
+        return hold(runnerId, tenant, jobId, null, false);
     }
 
-    /** {@link #lockHeld}, and the caller's lease must be the job's current one: 409 lease-lost otherwise. */
-    public Job fenced(UUID runnerId, String tenant, UUID jobId, String leaseId) {
-        Job job = lockHeld(runnerId, tenant, jobId);
-        if (leaseId == null || job.leaseId == null || !runnerId.equals(job.runnerId)
-                || !job.leaseId.toString().equalsIgnoreCase(leaseId.trim())) {
+    /**
+     * {@link #hold}, and the caller's lease must be the job's current one: 409 lease-lost otherwise.
+     * With {@code renew}, a running job's lease is renewed (a sign of work on it).
+     */
+    public Held fenced(UUID runnerId, String tenant, UUID jobId, String leaseId, boolean renew) {
+        Held job = hold(runnerId, tenant, jobId, leaseId, renew);
+        if (leaseId == null || job.leaseId() == null || !runnerId.equals(job.runnerId())
+                || !job.leaseId().toString().equalsIgnoreCase(leaseId.trim())) {
             throw ProblemException.leaseLost();
         }
         return job;
     }
 
+    private Held hold(UUID runnerId, String tenant, UUID jobId, String leaseId, boolean renew) {
+        Held held = em.unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement hold = connection.prepareStatement(HOLD)) {
+                hold.setObject(1, jobId);
+                hold.setString(2, tenant);
+                hold.setObject(3, runnerId);
+                hold.setLong(4, leaseMillis());
+                hold.setBoolean(5, renew && leaseId != null);
+                hold.setObject(6, runnerId);
+                hold.setString(7, leaseId == null ? null : leaseId.trim().toLowerCase(Locale.ROOT));
+                try (ResultSet row = hold.executeQuery()) {
+                    return row.next() ? new Held(row.getObject(1, UUID.class), row.getString(2),
+                            row.getObject(3, UUID.class), row.getObject(4, UUID.class), row.getInt(5), row.getLong(6),
+                            row.getBytes(7)) : null;
+                }
+            }
+        });
+        if (held == null) {
+            throw ProblemException.notFound("Job");
+        }
+        return held;
+    }
+
     /** A fenced write needs the job still running; 409 job-cancelled / job-timeout tells the runner to stop. */
-    public void requireRunning(Job job) {
+    public void requireRunning(Held job) {
         if (!job.is(RUNNING)) {
-            throw new StopException(job.status);
+            throw new StopException(job.status());
         }
     }
 
     /** running → running: phase and progress as the runner reports them; renews the lease. */
-    public Job reportProgress(Job job, String phase, Integer progress) {
+    public Job reportProgress(Held job, String phase, Integer progress) {
         requireRunning(job);
-        return rewrite(job, REPORT_PROGRESS, query -> leased(query)
-                .setParameter("phase", phase, String.class)
-                .setParameter("progress", progress, Integer.class));
-    }
-
-    /** running → running: a sign of work on the job renews its lease. */
-    public Job renew(Job job) {
-        requireRunning(job);
-        return rewrite(job, RENEW_JOB_LEASE, this::leased);
+        return rewrite(job.id(), REPORT_PROGRESS,
+                parameters("phase", phase, "progress", progress, "leaseMillis", leaseMillis()));
     }
 
     /**
@@ -284,7 +342,7 @@ public class DispatchStore {
         Array ids = connection.createArrayOf("uuid", runners.toArray());
         try (PreparedStatement renew = connection.prepareStatement(RENEW_LEASES_AND_LIST_STOPS)) {
             renew.setArray(1, ids);
-            renew.setLong(2, config.jobs().lease().toMillis());
+            renew.setLong(2, leaseMillis());
             renew.setArray(3, ids);
             Map<UUID, List<UUID>> stops = new HashMap<>();
             try (ResultSet rows = renew.executeQuery()) {
@@ -298,26 +356,25 @@ public class DispatchStore {
     }
 
     /** running → success | failure with the runner's report; frees the runner's slot. */
-    public Job complete(Job job, Outcome outcome) {
+    public Job complete(Held job, Outcome outcome) {
         if (!job.is(RUNNING) || !RUNNING.canBecome(outcome.status())) {
-            throw new StopException(job.status);
+            throw new StopException(job.status());
         }
-        Job done = rewrite(job, COMPLETE, query -> query
-                .setParameter("status", outcome.status().wire())
-                .setParameter("report", jsonText(outcome.report()), String.class)
-                .setParameter("summary", outcome.summary(), String.class)
-                .setParameter("result", jsonText(outcome.result()), String.class)
-                .setParameter("issues", jsonText(outcome.issues() == null ? List.of() : outcome.issues()),
-                        String.class)
-                .setParameter("issuesFound", outcome.issues() == null ? 0 : outcome.issues().size())
-                .setParameter("filesReviewed", outcome.filesReviewed(), Integer.class)
-                .setParameter("linesAnalyzed", outcome.linesAnalyzed(), Integer.class)
-                .setParameter("totalComments", outcome.totalComments(), Integer.class)
-                .setParameter("qualityRating", outcome.qualityRating(), String.class)
-                .setParameter("metrics", jsonText(outcome.metrics()), String.class)
-                .setParameter("tokensUsed", jsonText(outcome.tokensUsed()), String.class)
-                .setParameter("actionsTaken", jsonText(outcome.actionsTaken()), String.class)
-                .setParameter("error", outcome.error(), String.class));
+        Job done = rewrite(job.id(), COMPLETE, parameters(
+                "status", outcome.status().wire(),
+                "report", jsonText(outcome.report()),
+                "summary", outcome.summary(),
+                "result", jsonText(outcome.result()),
+                "issues", jsonText(outcome.issues() == null ? List.of() : outcome.issues()),
+                "issuesFound", outcome.issues() == null ? 0 : outcome.issues().size(),
+                "filesReviewed", outcome.filesReviewed(),
+                "linesAnalyzed", outcome.linesAnalyzed(),
+                "totalComments", outcome.totalComments(),
+                "qualityRating", outcome.qualityRating(),
+                "metrics", jsonText(outcome.metrics()),
+                "tokensUsed", jsonText(outcome.tokensUsed()),
+                "actionsTaken", jsonText(outcome.actionsTaken()),
+                "error", outcome.error()));
         signalJobChanged(done.id);
         return done;
     }
@@ -336,7 +393,8 @@ public class DispatchStore {
         if (!JobStatus.of(job.status).canBecome(CANCELLED)) {
             throw ProblemException.conflict("The job is already " + job.status + ".");
         }
-        Job cancelled = rewrite(job, CANCEL, query -> query.setParameter("reason", reason, String.class));
+        em.detach(job);
+        Job cancelled = rewrite(job.id, CANCEL, parameters("reason", reason));
         signalJobChanged(cancelled.id);
         return cancelled;
     }
@@ -366,7 +424,7 @@ public class DispatchStore {
         }
         List<Object[]> moved = query.getResultList();
         moved.stream().filter(row -> QUEUED.wire().equals(row[2])).map(row -> (String) row[1]).distinct()
-                .forEach(tenant -> JobSignals.notify(em, JobSignals.JOBS_CHANNEL, JobSignals.tenantTopic(tenant)));
+                .forEach(tenant -> signals.afterCommit(JobSignals.JOBS_CHANNEL, JobSignals.tenantTopic(tenant)));
         moved.stream().filter(row -> !QUEUED.wire().equals(row[2]))
                 .forEach(row -> signalJobChanged(UUID.fromString((String) row[0])));
     }
@@ -374,29 +432,50 @@ public class DispatchStore {
     // ---- helpers ---------------------------------------------------------------------------
 
     /**
-     * Runs a statement that changes the loaded {@code job} and answers it as it is now: pending
-     * entity changes are flushed first, and the row the statement returns replaces the stale copy.
+     * Runs a statement that changes a job the caller holds locked and answers the job as it is now
+     * (detached: nothing of it is written back).
      */
-    private Job rewrite(Job job, String sql, java.util.function.UnaryOperator<NativeQuery<?>> bind) {
-        em.flush();
-        em.detach(job);
-        NativeQuery<?> query = em.createNativeQuery(sql, Job.class).unwrap(NativeQuery.class);
-        query.setParameter("job", job.id);
-        List<?> rows = bind.apply(query).getResultList();
+    private Job rewrite(UUID jobId, String sql, Map<String, Object> parameters) {
+        parameters.put("job", jobId);
+        List<Job> rows = jobs(sql, parameters);
         if (rows.isEmpty()) {
             // the guard refused: the job moved on under a lock we hold, which cannot happen
-            throw new IllegalStateException("job " + job.id + " left status " + job.status + " while locked");
+            throw new IllegalStateException("job " + jobId + " left its status while locked");
         }
-        return (Job) Objects.requireNonNull(rows.get(0));
+        return rows.get(0);
     }
 
-    private NativeQuery<?> leased(NativeQuery<?> query) {
-        return query.setParameter("leaseMillis", config.jobs().lease().toMillis());
+    /** Runs a statement with {@code :name} parameters on the transaction's connection; the jobs it answers. */
+    private List<Job> jobs(String sql, Map<String, Object> parameters) {
+        NamedSql statement = NamedSql.of(sql);
+        return em.unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement prepared = statement.prepare(connection, parameters);
+                 ResultSet rows = prepared.executeQuery()) {
+                List<Job> jobs = new ArrayList<>();
+                while (rows.next()) {
+                    jobs.add(JobRows.read(rows, json));
+                }
+                return jobs;
+            }
+        });
+    }
+
+    /** Name, value, name, value…; values may be null. */
+    private static Map<String, Object> parameters(Object... namesAndValues) {
+        Map<String, Object> parameters = new HashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            parameters.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return parameters;
+    }
+
+    private long leaseMillis() {
+        return config.jobs().lease().toMillis();
     }
 
     /** Readers of the job (log streams) learn it changed: they look again and see it final. */
     private void signalJobChanged(UUID jobId) {
-        JobSignals.notify(em, JobSignals.LOGS_CHANNEL, JobSignals.jobTopic(jobId));
+        signals.afterCommit(JobSignals.LOGS_CHANNEL, JobSignals.jobTopic(jobId));
     }
 
     private String jsonText(Object value) {
@@ -406,7 +485,7 @@ public class DispatchStore {
         try {
             return json.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw ProblemException.badRequest("The report holds a value that is not JSON.");
+            throw ProblemException.badRequest("The request holds a value that is not JSON.");
         }
     }
 

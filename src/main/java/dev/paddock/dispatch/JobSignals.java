@@ -4,7 +4,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.persistence.EntityManager;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
@@ -28,8 +27,7 @@ import java.util.function.Consumer;
  * Wake-ups across replicas through PostgreSQL LISTEN/NOTIFY. Each replica keeps one listening
  * connection (outside the pool) on one platform thread; waiters are futures keyed by topic (a
  * tenant for new queued jobs, a job id for new log lines), so a waiting request holds neither a
- * connection nor a thread. Notifications are sent inside the writing transaction, so they are
- * delivered only when it commits. While that connection is down the replica reports itself not
+ * connection nor a thread. {@link SignalSender} sends them once the writing transaction commits. While that connection is down the replica reports itself not
  * ready ({@link ListeningReadiness}), and it reconnects by itself.
  */
 @ApplicationScoped
@@ -140,10 +138,9 @@ public class JobSignals {
         });
     }
 
-    /** Sends a signal to every replica once the current transaction commits. */
-    public static void notify(EntityManager em, String channel, String topic) {
-        em.createNativeQuery("SELECT pg_notify(?1, ?2)").setParameter(1, channel).setParameter(2, topic)
-                .getSingleResult();
+    /** This replica's waiters on {@code topic}, at once; the others hear it through the database. */
+    void wakeLocally(String topic) {
+        wake(topic);
     }
 
     private void wake(String topic) {

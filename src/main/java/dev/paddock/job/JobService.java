@@ -75,7 +75,7 @@ public class JobService {
         job.secretNames = new ArrayList<>(secrets.keySet().stream().sorted().toList());
         job.secrets = secrets.isEmpty() ? null : cipher.encrypt(secrets);
         job.idempotencyKey = idempotencyKey;
-        return new Enqueued(insert(job), false);
+        return new Enqueued(dispatch.enqueue(job), false);
     }
 
     public Job cancel(String tenant, UUID id, String reason) {
@@ -109,16 +109,7 @@ public class JobService {
         copy.secretNames = new ArrayList<>(original.secretNames);
         copy.secrets = original.secrets;
         copy.originalJobId = original.id;
-        return insert(copy);
-    }
-
-    private Job insert(Job job) {
-        job.id = UUID.randomUUID();
-        job.persist();
-        // status, attempt, holders and times come from the schema's defaults, read back on insert
-        em.flush();
-        dispatch.queued(job);
-        return job;
+        return dispatch.enqueue(copy);
     }
 
     private Job find(String tenant, UUID id) {

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.paddock.dispatch.Job;
+import dev.paddock.dispatch.DispatchStore;
 import dev.paddock.dispatch.JobSignals;
+import dev.paddock.dispatch.SignalSender;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.secret.SecretCipher;
@@ -15,6 +16,7 @@ import jakarta.persistence.EntityManager;
 import org.hibernate.Session;
 
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -25,7 +27,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Appends a batch of log lines to a job whose row the caller holds locked. Lines are numbered by
+ * Appends a batch of log lines to a job whose row the caller holds locked, in one statement. Lines are numbered by
  * the service, from 1, in the order they arrive, so every reader pages with {@code after} from 0.
  * A runner may number its own lines with {@code offset} (from 0 or from 1, as it likes): a line
  * whose number this attempt of the job already sent is not stored again, so a resent batch is
@@ -37,21 +39,38 @@ public class JobLogWriter {
 
     public static final Set<String> LEVELS = Set.of("debug", "info", "warn", "error");
     private static final int MAX_MESSAGE = 65536;
+    /**
+     * The lines not already sent, numbered on from the job's next number, which advances by as many.
+     * JDBC parameters: see {@link #append}.
+     */
     private static final String INSERT = """
-            INSERT INTO job_logs (job_id, seq, attempt, client_seq, timestamp, level, message, data)
-            SELECT ?, ? + row_number() OVER (ORDER BY l.ord) - 1, ?, l.client_seq, CAST(l.ts AS timestamptz),
-                   l.level, l.message, CAST(l.data AS jsonb)
-              FROM unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
-                   WITH ORDINALITY AS l(client_seq, ts, level, message, data, ord)
-             WHERE l.client_seq IS NULL OR NOT EXISTS (
-                   SELECT 1 FROM job_logs sent
-                    WHERE sent.job_id = ? AND sent.attempt = ? AND sent.client_seq = l.client_seq)""";
+            WITH fresh AS (
+                SELECT l.* FROM unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                       CAST(? AS text[]))
+                                WITH ORDINALITY AS l(client_seq, ts, level, message, data, ord)
+                 WHERE l.client_seq IS NULL OR NOT EXISTS (
+                       SELECT 1 FROM job_logs sent
+                        WHERE sent.job_id = ? AND sent.attempt = ? AND sent.client_seq = l.client_seq)),
+            stored AS (
+                INSERT INTO job_logs (job_id, seq, attempt, client_seq, timestamp, level, message, data)
+                SELECT ?, ? + row_number() OVER (ORDER BY ord) - 1, ?, client_seq, CAST(ts AS timestamptz), level,
+                       message, CAST(data AS jsonb)
+                  FROM fresh
+                RETURNING 1),
+            counted AS (SELECT count(*) AS n FROM stored),
+            advanced AS (
+                UPDATE jobs SET log_next_seq = log_next_seq + counted.n FROM counted
+                 WHERE jobs.id = ? AND counted.n > 0)
+            SELECT n FROM counted""";
 
     @Inject
     EntityManager em;
 
     @Inject
     SecretCipher cipher;
+
+    @Inject
+    SignalSender signals;
 
     @Inject
     ObjectMapper json;
@@ -63,7 +82,7 @@ public class JobLogWriter {
      * @param offset the runner's number for the first line, or null when it does not number them
      * @return the next offset: the runner's number for its next line (the service's, without offset)
      */
-    public long append(Job job, List<JsonNode> rawLines, Long offset) {
+    public long append(DispatchStore.Held job, List<JsonNode> rawLines, Long offset) {
         List<Line> lines = parse(rawLines);
         List<String> secrets = secretValues(job);
         int size = lines.size();
@@ -80,26 +99,29 @@ public class JobLogWriter {
             messages[i] = mask(line.message(), secrets);
             data[i] = line.data() == null ? null : maskTree(line.data(), secrets).toString();
         }
-        int stored = em.unwrap(Session.class).doReturningWork(connection -> {
+        long stored = em.unwrap(Session.class).doReturningWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                insert.setObject(1, job.id);
-                insert.setLong(2, job.logNextSeq);
-                insert.setInt(3, job.attempt);
-                insert.setArray(4, connection.createArrayOf("bigint", clientSeqs));
-                insert.setArray(5, connection.createArrayOf("text", timestamps));
-                insert.setArray(6, connection.createArrayOf("text", levels));
-                insert.setArray(7, connection.createArrayOf("text", messages));
-                insert.setArray(8, connection.createArrayOf("text", data));
-                insert.setObject(9, job.id);
-                insert.setInt(10, job.attempt);
-                return insert.executeUpdate();
+                insert.setArray(1, connection.createArrayOf("bigint", clientSeqs));
+                insert.setArray(2, connection.createArrayOf("text", timestamps));
+                insert.setArray(3, connection.createArrayOf("text", levels));
+                insert.setArray(4, connection.createArrayOf("text", messages));
+                insert.setArray(5, connection.createArrayOf("text", data));
+                insert.setObject(6, job.id());
+                insert.setInt(7, job.attempt());
+                insert.setObject(8, job.id());
+                insert.setLong(9, job.logNextSeq());
+                insert.setInt(10, job.attempt());
+                insert.setObject(11, job.id());
+                try (ResultSet counted = insert.executeQuery()) {
+                    counted.next();
+                    return counted.getLong(1);
+                }
             }
         });
-        job.logNextSeq += stored;
         if (stored > 0) {
-            JobSignals.notify(em, JobSignals.LOGS_CHANNEL, JobSignals.jobTopic(job.id));
+            signals.afterCommit(JobSignals.LOGS_CHANNEL, JobSignals.jobTopic(job.id()));
         }
-        return offset == null ? job.logNextSeq : offset + size;
+        return offset == null ? job.logNextSeq() + stored : offset + size;
     }
 
     private List<Line> parse(List<JsonNode> rawLines) {
@@ -154,11 +176,11 @@ public class JobLogWriter {
         return message;
     }
 
-    private List<String> secretValues(Job job) {
-        if (job.secrets == null || job.secretNames == null || job.secretNames.isEmpty()) {
+    private List<String> secretValues(DispatchStore.Held job) {
+        if (job.secrets() == null) {
             return List.of();
         }
-        Map<String, String> secrets = cipher.decrypt(job.secrets);
+        Map<String, String> secrets = cipher.decrypt(job.secrets());
         // longest first, so a secret containing another is masked whole
         return secrets.values().stream().filter(value -> value != null && !value.isEmpty())
                 .sorted(Comparator.comparingInt(String::length).reversed()).toList();

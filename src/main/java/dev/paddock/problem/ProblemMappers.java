@@ -102,6 +102,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = 10_000)
     public Response unexpected(Throwable e) {
+        if (isTransient(e)) {
+            LOG.warnf("Answered 503 for a transient database failure: %s", e.getClass().getName());
+            return problem(ProblemException.unavailable("The service is busy; try again."));
+        }
         String errorId = UUID.randomUUID().toString();
         // Only the exception types: their messages may hold SQL text or request data.
         StringBuilder chain = new StringBuilder(e.getClass().getName());
@@ -111,6 +115,29 @@ public class ProblemMappers {
         LOG.errorf("Unexpected failure %s: %s", errorId, chain);
         return toResponse(Problem.of(500, "internal-error", "Internal error",
                 "Something went wrong on our side (error id " + errorId + ").", null));
+    }
+
+    /**
+     * A failure that trying again later can cure, so 503 rather than 500: no database connection
+     * free in time (Agroal says so only in its message), the connection lost (SQLSTATE class 08),
+     * the database out of resources (53) or shutting down (57P), a deadlock or serialization
+     * failure (40001, 40P01).
+     */
+    static boolean isTransient(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof java.sql.SQLTransientException) {
+                return true;
+            }
+            if (cause instanceof java.sql.SQLException sql) {
+                String state = sql.getSQLState();
+                if (state == null ? String.valueOf(sql.getMessage()).contains("acquisition timeout")
+                        : state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
+                          || state.equals("40001") || state.equals("40P01")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

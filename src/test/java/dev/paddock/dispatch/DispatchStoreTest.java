@@ -79,7 +79,7 @@ class DispatchStoreTest {
                         }
                         try {
                             QuarkusTransaction.requiringNew().run(() -> store.complete(
-                                    store.fenced(runnerId, api.tenant, job.id, job.leaseId.toString()), success()));
+                                    store.fenced(runnerId, api.tenant, job.id, job.leaseId.toString(), false), success()));
                         } catch (ProblemException cancelledMeanwhile) {
                             assertThat(cancelledMeanwhile.status()).isEqualTo(409);
                         }
@@ -87,10 +87,11 @@ class DispatchStoreTest {
                 }
             }));
         }
-        // a person cancels every fifth job, queued or running, while the runners work
+        // a person cancels every fifth job, queued or running, while the runners work: from the
+        // back of the queue, so some are still queued however fast the runners are
         workers.add(pool.submit(() -> {
             start.await();
-            for (int i = 0; i < jobs.size(); i += 5) {
+            for (int i = jobs.size() - 1; i >= 0; i -= 5) {
                 try {
                     store.cancel(api.tenant, UUID.fromString(jobs.get(i)), "not needed");
                 } catch (ProblemException alreadyFinal) {
@@ -195,7 +196,7 @@ class DispatchStoreTest {
         assertThat(stopsOf(runnerId)).isEmpty();
         ProblemException complete = org.junit.jupiter.api.Assertions.assertThrows(ProblemException.class,
                 () -> QuarkusTransaction.requiringNew().run(() -> store.complete(
-                        store.fenced(runnerId, api.tenant, claimed.id, claimed.leaseId.toString()), success())));
+                        store.fenced(runnerId, api.tenant, claimed.id, claimed.leaseId.toString(), false), success())));
         assertThat(complete.status()).isEqualTo(409);
         assertThat(text("SELECT status FROM jobs WHERE id = ?::uuid", id)).isEqualTo("cancelled");
         assertThat(scalar("SELECT active_jobs FROM runners WHERE id = ?", runnerId)).isZero();

@@ -86,6 +86,27 @@ public class LeaseExpiryTest {
     }
 
     @Test
+    void logLinesKeepTheLeaseAliveAndStatusReportsToo() throws Exception {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
+        String job = api.enqueue("t", List.of());
+        String lease = (String) Api.claimOne(runner.token()).get("lease_id");
+        for (int i = 0; i < 6; i++) {
+            Thread.sleep(400);
+            Api.runner(runner.token()).header("X-Lease-Id", lease)
+                    .body(i % 2 == 0 ? Map.of("lines", List.of("line " + i)) : Map.of("progress", i * 10))
+                    .post("/api/runners/jobs/" + job + (i % 2 == 0 ? "/logs" : "/status")).then().statusCode(200);
+        }
+        api.person().get("/api/jobs/" + job).then().body("job.status", equalTo("running")).body("job.attempt", equalTo(1));
+        // a lease id in other letter case or with spaces around it is the same lease
+        Api.runner(runner.token()).header("X-Lease-Id", " " + lease.toUpperCase() + " ")
+                .body(Map.of("lines", List.of("last"))).post("/api/runners/jobs/" + job + "/logs").then().statusCode(200)
+                .body("next_offset", equalTo(5));
+        Thread.sleep(700);
+        api.person().get("/api/jobs/" + job).then().body("job.status", equalTo("running"));
+    }
+
+    @Test
     void silentRunnerGoesOffline() {
         Api api = Api.newTenant();
         Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
