@@ -40,6 +40,9 @@ public class Authenticator {
     @Inject
     AgentCallLimit agentCalls;
 
+    @Inject
+    ApiKeyCredentials apiKeys;
+
     private Caller caller;
 
     /** Who is calling: a person or a runner; for routes both may use. */
@@ -79,12 +82,16 @@ public class Authenticator {
     /** A person holding one of {@code scopes} (any when empty): 401 without a valid JWT, 403 without the scope. */
     void admitPerson(String... scopes) {
         String bearer = bearerToken();
-        if (bearer == null || RunnerTokens.looksLikeToken(bearer)) {
+        String apiKey = ApiKeyCredentials.looksLikeKey(bearer) ? bearer
+                : bearer == null || RunnerTokens.looksLikeToken(bearer) ? headerKey() : null;
+        if (apiKey == null && (bearer == null || RunnerTokens.looksLikeToken(bearer))) {
             throw ProblemException.unauthorized(bearer == null
-                    ? "A bearer JWT is required."
-                    : "Runner tokens are not accepted on this route; use a person's JWT.");
+                    ? "A bearer JWT or an API key is required."
+                    : "Runner tokens are not accepted on this route; use a person's JWT or an API key.");
         }
-        Person person = verify(bearer);
+        Person person = apiKey != null ? apiKeys.authenticate(apiKey)
+                .orElseThrow(() -> ProblemException.unauthorized("The API key is unknown, deleted or expired."))
+                : verify(bearer);
         if (scopes.length > 0 && java.util.Arrays.stream(scopes).noneMatch(person::has)) {
             throw ProblemException.forbidden(scopes.length == 1
                     ? "This route needs the scope " + scopes[0] + "."
@@ -192,9 +199,15 @@ public class Authenticator {
         return header.substring(BEARER.length()).trim();
     }
 
+    /** An API key sent as {@code x-api-key} (that header may carry a runner token instead). */
+    private String headerKey() {
+        String key = request.getHeader("x-api-key");
+        return ApiKeyCredentials.looksLikeKey(key == null ? null : key.trim()) ? key.trim() : null;
+    }
+
     private String runnerToken() {
         String token = request.getHeader("X-Runner-Token");
-        if (token == null) {
+        if (token == null && headerKey() == null) {
             token = request.getHeader("x-api-key");
         }
         if (token == null) {

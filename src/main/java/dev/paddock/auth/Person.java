@@ -1,11 +1,23 @@
 package dev.paddock.auth;
 
 import java.util.Set;
+import java.util.UUID;
 
-/** A person (or their automation) proven by a JWT: who, in which tenant, allowed to do what. */
-public record Person(String subject, String tenant, Set<String> scopes) {
+/**
+ * A person, or their automation, proven by a JWT or an API key: who, in which tenant, allowed to
+ * do what. {@code apiKeyId} is the key's id when the credential was an API key, else null.
+ */
+public record Person(String subject, String tenant, Set<String> scopes, UUID apiKeyId) {
+
+    public Person(String subject, String tenant, Set<String> scopes) {
+        this(subject, tenant, scopes, null);
+    }
 
     public boolean has(String scope) {
         return scopes.contains(scope);
+    }
+
+    public boolean viaApiKey() {
+        return apiKeyId != null;
     }
 }

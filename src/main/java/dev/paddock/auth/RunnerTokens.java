@@ -6,7 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
-/** Runner tokens: {@code rn_} + 256 random bits in base64url; only their SHA-256 is ever stored. */
+/** Runner tokens: {@code rn_} + 256 random bits in base64url; only their SHA-256 is ever stored (API keys too). */
 public final class RunnerTokens {
 
     public static final String PREFIX = "rn_";
@@ -19,11 +19,16 @@ public final class RunnerTokens {
     }
 
     public static Issued issue() {
+        String token = random(PREFIX);
+        return new Issued(token, hash(token), token.substring(0, DISPLAY_PREFIX_LENGTH));
+    }
+
+    /** {@code prefix} + 256 random bits in base64url (43 characters). */
+    static String random(String prefix) {
         byte[] secret = new byte[32];
         // a fresh generator per token: no SecureRandom may be frozen into the native image heap
         new SecureRandom().nextBytes(secret);
-        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        return new Issued(token, hash(token), token.substring(0, DISPLAY_PREFIX_LENGTH));
+        return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
     public static boolean looksLikeToken(String value) {

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -77,6 +78,17 @@ class TwoReplicasIT {
                     .then().statusCode(401);
         });
         Api.runner(fresh).baseUri(second.url()).body(Map.of()).post("/api/runners/heartbeat").then().statusCode(200);
+    }
+
+    @Test
+    void anApiKeyDeletedOnOneReplicaIsRefusedOnTheOtherAtOnce() {
+        Api api = Api.newTenant();
+        io.restassured.response.Response created = api.person()
+                .body(Map.of("name", "bot", "scopes", List.of("jobs:read"))).post("/api/api-keys");
+        String key = created.path("key");
+        given().baseUri(second.url()).header("x-api-key", key).get("/api/jobs").then().statusCode(200);
+        api.person().delete("/api/api-keys/" + created.path("api_key.id")).then().statusCode(204);
+        given().baseUri(second.url()).header("x-api-key", key).get("/api/jobs").then().statusCode(401);
     }
 
     @Test

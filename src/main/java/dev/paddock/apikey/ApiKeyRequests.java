@@ -1,0 +1,21 @@
+package dev.paddock.apikey;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+import java.util.List;
+
+public final class ApiKeyRequests {
+
+    private ApiKeyRequests() {
+    }
+
+    /** {@code expires_at}: ISO-8601 with an offset, in the future; none for a key that does not expire. */
+    public record Create(
+            @NotBlank @Size(max = 100) String name,
+            @NotEmpty @Size(max = 20) List<@NotBlank String> scopes,
+            String expiresAt) {
+    }
+}

@@ -1,0 +1,148 @@
+package dev.paddock.apikey;
+
+import dev.paddock.auth.ApiKeyCredentials;
+import dev.paddock.auth.Person;
+import dev.paddock.common.PageRequest;
+import dev.paddock.problem.ProblemException;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/** Creating, listing and deleting a tenant's API keys; a key itself never manages keys. */
+@ApplicationScoped
+public class ApiKeyService {
+
+    private static final String COLUMNS = "id, name, scopes, prefix, created_at, expires_at, last_used_at";
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    public ApiKeyView.Created create(Person person, ApiKeyRequests.Create request) {
+        refuseKeys(person);
+        List<String> scopes = request.scopes().stream().map(String::trim).distinct().toList();
+        List<String> notHeld = scopes.stream().filter(scope -> !person.has(scope)).toList();
+        if (!notHeld.isEmpty()) {
+            throw ProblemException.forbidden("A key can hold only scopes its creator holds; you do not hold "
+                    + String.join(", ", notHeld) + ".");
+        }
+        Instant expiresAt = expiry(request.expiresAt());
+        ApiKeyCredentials.Issued issued = ApiKeyCredentials.issue();
+        ApiKeyView view = one("INSERT INTO api_keys (id, tenant, name, scopes, prefix, key_hash, created_by, expires_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + COLUMNS,
+                UUID.randomUUID(), person.tenant(), request.name().trim(), scopes.toArray(String[]::new),
+                issued.displayPrefix(), issued.hash(), person.subject(),
+                expiresAt == null ? null : java.sql.Timestamp.from(expiresAt));
+        return new ApiKeyView.Created(view, issued.key());
+    }
+
+    public ApiKeyView.Page list(Person person, PageRequest page) {
+        refuseKeys(person);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
+                     + ", count(*) OVER () AS total FROM api_keys WHERE tenant = ? ORDER BY created_at DESC, id"
+                     + " LIMIT ? OFFSET ?")) {
+            select.setString(1, person.tenant());
+            select.setInt(2, page.limit());
+            select.setInt(3, page.offset());
+            List<ApiKeyView> keys = new ArrayList<>();
+            long total = -1;
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    keys.add(view(rows));
+                    total = rows.getLong("total");
+                }
+            }
+            if (total < 0) {
+                total = count(connection, person.tenant());
+            }
+            return new ApiKeyView.Page(keys, total, page.limit(), page.offset(), page.page(), page.perPage());
+        } catch (SQLException e) {
+            throw new IllegalStateException("API keys not listed: " + e.getSQLState(), e);
+        }
+    }
+
+    /** Deleted, so it fails on every replica from the next call: keys are not cached. */
+    public void delete(Person person, UUID id) {
+        refuseKeys(person);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM api_keys WHERE id = ? AND tenant = ?")) {
+            delete.setObject(1, id);
+            delete.setString(2, person.tenant());
+            if (delete.executeUpdate() == 0) {
+                throw ProblemException.notFound("API key");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("API key not deleted: " + e.getSQLState(), e);
+        }
+    }
+
+    private static void refuseKeys(Person person) {
+        if (person.viaApiKey()) {
+            throw ProblemException.forbidden("An API key cannot manage API keys; use a person's JWT.");
+        }
+    }
+
+    private static Instant expiry(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        Instant expiresAt;
+        try {
+            expiresAt = OffsetDateTime.parse(text.trim()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ProblemException.invalid("expires_at", "must be an ISO-8601 timestamp with an offset");
+        }
+        if (!expiresAt.isAfter(Instant.now())) {
+            throw ProblemException.invalid("expires_at", "must be in the future");
+        }
+        return expiresAt;
+    }
+
+    private long count(Connection connection, String tenant) throws SQLException {
+        try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM api_keys WHERE tenant = ?")) {
+            count.setString(1, tenant);
+            try (ResultSet row = count.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
+    private ApiKeyView one(String sql, Object... values) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                statement.setObject(i + 1, values[i]);
+            }
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return view(row);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("API key not stored: " + e.getSQLState(), e);
+        }
+    }
+
+    private static ApiKeyView view(ResultSet row) throws SQLException {
+        return ApiKeyView.of(row.getObject("id", UUID.class), row.getString("name"),
+                Arrays.asList((String[]) row.getArray("scopes").getArray()), row.getString("prefix"),
+                instant(row, "created_at"), instant(row, "expires_at"), instant(row, "last_used_at"));
+    }
+
+    private static Instant instant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+}
