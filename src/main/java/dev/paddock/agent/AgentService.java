@@ -118,15 +118,15 @@ public class AgentService {
     }
 
     @Transactional(dontRollbackOn = DispatchStore.StopException.class)
-    public Job reportProgress(AuthenticatedRunner self, UUID jobId, String leaseId, AgentRequests.StatusUpdate update) {
-        DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, leaseId, false);
+    public Job reportProgress(AuthenticatedRunner self, UUID jobId, DispatchStore.Fence fence, AgentRequests.StatusUpdate update) {
+        DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, fence, false);
         return dispatch.reportProgress(job, update.phase(), update.progress());
     }
 
     /** Renews the lease of the running job as it stores the lines. */
     @Transactional(dontRollbackOn = DispatchStore.StopException.class)
-    public LogsAccepted appendLogs(AuthenticatedRunner self, UUID jobId, String leaseId, AgentRequests.LogBatch batch) {
-        DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, leaseId, true);
+    public LogsAccepted appendLogs(AuthenticatedRunner self, UUID jobId, DispatchStore.Fence fence, AgentRequests.LogBatch batch) {
+        DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, fence, true);
         dispatch.requireRunning(job);
         long next = logWriter.append(job, batch.lines(), batch.offset());
         return new LogsAccepted(batch.lines().size(), next);
@@ -134,8 +134,8 @@ public class AgentService {
 
     /** The final report; the same report again answers the same, a different one on a final job is 409. */
     @Transactional(dontRollbackOn = DispatchStore.StopException.class)
-    public Job report(AuthenticatedRunner self, UUID jobId, String leaseId, AgentRequests.Result result) {
-        DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, leaseId, false);
+    public Job report(AuthenticatedRunner self, UUID jobId, DispatchStore.Fence fence, AgentRequests.Result result) {
+        DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, fence, false);
         @SuppressWarnings("unchecked")
         Map<String, Object> report = json.convertValue(result, Map.class);
         if (JobStatus.of(job.status()).isFinal()) {
@@ -157,8 +157,8 @@ public class AgentService {
 
     /** Secrets only while the job runs on this runner under the caller's lease; otherwise 404. */
     @Transactional
-    public Map<String, String> secrets(AuthenticatedRunner self, UUID jobId, String leaseId) {
-        DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, leaseId, false);
+    public Map<String, String> secrets(AuthenticatedRunner self, UUID jobId, DispatchStore.Fence fence) {
+        DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, fence, false);
         if (!job.is(JobStatus.RUNNING)) {
             throw ProblemException.notFound("Secrets of a running job");
         }

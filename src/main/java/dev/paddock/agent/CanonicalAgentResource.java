@@ -9,6 +9,7 @@ import dev.paddock.auth.Scopes;
 import dev.paddock.common.Bodies;
 import dev.paddock.common.Ids;
 import dev.paddock.common.Labels;
+import dev.paddock.dispatch.DispatchStore;
 import dev.paddock.dispatch.Job;
 import dev.paddock.job.JobView;
 import dev.paddock.problem.FieldError;
@@ -75,15 +76,17 @@ public class CanonicalAgentResource {
     @PersonAccess({Scopes.RUNNERS_REGISTER, Scopes.RUNNERS_MANAGE})
     @SecurityRequirement(name = "jwt")
     @Operation(summary = "Self-registration (upsert by id)",
-            description = "JWT with runners:register or runners:manage. Body, or with no body the X-Runner-* headers. 201 when created, 200 when an existing runner of the tenant was updated; a new token either way. An id owned by another tenant is 409.")
+            description = "JWT or API key with runners:register or runners:manage (a key may then act as the runner it registered). Body, or with no body the X-Runner-* headers (X-Runner-Tags as X-Runner-Labels). 201 when created, 200 when an existing runner of the tenant was updated; a new token either way. An id owned by another tenant is 409.")
     public RestResponse<Registered> register(String rawBody,
                                              @HeaderParam("X-Runner-Id") String headerId,
                                              @HeaderParam("X-Runner-Name") String headerName,
                                              @HeaderParam("X-Runner-Version") String headerVersion,
                                              @HeaderParam("X-Runner-Max-Concurrency") String headerMaxConcurrency,
-                                             @HeaderParam("X-Runner-Labels") String headerLabels) {
+                                             @HeaderParam("X-Runner-Labels") String headerLabels,
+                                             @HeaderParam("X-Runner-Tags") String headerTags) {
         RunnerRequests.Register request = rawBody != null && !rawBody.isBlank() ? parse(rawBody)
-                : fromHeaders(headerId, headerName, headerVersion, headerMaxConcurrency, headerLabels);
+                : fromHeaders(headerId, headerName, headerVersion, headerMaxConcurrency,
+                headerLabels != null ? headerLabels : headerTags);
         RunnerService.Created created = agent.register(auth.person(), bodies.valid(request));
         return RestResponse.status(created.isNew() ? RestResponse.Status.CREATED : RestResponse.Status.OK,
                 new Registered(RunnerView.of(created.runner()), created.token()));
@@ -99,8 +102,8 @@ public class CanonicalAgentResource {
 
     @POST
     @Path("{id}/heartbeat")
-    @RunnerAccess(recordsSignOfLife = true)
-    @Operation(summary = "Heartbeat (runner id in the path)", description = "The id must be the token's runner; another runner's id is 404.")
+    @RunnerAccess(recordsSignOfLife = true, runnerInPath = "id")
+    @Operation(summary = "Heartbeat (runner id in the path)", description = "The id must be the token's runner, or a runner the API key sent registered; another runner's id is 404.")
     public HeartbeatAnswer heartbeatById(@PathParam("id") String id, RunnerRequests.Heartbeat body) {
         AuthenticatedRunner self = auth.runner();
         Authenticator.requireOwn(self, Ids.parse(id, "Runner"));
@@ -143,7 +146,7 @@ public class CanonicalAgentResource {
                               AgentRequests.StatusUpdate body) {
         AgentRequests.StatusUpdate update = body == null ? new AgentRequests.StatusUpdate(null, null, null)
                 : bodies.valid(body);
-        return new JobView.One(JobView.forHolder(agent.reportProgress(auth.runner(), Ids.parse(id, "Job"), leaseId, update)));
+        return new JobView.One(JobView.forHolder(agent.reportProgress(auth.runner(), Ids.parse(id, "Job"), DispatchStore.Fence.lease(leaseId), update)));
     }
 
     @POST
@@ -151,7 +154,7 @@ public class CanonicalAgentResource {
     @Operation(summary = "Append log lines", description = "1-200 lines, each a string or {timestamp, level, message, data}. offset is the runner's number for the first line (from 0 or 1): a line this attempt already sent under that number is not stored again. next_offset is the number for the runner's next line. The service numbers stored lines from 1 (seq), in arrival order. Secret values are masked as ***.")
     public AgentService.LogsAccepted logs(@PathParam("id") String id, @HeaderParam(LEASE_HEADER) String leaseId,
                                           AgentRequests.LogBatch body) {
-        return agent.appendLogs(auth.runner(), Ids.parse(id, "Job"), leaseId, bodies.valid(body));
+        return agent.appendLogs(auth.runner(), Ids.parse(id, "Job"), DispatchStore.Fence.lease(leaseId), bodies.valid(body));
     }
 
     @POST
@@ -159,14 +162,14 @@ public class CanonicalAgentResource {
     @Operation(summary = "Final report", description = "The same report twice answers the same; a different report on a final job is 409.")
     public JobView.One result(@PathParam("id") String id, @HeaderParam(LEASE_HEADER) String leaseId,
                               AgentRequests.Result body) {
-        return new JobView.One(JobView.forHolder(agent.report(auth.runner(), Ids.parse(id, "Job"), leaseId, bodies.valid(body))));
+        return new JobView.One(JobView.forHolder(agent.report(auth.runner(), Ids.parse(id, "Job"), DispatchStore.Fence.lease(leaseId), bodies.valid(body))));
     }
 
     @GET
     @Path("jobs/{id}/secrets")
     @Operation(summary = "The job's secrets", description = "Only while the job runs on this runner under this lease; otherwise 404.")
     public Secrets secrets(@PathParam("id") String id, @HeaderParam(LEASE_HEADER) String leaseId) {
-        return new Secrets(agent.secrets(auth.runner(), Ids.parse(id, "Job"), leaseId));
+        return new Secrets(agent.secrets(auth.runner(), Ids.parse(id, "Job"), DispatchStore.Fence.lease(leaseId)));
     }
 
     /** The body is optional (headers may say it all), so it is read whatever its content type. */

@@ -39,12 +39,18 @@ public class AccessFilter {
             case PublicAccess open -> {
             }
             case PersonAccess person -> auth.admitPerson(person.value());
-            case RunnerAccess runner when runner.tokenInQuery().isEmpty() -> auth.admitRunner(!runner.recordsSignOfLife());
+            case RunnerAccess runner when runner.tokenInQuery().isEmpty() ->
+                    auth.admitRunner(!runner.recordsSignOfLife(), pathParameter(request, runner.runnerInPath()));
             case RunnerAccess runner -> auth.admitRunnerWithToken(
                     request.getUriInfo().getQueryParameters().getFirst(runner.tokenInQuery()));
-            case PersonOrRunnerAccess either -> auth.admitPersonOrRunner(either.value());
+            case PersonOrRunnerAccess either ->
+                    auth.admitPersonOrRunner(pathParameter(request, either.runnerInPath()), either.value());
             case null, default -> throw ProblemException.unauthorized("This route admits no caller.");
         }
+    }
+
+    private static String pathParameter(ContainerRequestContext request, String name) {
+        return name.isEmpty() ? null : request.getUriInfo().getPathParameters().getFirst(name);
     }
 
     /** The access rule declared on a method or class, if any; a method's rule wins over its class's. */

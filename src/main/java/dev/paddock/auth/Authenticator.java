@@ -7,6 +7,10 @@ import io.smallrye.jwt.auth.principal.ParseException;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.util.ArrayList;
@@ -42,6 +46,12 @@ public class Authenticator {
 
     @Inject
     ApiKeyCredentials apiKeys;
+
+    @Inject
+    RoutingContext routing;
+
+    @Inject
+    ObjectMapper json;
 
     private Caller caller;
 
@@ -82,8 +92,7 @@ public class Authenticator {
     /** A person holding one of {@code scopes} (any when empty): 401 without a valid JWT, 403 without the scope. */
     void admitPerson(String... scopes) {
         String bearer = bearerToken();
-        String apiKey = ApiKeyCredentials.looksLikeKey(bearer) ? bearer
-                : bearer == null || RunnerTokens.looksLikeToken(bearer) ? headerKey() : null;
+        String apiKey = apiKey();
         if (apiKey == null && (bearer == null || RunnerTokens.looksLikeToken(bearer))) {
             throw ProblemException.unauthorized(bearer == null
                     ? "A bearer JWT or an API key is required."
@@ -100,13 +109,64 @@ public class Authenticator {
         caller = new PersonCaller(person);
     }
 
-    /** A runner agent: 401 without a valid runner token (a JWT is not one); 429 over its rate. */
-    void admitRunner(boolean recordSignOfLife) {
+    /**
+     * A runner agent: its runner token, or an API key acting as a runner it registered, named by
+     * {@code runnerInPath} or the request (see {@link RunnerAccess#runnerInPath()}). 401 without a
+     * valid credential (a JWT is not one); 429 over the runner's rate.
+     */
+    void admitRunner(boolean recordSignOfLife, String runnerInPath) {
         String token = runnerToken();
+        String apiKey = token == null ? apiKey() : null;
+        if (apiKey != null) {
+            admitKeyAsRunner(apiKey, runnerInPath, recordSignOfLife);
+            return;
+        }
         if (token == null) {
             throw ProblemException.unauthorized("A runner token is required (X-Runner-Token, Authorization: Bearer or x-api-key).");
         }
         admit(token, recordSignOfLife);
+    }
+
+    /**
+     * An API key holding runners:register or runners:manage acting as the runner it registered;
+     * any other runner, or none named, is 404 for it.
+     */
+    private void admitKeyAsRunner(String apiKey, String runnerInPath, boolean recordSignOfLife) {
+        Person person = apiKeys.authenticate(apiKey)
+                .orElseThrow(() -> ProblemException.unauthorized("The API key is unknown, deleted or expired."));
+        if (!person.has(Scopes.RUNNERS_REGISTER) && !person.has(Scopes.RUNNERS_MANAGE)) {
+            throw ProblemException.forbidden("Acting as a runner needs a key with runners:register or runners:manage.");
+        }
+        AuthenticatedRunner runner = namedRunner(runnerInPath)
+                .flatMap(id -> credentials.authenticateForKey(person.apiKeyId(), person.tenant(), id, recordSignOfLife))
+                .orElseThrow(() -> ProblemException.notFound("Runner"));
+        agentCalls.admit(runner.tokenHash());
+        caller = new RunnerCaller(runner);
+    }
+
+    /** The runner a call names: the path, the X-Runner-Id header, runnerId / runner_id in the query or the body. */
+    private Optional<UUID> namedRunner(String runnerInPath) {
+        String named = runnerInPath;
+        if (named == null) {
+            named = request.getHeader("X-Runner-Id");
+        }
+        if (named == null) {
+            named = request.getParam("runnerId") != null ? request.getParam("runnerId") : request.getParam("runner_id");
+        }
+        if (named == null && routing.body() != null && routing.body().length() > 0) {
+            try {
+                JsonNode body = json.readTree(routing.body().buffer().getBytes());
+                JsonNode id = body.has("runnerId") ? body.get("runnerId") : body.get("runner_id");
+                named = id != null && id.isTextual() ? id.asText() : null;
+            } catch (java.io.IOException e) {
+                named = null;
+            }
+        }
+        try {
+            return named == null ? Optional.empty() : Optional.of(UUID.fromString(named.trim()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /** A runner token given some other way (the install script takes it in the query). */
@@ -130,12 +190,27 @@ public class Authenticator {
     }
 
     /** Routes shared by people and the runner itself: the credential sent decides which. */
-    void admitPersonOrRunner(String... scopes) {
+    void admitPersonOrRunner(String runnerInPath, String... scopes) {
         if (runnerToken() != null) {
-            admitRunner(true);
-        } else {
-            admitPerson(scopes);
+            admitRunner(true, null);
+            return;
         }
+        String apiKey = apiKey();
+        if (apiKey != null && runnerInPath != null) {
+            // the key that registered this runner acts as it; any other key acts as a person
+            Optional<Person> person = apiKeys.authenticate(apiKey);
+            Optional<UUID> runnerId = namedRunner(runnerInPath);
+            if (person.isPresent() && runnerId.isPresent()) {
+                Optional<AuthenticatedRunner> runner = credentials.authenticateForKey(person.get().apiKeyId(),
+                        person.get().tenant(), runnerId.get(), true);
+                if (runner.isPresent()) {
+                    agentCalls.admit(runner.get().tokenHash());
+                    caller = new RunnerCaller(runner.get());
+                    return;
+                }
+            }
+        }
+        admitPerson(scopes);
     }
 
     private Person verify(String jwt) {
@@ -197,6 +272,13 @@ public class Authenticator {
             return null;
         }
         return header.substring(BEARER.length()).trim();
+    }
+
+    /** An API key as the bearer token, or else as {@code x-api-key}; null when the call sends none. */
+    private String apiKey() {
+        String bearer = bearerToken();
+        return ApiKeyCredentials.looksLikeKey(bearer) ? bearer
+                : bearer == null || RunnerTokens.looksLikeToken(bearer) ? headerKey() : null;
     }
 
     /** An API key sent as {@code x-api-key} (that header may carry a runner token instead). */

@@ -13,4 +13,7 @@ import java.lang.annotation.Target;
 @Target({ElementType.METHOD, ElementType.TYPE})
 public @interface PersonOrRunnerAccess {
     String[] value();
+
+    /** See {@link RunnerAccess#runnerInPath()}: an API key that registered this runner acts as it. */
+    String runnerInPath() default "";
 }

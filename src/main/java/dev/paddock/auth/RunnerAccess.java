@@ -7,8 +7,8 @@ import java.lang.annotation.Target;
 
 /**
  * The route is for runner agents: a valid runner token (X-Runner-Token, Authorization: Bearer rn_…
- * or x-api-key), or, with {@link #tokenInQuery()}, in that query parameter. 401 without one, 429
- * over the token's rate. See {@link AccessFilter}.
+ * or x-api-key), or, with {@link #tokenInQuery()}, in that query parameter; or an API key acting as
+ * a runner it registered. 401 without one, 429 over the token's rate. See {@link AccessFilter}.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.TYPE})
@@ -21,4 +21,11 @@ public @interface RunnerAccess {
      * caller adds no write of its own once the token is known.
      */
     boolean recordsSignOfLife() default false;
+
+    /**
+     * The path parameter that names the runner, for an API key acting as the runner it registered
+     * (DIALECTS.md, API keys); without it such a key names the runner by {@code X-Runner-Id}, or
+     * {@code runnerId} / {@code runner_id} in the query or the body.
+     */
+    String runnerInPath() default "";
 }

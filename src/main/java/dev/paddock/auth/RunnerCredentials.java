@@ -118,6 +118,31 @@ public class RunnerCredentials {
     }
 
     /**
+     * The runner {@code runnerId} of {@code tenant} when the API key {@code keyId} registered it:
+     * the key acting as that runner (DIALECTS.md). Keys are not cached, so neither is this; the
+     * call is the runner's sign of life unless the route records it itself. Its rate-limit bucket
+     * is the key's for that runner.
+     */
+    public Optional<AuthenticatedRunner> authenticateForKey(UUID keyId, String tenant, UUID runnerId,
+                                                            boolean recordSignOfLife) {
+        String find = recordSignOfLife
+                ? SIGN_OF_LIFE + " WHERE id = ? AND tenant = ? AND registered_with_key = ? RETURNING id, tenant"
+                : "SELECT id, tenant FROM runners WHERE id = ? AND tenant = ? AND registered_with_key = ?";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(find)) {
+            statement.setObject(1, runnerId);
+            statement.setString(2, tenant);
+            statement.setObject(3, keyId);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(new AuthenticatedRunner(runnerId, row.getString(2),
+                        RunnerTokens.hash("api key " + keyId + " as runner " + runnerId))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("runner lookup for an API key failed: " + e.getSQLState(), e);
+        }
+    }
+
+    /**
      * The runner's token or liveness changed (regenerated, deleted, marked offline, deregistered):
      * this replica forgets it now, every other one when the calling transaction commits. Sent
      * inside that transaction, unlike the wake-ups of {@code SignalSender}: a revoked token must

@@ -282,10 +282,33 @@ public class DispatchStore {
     }
 
     /**
-     * {@link #hold}, and the caller's lease must be the job's current one: 409 lease-lost otherwise.
-     * With {@code renew}, a running job's lease is renewed (a sign of work on it).
+     * How a call proves it holds a job: the job's current lease id, or, for dialects whose agents
+     * send none, being the runner the job runs on (a lease id they do send is still checked).
      */
-    public Held fenced(UUID runnerId, String tenant, UUID jobId, String leaseId, boolean renew) {
+    public record Fence(String leaseId, boolean holderSuffices) {
+        public static Fence lease(String leaseId) {
+            return new Fence(leaseId, false);
+        }
+
+        public static Fence holderOr(String leaseId) {
+            boolean none = leaseId == null || leaseId.isBlank();
+            return new Fence(none ? null : leaseId, none);
+        }
+    }
+
+    /**
+     * {@link #hold}, and the caller must pass the {@code fence}: 409 lease-lost otherwise. With
+     * {@code renew}, a running job's lease is renewed (a sign of work on it).
+     */
+    public Held fenced(UUID runnerId, String tenant, UUID jobId, Fence fence, boolean renew) {
+        if (fence.holderSuffices()) {
+            Held job = hold(runnerId, tenant, jobId, null, false);
+            if (job.leaseId() == null || !runnerId.equals(job.runnerId())) {
+                throw ProblemException.leaseLost();
+            }
+            return renew && job.is(RUNNING) ? hold(runnerId, tenant, jobId, job.leaseId().toString(), true) : job;
+        }
+        String leaseId = fence.leaseId();
         Held job = hold(runnerId, tenant, jobId, leaseId, renew);
         if (leaseId == null || job.leaseId() == null || !runnerId.equals(job.runnerId())
                 || !job.leaseId().toString().equalsIgnoreCase(leaseId.trim())) {

@@ -93,6 +93,29 @@ public class JobQueries {
         return page(where, params, page);
     }
 
+    /** The runner's jobs as pods: {@code status} pending, running or terminated; newest first. */
+    public PodView.Page pods(String tenant, UUID runnerId, MultivaluedMap<String, String> query) {
+        List<FieldError> errors = new ArrayList<>();
+        StringBuilder where = new StringBuilder("tenant = :tenant and runnerId = :runnerId");
+        Parameters params = Parameters.with("tenant", tenant).and("runnerId", runnerId);
+        String status = QueryParams.oneOf(query, "status", PodView.STATUSES, errors);
+        if (status != null) {
+            where.append(switch (status) {
+                case PodView.PENDING -> " and status = '" + JobStatus.QUEUED.wire() + "'";
+                case PodView.RUNNING -> " and status = '" + JobStatus.RUNNING.wire() + "'";
+                default -> " and status not in ('" + JobStatus.QUEUED.wire() + "', '" + JobStatus.RUNNING.wire() + "')";
+            });
+        }
+        PageRequest page = pageOrErrors(query, errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        var found = Job.find(where + " order by createdAt desc, id desc", params);
+        List<PodView> pods = found.range(page.offset(), page.offset() + page.limit() - 1).<Job>list().stream()
+                .map(PodView::of).toList();
+        return new PodView.Page(pods, found.count(), page.limit(), page.offset(), page.page(), page.perPage());
+    }
+
     public JobView detail(String tenant, UUID id) {
         Job job = Job.find("id = ?1 and tenant = ?2", id, tenant).firstResult();
         if (job == null) {

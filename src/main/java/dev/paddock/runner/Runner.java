@@ -73,6 +73,9 @@ public class Runner extends PanacheEntityBase {
 
     @Column(name = "registered_by")
     public String registeredBy;
+    /** The API key that registered the runner (it may act as the runner), if one did. */
+    @Column(name = "registered_with_key")
+    public UUID registeredWithKey;
 
     @Column(name = "created_at")
     public Instant createdAt;

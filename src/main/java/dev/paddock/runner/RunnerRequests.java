@@ -1,6 +1,7 @@
 package dev.paddock.runner;
 
 import dev.paddock.common.Labels;
+import com.fasterxml.jackson.annotation.JsonAlias;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -42,8 +43,8 @@ public final class RunnerRequests {
     public record Heartbeat(
             @Pattern(regexp = "online|busy|draining|offline", message = "must be one of online, busy, draining, offline") String status,
             @Size(max = 100) String version,
-            @Min(0) @Max(100000) Integer activeJobs,
-            Map<String, Object> systemInfo) {
+            @JsonAlias("activeJobs") @Min(0) @Max(100000) Integer activeJobs,
+            @JsonAlias("systemInfo") Map<String, Object> systemInfo) {
     }
 
     public record Register(

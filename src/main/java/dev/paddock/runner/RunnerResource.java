@@ -14,6 +14,7 @@ import dev.paddock.common.PageRequest;
 import dev.paddock.common.QueryParams;
 import dev.paddock.job.JobQueries;
 import dev.paddock.job.JobView;
+import dev.paddock.job.PodView;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
 import jakarta.inject.Inject;
@@ -136,9 +137,9 @@ public class RunnerResource {
     @DELETE
     @Path("{id}")
     @Operation(summary = "Delete a runner (people) or deregister (the runner itself)",
-            description = "People: the record and its token are gone at once. The runner: status offline, record kept. Either way its running jobs are requeued, or failed when out of attempts.")
+            description = "People: the record and its token are gone at once. The runner (its token, or the API key that registered it): status offline, record kept. Either way its running jobs are requeued, or failed when out of attempts.")
     @SecurityRequirement(name = "runnerToken")
-    @PersonOrRunnerAccess(Scopes.RUNNERS_MANAGE)
+    @PersonOrRunnerAccess(value = Scopes.RUNNERS_MANAGE, runnerInPath = "id")
     public Response delete(@PathParam("id") String id) {
         Authenticator.Caller caller = auth.caller();
         UUID runnerId = Ids.parse(id, "Runner");
@@ -234,6 +235,17 @@ public class RunnerResource {
         UUID runnerId = Ids.parse(id, "Runner");
         runners.get(person.tenant(), runnerId);
         return jobQueries.forRunner(person.tenant(), runnerId, uriInfo.getQueryParameters());
+    }
+
+    @GET
+    @Path("{id}/pods")
+    @Operation(summary = "The runner's jobs as pods (AgentsMesh)", description = "{pods: [{key (job id), status: pending | running | terminated, agent_type_id (job type), initial_prompt (payload.initial_prompt, else the job name), created_at}], total, limit, offset}. Filter status takes the pod statuses; newest first.")
+    @PersonAccess(Scopes.RUNNERS_READ)
+    public PodView.Page pods(@PathParam("id") String id) {
+        Person person = auth.person();
+        UUID runnerId = Ids.parse(id, "Runner");
+        runners.get(person.tenant(), runnerId);
+        return jobQueries.pods(person.tenant(), runnerId, uriInfo.getQueryParameters());
     }
 
     private RunnerService.Filters filters() {

@@ -272,6 +272,9 @@ public class RunnerService {
         }
         apply(runner, new Changes(request.name(), request.labels(), request.maxConcurrency(), request.capabilities(),
                 request.version(), request.os(), request.arch()));
+        if (person.viaApiKey()) {
+            runner.registeredWithKey = person.apiKeyId();
+        }
         // registering is the runner's first sign of life
         runner.reportedStatus = RunnerStatus.ONLINE;
         runner.lastHeartbeatAt = now();

@@ -44,7 +44,8 @@ public class RouteAccessTest {
         Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
         List<String> wrong = new ArrayList<>();
         walk((method, path) -> {
-            boolean agentRoute = path.startsWith("/api/runners/jobs") || path.endsWith("/heartbeat");
+            boolean agentRoute = path.startsWith("/api/runners/jobs") || path.startsWith("/api/runners/tasks")
+                    || path.endsWith("/heartbeat");
             boolean shared = path.equals("/api/runners/" + ID) && (method == Method.PATCH || method == Method.DELETE);
             if (shared || path.endsWith("/register") || path.endsWith("/setup")) {
                 return;

@@ -79,7 +79,7 @@ class DispatchStoreTest {
                         }
                         try {
                             QuarkusTransaction.requiringNew().run(() -> store.complete(
-                                    store.fenced(runnerId, api.tenant, job.id, job.leaseId.toString(), false), success()));
+                                    store.fenced(runnerId, api.tenant, job.id, DispatchStore.Fence.lease(job.leaseId.toString()), false), success()));
                         } catch (ProblemException cancelledMeanwhile) {
                             assertThat(cancelledMeanwhile.status()).isEqualTo(409);
                         }
@@ -196,7 +196,7 @@ class DispatchStoreTest {
         assertThat(stopsOf(runnerId)).isEmpty();
         ProblemException complete = org.junit.jupiter.api.Assertions.assertThrows(ProblemException.class,
                 () -> QuarkusTransaction.requiringNew().run(() -> store.complete(
-                        store.fenced(runnerId, api.tenant, claimed.id, claimed.leaseId.toString(), false), success())));
+                        store.fenced(runnerId, api.tenant, claimed.id, DispatchStore.Fence.lease(claimed.leaseId.toString()), false), success())));
         assertThat(complete.status()).isEqualTo(409);
         assertThat(text("SELECT status FROM jobs WHERE id = ?::uuid", id)).isEqualTo("cancelled");
         assertThat(scalar("SELECT active_jobs FROM runners WHERE id = ?", runnerId)).isZero();

@@ -1,0 +1,133 @@
+package dev.paddock.dialect;
+
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.paddock.agent.AgentRequests;
+import dev.paddock.agent.AgentService;
+import dev.paddock.auth.AuthenticatedRunner;
+import dev.paddock.auth.Authenticator;
+import dev.paddock.auth.RunnerAccess;
+import dev.paddock.common.Bodies;
+import dev.paddock.common.Ids;
+import dev.paddock.common.QueryParams;
+import dev.paddock.dispatch.DispatchStore;
+import dev.paddock.job.JobView;
+import dev.paddock.problem.FieldError;
+import dev.paddock.problem.ProblemException;
+import jakarta.inject.Inject;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * ai-review's runner routes (DIALECTS.md §1): tasks are jobs, claimed as a bare array, with no
+ * lease id on the calls that follow: the holder is the calling runner, a lease id that is sent is
+ * still checked. Its agents call with an API key acting as the runner it registered (named by
+ * {@code runnerId}), or with the runner's token. Registration, heartbeats and deregistration are
+ * the canonical routes, which take such a key too.
+ */
+@Path("/api/runners")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Dialect: ai-review", description = "ai-review's runner: an API key (Bearer pk_… or x-api-key) acting as the runner it registered, named by runnerId (query or body) or X-Runner-Id; or the runner's token. Also POST /api/runners/register (X-Runner-Tags), POST /api/runners/{id}/heartbeat ({status, activeJobs}) and DELETE /api/runners/{id}, which take the key.")
+@RunnerAccess
+@SecurityRequirement(name = "runnerToken")
+public class AiReviewAgentResource {
+
+    @Inject
+    Authenticator auth;
+
+    @Inject
+    AgentService agent;
+
+    @Inject
+    Bodies bodies;
+
+    @Context
+    UriInfo uriInfo;
+
+    /** {@code status} here is the task's phase (preparing, cloning, reviewing…); the job stays running. */
+    public record TaskStatus(@NotBlank @Size(max = 32) String status) {
+    }
+
+    public record TaskLogs(List<JsonNode> logs, List<JsonNode> lines) {
+    }
+
+    /** {@code failed} is failure; {@code files} become the result's {@code files}, {@code rating} the quality rating. */
+    public record TaskResult(@NotNull String status, List<Object> files,
+                             @JsonAlias("totalComments") Integer totalComments, String rating,
+                             Map<String, Object> metrics, String error, List<JsonNode> logs) {
+    }
+
+    @GET
+    @Path("tasks/pending")
+    @Operation(summary = "Claim pending tasks (ai-review)", description = "runnerId, limit (1-50, default 1) -> 200 with a JSON array of the runner's job views (lease_id, lease_expires_at, attempt), empty when none.")
+    public List<JobView> pending() {
+        AuthenticatedRunner self = self();
+        List<FieldError> errors = new ArrayList<>();
+        Integer limit = QueryParams.integer(uriInfo.getQueryParameters(), "limit", 1, 50, errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        return agent.claim(self, limit == null ? 1 : limit, Duration.ZERO).stream().map(JobView::forHolder).toList();
+    }
+
+    @POST
+    @Path("tasks/{id}/status")
+    @Operation(summary = "Report a task's phase (ai-review)", description = "{status: preparing | cloning | reviewing | submitting | …} is the phase; the job stays running -> {job}. Renews the lease.")
+    public JobView.One status(@PathParam("id") String id, @HeaderParam("X-Lease-Id") String leaseId, TaskStatus body) {
+        TaskStatus update = bodies.valid(body);
+        return new JobView.One(JobView.forHolder(agent.reportProgress(self(), Ids.parse(id, "Task"),
+                DispatchStore.Fence.holderOr(leaseId), new AgentRequests.StatusUpdate(null, update.status().trim(), null))));
+    }
+
+    @POST
+    @Path("tasks/{id}/logs")
+    @Operation(summary = "Append a task's log lines (ai-review)", description = "{logs: [1-200 strings or line objects]} (also lines) -> {accepted, next_offset}.")
+    public AgentService.LogsAccepted logs(@PathParam("id") String id, @HeaderParam("X-Lease-Id") String leaseId,
+                                          TaskLogs body) {
+        TaskLogs batch = bodies.valid(body);
+        AgentRequests.LogBatch lines = bodies.valid(new AgentRequests.LogBatch(
+                batch.logs() != null ? batch.logs() : batch.lines(), null));
+        return agent.appendLogs(self(), Ids.parse(id, "Task"), DispatchStore.Fence.holderOr(leaseId), lines);
+    }
+
+    @POST
+    @Path("tasks/{id}/result")
+    @Operation(summary = "Report a task's result (ai-review)", description = "{runnerId, status: success | failed, files, totalComments, rating (A-F), metrics, error, logs} -> {job}. The same result again answers the same.")
+    public JobView.One result(@PathParam("id") String id, @HeaderParam("X-Lease-Id") String leaseId, TaskResult body) {
+        TaskResult task = bodies.valid(body);
+        AgentRequests.Result result = bodies.valid(new AgentRequests.Result(task.status(), null,
+                task.files() == null ? null : Map.of("files", task.files()), null, null, null, task.totalComments(),
+                task.rating(), task.metrics(), null, null, task.error(), task.logs()));
+        return new JobView.One(JobView.forHolder(agent.report(self(), Ids.parse(id, "Task"),
+                DispatchStore.Fence.holderOr(leaseId), result)));
+    }
+
+    /** The calling runner; a runner token naming another runner by runnerId finds nothing. */
+    private AuthenticatedRunner self() {
+        AuthenticatedRunner self = auth.runner();
+        String named = uriInfo.getQueryParameters().getFirst("runnerId");
+        if (named != null) {
+            Authenticator.requireOwn(self, Ids.parse(named, "Runner"));
+        }
+        return self;
+    }
+}

@@ -1,0 +1,239 @@
+package dev.paddock.dialect;
+
+import dev.paddock.auth.Authenticator;
+import dev.paddock.auth.Person;
+import dev.paddock.auth.PersonAccess;
+import dev.paddock.auth.Scopes;
+import dev.paddock.common.Bodies;
+import dev.paddock.common.Ids;
+import dev.paddock.dispatch.Job;
+import dev.paddock.job.JobQueries;
+import dev.paddock.job.JobRequests;
+import dev.paddock.job.JobService;
+import dev.paddock.job.JobStats;
+import dev.paddock.job.JobView;
+import dev.paddock.joblog.JobLogReader;
+import dev.paddock.problem.FieldError;
+import dev.paddock.problem.ProblemException;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * BambooSnow's runs API (DIALECTS.md §5): a run is a job, its agent the runner that ran it
+ * ({@code agent.template} the job type), its repository the job's. Filters and fields under
+ * BambooSnow's names, answered from the same queries as {@code /api/jobs}.
+ */
+@Path("/v1/runs")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Dialect: BambooSnow", description = "BambooSnow's runs: a person's JWT or an API key (Bearer) with jobs:read; jobs:manage to cancel and retry. Statuses are Paddock's: queued, running, success, failure, cancelled, timeout.")
+@SecurityRequirement(name = "jwt")
+public class BambooSnowResource {
+
+    /** BambooSnow's query parameters that Paddock's job queries know under another name. */
+    private static final Map<String, String> PADDOCK_NAMES = Map.of("agent_id", "runner_id", "repository_id", "repository");
+
+    @Inject
+    Authenticator auth;
+
+    @Inject
+    JobQueries queries;
+
+    @Inject
+    JobService jobs;
+
+    @Inject
+    JobStats stats;
+
+    @Inject
+    JobLogReader logs;
+
+    @Inject
+    Bodies bodies;
+
+    @Context
+    UriInfo uriInfo;
+
+    public record RunSummary(UUID id, UUID agentId, String agentName, String repository, String status, Object trigger,
+                             Integer prNumber, Instant startedAt, Instant completedAt, Long durationMs,
+                             int issuesFound) {
+    }
+
+    public record Meta(long total, int page, int perPage) {
+    }
+
+    public record Runs(List<RunSummary> data, Meta meta) {
+    }
+
+    public record Agent(UUID id, String name, String template) {
+    }
+
+    public record Repository(String id, String name) {
+    }
+
+    public record Trigger(Object type, Object event) {
+    }
+
+    public record PullRequest(Integer number, Object title, Object author, Object url) {
+    }
+
+    public record Commit(String sha, String message) {
+    }
+
+    public record Results(String summary, List<Map<String, Object>> issues, Integer filesReviewed,
+                          Integer linesAnalyzed) {
+    }
+
+    public record TokensUsed(Object input, Object output) {
+    }
+
+    public record Run(UUID id, Agent agent, Repository repository, String status, Trigger trigger,
+                      PullRequest pullRequest, Commit commit, Instant startedAt, Instant completedAt, Long durationMs,
+                      Results results, List<Object> actionsTaken, TokensUsed tokensUsed) {
+    }
+
+    public record Cancelled(UUID id, String status, Instant cancelledAt) {
+    }
+
+    public record Retried(UUID originalRunId, UUID newRunId, String status) {
+    }
+
+    public record Line(Instant timestamp, String level, String message, Object data) {
+    }
+
+    public record Logs(UUID runId, List<Line> logs) {
+    }
+
+    public record RunStats(long totalRuns, long successful, long failed, double successRate, long avgDurationMs,
+                           long totalIssuesFound, Map<String, Long> issuesBySeverity) {
+    }
+
+    public record Day(LocalDate date, long runs, long successful) {
+    }
+
+    public record Stats(String period, RunStats stats, List<Day> dailyBreakdown) {
+    }
+
+    @GET
+    @PersonAccess(Scopes.JOBS_READ)
+    @Operation(summary = "Runs", description = "Filters agent_id (runner id), repository_id (repository), status, pr_number, since, until; page (from 1), per_page (default 50, max 200). Newest first. {data: [...], meta: {total, page, per_page}}.")
+    public Runs list() {
+        Person person = auth.person();
+        JobView.Page page = underBambooSnowNames(() -> queries.list(person.tenant(), paddockQuery()));
+        List<RunSummary> runs = page.jobs().stream().map(job -> new RunSummary(job.id(),
+                job.runner() == null ? null : job.runner().id(), job.runner() == null ? null : job.runner().name(),
+                job.repository(), job.status(), job.trigger() == null ? null : job.trigger().get("type"),
+                job.prNumber(), job.startedAt(), job.completedAt(), job.durationMs(), job.issuesFound())).toList();
+        return new Runs(runs, new Meta(page.total(), page.offset() / page.limit() + 1, page.limit()));
+    }
+
+    @GET
+    @Path("stats")
+    @PersonAccess(Scopes.JOBS_READ)
+    @Operation(summary = "Run statistics", description = "agent_id, repository_id, period (day | week | month, default week). success_rate is a fraction from 0 to 1.")
+    public Stats stats() {
+        Person person = auth.person();
+        JobStats.Stats computed = underBambooSnowNames(() -> stats.compute(person.tenant(), paddockQuery()));
+        JobStats.Totals totals = computed.stats();
+        return new Stats(computed.period(), new RunStats(totals.totalJobs(), totals.successful(), totals.failed(),
+                totals.successRate(), totals.avgDurationMs(), totals.totalIssuesFound(), totals.issuesBySeverity()),
+                computed.dailyBreakdown().stream().map(day -> new Day(day.date(), day.jobs(), day.successful())).toList());
+    }
+
+    @GET
+    @Path("{id}")
+    @PersonAccess(Scopes.JOBS_READ)
+    @Operation(summary = "One run", description = "The bare run, not wrapped.")
+    public Run get(@PathParam("id") String id) {
+        JobView job = queries.detail(auth.person().tenant(), Ids.parse(id, "Run"));
+        Map<String, Object> trigger = job.trigger() == null ? Map.of() : job.trigger();
+        Map<String, Object> pullRequest = job.pullRequest() == null ? Map.of() : job.pullRequest();
+        Map<String, Object> tokens = job.tokensUsed();
+        return new Run(job.id(),
+                job.runner() == null ? null : new Agent(job.runner().id(), job.runner().name(), job.type()),
+                job.repository() == null ? null : new Repository(job.repository(), job.repository()),
+                job.status(), new Trigger(trigger.get("type"), trigger.get("event")),
+                job.prNumber() == null && pullRequest.isEmpty() ? null : new PullRequest(
+                        job.prNumber() != null ? job.prNumber() : number(pullRequest.get("number")),
+                        pullRequest.get("title"), pullRequest.get("author"), pullRequest.get("url")),
+                new Commit(job.commitSha(), job.commitMessage()), job.startedAt(), job.completedAt(), job.durationMs(),
+                new Results(job.summary(), job.issues(), job.filesReviewed(), job.linesAnalyzed()),
+                job.actionsTaken(), tokens == null ? null : new TokensUsed(tokens.get("input"), tokens.get("output")));
+    }
+
+    @POST
+    @Path("{id}/cancel")
+    @PersonAccess(Scopes.JOBS_MANAGE)
+    @Operation(summary = "Cancel a run", description = "{reason} -> {id, status: cancelled, cancelled_at}; 409 for a finished run.")
+    public Cancelled cancel(@PathParam("id") String id, JobRequests.Cancel body) {
+        JobRequests.Cancel request = bodies.validOrNull(body);
+        Job job = jobs.cancel(auth.person().tenant(), Ids.parse(id, "Run"), request == null ? null : request.reason());
+        return new Cancelled(job.id, job.status, JobView.of(job).cancelledAt());
+    }
+
+    @POST
+    @Path("{id}/retry")
+    @PersonAccess(Scopes.JOBS_MANAGE)
+    @Operation(summary = "Retry a finished run", description = "{config_override} merged into a copy of the payload -> 201 {original_run_id, new_run_id, status: queued}.")
+    public RestResponse<Retried> retry(@PathParam("id") String id, JobRequests.Retry body) {
+        JobRequests.Retry request = bodies.validOrNull(body);
+        UUID originalId = Ids.parse(id, "Run");
+        Job copy = jobs.retry(auth.person().tenant(), originalId, request == null ? null : request.configOverride());
+        return RestResponse.status(RestResponse.Status.CREATED, new Retried(originalId, copy.id, copy.status));
+    }
+
+    @GET
+    @Path("{id}/logs")
+    @PersonAccess(Scopes.JOBS_READ)
+    @Operation(summary = "A run's logs", description = "level (minimum), since, limit (default 1000, max 10000) -> {run_id, logs: [{timestamp, level, message, data}]}.")
+    public Logs logs(@PathParam("id") String id) {
+        JobLogReader.Logs read = logs.logs(auth.person().tenant(), Ids.parse(id, "Run"), uriInfo.getQueryParameters());
+        return new Logs(read.jobId(), read.logs().stream()
+                .map(line -> new Line(line.timestamp(), line.level(), line.message(), line.data())).toList());
+    }
+
+    /** The request's query with BambooSnow's parameter names in Paddock's. */
+    private MultivaluedMap<String, String> paddockQuery() {
+        MultivaluedMap<String, String> query = new MultivaluedHashMap<>();
+        uriInfo.getQueryParameters().forEach((name, values) -> query.put(PADDOCK_NAMES.getOrDefault(name, name), values));
+        return query;
+    }
+
+    /** A refused parameter is named as the caller sent it. */
+    private static <T> T underBambooSnowNames(Supplier<T> query) {
+        try {
+            return query.get();
+        } catch (ProblemException e) {
+            List<FieldError> errors = e.toProblem().errors();
+            if (errors == null || errors.isEmpty()) {
+                throw e;
+            }
+            throw ProblemException.invalid(errors.stream().map(error -> new FieldError(PADDOCK_NAMES.entrySet().stream()
+                    .filter(alias -> alias.getValue().equals(error.field())).map(Map.Entry::getKey).findFirst()
+                    .orElse(error.field()), error.message())).toList());
+        }
+    }
+
+    private static Integer number(Object value) {
+        return value instanceof Number n ? n.intValue() : null;
+    }
+}
