@@ -45,7 +45,7 @@ public class RouteAccessTest {
         List<String> wrong = new ArrayList<>();
         walk((method, path) -> {
             boolean agentRoute = path.startsWith("/api/runners/jobs") || path.startsWith("/api/runners/tasks")
-                    || path.endsWith("/heartbeat");
+                    || path.endsWith("/heartbeat") || path.startsWith("/v1/runners/") && !path.endsWith("/register");
             boolean shared = path.equals("/api/runners/" + ID) && (method == Method.PATCH || method == Method.DELETE);
             if (shared || path.endsWith("/register") || path.endsWith("/setup")) {
                 return;

@@ -92,6 +92,23 @@ class TwoReplicasIT {
     }
 
     @Test
+    void aRunnerRegisteredWithAKeyOnOneReplicaWorksThroughTheOther() {
+        Api api = Api.newTenant();
+        String key = api.person().body(Map.of("name", "fleet", "scopes", List.of("runners:register")))
+                .post("/api/api-keys").then().statusCode(201).extract().path("key");
+        String runner = java.util.UUID.randomUUID().toString();
+        given().header("x-api-key", key).header("X-Runner-Id", runner).header("X-Runner-Tags", "review")
+                .post("/api/runners/register").then().statusCode(201);
+        String job = api.enqueue("code-review", List.of("review"));
+        given().baseUri(second.url()).header("x-api-key", key)
+                .get("/api/runners/tasks/pending?runnerId=" + runner).then().statusCode(200).body("[0].id", org.hamcrest.Matchers.equalTo(job));
+        given().baseUri(second.url()).header("x-api-key", key).contentType("application/json")
+                .body(Map.of("runnerId", runner, "status", "success")).post("/api/runners/tasks/" + job + "/result")
+                .then().statusCode(200).body("job.status", org.hamcrest.Matchers.equalTo("success"));
+        api.person().get("/api/jobs/" + job).then().body("job.status", org.hamcrest.Matchers.equalTo("success"));
+    }
+
+    @Test
     void theAgentRateLimitCountsCallsMadeOnEitherReplica() throws Exception {
         Api api = Api.newTenant();
         Api.RunnerRef runner = api.createRunner("spread", List.of(), 1);

@@ -1,0 +1,322 @@
+package dev.paddock.dialect;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.paddock.agent.AgentRequests;
+import dev.paddock.agent.AgentService;
+import dev.paddock.auth.AuthenticatedRunner;
+import dev.paddock.auth.Authenticator;
+import dev.paddock.auth.Person;
+import dev.paddock.auth.PersonAccess;
+import dev.paddock.auth.RunnerAccess;
+import dev.paddock.auth.Scopes;
+import dev.paddock.common.Bodies;
+import dev.paddock.common.Ids;
+import dev.paddock.common.PageRequest;
+import dev.paddock.dispatch.DispatchStore;
+import dev.paddock.dispatch.Job;
+import dev.paddock.dispatch.JobStatus;
+import dev.paddock.problem.ProblemException;
+import dev.paddock.runner.Runner;
+import dev.paddock.runner.RunnerRequests;
+import dev.paddock.runner.RunnerService;
+import dev.paddock.runner.RunnerView;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Oore CI's runner protocol (DIALECTS.md §2): timestamps in Unix seconds, a build per job, the
+ * lease id handed out as the build's {@code signing_token}, and the signing material of iOS and
+ * Android builds served from the job's secrets to its holder only.
+ */
+@Path("/v1/runners")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Dialect: Oore", description = "Oore CI's runner: register and list with a person's JWT or an API key; every other call with the runner token (Authorization: Bearer rn_…), and {runner_id} must be the token's runner (else 404). Timestamps are Unix seconds.")
+public class OoreRunnerResource {
+
+    private static final String SIGNING_HEADER = "x-oore-signing-token";
+    private static final Map<String, String> OORE_STATUS = Map.of(
+            JobStatus.QUEUED.wire(), "queued", JobStatus.RUNNING.wire(), "running",
+            JobStatus.SUCCESS.wire(), "succeeded", JobStatus.FAILURE.wire(), "failed",
+            JobStatus.CANCELLED.wire(), "canceled", JobStatus.TIMEOUT.wire(), "timed_out");
+
+    @Inject
+    Authenticator auth;
+
+    @Inject
+    RunnerService runners;
+
+    @Inject
+    AgentService agent;
+
+    @Inject
+    Bodies bodies;
+
+    @Inject
+    ObjectMapper json;
+
+    public record Register(@NotBlank @Size(max = 100) String name, Map<String, Object> capabilities) {
+    }
+
+    public record Update(@Size(min = 1, max = 100) String name, Map<String, Object> capabilities) {
+    }
+
+    public record Heartbeat(
+            @Pattern(regexp = "online|busy|draining", message = "must be one of online, busy, draining") String status,
+            Map<String, Object> capabilities) {
+    }
+
+    public record StatusReport(
+            @NotNull @Pattern(regexp = "running|succeeded|failed", message = "must be one of running, succeeded, failed") String status,
+            Integer exitCode, @Size(max = 65536) String errorMessage, List<Object> steps) {
+    }
+
+    public record Chunk(@NotNull @Min(0) Long sequence, @NotNull String content,
+                        @Pattern(regexp = "stdout|stderr", message = "must be stdout or stderr") String stream) {
+    }
+
+    public record Logs(@NotNull @Size(min = 1, max = 200) List<@NotNull @Valid Chunk> chunks) {
+    }
+
+    public record OoreRunner(UUID id, String name, String status, Map<String, Object> capabilities,
+                             Long lastHeartbeatAt, String registeredBy, Long createdAt, Long updatedAt) {
+        static OoreRunner of(RunnerView runner) {
+            return new OoreRunner(runner.id(), runner.name(), runner.status(), runner.capabilities(),
+                    seconds(runner.lastHeartbeatAt()), runner.registeredBy(), seconds(runner.createdAt()),
+                    seconds(runner.updatedAt()));
+        }
+    }
+
+    public record Registered(UUID id, String name, String token, String status, Long createdAt, OoreRunner runner) {
+    }
+
+    public record One(OoreRunner runner) {
+    }
+
+    public record BuildStatus(UUID buildId, String status) {
+    }
+
+    public record Accepted(int accepted) {
+    }
+
+    @POST
+    @Path("register")
+    @PersonAccess({Scopes.RUNNERS_REGISTER, Scopes.RUNNERS_MANAGE})
+    @SecurityRequirement(name = "jwt")
+    @Operation(summary = "Register a runner (Oore)", description = "{name, capabilities} -> 200 {id, name, token, status, created_at, runner}. The token is shown only here.")
+    public Registered register(Register body) {
+        Register request = bodies.valid(body);
+        RunnerService.Created created = runners.register(auth.person(), new RunnerRequests.Register(null,
+                request.name().trim(), null, null, null, null, null, request.capabilities()));
+        OoreRunner runner = OoreRunner.of(RunnerView.of(created.runner()));
+        return new Registered(runner.id(), runner.name(), created.token(), runner.status(), runner.createdAt(), runner);
+    }
+
+    @GET
+    @PersonAccess(Scopes.RUNNERS_READ)
+    @SecurityRequirement(name = "jwt")
+    @Operation(summary = "The runners (Oore)", description = "A bare JSON array, newest heartbeat first.")
+    public List<OoreRunner> list() {
+        Person person = auth.person();
+        return runners.list(person.tenant(), new RunnerService.Filters(null, List.of(), null),
+                new PageRequest(1000, 0, null, null), false).runners().stream().map(OoreRunner::of).toList();
+    }
+
+    @PATCH
+    @Path("{runner_id}")
+    @RunnerAccess
+    @SecurityRequirement(name = "runnerToken")
+    @Operation(summary = "Change the runner's name or capabilities (Oore)", description = "{name, capabilities} -> {runner}.")
+    public One update(@PathParam("runner_id") String runnerId, Update body) {
+        Update request = bodies.valid(body);
+        AuthenticatedRunner self = own(runnerId);
+        Runner runner = runners.updateSelf(self, new RunnerRequests.Update(request.name(), null, null,
+                request.capabilities(), null, null, null));
+        return new One(OoreRunner.of(RunnerView.of(runner)));
+    }
+
+    @POST
+    @Path("{runner_id}/heartbeat")
+    @RunnerAccess(recordsSignOfLife = true)
+    @SecurityRequirement(name = "runnerToken")
+    @Operation(summary = "Heartbeat (Oore)", description = "{status: online | busy | draining, capabilities} -> 204.")
+    public RestResponse<Void> heartbeat(@PathParam("runner_id") String runnerId, Heartbeat body) {
+        Heartbeat beat = body == null ? new Heartbeat(null, null) : bodies.valid(body);
+        AuthenticatedRunner self = own(runnerId);
+        agent.heartbeat(self, new RunnerRequests.Heartbeat(beat.status(), null, null, null));
+        if (beat.capabilities() != null) {
+            runners.updateSelf(self, new RunnerRequests.Update(null, null, null, beat.capabilities(), null, null, null));
+        }
+        return RestResponse.noContent();
+    }
+
+    @POST
+    @Path("{runner_id}/claim")
+    @RunnerAccess
+    @SecurityRequirement(name = "runnerToken")
+    @Operation(summary = "Claim a build (Oore)", description = "{protocol_version} (ignored) -> 200 {build_id, project_id, pipeline_id, build_number, config_snapshot, commit_sha, branch, lease_expires_at, signing_token, job} or 204. project_id, pipeline_id, build_number and config_snapshot are the payload's keys of those names, else repository, type, 0 and the whole payload; signing_token is the lease id.")
+    public RestResponse<Map<String, Object>> claim(@PathParam("runner_id") String runnerId) {
+        List<Job> claimed = agent.claim(own(runnerId), 1, Duration.ZERO);
+        if (claimed.isEmpty()) {
+            return RestResponse.noContent();
+        }
+        Job job = claimed.get(0);
+        Map<String, Object> payload = job.payload == null ? Map.of() : job.payload;
+        Map<String, Object> build = new LinkedHashMap<>();
+        build.put("build_id", job.id);
+        build.put("project_id", payload.getOrDefault("project_id", job.repository));
+        build.put("pipeline_id", payload.getOrDefault("pipeline_id", job.type));
+        build.put("build_number", payload.getOrDefault("build_number", 0));
+        build.put("config_snapshot", payload.getOrDefault("config_snapshot", payload));
+        build.put("commit_sha", job.commitSha);
+        build.put("branch", job.branch);
+        build.put("lease_expires_at", seconds(job.leaseExpiresAt));
+        build.put("signing_token", job.leaseId);
+        Map<String, Object> answer = new LinkedHashMap<>(build);
+        answer.put("job", build);
+        return RestResponse.ok(answer);
+    }
+
+    @GET
+    @Path("{runner_id}/jobs/{job_id}")
+    @RunnerAccess
+    @SecurityRequirement(name = "runnerToken")
+    @Operation(summary = "A build's status (Oore)", description = "{build_id, status: queued | running | succeeded | failed | canceled | timed_out}.")
+    public BuildStatus job(@PathParam("runner_id") String runnerId, @PathParam("job_id") String jobId) {
+        return status(agent.view(own(runnerId), Ids.parse(jobId, "Job")));
+    }
+
+    @POST
+    @Path("{runner_id}/jobs/{job_id}/status")
+    @RunnerAccess
+    @SecurityRequirement(name = "runnerToken")
+    @Operation(summary = "Report a build's status (Oore)", description = "{status: running | succeeded | failed, exit_code, error_message, steps} -> {build_id, status}. exit_code and steps are kept in the job's result; failed carries error_message as the error.")
+    public BuildStatus report(@PathParam("runner_id") String runnerId, @PathParam("job_id") String jobId,
+                              @HeaderParam(SIGNING_HEADER) String signingToken, @HeaderParam("X-Lease-Id") String leaseId,
+                              StatusReport body) {
+        StatusReport report = bodies.valid(body);
+        AuthenticatedRunner self = own(runnerId);
+        UUID id = Ids.parse(jobId, "Job");
+        DispatchStore.Fence fence = DispatchStore.Fence.holderOr(signingToken != null ? signingToken : leaseId);
+        if ("running".equals(report.status())) {
+            return status(agent.reportProgress(self, id, fence, new AgentRequests.StatusUpdate("running", null, null)));
+        }
+        Map<String, Object> result = new HashMap<>();
+        result.put("exit_code", report.exitCode());
+        result.put("steps", report.steps());
+        Map<String, Object> outcome = new HashMap<>();
+        outcome.put("status", "succeeded".equals(report.status()) ? "success" : "failure");
+        outcome.put("result", result);
+        outcome.put("error", report.errorMessage());
+        return status(agent.report(self, id, fence, bodies.valid(json.convertValue(outcome, AgentRequests.Result.class))));
+    }
+
+    @POST
+    @Path("{runner_id}/jobs/{job_id}/logs")
+    @RunnerAccess
+    @SecurityRequirement(name = "runnerToken")
+    @Operation(summary = "Append a build's log chunks (Oore)", description = "{chunks: [{sequence, content, stream: stdout | stderr}]} -> {accepted}. sequence is the line's offset: a chunk sent again is stored once. stderr lines have level warn.")
+    public Accepted logs(@PathParam("runner_id") String runnerId, @PathParam("job_id") String jobId,
+                         @HeaderParam(SIGNING_HEADER) String signingToken, @HeaderParam("X-Lease-Id") String leaseId,
+                         Logs body) {
+        Logs logs = bodies.valid(body);
+        AuthenticatedRunner self = own(runnerId);
+        UUID id = Ids.parse(jobId, "Job");
+        DispatchStore.Fence fence = DispatchStore.Fence.holderOr(signingToken != null ? signingToken : leaseId);
+        // consecutive sequences go as one batch numbered from the first
+        List<Chunk> chunks = logs.chunks().stream().sorted(Comparator.comparing(Chunk::sequence)).toList();
+        int start = 0;
+        for (int i = 1; i <= chunks.size(); i++) {
+            if (i == chunks.size() || chunks.get(i).sequence() != chunks.get(i - 1).sequence() + 1) {
+                List<JsonNode> lines = new ArrayList<>();
+                for (Chunk chunk : chunks.subList(start, i)) {
+                    ObjectNode line = JsonNodeFactory.instance.objectNode().put("message", chunk.content());
+                    line.put("level", "stderr".equals(chunk.stream()) ? "warn" : "info");
+                    lines.add(line);
+                }
+                agent.appendLogs(self, id, fence, new AgentRequests.LogBatch(lines, chunks.get(start).sequence()));
+                start = i;
+            }
+        }
+        return new Accepted(chunks.size());
+    }
+
+    @GET
+    @Path("{runner_id}/jobs/{job_id}/android-signing")
+    @RunnerAccess
+    @SecurityRequirement(name = "runnerToken")
+    @Operation(summary = "Android signing material (Oore)", description = "The job's secret ANDROID_SIGNING, parsed. Only the holder while the job runs, with x-oore-signing-token (or X-Lease-Id) = the claim's signing_token; 404 when the job has none.")
+    public JsonNode androidSigning(@PathParam("runner_id") String runnerId, @PathParam("job_id") String jobId,
+                                   @HeaderParam(SIGNING_HEADER) String signingToken, @HeaderParam("X-Lease-Id") String leaseId) {
+        return signing(runnerId, jobId, signingToken != null ? signingToken : leaseId, "ANDROID_SIGNING");
+    }
+
+    @GET
+    @Path("{runner_id}/jobs/{job_id}/ios-signing")
+    @RunnerAccess
+    @SecurityRequirement(name = "runnerToken")
+    @Operation(summary = "iOS signing material (Oore)", description = "The job's secret IOS_SIGNING, parsed; as android-signing.")
+    public JsonNode iosSigning(@PathParam("runner_id") String runnerId, @PathParam("job_id") String jobId,
+                               @HeaderParam(SIGNING_HEADER) String signingToken, @HeaderParam("X-Lease-Id") String leaseId) {
+        return signing(runnerId, jobId, signingToken != null ? signingToken : leaseId, "IOS_SIGNING");
+    }
+
+    private JsonNode signing(String runnerId, String jobId, String signingToken, String secret) {
+        Map<String, String> secrets = agent.secrets(own(runnerId), Ids.parse(jobId, "Job"),
+                DispatchStore.Fence.lease(signingToken));
+        String material = secrets.get(secret);
+        if (material == null) {
+            throw ProblemException.notFound("Signing material");
+        }
+        try {
+            return json.readTree(material);
+        } catch (JsonProcessingException e) {
+            // stored as plain text rather than a JSON document: served as the string it is
+            return JsonNodeFactory.instance.textNode(material);
+        }
+    }
+
+    private AuthenticatedRunner own(String runnerId) {
+        AuthenticatedRunner self = auth.runner();
+        Authenticator.requireOwn(self, Ids.parse(runnerId, "Runner"));
+        return self;
+    }
+
+    private static BuildStatus status(Job job) {
+        return new BuildStatus(job.id, OORE_STATUS.get(job.status));
+    }
+
+    private static Long seconds(Instant instant) {
+        return instant == null ? null : instant.getEpochSecond();
+    }
+}
