@@ -7,7 +7,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.startsWith;
 
-/** The generated OpenAPI document is 3.1, names both security schemes and every route family. */
+/** The generated OpenAPI document is 3.1, names both security schemes, every route family and every dialect. */
 @QuarkusTest
 class OpenApiTest {
 
@@ -22,6 +22,23 @@ class OpenApiTest {
                 .body("paths", hasKey("/api/runners/jobs/claim"))
                 .body("paths", hasKey("/api/jobs"))
                 .body("paths", hasKey("/api/jobs/stats"))
-                .body("paths", hasKey("/api/queue"));
+                .body("paths", hasKey("/api/queue"))
+                .body("paths", hasKey("/api/api-keys"));
+    }
+
+    @Test
+    void eachDialectHasItsOwnTagAndExamples() {
+        var document = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200);
+        document.body("tags.name", org.hamcrest.Matchers.hasItems("API keys", "Dialect: ai-review", "Dialect: Oore",
+                        "Dialect: controlinfra", "Dialect: AgentsMesh", "Dialect: BambooSnow"))
+                .body("paths.'/api/runners/tasks/pending'.get.tags", org.hamcrest.Matchers.contains("Dialect: ai-review"))
+                .body("paths.'/v1/runners/{runner_id}/claim'.post.tags", org.hamcrest.Matchers.contains("Dialect: Oore"))
+                .body("paths.'/api/runners/jobs/status'.post.tags", org.hamcrest.Matchers.contains("Dialect: controlinfra"))
+                .body("paths.'/api/v1/ext/orgs/{org}/runners'.get.tags", org.hamcrest.Matchers.contains("Dialect: AgentsMesh"))
+                .body("paths.'/v1/runs'.get.tags", org.hamcrest.Matchers.contains("Dialect: BambooSnow"));
+        for (String schema : java.util.List.of("BambooSnowRuns", "BambooSnowRun", "OoreRegistered", "ControlInfraEnvelope",
+                "AgentsMeshRunner", "ApiKeyCreated")) {
+            document.body("components.schemas." + schema, hasKey("examples"));
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.paddock.apikey;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.paddock.common.Times;
 
@@ -18,6 +19,11 @@ public record ApiKeyView(UUID id, String name, List<String> scopes, String prefi
     }
 
     /** The answer to a creation: the key is shown here and never again. */
+    @Schema(name = "ApiKeyCreated", example = """
+            {"api_key": {"id": "3c6f8e0a-1b2d-4e5f-8a9b-0c1d2e3f4a5b", "name": "ci", "scopes": ["jobs:manage"],
+                         "prefix": "pk_Xk2fQ9aL", "created_at": "2026-01-15T10:00:00Z", "expires_at": null,
+                         "last_used_at": null},
+             "key": "pk_Xk2fQ9aLr7T0m3Vd8WcYb1Hn4Jq6Zs5Ue2Po9Ai0Ke"}""")
     public record Created(ApiKeyView apiKey, String key) {
     }
 

@@ -15,6 +15,7 @@ import dev.paddock.job.JobView;
 import dev.paddock.joblog.JobLogReader;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -81,6 +82,12 @@ public class BambooSnowResource {
     public record Meta(long total, int page, int perPage) {
     }
 
+    @Schema(name = "BambooSnowRuns", example = """
+            {"data": [{"id": "6a0f3c2e-9b1d-4c7a-8e5f-2d4b6a8c0e13", "agent_id": "5f0c6a1e-8a43-4f7e-9a7e-0a4a3c1d2b11", "agent_name": "Security Scanner",
+                       "repository": "acme/webapp", "status": "success", "trigger": "pull_request", "pr_number": 42,
+                       "started_at": "2026-01-15T10:30:00Z", "completed_at": "2026-01-15T10:32:15Z",
+                       "duration_ms": 135000, "issues_found": 3}],
+             "meta": {"total": 150, "page": 1, "per_page": 20}}""")
     public record Runs(List<RunSummary> data, Meta meta) {
     }
 
@@ -106,6 +113,18 @@ public class BambooSnowResource {
     public record TokensUsed(Object input, Object output) {
     }
 
+    @Schema(name = "BambooSnowRun", example = """
+            {"id": "6a0f3c2e-9b1d-4c7a-8e5f-2d4b6a8c0e13", "agent": {"id": "5f0c6a1e-8a43-4f7e-9a7e-0a4a3c1d2b11", "name": "Security Scanner", "template": "security-scanner"},
+             "repository": {"id": "acme/webapp", "name": "acme/webapp"}, "status": "success",
+             "trigger": {"type": "pull_request", "event": "opened"},
+             "pull_request": {"number": 42, "title": "Add user authentication", "author": "developer",
+                              "url": "https://github.com/acme/webapp/pull/42"},
+             "commit": {"sha": "abc123def456", "message": "Add login endpoint"},
+             "started_at": "2026-01-15T10:30:00Z", "completed_at": "2026-01-15T10:32:15Z", "duration_ms": 135000,
+             "results": {"summary": "Found 3 potential security issues", "issues": [], "files_reviewed": 12,
+                         "lines_analyzed": 847},
+             "actions_taken": [{"type": "comment", "target": "pull_request"}],
+             "tokens_used": {"input": 15420, "output": 2340}}""")
     public record Run(UUID id, Agent agent, Repository repository, String status, Trigger trigger,
                       PullRequest pullRequest, Commit commit, Instant startedAt, Instant completedAt, Long durationMs,
                       Results results, List<Object> actionsTaken, TokensUsed tokensUsed) {

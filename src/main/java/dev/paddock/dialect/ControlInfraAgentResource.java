@@ -11,6 +11,7 @@ import dev.paddock.common.Bodies;
 import dev.paddock.dispatch.DispatchStore;
 import dev.paddock.dispatch.Job;
 import dev.paddock.job.JobView;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -55,6 +56,11 @@ public class ControlInfraAgentResource {
     @Inject
     ObjectMapper json;
 
+    @Schema(name = "ControlInfraEnvelope", example = """
+            {"success": true, "data": {"job": {"_id": "0b8f5a52-3f5e-4a8e-b1b4-2c1f9d6e7a10",
+             "id": "0b8f5a52-3f5e-4a8e-b1b4-2c1f9d6e7a10", "type": "drift-scan", "repositoryName": "acme/infra",
+             "repositoryConfig": {"path": "envs/prod"}, "branch": "main", "status": "running",
+             "lease_id": "9a1c…", "attempt": 1}}}""")
     public record Envelope(boolean success, Object data) {
         static Envelope of(String name, Object value) {
             Map<String, Object> data = new HashMap<>();

@@ -24,6 +24,7 @@ import dev.paddock.runner.Runner;
 import dev.paddock.runner.RunnerRequests;
 import dev.paddock.runner.RunnerService;
 import dev.paddock.runner.RunnerView;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
@@ -117,6 +118,12 @@ public class OoreRunnerResource {
         }
     }
 
+    @Schema(name = "OoreRegistered", example = """
+            {"id": "7d1f0c0e-2d5a-4a57-9a8e-3f0c7b2d9e11", "name": "mac-mini-1", "token": "rn_…", "status": "online",
+             "created_at": 1736935800,
+             "runner": {"id": "7d1f0c0e-2d5a-4a57-9a8e-3f0c7b2d9e11", "name": "mac-mini-1", "status": "online",
+                        "capabilities": {"platforms": ["ios", "android"]}, "last_heartbeat_at": 1736935800,
+                        "registered_by": "user-123", "created_at": 1736935800, "updated_at": 1736935800}}""")
     public record Registered(UUID id, String name, String token, String status, Long createdAt, OoreRunner runner) {
     }
 
