@@ -172,6 +172,8 @@ public class JobLogWriter {
     private static String checkLength(String message, String field, List<FieldError> errors) {
         if (message.length() > MAX_MESSAGE) {
             errors.add(new FieldError(field, "must be at most " + MAX_MESSAGE + " characters"));
+        } else if (message.indexOf(0) >= 0) {
+            errors.add(new FieldError(field, "must not contain the NUL character (\\u0000)"));
         }
         return message;
     }

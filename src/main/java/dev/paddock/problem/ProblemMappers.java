@@ -102,6 +102,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = 10_000)
     public Response unexpected(Throwable e) {
+        if (holdsNulCharacter(e)) {
+            return problem(ProblemException.badRequest(
+                    "A text value holds the NUL character (\\u0000), which cannot be stored; remove it."));
+        }
         if (isTransient(e)) {
             LOG.warnf("Answered 503 for a transient database failure: %s", e.getClass().getName());
             return problem(ProblemException.unavailable("The service is busy; try again."));
@@ -115,6 +119,17 @@ public class ProblemMappers {
         LOG.errorf("Unexpected failure %s: %s", errorId, chain);
         return toResponse(Problem.of(500, "internal-error", "Internal error",
                 "Something went wrong on our side (error id " + errorId + ").", null));
+    }
+
+    /** PostgreSQL refused a NUL character in text (22021) or jsonb (22P05) that no field check caught. */
+    static boolean holdsNulCharacter(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof java.sql.SQLException sql
+                    && ("22021".equals(sql.getSQLState()) || "22P05".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -160,6 +175,9 @@ public class ProblemMappers {
                     "The request body is not valid JSON.", null, null);
         }
         String field = jsonPath(mapping.getPath());
+        if (e instanceof dev.paddock.common.StrictJsonInput.NulCharacterException) {
+            return ProblemException.invalid(field.isEmpty() ? "body" : field, "must not contain the NUL character (\\u0000)");
+        }
         if (field.isEmpty()) {
             return new ProblemException(400, "malformed-json", "Malformed JSON",
                     "The request body does not have the expected JSON shape.", null, null);

@@ -24,7 +24,7 @@ import java.util.Set;
  *
  * <p>Bodies over {@code quarkus.http.limits.max-body-size} (1 MiB) get the problem+json 413 every
  * other error has, whether their size was announced by Content-Length or found while reading a
- * chunked body.
+ * chunked body; an empty or list-valued Content-Type gets 415.
  */
 @ApplicationScoped
 public class RequestBodyReader {
@@ -43,6 +43,9 @@ public class RequestBodyReader {
         router.route().order(Integer.MIN_VALUE).handler(context -> {
             if (announcedTooLarge(context)) {
                 refuse(context);
+            } else if (WITH_BODY.contains(context.request().method()) && unusableContentType(context)) {
+                answer(context, Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
+                        "Content-Type must be one media type, application/json.", null), false);
             } else if (WITH_BODY.contains(context.request().method())) {
                 reader.handle(context);
             } else {
@@ -73,17 +76,29 @@ public class RequestBodyReader {
         }
     }
 
+    /** An empty Content-Type, or a list of them, names no media type a body could be read as. */
+    private static boolean unusableContentType(RoutingContext context) {
+        String type = context.request().getHeader("Content-Type");
+        return type != null && (type.contains(",") || type.split(";", 2)[0].isBlank());
+    }
+
     private void refuse(RoutingContext context) {
+        answer(context, Problem.of(413, "payload-too-large", "Payload too large",
+                "Request bodies may be at most " + limit.asLongValue() + " bytes.", null), true);
+    }
+
+    private void answer(RoutingContext context, Problem problem, boolean closeConnection) {
         if (context.response().ended()) {
             return;
         }
-        Problem problem = Problem.of(413, "payload-too-large", "Payload too large",
-                "Request bodies may be at most " + limit.asLongValue() + " bytes.", null);
+        context.response().setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE);
+        if (closeConnection) {
+            context.response().putHeader("Connection", "close");
+        }
         try {
-            context.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                    .putHeader("Connection", "close").end(json.writeValueAsString(problem));
+            context.response().end(json.writeValueAsString(problem));
         } catch (JsonProcessingException e) {
-            context.response().setStatusCode(413).end();
+            context.response().end();
         }
     }
 }

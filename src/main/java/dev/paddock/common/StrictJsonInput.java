@@ -1,0 +1,48 @@
+package dev.paddock.common;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.quarkus.jackson.ObjectMapperCustomizer;
+import jakarta.inject.Singleton;
+
+import java.io.IOException;
+
+/**
+ * Request bodies are read strictly: a key given twice, anything after the JSON document, or a NUL
+ * character in a string (PostgreSQL stores none in text or jsonb) is a 400 naming the field rather
+ * than a value silently chosen, ignored or refused by the database as a 500.
+ */
+@Singleton
+public class StrictJsonInput implements ObjectMapperCustomizer {
+
+    /** A string holding U+0000: refused, with the path of the field that held it. */
+    public static class NulCharacterException extends JsonMappingException {
+        NulCharacterException(JsonParser parser) {
+            super(parser, "a string holds the NUL character");
+        }
+    }
+
+    @Override
+    public void customize(ObjectMapper mapper) {
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        mapper.registerModule(new SimpleModule("paddock-strict-strings")
+                .addDeserializer(String.class, new NulRefusingStringDeserializer()));
+    }
+
+    static final class NulRefusingStringDeserializer extends StringDeserializer {
+        @Override
+        public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            String value = super.deserialize(parser, context);
+            if (value != null && value.indexOf(0) >= 0) {
+                throw new NulCharacterException(parser);
+            }
+            return value;
+        }
+    }
+}

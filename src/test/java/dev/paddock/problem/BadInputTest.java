@@ -1,0 +1,69 @@
+package dev.paddock.problem;
+
+import dev.paddock.support.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
+
+/** The reproductions of issue 13 that answered 500: each is now a 4xx problem+json, and nothing is stored. */
+@QuarkusTest
+public class BadInputTest {
+
+    private static final String NUL = String.valueOf((char) 0);
+
+    @Test
+    void aNulCharacterIsRefusedNamingItsField() {
+        Api api = Api.newTenant();
+        given().auth().oauth2(api.jwt).contentType(ContentType.JSON).body("{\"type\":\"build\",\"name\":\"a\\u0000b\"}")
+                .post("/api/jobs").then().statusCode(400).contentType(startsWith("application/problem+json"))
+                .body("errors.field", hasItem("name"));
+        given().auth().oauth2(api.jwt).contentType(ContentType.JSON)
+                .body("{\"type\":\"build\",\"payload\":{\"prompt\":\"x\\u0000\"}}")
+                .post("/api/jobs").then().statusCode(400).body("errors.field", hasItem("payload.prompt"));
+        api.person().get("/api/jobs").then().body("total", equalTo(0));
+
+        Api.RunningJob running = api.runningJob();
+        Api.runner(running.runner().token()).header("X-Lease-Id", running.lease())
+                .body(Map.of("lines", List.of("ok", "bad" + NUL))).post("/api/runners/jobs/" + running.jobId() + "/logs")
+                .then().statusCode(400).body("errors.field", hasItem("lines[1]"));
+        Api.runner(running.runner().token()).header("X-Lease-Id", running.lease())
+                .body(Map.of("lines", List.of(Map.of("message", "m", "data", Map.of("k", "v" + NUL)))))
+                .post("/api/runners/jobs/" + running.jobId() + "/logs").then().statusCode(400)
+                .contentType(startsWith("application/problem+json"));
+        api.person().get("/api/jobs/" + running.jobId() + "/logs").then().body("logs.size()", equalTo(0));
+    }
+
+    @Test
+    void aKeyGivenTwiceOrTrailingGarbageIsMalformed() {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
+        given().header("X-Runner-Token", runner.token()).contentType(ContentType.JSON)
+                .body("{\"limit\":1,\"wait_seconds\":0,\"limit\":\"x\"}").post("/api/runners/jobs/claim")
+                .then().statusCode(400).contentType(startsWith("application/problem+json"));
+        given().auth().oauth2(api.jwt).contentType(ContentType.JSON).body("{\"name\":\"a\",\"name\":\"b\"}")
+                .post("/api/runners").then().statusCode(400);
+        given().auth().oauth2(api.jwt).contentType(ContentType.JSON).body("{\"type\":\"a\"}{\"type\":\"b\"}")
+                .post("/api/jobs").then().statusCode(400);
+        given().auth().oauth2(api.jwt).contentType(ContentType.JSON).body("{\"type\":\"a\"} garbage")
+                .post("/api/jobs").then().statusCode(400);
+        api.person().get("/api/jobs").then().body("total", equalTo(0));
+    }
+
+    @Test
+    void anEmptyOrListValuedContentTypeIsUnsupported() {
+        Api api = Api.newTenant();
+        given().auth().oauth2(api.jwt).header("Content-Type", "").body("{\"type\":\"a\"}".getBytes()).post("/api/jobs")
+                .then().statusCode(415).contentType(startsWith("application/problem+json"));
+        given().auth().oauth2(api.jwt).header("Content-Type", "application/json, text/plain").body("{\"type\":\"a\"}".getBytes())
+                .post("/api/jobs").then().statusCode(415).contentType(startsWith("application/problem+json"));
+        api.person().get("/api/jobs").then().body("total", equalTo(0));
+    }
+}
