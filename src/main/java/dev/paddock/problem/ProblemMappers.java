@@ -175,7 +175,7 @@ public class ProblemMappers {
                     "The request body is not valid JSON.", null, null);
         }
         String field = jsonPath(mapping.getPath());
-        if (e instanceof dev.paddock.common.StrictJsonInput.NulCharacterException) {
+        if (e instanceof StrictJsonInput.NulCharacterException) {
             return ProblemException.invalid(field.isEmpty() ? "body" : field, "must not contain the NUL character (\\u0000)");
         }
         if (field.isEmpty()) {

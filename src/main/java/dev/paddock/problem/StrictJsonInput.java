@@ -1,4 +1,4 @@
-package dev.paddock.common;
+package dev.paddock.problem;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
