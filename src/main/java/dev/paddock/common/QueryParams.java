@@ -21,9 +21,19 @@ public final class QueryParams {
         return value == null || value.isBlank() ? null : value.trim();
     }
 
+    /** A parameter that takes one value: given twice it is refused, not read as its first. */
+    private static String single(MultivaluedMap<String, String> query, String name, List<FieldError> errors) {
+        List<String> values = query.get(name);
+        if (values != null && values.size() > 1) {
+            errors.add(new FieldError(name, "must be given once"));
+            return null;
+        }
+        return text(query, name);
+    }
+
     public static Integer integer(MultivaluedMap<String, String> query, String name, int min, int max,
                                   List<FieldError> errors) {
-        String raw = text(query, name);
+        String raw = single(query, name, errors);
         if (raw == null) {
             return null;
         }
@@ -43,7 +53,7 @@ public final class QueryParams {
 
     public static String oneOf(MultivaluedMap<String, String> query, String name, Set<String> allowed,
                                List<FieldError> errors) {
-        String raw = text(query, name);
+        String raw = single(query, name, errors);
         if (raw != null && !allowed.contains(raw)) {
             errors.add(new FieldError(name, "must be one of " + String.join(", ", allowed.stream().sorted().toList())));
             return null;
@@ -52,7 +62,7 @@ public final class QueryParams {
     }
 
     public static UUID uuid(MultivaluedMap<String, String> query, String name, List<FieldError> errors) {
-        String raw = text(query, name);
+        String raw = single(query, name, errors);
         if (raw == null) {
             return null;
         }
@@ -65,7 +75,7 @@ public final class QueryParams {
     }
 
     public static Instant timestamp(MultivaluedMap<String, String> query, String name, List<FieldError> errors) {
-        String raw = text(query, name);
+        String raw = single(query, name, errors);
         if (raw == null) {
             return null;
         }

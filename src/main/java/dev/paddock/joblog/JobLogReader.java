@@ -41,15 +41,8 @@ public class JobLogReader {
         List<FieldError> errors = new ArrayList<>();
         String level = QueryParams.oneOf(query, "level", JobLogWriter.LEVELS, errors);
         Instant since = QueryParams.timestamp(query, "since", errors);
-        Long after = null;
-        String rawAfter = QueryParams.text(query, "after");
-        if (rawAfter != null) {
-            try {
-                after = Long.parseLong(rawAfter);
-            } catch (NumberFormatException e) {
-                errors.add(new FieldError("after", "must be an integer"));
-            }
-        }
+        Integer afterLine = QueryParams.integer(query, "after", 0, Integer.MAX_VALUE, errors);
+        Long after = afterLine == null ? null : afterLine.longValue();
         Integer limit = QueryParams.integer(query, "limit", 1, MAX_LOG_LIMIT, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);

@@ -58,6 +58,18 @@ public class BadInputTest {
     }
 
     @Test
+    void aRepeatedScalarQueryParameterOrANegativeLineNumberIsRefused() {
+        Api api = Api.newTenant();
+        String job = api.enqueue("t", List.of());
+        api.person().get("/api/jobs?limit=1&limit=abc").then().statusCode(400).body("errors.field", hasItem("limit"));
+        api.person().get("/api/jobs?status=queued&status=running").then().statusCode(400)
+                .body("errors.field", hasItem("status"));
+        api.person().get("/api/jobs/" + job + "/logs?after=-1").then().statusCode(400).body("errors.field", hasItem("after"));
+        api.person().get("/api/jobs/" + job + "/logs?after=0").then().statusCode(200);
+        api.person().get("/api/jobs?label=a&label=b").then().statusCode(200);
+    }
+
+    @Test
     void anEmptyOrListValuedContentTypeIsUnsupported() {
         Api api = Api.newTenant();
         given().auth().oauth2(api.jwt).header("Content-Type", "").body("{\"type\":\"a\"}".getBytes()).post("/api/jobs")
