@@ -234,7 +234,7 @@ public class OoreRunnerResource {
         StatusReport report = bodies.valid(body);
         AuthenticatedRunner self = own(runnerId);
         UUID id = Ids.parse(jobId, "Job");
-        DispatchStore.Fence fence = DispatchStore.Fence.holderOr(signingToken != null ? signingToken : leaseId);
+        DispatchStore.Fence fence = DispatchStore.Fence.holderOr(lease(signingToken, leaseId));
         if ("running".equals(report.status())) {
             return status(agent.reportProgress(self, id, fence, new AgentRequests.StatusUpdate("running", null, null)));
         }
@@ -259,7 +259,7 @@ public class OoreRunnerResource {
         Logs logs = bodies.valid(body);
         AuthenticatedRunner self = own(runnerId);
         UUID id = Ids.parse(jobId, "Job");
-        DispatchStore.Fence fence = DispatchStore.Fence.holderOr(signingToken != null ? signingToken : leaseId);
+        DispatchStore.Fence fence = DispatchStore.Fence.holderOr(lease(signingToken, leaseId));
         // consecutive sequences go as one batch numbered from the first
         List<Chunk> chunks = logs.chunks().stream().sorted(Comparator.comparing(Chunk::sequence)).toList();
         int start = 0;
@@ -285,7 +285,7 @@ public class OoreRunnerResource {
     @Operation(summary = "Android signing material (Oore)", description = "The job's secret ANDROID_SIGNING, parsed. Only the holder while the job runs, with x-oore-signing-token (or X-Lease-Id) = the claim's signing_token; 404 when the job has none.")
     public JsonNode androidSigning(@PathParam("runner_id") String runnerId, @PathParam("job_id") String jobId,
                                    @HeaderParam(SIGNING_HEADER) String signingToken, @HeaderParam("X-Lease-Id") String leaseId) {
-        return signing(runnerId, jobId, signingToken != null ? signingToken : leaseId, "ANDROID_SIGNING");
+        return signing(runnerId, jobId, lease(signingToken, leaseId), "ANDROID_SIGNING");
     }
 
     @GET
@@ -295,7 +295,7 @@ public class OoreRunnerResource {
     @Operation(summary = "iOS signing material (Oore)", description = "The job's secret IOS_SIGNING, parsed; as android-signing.")
     public JsonNode iosSigning(@PathParam("runner_id") String runnerId, @PathParam("job_id") String jobId,
                                @HeaderParam(SIGNING_HEADER) String signingToken, @HeaderParam("X-Lease-Id") String leaseId) {
-        return signing(runnerId, jobId, signingToken != null ? signingToken : leaseId, "IOS_SIGNING");
+        return signing(runnerId, jobId, lease(signingToken, leaseId), "IOS_SIGNING");
     }
 
     private JsonNode signing(String runnerId, String jobId, String signingToken, String secret) {
@@ -311,6 +311,11 @@ public class OoreRunnerResource {
             // stored as plain text rather than a JSON document: served as the string it is
             return JsonNodeFactory.instance.textNode(material);
         }
+    }
+
+    /** The lease as Oore's runner sends it: its signing token, or X-Lease-Id. */
+    private static String lease(String signingToken, String leaseId) {
+        return signingToken != null ? signingToken : leaseId;
     }
 
     private AuthenticatedRunner own(String runnerId) {
