@@ -28,6 +28,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -77,7 +80,9 @@ public class CanonicalAgentResource {
     @SecurityRequirement(name = "jwt")
     @Operation(summary = "Self-registration (upsert by id)",
             description = "JWT or API key with runners:register or runners:manage (a key may then act as the runner it registered). Body, or with no body the X-Runner-* headers (X-Runner-Tags as X-Runner-Labels). 201 when created, 200 when an existing runner of the tenant was updated; a new token either way. An id owned by another tenant is 409.")
-    public RestResponse<Registered> register(String rawBody,
+    public RestResponse<Registered> register(
+            @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = RunnerRequests.Register.class))) String rawBody,
                                              @HeaderParam("X-Runner-Id") String headerId,
                                              @HeaderParam("X-Runner-Name") String headerName,
                                              @HeaderParam("X-Runner-Version") String headerVersion,

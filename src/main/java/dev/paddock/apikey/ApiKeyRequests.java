@@ -1,5 +1,6 @@
 package dev.paddock.apikey;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -13,6 +14,7 @@ public final class ApiKeyRequests {
     }
 
     /** {@code expires_at}: ISO-8601 with an offset, in the future; none for a key that does not expire. */
+    @Schema(name = "ApiKeyCreate")
     public record Create(
             @NotBlank @Size(max = 100) String name,
             @NotEmpty @Size(max = 20) List<@NotBlank String> scopes,

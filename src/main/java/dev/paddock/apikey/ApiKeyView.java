@@ -27,6 +27,8 @@ public record ApiKeyView(UUID id, String name, List<String> scopes, String prefi
     public record Created(ApiKeyView apiKey, String key) {
     }
 
+    @Schema(name = "ApiKeyPage")
+
     public record Page(List<ApiKeyView> apiKeys, long total, int limit, int offset,
                        @JsonInclude(JsonInclude.Include.NON_NULL) Integer page,
                        @JsonInclude(JsonInclude.Include.NON_NULL) Integer perPage) {

@@ -69,8 +69,12 @@ public class AgentsMeshResource {
         }
     }
 
+    @Schema(name = "AgentsMeshMany")
+
     public record Many(List<MeshRunner> runners) {
     }
+
+    @Schema(name = "AgentsMeshOne")
 
     public record One(MeshRunner runner) {
     }

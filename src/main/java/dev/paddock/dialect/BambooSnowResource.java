@@ -110,6 +110,8 @@ public class BambooSnowResource {
                           Integer linesAnalyzed) {
     }
 
+    @Schema(name = "BambooSnowTokensUsed")
+
     public record TokensUsed(Object input, Object output) {
     }
 
@@ -133,11 +135,15 @@ public class BambooSnowResource {
     public record Cancelled(UUID id, String status, Instant cancelledAt) {
     }
 
+    @Schema(name = "BambooSnowRetried")
+
     public record Retried(UUID originalRunId, UUID newRunId, String status) {
     }
 
     public record Line(Instant timestamp, String level, String message, Object data) {
     }
+
+    @Schema(name = "BambooSnowLogs")
 
     public record Logs(UUID runId, List<Line> logs) {
     }
@@ -146,8 +152,12 @@ public class BambooSnowResource {
                            long totalIssuesFound, Map<String, Long> issuesBySeverity) {
     }
 
+    @Schema(name = "BambooSnowDay")
+
     public record Day(LocalDate date, long runs, long successful) {
     }
+
+    @Schema(name = "BambooSnowStats")
 
     public record Stats(String period, RunStats stats, List<Day> dailyBreakdown) {
     }

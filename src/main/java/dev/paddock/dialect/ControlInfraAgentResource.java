@@ -70,6 +70,7 @@ public class ControlInfraAgentResource {
     }
 
     /** {@code completed} ends the job as success, {@code failed} as failure with {@code error}. */
+    @Schema(name = "ControlInfraStatusReport")
     public record StatusReport(
             @NotNull @JsonAlias("jobId") UUID jobId,
             @NotNull @Pattern(regexp = "running|completed|failed", message = "must be one of running, completed, failed") String status,

@@ -86,16 +86,24 @@ public class OoreRunnerResource {
     @Inject
     ObjectMapper json;
 
+    @Schema(name = "OoreRegister")
+
     public record Register(@NotBlank @Size(max = 100) String name, Map<String, Object> capabilities) {
     }
 
+    @Schema(name = "OoreUpdate")
+
     public record Update(@Size(min = 1, max = 100) String name, Map<String, Object> capabilities) {
     }
+
+    @Schema(name = "OoreHeartbeat")
 
     public record Heartbeat(
             @Pattern(regexp = "online|busy|draining", message = "must be one of online, busy, draining") String status,
             Map<String, Object> capabilities) {
     }
+
+    @Schema(name = "OoreStatusReport")
 
     public record StatusReport(
             @NotNull @Pattern(regexp = "running|succeeded|failed", message = "must be one of running, succeeded, failed") String status,
@@ -105,6 +113,8 @@ public class OoreRunnerResource {
     public record Chunk(@NotNull @Min(0) Long sequence, @NotNull String content,
                         @Pattern(regexp = "stdout|stderr", message = "must be stdout or stderr") String stream) {
     }
+
+    @Schema(name = "OoreLogs")
 
     public record Logs(@NotNull @Size(min = 1, max = 200) List<@NotNull @Valid Chunk> chunks) {
     }
@@ -126,6 +136,8 @@ public class OoreRunnerResource {
                         "registered_by": "user-123", "created_at": 1736935800, "updated_at": 1736935800}}""")
     public record Registered(UUID id, String name, String token, String status, Long createdAt, OoreRunner runner) {
     }
+
+    @Schema(name = "OoreOne")
 
     public record One(OoreRunner runner) {
     }

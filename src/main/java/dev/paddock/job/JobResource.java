@@ -1,5 +1,6 @@
 package dev.paddock.job;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import dev.paddock.auth.Authenticator;
 import dev.paddock.auth.Person;
 import dev.paddock.auth.PersonAccess;
@@ -60,6 +61,8 @@ public class JobResource {
 
     @Context
     UriInfo uriInfo;
+
+    @Schema(name = "JobRetried")
 
     public record Retried(UUID originalJobId, UUID newJobId, String status) {
     }

@@ -1,5 +1,6 @@
 package dev.paddock.job;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import dev.paddock.common.QueryParams;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
@@ -33,8 +34,12 @@ public class JobStats {
                          Map<String, Long> issuesBySeverity) {
     }
 
+    @Schema(name = "JobStatsDay")
+
     public record Day(LocalDate date, long jobs, long successful, long failed) {
     }
+
+    @Schema(name = "JobStats")
 
     public record Stats(String period, Totals stats, List<Day> dailyBreakdown) {
     }

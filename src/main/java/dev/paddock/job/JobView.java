@@ -48,11 +48,17 @@ public record JobView(UUID id, String type, String name, String status, String p
     public record Waiting(String reason, long matchingRunners, long queuePosition, long waitedMs) {
     }
 
+    @Schema(name = "JobOne")
+
     public record One(JobView job) {
     }
 
+    @Schema(name = "JobMany")
+
     public record Many(List<JobView> jobs) {
     }
+
+    @Schema(name = "JobPage")
 
     public record Page(List<JobView> jobs, long total, int limit, int offset,
                        @JsonInclude(JsonInclude.Include.NON_NULL) Integer page,

@@ -1,5 +1,6 @@
 package dev.paddock.job;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.paddock.common.Times;
 import dev.paddock.dispatch.Job;
@@ -31,6 +32,8 @@ public record PodView(String key, String status, String agentTypeId, String init
         return JobStatus.QUEUED.wire().equals(jobStatus) ? PENDING
                 : JobStatus.RUNNING.wire().equals(jobStatus) ? RUNNING : TERMINATED;
     }
+
+    @Schema(name = "PodPage")
 
     public record Page(List<PodView> pods, long total, int limit, int offset,
                        @JsonInclude(JsonInclude.Include.NON_NULL) Integer page,

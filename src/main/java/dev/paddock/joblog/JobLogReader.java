@@ -1,5 +1,6 @@
 package dev.paddock.joblog;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.common.QueryParams;
@@ -33,6 +34,8 @@ public class JobLogReader {
 
     public record LogLine(long seq, Instant timestamp, String level, String message, JsonNode data) {
     }
+
+    @Schema(name = "JobLogs")
 
     public record Logs(UUID jobId, List<LogLine> logs, long nextAfter) {
     }

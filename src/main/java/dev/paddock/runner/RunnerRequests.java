@@ -1,5 +1,6 @@
 package dev.paddock.runner;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import dev.paddock.common.Labels;
 import com.fasterxml.jackson.annotation.JsonAlias;
 import jakarta.validation.constraints.Max;
@@ -21,6 +22,8 @@ public final class RunnerRequests {
     private RunnerRequests() {
     }
 
+    @Schema(name = "RunnerCreate")
+
     public record Create(
             @NotBlank @Size(max = 100) String name,
             @Size(max = Labels.MAX) List<@NotNull @Pattern(regexp = Labels.REGEX, message = Labels.MESSAGE) String> labels,
@@ -29,6 +32,7 @@ public final class RunnerRequests {
     }
 
     /** PUT and PATCH: only the fields present change. */
+    @Schema(name = "RunnerUpdate")
     public record Update(
             @Size(min = 1, max = 100) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String name,
             @Size(max = Labels.MAX) List<@NotNull @Pattern(regexp = Labels.REGEX, message = Labels.MESSAGE) String> labels,
@@ -40,12 +44,16 @@ public final class RunnerRequests {
             @Size(max = 100) String arch) {
     }
 
+    @Schema(name = "RunnerHeartbeat")
+
     public record Heartbeat(
             @Pattern(regexp = "online|busy|draining|offline", message = "must be one of online, busy, draining, offline") String status,
             @Size(max = 100) String version,
             @JsonAlias("activeJobs") @Min(0) @Max(100000) Integer activeJobs,
             @JsonAlias("systemInfo") Map<String, Object> systemInfo) {
     }
+
+    @Schema(name = "RunnerRegister")
 
     public record Register(
             UUID id,

@@ -42,8 +42,12 @@ public record RunnerView(UUID id, String name, String status, List<String> label
                 Times.out(runner.createdAt), Times.out(runner.updatedAt), token);
     }
 
+    @Schema(name = "RunnerOne")
+
     public record One(RunnerView runner) {
     }
+
+    @Schema(name = "RunnerPage")
 
     public record Page(List<RunnerView> runners, long total, int limit, int offset,
                        @JsonInclude(JsonInclude.Include.NON_NULL) Integer page,
