@@ -11,14 +11,16 @@ import java.util.logging.SimpleFormatter;
 /**
  * Every console log record leaves as one line that a caller cannot forge and that holds no SQL
  * or request data: control characters are escaped (a value with a newline cannot start a fake
- * record), and an attached exception becomes the chain of its class names plus the first frame of
- * Paddock's code, because exception messages carry SQL text, parameter values and input. With
+ * record), and an attached exception becomes one line: the chain of its types with their messages,
+ * except those of database exceptions, which carry SQL text and parameter values, and the first
+ * frame of Paddock's code. With
  * {@code paddock.log.stack-traces=true} (dev) the full stack trace is kept.
  */
 @LoggingFilter(name = "paddock-log-hygiene")
 public final class LogHygiene implements Filter {
 
     private static final SimpleFormatter PLAIN = new SimpleFormatter();
+    private static final int MAX_MESSAGE = 300;
 
     private final boolean stackTraces;
 
@@ -65,7 +67,11 @@ public final class LogHygiene implements Filter {
         return out == null ? text : out.toString();
     }
 
-    /** {@code a.B <- c.D at dev.paddock.x.Y.m(Y.java:12)}: types only, never messages. */
+    /**
+     * {@code a.B: message <- java.sql.SQLException (SQLState 08001) at dev.paddock.x.Y.m(Y.java:12)}.
+     * Messages of database and persistence exceptions are left out: they quote SQL and bound
+     * values; other messages (a missing setting, a refused connection) are what an operator needs.
+     */
     static String summary(Throwable thrown) {
         StringBuilder chain = new StringBuilder();
         StackTraceElement ours = null;
@@ -75,6 +81,12 @@ public final class LogHygiene implements Filter {
                 chain.append(" <- ");
             }
             chain.append(t.getClass().getName());
+            if (t instanceof java.sql.SQLException sql) {
+                chain.append(" (SQLState ").append(sql.getSQLState()).append(')');
+            } else if (t.getMessage() != null && !quotesSql(t)) {
+                String message = t.getMessage();
+                chain.append(": ").append(escape(message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "…" : message));
+            }
             for (StackTraceElement frame : t.getStackTrace()) {
                 if (ours == null && frame.getClassName().startsWith("dev.paddock.")) {
                     ours = frame;
@@ -82,5 +94,11 @@ public final class LogHygiene implements Filter {
             }
         }
         return ours == null ? chain.toString() : chain + " at " + ours;
+    }
+
+    private static boolean quotesSql(Throwable t) {
+        String type = t.getClass().getName();
+        return type.startsWith("org.hibernate.") || type.startsWith("jakarta.persistence.")
+                || type.startsWith("org.postgresql.") || type.startsWith("io.agroal.") || type.startsWith("org.flywaydb.");
     }
 }

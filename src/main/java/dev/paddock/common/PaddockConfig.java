@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Every Paddock setting; periods and durations are configuration so tests can shorten them. */
@@ -51,6 +52,12 @@ public interface PaddockConfig {
     interface Secrets {
         /** Base64 of 32 bytes (AES-256). */
         Optional<String> key();
+
+        /**
+         * Keys that were {@code key} before a rotation (base64, comma-separated): secrets sealed
+         * under them still open; new ones are sealed under {@code key} only.
+         */
+        Optional<List<String>> previousKeys();
 
         /** Dev and test only: without a key, generate one for this process instead of refusing to start. */
         @WithDefault("false")

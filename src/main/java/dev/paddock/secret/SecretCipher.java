@@ -15,7 +15,9 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,20 +40,27 @@ public class SecretCipher {
     ObjectMapper json;
 
     private SecretKeySpec key;
+    // the current key first, then those of earlier rotations
+    private List<SecretKeySpec> openingKeys;
     // created at run time (not in a static field): a native image must not carry a seeded generator
     private SecureRandom random;
 
     @PostConstruct
     void init() {
         random = new SecureRandom();
-        key = new SecretKeySpec(resolveKey(config.secrets().key().orElse(""), config.secrets().generateWhenMissing()), "AES");
+        key = new SecretKeySpec(resolveKey("PADDOCK_SECRETS_KEY", config.secrets().key().orElse(""),
+                config.secrets().generateWhenMissing()), "AES");
+        openingKeys = new ArrayList<>(List.of(key));
+        for (String previous : config.secrets().previousKeys().orElse(List.of())) {
+            openingKeys.add(new SecretKeySpec(resolveKey("PADDOCK_SECRETS_PREVIOUS_KEYS", previous, false), "AES"));
+        }
     }
 
-    static byte[] resolveKey(String configured, boolean generateWhenMissing) {
+    static byte[] resolveKey(String name, String configured, boolean generateWhenMissing) {
         String value = configured == null ? "" : configured.trim();
         if (value.isEmpty()) {
             if (!generateWhenMissing) {
-                throw new IllegalStateException("PADDOCK_SECRETS_KEY is not set: job secrets cannot be encrypted. "
+                throw new IllegalStateException(name + " is not set: job secrets cannot be encrypted. "
                         + "Set it to the base64 of 32 random bytes, e.g. `openssl rand -base64 32`.");
             }
             LOG.warn("PADDOCK_SECRETS_KEY is not set; using a key generated for this process (dev/test only).");
@@ -63,10 +72,10 @@ public class SecretCipher {
         try {
             decoded = Base64.getDecoder().decode(value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("PADDOCK_SECRETS_KEY is not valid base64; it must be the base64 of 32 bytes.");
+            throw new IllegalStateException(name + " is not valid base64; it must be the base64 of 32 bytes.");
         }
         if (decoded.length != 32) {
-            throw new IllegalStateException("PADDOCK_SECRETS_KEY must be the base64 of exactly 32 bytes (AES-256), not "
+            throw new IllegalStateException(name + " must be the base64 of exactly 32 bytes (AES-256), not "
                     + decoded.length + ".");
         }
         return decoded;
@@ -89,14 +98,23 @@ public class SecretCipher {
         if (stored == null || stored.length == 0) {
             return Map.of();
         }
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, stored, 0, NONCE_BYTES));
-            byte[] plain = cipher.doFinal(stored, NONCE_BYTES, stored.length - NONCE_BYTES);
-            return json.readValue(plain, new TypeReference<>() {
-            });
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalStateException("secrets could not be decrypted (was PADDOCK_SECRETS_KEY changed?)", e);
+        for (SecretKeySpec candidate : openingKeys) {
+            byte[] plain;
+            try {
+                Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+                cipher.init(Cipher.DECRYPT_MODE, candidate, new GCMParameterSpec(TAG_BITS, stored, 0, NONCE_BYTES));
+                plain = cipher.doFinal(stored, NONCE_BYTES, stored.length - NONCE_BYTES);
+            } catch (GeneralSecurityException e) {
+                continue; // sealed under another key: GCM's tag does not match
+            }
+            try {
+                return json.readValue(plain, new TypeReference<>() {
+                });
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("secrets could not be read", e);
+            }
         }
+        throw new IllegalStateException("secrets could not be decrypted: sealed under a key that is neither "
+                + "PADDOCK_SECRETS_KEY nor one of PADDOCK_SECRETS_PREVIOUS_KEYS");
     }
 }

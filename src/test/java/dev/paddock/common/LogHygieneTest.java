@@ -24,9 +24,9 @@ class LogHygieneTest {
     }
 
     @Test
-    void anExceptionBecomesItsTypesAndOurFrameWithoutItsMessages() {
-        SQLException sql = new SQLException("Batch entry 0 INSERT INTO job_logs VALUES ('secret-value') was aborted");
-        RuntimeException thrown = new IllegalStateException("wrapped: token ptk_abc", sql);
+    void anExceptionBecomesOneLineWithoutTheMessagesOfDatabaseExceptions() {
+        SQLException sql = new SQLException("Batch entry 0 INSERT INTO job_logs VALUES ('secret-value') was aborted", "23505");
+        RuntimeException thrown = new IllegalStateException("PADDOCK_SECRETS_KEY is not set\nfake line", sql);
         thrown.setStackTrace(new StackTraceElement[]{
                 new StackTraceElement("org.hibernate.Foo", "bar", "Foo.java", 1),
                 new StackTraceElement("dev.paddock.joblog.JobLogWriter", "append", "JobLogWriter.java", 42)});
@@ -36,8 +36,9 @@ class LogHygieneTest {
         new LogHygiene(false).isLoggable(record);
 
         assertThat(record.getThrown()).isNull();
-        assertThat(record.getFormattedMessage()).isEqualTo("Log batch failed [java.lang.IllegalStateException"
-                + " <- java.sql.SQLException at dev.paddock.joblog.JobLogWriter.append(JobLogWriter.java:42)]");
+        assertThat(record.getFormattedMessage()).isEqualTo("Log batch failed [java.lang.IllegalStateException:"
+                + " PADDOCK_SECRETS_KEY is not set\\u000afake line <- java.sql.SQLException (SQLState 23505)"
+                + " at dev.paddock.joblog.JobLogWriter.append(JobLogWriter.java:42)]");
     }
 
     @Test
