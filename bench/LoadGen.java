@@ -33,6 +33,10 @@ import java.util.regex.Pattern;
  *                                                       sample i claiming as runner rn_depth_i
  *   logs BASE TENANT WRITERS SECONDS                     log ingestion in lines/s, 200-line batches; writer i
  *                                                       is runner rn_log_i, paced under the 120/min limit
+ *   faults BASE_A BASE_B TENANT JOBS RUNNERS ACKS         the workload of bench/faults.sh: runners on both
+ *                                                       replicas claim, log and report while faults are
+ *                                                       injected; every acknowledged result and log batch is
+ *                                                       written to ACKS for the checks; one runner dies mid-job
  * </pre>
  * People's calls carry a JWT signed here with the test key (src/test/resources/privateKey.pem),
  * which the benchmarked service is configured to trust.
@@ -53,6 +57,8 @@ public class LoadGen {
             case "latency" -> latency(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             case "logs" -> logs(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "depth" -> depth(args[1], args[2], Integer.parseInt(args[3]));
+            case "faults" -> faults(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]),
+                    Path.of(args[6]));
             case "check" -> jwt("check");
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
@@ -216,6 +222,101 @@ public class LoadGen {
         double elapsed = (System.nanoTime() - start) / 1e9;
         System.out.printf("log ingestion: %.0f lines/s (%d writers, 200-line batches, at most %d lines/s by pacing, %d errors)%n",
                 lines.get() / elapsed, held.size(), held.size() * 200 * 100 / 60, errors.get());
+    }
+
+    private static final Pattern ATTEMPT = Pattern.compile("\"attempt\"\\s*:\\s*(\\d+)");
+    private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
+    private static final AtomicLong SENT = new AtomicLong();
+    private static final AtomicLong RETRIED = new AtomicLong();
+
+    static void faults(String baseA, String baseB, String tenant, int jobs, int runners, Path acks) throws Exception {
+        String jwt = jwt(tenant);
+        String[] bases = {baseA, baseB};
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < runners; i++) {
+            String created = retrying(bases[i % 2], "POST", "/api/runners", 201, "Authorization", "Bearer " + jwt,
+                    "{\"name\":\"fault-" + i + "\",\"max_concurrency\":2}").body();
+            tokens.add(first(TOKEN, created));
+        }
+        for (int i = 0; i < jobs; i++) {
+            retrying(bases[i % 2], "POST", "/api/jobs", 201, "Authorization", "Bearer " + jwt,
+                    "Idempotency-Key", tenant + "-" + i, "{\"type\":\"fault\",\"name\":\"job-" + i + "\"}");
+        }
+        List<String> acked = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < runners; i++) {
+                String token = tokens.get(i);
+                String base = bases[i % 2];
+                boolean diesMidJob = i == 0;
+                pool.submit(() -> {
+                    while (done.get() < jobs && System.nanoTime() < deadline) {
+                        HttpResponse<String> claim = retrying(base, "POST", "/api/runners/jobs/claim", 0,
+                                "X-Runner-Token", token, "{\"limit\":1,\"wait_seconds\":2}");
+                        if (claim.statusCode() != 200) {
+                            continue;
+                        }
+                        String job = first(JOB_ID, claim.body());
+                        String lease = first(LEASE_ID, claim.body());
+                        String attempt = first(ATTEMPT, claim.body());
+                        if (diesMidJob) {
+                            return null; // holds its job and never speaks again: the lease must run out
+                        }
+                        String path = "/api/runners/jobs/" + job;
+                        boolean held = retrying(base, "POST", path + "/status", 0, "X-Runner-Token", token,
+                                "X-Lease-Id", lease, "{\"status\":\"running\"}").statusCode() == 200;
+                        for (int batch = 0; held && batch < 2; batch++) {
+                            held = retrying(base, "POST", path + "/logs", 0, "X-Runner-Token", token, "X-Lease-Id", lease,
+                                    "{\"offset\":" + batch * 5 + ",\"lines\":[\"a\",\"b\",\"c\",\"d\",\"e\"]}").statusCode() == 200;
+                            if (held) {
+                                acked.add("log " + job + " " + attempt + " " + batch * 5 + " 5");
+                            }
+                        }
+                        if (held && retrying(base, "POST", path + "/result", 0, "X-Runner-Token", token,
+                                "X-Lease-Id", lease, "{\"status\":\"success\"}").statusCode() == 200) {
+                            acked.add("result " + job + " " + attempt + " 0 0");
+                            done.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+        }
+        Files.write(acks, acked);
+        System.out.printf("workload  %d jobs, %d runners (one died mid-job), %d requests sent, %d retried after a"
+                + " refused connection or 5xx, %d results and %d log batches acknowledged%n", jobs, runners, SENT.get(),
+                RETRIED.get(), done.get(), acked.size() - done.get());
+    }
+
+    /**
+     * Sends until the service answers other than 5xx or a refused connection (a database or replica
+     * down); with {@code expected} > 0 until it answers that. The same call again is what a real
+     * agent does: the calls are idempotent (Idempotency-Key, offsets, the same report).
+     */
+    static HttpResponse<String> retrying(String base, String method, String path, int expected, String... headersThenBody) {
+        while (true) {
+            try {
+                SENT.incrementAndGet();
+                HttpResponse<String> response = send(base, method, path, headersThenBody);
+                int status = response.statusCode();
+                if (status < 500 && (expected == 0 || status == expected || status == 200 && expected == 201)) {
+                    return response;
+                }
+                if (status < 500) {
+                    throw new IllegalStateException(method + " " + path + " answered " + status + ": " + response.body());
+                }
+            } catch (java.io.IOException | InterruptedException refused) {
+                // the replica is down or restarting
+            }
+            RETRIED.incrementAndGet();
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     static HttpResponse<String> sendLeased(String base, String path, String token, String lease, String body)

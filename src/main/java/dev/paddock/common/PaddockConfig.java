@@ -19,6 +19,8 @@ public interface PaddockConfig {
 
     Secrets secrets();
 
+    Log log();
+
     /** Public base URL of this service for install scripts; taken from the request when absent. */
     Optional<String> serverUrl();
 
@@ -62,5 +64,11 @@ public interface PaddockConfig {
         /** Dev and test only: without a key, generate one for this process instead of refusing to start. */
         @WithDefault("false")
         boolean generateWhenMissing();
+    }
+
+    interface Log {
+        /** Full stack traces in the service log (dev); otherwise one line per exception (LogHygiene). */
+        @WithDefault("false")
+        boolean stackTraces();
     }
 }

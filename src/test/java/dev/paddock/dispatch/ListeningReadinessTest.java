@@ -1,6 +1,7 @@
 package dev.paddock.dispatch;
 
 import dev.paddock.support.Api;
+import dev.paddock.support.Background;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -41,7 +42,7 @@ class ListeningReadinessTest {
         // back to normal: a waiting claim answers as soon as a job is enqueued
         Api api = Api.newTenant();
         Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
-        CompletableFuture<Integer> claim = CompletableFuture.supplyAsync(() -> Api.runner(runner.token())
+        CompletableFuture<Integer> claim = Background.call(() -> Api.runner(runner.token())
                 .body(Map.of("wait_seconds", 20)).post("/api/runners/jobs/claim").statusCode());
         Thread.sleep(500);
         long enqueuedAt = System.nanoTime();

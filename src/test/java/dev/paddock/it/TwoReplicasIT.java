@@ -1,6 +1,7 @@
 package dev.paddock.it;
 
 import dev.paddock.support.Api;
+import dev.paddock.support.Background;
 import dev.paddock.support.PackagedAppResource;
 import dev.paddock.support.Replica;
 import io.quarkus.test.common.WithTestResource;
@@ -46,7 +47,7 @@ class TwoReplicasIT {
     void aLongPollOnOneReplicaWakesUpOnAnEnqueueOnTheOther() throws Exception {
         Api api = Api.newTenant();
         Api.RunnerRef runner = api.onlineRunner(List.of("linux"), 1);
-        CompletableFuture<Response> waiting = CompletableFuture.supplyAsync(() -> Api.runner(runner.token())
+        CompletableFuture<Response> waiting = Background.call(() -> Api.runner(runner.token())
                 .baseUri(second.url()).body(Map.of("wait_seconds", 30)).post("/api/runners/jobs/claim").andReturn());
         Thread.sleep(1000);
         long enqueuedAt = System.nanoTime();

@@ -1,6 +1,7 @@
 package dev.paddock.job;
 
 import dev.paddock.support.Api;
+import dev.paddock.support.Background;
 import dev.paddock.support.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -243,7 +244,7 @@ public class JobEngineTest {
         Api api = Api.newTenant();
         Api.RunnerRef runner = api.onlineRunner(List.of("linux"), 1);
         long start = System.nanoTime();
-        CompletableFuture<Response> waiting = CompletableFuture.supplyAsync(() -> Api.runner(runner.token())
+        CompletableFuture<Response> waiting = Background.call(() -> Api.runner(runner.token())
                 .body(Map.of("wait_seconds", 20)).post("/api/runners/jobs/claim").andReturn());
         Thread.sleep(500);
         api.enqueue("t", List.of("gpu"));

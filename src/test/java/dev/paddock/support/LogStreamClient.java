@@ -29,7 +29,7 @@ public final class LogStreamClient {
         if (connection.getResponseCode() != 200) {
             throw new IllegalStateException("stream answered " + connection.getResponseCode());
         }
-        return CompletableFuture.supplyAsync(() -> {
+        return Background.call(() -> {
             StringBuilder all = new StringBuilder();
             try (BufferedReader in = new BufferedReader(new InputStreamReader(connection.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {

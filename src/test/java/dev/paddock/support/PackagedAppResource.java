@@ -1,10 +1,12 @@
 package dev.paddock.support;
 
+import dev.paddock.devdb.DevDatabase;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Configuration for the packaged service under {@code @QuarkusIntegrationTest}: it runs with the
@@ -22,9 +24,14 @@ public class PackagedAppResource implements QuarkusTestResourceLifecycleManager 
     /** The settings every replica of the packaged service gets in tests. */
     public static Map<String, String> settings() {
         Map<String, String> settings = new HashMap<>();
-        LocalPostgresConfigSource database = new LocalPostgresConfigSource();
-        for (String name : database.getPropertyNames()) {
-            settings.put(name.replace("%test.", ""), database.getValue(name));
+        String explicit = System.getenv("PADDOCK_TEST_JDBC_URL");
+        if (explicit != null && !explicit.isBlank()) {
+            settings.put("quarkus.datasource.jdbc.url", explicit);
+            settings.put("quarkus.datasource.username", System.getenv().getOrDefault("PADDOCK_TEST_DB_USER", "postgres"));
+            settings.put("quarkus.datasource.password", System.getenv().getOrDefault("PADDOCK_TEST_DB_PASSWORD", "postgres"));
+        } else {
+            // the database the @QuarkusTest run would choose: local PostgreSQL, else an embedded one
+            settings.putAll(DevDatabase.choose("test", Optional.empty(), Optional.empty()).settings());
         }
         settings.put("mp.jwt.verify.issuer", Tokens.ISSUER);
         settings.put("mp.jwt.verify.publickey.location", Path.of("target/test-classes/publicKey.pem").toAbsolutePath().toString());
