@@ -230,6 +230,7 @@ public class LoadGen {
     private static final AtomicLong RETRIED = new AtomicLong();
 
     static void faults(String baseA, String baseB, String tenant, int jobs, int runners, Path acks) throws Exception {
+        long started = System.nanoTime();
         String jwt = jwt(tenant);
         String[] bases = {baseA, baseB};
         List<String> tokens = new ArrayList<>();
@@ -284,30 +285,31 @@ public class LoadGen {
             }
         }
         Files.write(acks, acked);
-        System.out.printf("workload  %d jobs, %d runners (one died mid-job), %d requests sent, %d retried after a"
-                + " refused connection or 5xx, %d results and %d log batches acknowledged%n", jobs, runners, SENT.get(),
-                RETRIED.get(), done.get(), acked.size() - done.get());
+        System.out.printf("workload  %d jobs, %d runners (one died mid-job), %d requests sent in %d s, %d retried after a"
+                + " refused connection, 5xx or 429, %d results and %d log batches acknowledged%n", jobs, runners, SENT.get(),
+                Duration.ofNanos(System.nanoTime() - started).toSeconds(), RETRIED.get(), done.get(), acked.size() - done.get());
     }
 
     /**
-     * Sends until the service answers other than 5xx or a refused connection (a database or replica
-     * down); with {@code expected} > 0 until it answers that. The same call again is what a real
+     * Sends until the service answers other than 5xx, 429 or a refused connection (a database or
+     * replica down); with {@code expected} > 0 that answer must be it. The same call again is what a real
      * agent does: the calls are idempotent (Idempotency-Key, offsets, the same report).
      */
     static HttpResponse<String> retrying(String base, String method, String path, int expected, String... headersThenBody) {
         while (true) {
+            SENT.incrementAndGet();
+            HttpResponse<String> response;
             try {
-                SENT.incrementAndGet();
-                HttpResponse<String> response = send(base, method, path, headersThenBody);
+                response = send(base, method, path, headersThenBody);
+            } catch (Exception refused) {
+                response = null; // the replica is down or restarting
+            }
+            if (response != null && response.statusCode() < 500 && response.statusCode() != 429) {
                 int status = response.statusCode();
-                if (status < 500 && (expected == 0 || status == expected || status == 200 && expected == 201)) {
+                if (expected == 0 || status == expected || status == 200 && expected == 201) {
                     return response;
                 }
-                if (status < 500) {
-                    throw new IllegalStateException(method + " " + path + " answered " + status + ": " + response.body());
-                }
-            } catch (java.io.IOException | InterruptedException refused) {
-                // the replica is down or restarting
+                throw new IllegalStateException(method + " " + path + " answered " + status + ": " + response.body());
             }
             RETRIED.incrementAndGet();
             try {

@@ -5,11 +5,11 @@
 # Prints what it sent and injected, what it checked, and lost/duplicated counts (all must be 0).
 #   prerequisites: ./mvnw package -DskipTests (the JAR), a local PostgreSQL cluster this user can
 #                  stop and start (pg_ctlcluster, as root here) with postgres/postgres, a JDK >= 21.
-# usage: bench/faults.sh [jobs, default 300] [runners, default 12]
+# usage: bench/faults.sh [jobs, default 300] [runners, default 24]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${1:-300}
-RUNNERS=${2:-12}
+RUNNERS=${2:-24}
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA=$JAVA_HOME/bin/java
 DB=paddock_faults
