@@ -29,6 +29,7 @@ public final class DevDatabase {
     // shared by every class loader of this JVM (Quarkus tests load this class more than once)
     private static final String CHOSEN_URL = "devdb.paddock.chosen-url";
     private static final String CHOSEN_KIND = "devdb.paddock.chosen-kind";
+    private static final String EMBEDDED_STARTER = "devdb.paddock.embedded-starter";
 
     private DevDatabase() {
     }
@@ -37,8 +38,10 @@ public final class DevDatabase {
      * @param profile    {@code dev} or {@code test}
      * @param explicit   the datasource URL someone configured, if any
      * @param dataDir    where an embedded database keeps its files; empty for a throwaway one
+     * @param devServices whether Quarkus Dev Services can start a container here (dev mode, tests)
      */
-    public static synchronized Choice choose(String profile, Optional<String> explicit, Optional<Path> dataDir) {
+    public static synchronized Choice choose(String profile, Optional<String> explicit, Optional<Path> dataDir,
+                                             boolean devServices) {
         if (explicit.filter(url -> !url.isBlank()).isPresent()) {
             return new Choice("configured", explicit.get(), Map.of());
         }
@@ -51,15 +54,30 @@ public final class DevDatabase {
         if (localPostgresAccepts("localhost", 5432, "postgres", "postgres")) {
             ensureDatabase("jdbc:postgresql://localhost:5432/postgres", "postgres", "postgres", database);
             choice = choice("local", "jdbc:postgresql://localhost:5432/" + database);
-        } else if (containerRuntime().isPresent()) {
+        } else if (devServices && containerRuntime().isPresent()) {
             return new Choice("dev-services", containerRuntime().get(), Map.of());
         } else {
-            String url = EmbeddedPostgres.start(dataDir, database);
-            choice = choice("embedded", url);
+            choice = choice("embedded", startEmbedded(dataDir, database));
         }
         System.setProperty(CHOSEN_URL, choice.where());
         System.setProperty(CHOSEN_KIND, choice.kind());
         return choice;
+    }
+
+    /**
+     * Reached by a name read at run time, not by a call: the native image (prod only) is built
+     * without zonky's classes, and a direct call would make its analysis parse them and fail.
+     */
+    private static String startEmbedded(Optional<Path> dataDir, String database) {
+        String starter = System.getProperty(EMBEDDED_STARTER, "dev.paddock.devdb.EmbeddedPostgres");
+        try {
+            return (String) Class.forName(starter).getDeclaredMethod("start", Optional.class, String.class)
+                    .invoke(null, dataDir, database);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new IllegalStateException("no embedded PostgreSQL in this build (dev and test only)", e);
+        }
     }
 
     private static Choice choice(String kind, String url) {

@@ -1,6 +1,7 @@
 package dev.paddock.devdb;
 
 import io.quarkus.runtime.ExecutionMode;
+import io.quarkus.runtime.LaunchMode;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
@@ -30,14 +31,17 @@ public class DevDatabaseConfigSourceFactory implements ConfigSourceFactory {
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
         List<String> profiles = context.getProfiles();
         String profile = profiles.contains("test") ? "test" : profiles.contains("dev") ? "dev" : null;
-        // not while building (UNSET): a value seen then would be recorded into the JAR as a default,
-        // and a build must not start a database
-        if (profile == null || ExecutionMode.current() == ExecutionMode.UNSET) {
+        // Not while a dev JAR is built (UNSET): a value seen then would be recorded into it as a default.
+        // Tests do choose while building, in their own JVM: Dev Services decide then whether to start.
+        if (profile == null || "dev".equals(profile) && ExecutionMode.current() == ExecutionMode.UNSET) {
             return List.of();
         }
+        // Dev Services exist only under quarkus:dev and in tests, not in a JAR run with the dev profile
+        LaunchMode mode = LaunchMode.current();
+        boolean devServices = mode == LaunchMode.DEVELOPMENT || mode == LaunchMode.TEST;
         ConfigValue configured = context.getValue("quarkus.datasource.jdbc.url");
         DevDatabase.Choice choice = DevDatabase.choose(profile, Optional.ofNullable(configured == null ? null : configured.getValue()),
-                "dev".equals(profile) ? Optional.of(DEV_DATA.toAbsolutePath()) : Optional.empty());
+                "dev".equals(profile) ? Optional.of(DEV_DATA.toAbsolutePath()) : Optional.empty(), devServices);
         if (System.getProperty(ANNOUNCED) == null) {
             System.setProperty(ANNOUNCED, "true");
             LOG.infof("Database for the %s profile: %s", profile, describe(choice, profile));

@@ -12,7 +12,7 @@ class DevDatabaseTest {
     @Test
     void aConfiguredUrlWinsAndNothingIsStarted() {
         DevDatabase.Choice choice = DevDatabase.choose("dev", Optional.of("jdbc:postgresql://db.example:5432/paddock"),
-                Optional.empty());
+                Optional.empty(), true);
 
         assertThat(choice.kind()).isEqualTo("configured");
         assertThat(choice.settings()).isEmpty();
@@ -20,7 +20,7 @@ class DevDatabaseTest {
 
     @Test
     void aBlankUrlIsNotAConfiguration() {
-        DevDatabase.Choice choice = DevDatabase.choose("test", Optional.of(" "), Optional.empty());
+        DevDatabase.Choice choice = DevDatabase.choose("test", Optional.of(" "), Optional.empty(), true);
 
         assertThat(choice.kind()).isIn("local", "dev-services", "embedded");
         assertThat(choice.kind().equals("dev-services") || choice.settings().get("quarkus.datasource.jdbc.url").endsWith("/test"))

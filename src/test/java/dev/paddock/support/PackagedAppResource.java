@@ -31,7 +31,7 @@ public class PackagedAppResource implements QuarkusTestResourceLifecycleManager 
             settings.put("quarkus.datasource.password", System.getenv().getOrDefault("PADDOCK_TEST_DB_PASSWORD", "postgres"));
         } else {
             // the database the @QuarkusTest run would choose: local PostgreSQL, else an embedded one
-            settings.putAll(DevDatabase.choose("test", Optional.empty(), Optional.empty()).settings());
+            settings.putAll(DevDatabase.choose("test", Optional.empty(), Optional.empty(), true).settings());
         }
         settings.put("mp.jwt.verify.issuer", Tokens.ISSUER);
         settings.put("mp.jwt.verify.publickey.location", Path.of("target/test-classes/publicKey.pem").toAbsolutePath().toString());
