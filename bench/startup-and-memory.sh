@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start time, memory and size of the packaged service, JVM and native, measured in one run on
 # this machine (figures are only comparable within one run: these machines are noisy).
-#   prerequisites: ./mvnw package -DskipTests (JVM) and ./mvnw package -Dnative -DskipTests (native),
+#   prerequisites: ./mvnw package -DskipTests (JVM), optionally ./mvnw verify -Dquarkus.package.jar.aot.enabled=true
+#                  (JVM with the AOT cache) and ./mvnw package -Dnative -DskipTests (native),
 #                  a PostgreSQL at 127.0.0.1:5432 (postgres/postgres, database 'test'), wrk.
 # usage: bench/startup-and-memory.sh [runs]
 set -euo pipefail
@@ -46,6 +47,10 @@ measure() { # name, command...
 
 echo "runs per variant: $RUNS   $(nproc) cores   $(date -u +%FT%TZ)"
 measure jvm "$JAVA" -jar target/quarkus-app/quarkus-run.jar
+# with the JDK AOT cache that `./mvnw verify -Dquarkus.package.jar.aot.enabled=true` trains on the ITs
+if [ -f target/quarkus-app/app.aot ]; then
+  measure jvm-aot "$JAVA" -XX:AOTCache=target/quarkus-app/app.aot -jar target/quarkus-app/quarkus-run.jar
+fi
 if [ -n "$NATIVE" ]; then
   measure native "$NATIVE"
   echo "native executable: $(du -m "$NATIVE" | cut -f1) MB ($NATIVE)"
