@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-import org.hibernate.Session;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -216,6 +215,9 @@ public class DispatchStore {
     EntityManager em;
 
     @Inject
+    TransactionConnection connections;
+
+    @Inject
     PaddockConfig config;
 
     @Inject
@@ -318,7 +320,7 @@ public class DispatchStore {
     }
 
     private Held hold(UUID runnerId, String tenant, UUID jobId, String leaseId, boolean renew) {
-        Held held = em.unwrap(Session.class).doReturningWork(connection -> {
+        Held held = connections.run(connection -> {
             try (PreparedStatement hold = connection.prepareStatement(HOLD)) {
                 hold.setObject(1, jobId);
                 hold.setString(2, tenant);
@@ -471,7 +473,7 @@ public class DispatchStore {
     /** Runs a statement with {@code :name} parameters on the transaction's connection; the jobs it answers. */
     private List<Job> jobs(String sql, Map<String, Object> parameters) {
         NamedSql statement = NamedSql.of(sql);
-        return em.unwrap(Session.class).doReturningWork(connection -> {
+        return connections.run(connection -> {
             try (PreparedStatement prepared = statement.prepare(connection, parameters);
                  ResultSet rows = prepared.executeQuery()) {
                 List<Job> jobs = new ArrayList<>();

@@ -7,13 +7,12 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.paddock.dispatch.DispatchStore;
 import dev.paddock.dispatch.JobSignals;
 import dev.paddock.dispatch.SignalSender;
+import dev.paddock.dispatch.TransactionConnection;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.secret.SecretCipher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import org.hibernate.Session;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -64,7 +63,7 @@ public class JobLogWriter {
             SELECT n FROM counted""";
 
     @Inject
-    EntityManager em;
+    TransactionConnection connections;
 
     @Inject
     SecretCipher cipher;
@@ -99,7 +98,7 @@ public class JobLogWriter {
             messages[i] = mask(line.message(), secrets);
             data[i] = line.data() == null ? null : maskTree(line.data(), secrets).toString();
         }
-        long stored = em.unwrap(Session.class).doReturningWork(connection -> {
+        long stored = connections.run(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
                 insert.setArray(1, connection.createArrayOf("bigint", clientSeqs));
                 insert.setArray(2, connection.createArrayOf("text", timestamps));
