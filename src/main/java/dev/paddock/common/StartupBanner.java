@@ -1,7 +1,7 @@
 package dev.paddock.common;
 
-import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigUtils;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -20,7 +20,8 @@ public class StartupBanner {
     int port;
 
     void started(@Observes StartupEvent event) {
-        LOG.info(line(host, port, LaunchMode.current() == LaunchMode.DEVELOPMENT));
+        // the dev profile, under quarkus:dev or as the README's packaged dev run: /dev/token exists then
+        LOG.info(line(host, port, ConfigUtils.isProfileActive("dev")));
     }
 
     static String line(String host, int port, boolean dev) {
