@@ -1,21 +1,21 @@
 package dev.paddock.auth;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.common.PaddockConfig;
 import dev.paddock.problem.ProblemException;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vertx.ext.web.RoutingContext;
-import java.util.Optional;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -137,9 +137,17 @@ public class Authenticator {
         if (!person.has(Scopes.RUNNERS_REGISTER) && !person.has(Scopes.RUNNERS_MANAGE)) {
             throw ProblemException.forbidden("Acting as a runner needs a key with runners:register or runners:manage.");
         }
-        AuthenticatedRunner runner = namedRunner(runnerInPath)
-                .flatMap(id -> credentials.authenticateForKey(person.apiKeyId(), person.tenant(), id, recordSignOfLife))
-                .orElseThrow(() -> ProblemException.notFound("Runner"));
+        admitAs(runnerOfKey(person, runnerInPath, recordSignOfLife).orElseThrow(() -> ProblemException.notFound("Runner")));
+    }
+
+    /** The runner this key registered, when the call names it. */
+    private Optional<AuthenticatedRunner> runnerOfKey(Person person, String runnerInPath, boolean recordSignOfLife) {
+        return namedRunner(runnerInPath)
+                .flatMap(id -> credentials.authenticateForKey(person.apiKeyId(), person.tenant(), id, recordSignOfLife));
+    }
+
+    /** The call is this runner's from here on, within its rate. */
+    private void admitAs(AuthenticatedRunner runner) {
         agentCalls.admit(runner.tokenHash());
         caller = new RunnerCaller(runner);
     }
@@ -185,8 +193,7 @@ public class Authenticator {
         byte[] hash = RunnerTokens.hash(trimmed);
         AuthenticatedRunner runner = credentials.authenticate(hash, recordSignOfLife)
                 .orElseThrow(() -> ProblemException.unauthorized("Invalid runner token."));
-        agentCalls.admit(hash);
-        caller = new RunnerCaller(runner);
+        admitAs(runner);
     }
 
     /** Routes shared by people and the runner itself: the credential sent decides which. */
@@ -198,16 +205,11 @@ public class Authenticator {
         String apiKey = apiKey();
         if (apiKey != null && runnerInPath != null) {
             // the key that registered this runner acts as it; any other key acts as a person
-            Optional<Person> person = apiKeys.authenticate(apiKey);
-            Optional<UUID> runnerId = namedRunner(runnerInPath);
-            if (person.isPresent() && runnerId.isPresent()) {
-                Optional<AuthenticatedRunner> runner = credentials.authenticateForKey(person.get().apiKeyId(),
-                        person.get().tenant(), runnerId.get(), true);
-                if (runner.isPresent()) {
-                    agentCalls.admit(runner.get().tokenHash());
-                    caller = new RunnerCaller(runner.get());
-                    return;
-                }
+            Optional<AuthenticatedRunner> runner = apiKeys.authenticate(apiKey)
+                    .flatMap(person -> runnerOfKey(person, runnerInPath, true));
+            if (runner.isPresent()) {
+                admitAs(runner.get());
+                return;
             }
         }
         admitPerson(scopes);
