@@ -8,6 +8,7 @@ import dev.paddock.dispatch.DispatchStore;
 import dev.paddock.dispatch.Job;
 import dev.paddock.dispatch.JobSignals;
 import dev.paddock.dispatch.JobStatus;
+import dev.paddock.dispatch.TransactionConnection;
 import dev.paddock.joblog.JobLogWriter;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.runner.RunnerRequests;
@@ -15,8 +16,6 @@ import dev.paddock.runner.RunnerService;
 import dev.paddock.secret.SecretCipher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +31,8 @@ import java.util.concurrent.TimeoutException;
  * The runner agent protocol, free of any wire format: register, heartbeat, claim (with a long-poll
  * wait), and the fenced calls on a held job. The canonical HTTP routes are one adapter over it;
  * other systems' agent dialects are siblings calling the same methods. Every job call is one
- * transaction; a refusal that tells the runner to stop does not roll back its acknowledgement.
+ * transaction (a local one: see {@link TransactionConnection}); a refusal that tells the runner to
+ * stop does not roll back its acknowledgement.
  */
 @ApplicationScoped
 public class AgentService {
@@ -59,7 +59,7 @@ public class AgentService {
     ObjectMapper json;
 
     @Inject
-    EntityManager em;
+    TransactionConnection connections;
 
     public record Beat(UUID runnerId, String status, List<UUID> stopJobIds, Instant serverTime) {
     }
@@ -112,34 +112,39 @@ public class AgentService {
     }
 
     /** The job as its runner sees it; reading a stopped job acknowledges the stop. */
-    @Transactional
     public Job view(AuthenticatedRunner self, UUID jobId) {
-        return em.find(Job.class, dispatch.hold(self.id(), self.tenant(), jobId).id());
+        return connections.inTransaction(() -> dispatch.read(dispatch.hold(self.id(), self.tenant(), jobId).id()));
     }
 
-    @Transactional(dontRollbackOn = DispatchStore.StopException.class)
     public Job reportProgress(AuthenticatedRunner self, UUID jobId, DispatchStore.Fence fence, AgentRequests.StatusUpdate update) {
-        DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, fence, false);
-        return dispatch.reportProgress(job, update.phase(), update.progress());
+        return connections.inTransaction(() -> {
+            DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, fence, false);
+            return dispatch.reportProgress(job, update.phase(), update.progress());
+        });
     }
 
     /** Renews the lease of the running job as it stores the lines. */
-    @Transactional(dontRollbackOn = DispatchStore.StopException.class)
     public LogsAccepted appendLogs(AuthenticatedRunner self, UUID jobId, DispatchStore.Fence fence, AgentRequests.LogBatch batch) {
-        DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, fence, true);
-        dispatch.requireRunning(job);
-        long next = logWriter.append(job, batch.lines(), batch.offset());
-        return new LogsAccepted(batch.lines().size(), next);
+        return connections.inTransaction(() -> {
+            DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, fence, true);
+            dispatch.requireRunning(job);
+            long next = logWriter.append(job, batch.lines(), batch.offset());
+            return new LogsAccepted(batch.lines().size(), next);
+        });
     }
 
     /** The final report; the same report again answers the same, a different one on a final job is 409. */
-    @Transactional(dontRollbackOn = DispatchStore.StopException.class)
     public Job report(AuthenticatedRunner self, UUID jobId, DispatchStore.Fence fence, AgentRequests.Result result) {
-        DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, fence, false);
         @SuppressWarnings("unchecked")
         Map<String, Object> report = json.convertValue(result, Map.class);
+        return connections.inTransaction(() -> report(self, jobId, fence, result, report));
+    }
+
+    private Job report(AuthenticatedRunner self, UUID jobId, DispatchStore.Fence fence, AgentRequests.Result result,
+                       Map<String, Object> report) {
+        DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, fence, false);
         if (JobStatus.of(job.status()).isFinal()) {
-            Job done = em.find(Job.class, job.id());
+            Job done = dispatch.read(job.id());
             if (done.report != null && sameJson(done.report, report)) {
                 return done;
             }
@@ -156,7 +161,6 @@ public class AgentService {
     }
 
     /** Secrets only while the job runs on this runner under the caller's lease; otherwise 404. */
-    @Transactional
     public Map<String, String> secrets(AuthenticatedRunner self, UUID jobId, DispatchStore.Fence fence) {
         DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, fence, false);
         if (!job.is(JobStatus.RUNNING)) {

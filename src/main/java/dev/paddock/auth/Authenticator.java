@@ -2,18 +2,12 @@ package dev.paddock.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.paddock.common.PaddockConfig;
 import dev.paddock.problem.ProblemException;
-import io.smallrye.jwt.auth.principal.JWTParser;
-import io.smallrye.jwt.auth.principal.ParseException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -33,10 +27,7 @@ public class Authenticator {
     HttpServerRequest request;
 
     @Inject
-    JWTParser jwtParser;
-
-    @Inject
-    PaddockConfig config;
+    VerifiedJwts jwts;
 
     @Inject
     RunnerCredentials credentials;
@@ -100,7 +91,7 @@ public class Authenticator {
         }
         Person person = apiKey != null ? apiKeys.authenticate(apiKey)
                 .orElseThrow(() -> ProblemException.unauthorized("The API key is unknown, deleted or expired."))
-                : verify(bearer);
+                : jwts.verify(bearer);
         if (scopes.length > 0 && java.util.Arrays.stream(scopes).noneMatch(person::has)) {
             throw ProblemException.forbidden(scopes.length == 1
                     ? "This route needs the scope " + scopes[0] + "."
@@ -213,58 +204,6 @@ public class Authenticator {
             }
         }
         admitPerson(scopes);
-    }
-
-    private Person verify(String jwt) {
-        JsonWebToken token;
-        try {
-            token = jwtParser.parse(jwt);
-        } catch (ParseException | RuntimeException e) {
-            throw ProblemException.unauthorized("The bearer token is invalid or expired.");
-        }
-        String subject = token.getSubject();
-        Object tenantClaim = token.getClaim(config.auth().tenantClaim());
-        String tenant = tenantClaim == null ? null : claimText(tenantClaim);
-        if (tenant == null || tenant.isBlank()) {
-            tenant = subject;
-        }
-        if (tenant == null || tenant.isBlank()) {
-            throw ProblemException.unauthorized("The token names no tenant and no subject.");
-        }
-        return new Person(subject == null ? tenant : subject, tenant, Scopes.expand(scopes(token)));
-    }
-
-    private static List<String> scopes(JsonWebToken token) {
-        List<String> scopes = new ArrayList<>();
-        addScopes(scopes, token.getClaim("scope"));
-        addScopes(scopes, token.getClaim("scp"));
-        return scopes;
-    }
-
-    private static void addScopes(List<String> into, Object claim) {
-        if (claim == null) {
-            return;
-        }
-        if (claim instanceof Collection<?> values) {
-            values.forEach(value -> addScopes(into, value));
-            return;
-        }
-        if (claim instanceof jakarta.json.JsonArray array) {
-            array.forEach(value -> addScopes(into, value));
-            return;
-        }
-        for (String part : claimText(claim).trim().split("\\s+")) {
-            if (!part.isEmpty()) {
-                into.add(part);
-            }
-        }
-    }
-
-    private static String claimText(Object claim) {
-        if (claim instanceof jakarta.json.JsonString string) {
-            return string.getString();
-        }
-        return claim.toString();
     }
 
     private String bearerToken() {

@@ -1,5 +1,6 @@
 package dev.paddock.auth;
 
+import dev.paddock.common.PaddockConfig;
 import dev.paddock.dispatch.JobSignals;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
@@ -30,23 +31,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * Tokens are resolved from memory once seen; a token regenerated, or a runner deleted, marked
  * offline or deregistered, is dropped at once on this replica ({@link #forget}) and, through
  * NOTIFY, on every other one. A sign of life is written at once when this replica has not
- * written one for the runner in the last second, or has forgotten it since (so a runner marked
- * offline is back at its next call); otherwise its time is folded into one batched UPDATE every
- * 250 ms, keeping liveness accurate to well under a second without a statement per call.
+ * written one for the runner within half of {@code paddock.runners.offline-after}, or has
+ * forgotten it since: a runner the liveness sweep (which needs a whole offline-after of silence)
+ * or a person marked offline is back at its next call. Otherwise its time is folded into one
+ * batched UPDATE every 250 ms, keeping liveness accurate to well under a second without a
+ * statement, or a commit, per call.
  */
 @ApplicationScoped
 public class RunnerCredentials {
 
     private static final Logger LOG = Logger.getLogger(RunnerCredentials.class);
-    private static final long FRESH_NANOS = 1_000_000_000L;
     private static final long FLUSH_MILLIS = 250;
     /** A sign of life now: the runner is seen, and an offline runner is back. */
     private static final String SIGN_OF_LIFE = """
             UPDATE runners SET last_heartbeat_at = now(),
                    reported_status = CASE WHEN reported_status = 'offline' THEN 'online' ELSE reported_status END""";
     /**
-     * Signs of life written late only stamp the time: they were given within a second of one
-     * written at once, while the runner was online, and a deregistration or a person's
+     * Signs of life written late only stamp the time: they were given soon enough after one
+     * written at once that the runner was still online, and a deregistration or a person's
      * mark-offline since then must not be undone by calls made before it.
      */
     private static final String LATE_SIGNS_OF_LIFE = "UPDATE runners SET last_heartbeat_at = now() WHERE id = ANY (?)";
@@ -59,6 +61,9 @@ public class RunnerCredentials {
 
     @Inject
     JobSignals signals;
+
+    @Inject
+    PaddockConfig config;
 
     /** A token seen before, and when this replica last wrote the runner's sign of life. */
     private record Known(AuthenticatedRunner runner, long stampedAt) {
@@ -87,14 +92,14 @@ public class RunnerCredentials {
     /**
      * The runner holding this token, with the call counted as its sign of life unless the caller
      * records it itself ({@code recordSignOfLife} false); empty for an unknown token. A token seen
-     * within the last second costs no statement; otherwise one autocommitted UPDATE finds the
+     * recently (see the class) costs no statement; otherwise one autocommitted UPDATE finds the
      * runner and stamps it, outside any caller's transaction.
      */
     public Optional<AuthenticatedRunner> authenticate(byte[] tokenHash, boolean recordSignOfLife) {
         ByteBuffer key = ByteBuffer.wrap(tokenHash);
         Known known = byToken.get(key);
         long now = System.nanoTime();
-        if (known != null && (!recordSignOfLife || now - known.stampedAt() < FRESH_NANOS)) {
+        if (known != null && (!recordSignOfLife || now - known.stampedAt() < config.runners().offlineAfter().toNanos() / 2)) {
             if (recordSignOfLife) {
                 pendingSignsOfLife.add(known.runner().id());
             }

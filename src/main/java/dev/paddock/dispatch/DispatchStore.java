@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static dev.paddock.dispatch.JobStatus.CANCELLED;
@@ -39,9 +40,12 @@ import static dev.paddock.dispatch.JobStatus.TIMEOUT;
  * runners: claims take queued rows with FOR UPDATE SKIP LOCKED under a lock of the runner's row.
  * Every other transition locks jobs before their runner's row, and a claim never waits on a job,
  * so no two transitions wait on each other in a cycle; callers keep that order too.
+ * <p>
+ * Transitions are plain JDBC in the caller's transaction, or in one of their own
+ * ({@link TransactionConnection#inTransaction}); those that read through Hibernate (people's cancel,
+ * the sweeps) run in a JTA transaction.
  */
 @ApplicationScoped
-@Transactional(dontRollbackOn = DispatchStore.StopException.class)
 public class DispatchStore {
 
     /** How long a job has run, by the database clock. */
@@ -67,6 +71,12 @@ public class DispatchStore {
                     CAST(:pullRequest AS jsonb), CAST(:trigger AS jsonb), CAST(:payload AS jsonb),
                     CAST(:secretNames AS text[]), :secrets, :idempotencyKey, :originalJobId)
             RETURNING *""";
+
+    private static final String READ = "SELECT * FROM jobs WHERE id = :job";
+
+    /** Serialises enqueues of one tenant's idempotency key across replicas until the transaction ends. */
+    private static final String LOCK_IDEMPOTENCY_KEY = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
+    private static final String ENQUEUED_WITH_KEY = "SELECT * FROM jobs WHERE tenant = :tenant AND idempotency_key = :key";
 
     private static final String CLAIM = """
             WITH runner AS (
@@ -240,6 +250,34 @@ public class DispatchStore {
      * the schema's defaults. Wakes the claims waiting in its tenant once committed.
      */
     public Job enqueue(Job draft) {
+        return connections.inTransaction(() -> insert(draft));
+    }
+
+    /**
+     * The job a request with this idempotency key enqueued before, if any. Takes the key's lock
+     * first, held until the caller's transaction ends, so that retries of one key on any replica
+     * enqueue one job (the unique index is the last guard).
+     */
+    public Optional<Job> enqueuedWithKey(String tenant, String idempotencyKey) {
+        return connections.inTransaction(() -> {
+            connections.run(connection -> {
+                try (PreparedStatement lock = connection.prepareStatement(LOCK_IDEMPOTENCY_KEY)) {
+                    lock.setString(1, tenant + "\n" + idempotencyKey);
+                    lock.execute();
+                    return null;
+                }
+            });
+            return jobs(ENQUEUED_WITH_KEY, parameters("tenant", tenant, "key", idempotencyKey)).stream().findFirst();
+        });
+    }
+
+    /** The job as it is now, or 404. */
+    public Job read(UUID jobId) {
+        return jobs(READ, parameters("job", jobId)).stream().findFirst()
+                .orElseThrow(() -> ProblemException.notFound("Job"));
+    }
+
+    private Job insert(Job draft) {
         Job job = rewrite(UUID.randomUUID(), ENQUEUE, parameters(
                 "tenant", draft.tenant, "type", draft.type, "name", draft.name,
                 "labels", draft.labels.toArray(String[]::new), "priority", draft.priority,
@@ -259,7 +297,8 @@ public class DispatchStore {
      * fresh lease id; none when the runner cannot take work (offline, draining, full).
      */
     public List<Job> claim(UUID runnerId, int limit) {
-        return jobs(CLAIM, parameters("runner", runnerId, "limit", limit, "leaseMillis", leaseMillis()));
+        return connections.inTransaction(() ->
+                jobs(CLAIM, parameters("runner", runnerId, "limit", limit, "leaseMillis", leaseMillis())));
     }
 
     // ---- running: the holder's calls -------------------------------------------------------
@@ -303,6 +342,10 @@ public class DispatchStore {
      * {@code renew}, a running job's lease is renewed (a sign of work on it).
      */
     public Held fenced(UUID runnerId, String tenant, UUID jobId, Fence fence, boolean renew) {
+        return connections.inTransaction(() -> fencedInTransaction(runnerId, tenant, jobId, fence, renew));
+    }
+
+    private Held fencedInTransaction(UUID runnerId, String tenant, UUID jobId, Fence fence, boolean renew) {
         if (fence.holderSuffices()) {
             Held job = hold(runnerId, tenant, jobId, null, false);
             if (job.leaseId() == null || !runnerId.equals(job.runnerId())) {
@@ -352,8 +395,8 @@ public class DispatchStore {
     /** running → running: phase and progress as the runner reports them; renews the lease. */
     public Job reportProgress(Held job, String phase, Integer progress) {
         requireRunning(job);
-        return rewrite(job.id(), REPORT_PROGRESS,
-                parameters("phase", phase, "progress", progress, "leaseMillis", leaseMillis()));
+        return connections.inTransaction(() -> rewrite(job.id(), REPORT_PROGRESS,
+                parameters("phase", phase, "progress", progress, "leaseMillis", leaseMillis())));
     }
 
     /**
@@ -361,7 +404,6 @@ public class DispatchStore {
      * of every job these runners run, and lists, per runner, the jobs it must stop (cancelled or
      * timed out while it held them) until it acknowledges them.
      */
-    @Transactional(Transactional.TxType.SUPPORTS)
     public Map<UUID, List<UUID>> renewLeasesAndListStops(Connection connection, Collection<UUID> runners)
             throws SQLException {
         Array ids = connection.createArrayOf("uuid", runners.toArray());
@@ -385,6 +427,10 @@ public class DispatchStore {
         if (!job.is(RUNNING) || !RUNNING.canBecome(outcome.status())) {
             throw new StopException(job.status());
         }
+        return connections.inTransaction(() -> completeInTransaction(job, outcome));
+    }
+
+    private Job completeInTransaction(Held job, Outcome outcome) {
         Job done = rewrite(job.id(), COMPLETE, parameters(
                 "status", outcome.status().wire(),
                 "report", jsonText(outcome.report()),
@@ -410,6 +456,7 @@ public class DispatchStore {
      * queued | running → cancelled, for people. 404 for another tenant's job, 409 for a final one.
      * A running job keeps its lease id, so its runner's next call learns it must stop.
      */
+    @Transactional
     public Job cancel(String tenant, UUID jobId, String reason) {
         Job job = em.find(Job.class, jobId, LockModeType.PESSIMISTIC_WRITE);
         if (job == null || !job.tenant.equals(tenant)) {
@@ -425,16 +472,19 @@ public class DispatchStore {
     }
 
     /** A runner left (deleted or deregistered): its running jobs are requeued, or failed when out of attempts. */
+    @Transactional
     public void release(UUID runnerId, String error) {
         release("runner_id = :runner", "", error, runnerId);
     }
 
     /** Running jobs whose lease ran out (their runner went silent): requeued, or failed when out of attempts. */
+    @Transactional
     public void expireLeases() {
         release("lease_expires_at < now()", "SKIP LOCKED", "lease expired", null);
     }
 
     /** running → timeout for jobs past their {@code timeout_seconds}. */
+    @Transactional
     @SuppressWarnings("unchecked")
     public void timeOutOverdue() {
         List<String> ids = em.createNativeQuery(TIME_OUT, String.class).getResultList();

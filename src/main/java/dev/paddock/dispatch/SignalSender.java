@@ -59,6 +59,9 @@ public class SignalSender {
     @Inject
     JobSignals signals;
 
+    @Inject
+    TransactionConnection connections;
+
     private final LinkedBlockingQueue<Signal> unsent = new LinkedBlockingQueue<>();
     private volatile boolean running = true;
     private Thread sender;
@@ -81,11 +84,14 @@ public class SignalSender {
 
     /**
      * Wakes the waiters on {@code topic} of every replica once the current transaction commits;
-     * nothing when it rolls back. Outside a transaction, at once.
+     * nothing when it rolls back (JTA or local). Outside a transaction, at once.
      */
     @SuppressWarnings("unchecked")
     public void afterCommit(String channel, String topic) {
         Signal signal = new Signal(channel, topic);
+        if (connections.afterLocalCommit(() -> sent(Set.of(signal)))) {
+            return;
+        }
         if (transactions.getTransactionKey() == null) {
             sent(Set.of(signal));
             return;

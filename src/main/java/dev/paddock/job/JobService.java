@@ -5,6 +5,7 @@ import dev.paddock.auth.Person;
 import dev.paddock.common.Labels;
 import dev.paddock.dispatch.DispatchStore;
 import dev.paddock.dispatch.Job;
+import dev.paddock.dispatch.TransactionConnection;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.secret.SecretCipher;
@@ -22,7 +23,6 @@ import java.util.UUID;
 
 /** People's writes on jobs: enqueue, cancel, retry. */
 @ApplicationScoped
-@Transactional
 public class JobService {
 
     public static final int MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -39,21 +39,24 @@ public class JobService {
     @Inject
     DispatchStore dispatch;
 
+    @Inject
+    TransactionConnection connections;
+
     public record Enqueued(Job job, boolean replayed) {
     }
 
     public Enqueued enqueue(Person person, JobRequests.Enqueue request, String idempotencyKey) {
         checkPayloadSize(request.payload());
-        if (idempotencyKey != null) {
-            // serialises retries of one key across replicas; the unique index is the last guard
-            em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))")
-                    .setParameter(1, person.tenant() + "\n" + idempotencyKey).getSingleResult();
-            List<Job> existing = em.createQuery("from Job where tenant = ?1 and idempotencyKey = ?2", Job.class)
-                    .setParameter(1, person.tenant()).setParameter(2, idempotencyKey).getResultList();
-            if (!existing.isEmpty()) {
-                return new Enqueued(existing.get(0), true);
-            }
+        Job job = draft(person, request, idempotencyKey);
+        if (idempotencyKey == null) {
+            return new Enqueued(dispatch.enqueue(job), false);
         }
+        return connections.inTransaction(() -> dispatch.enqueuedWithKey(person.tenant(), idempotencyKey)
+                .map(existing -> new Enqueued(existing, true))
+                .orElseGet(() -> new Enqueued(dispatch.enqueue(job), false)));
+    }
+
+    private Job draft(Person person, JobRequests.Enqueue request, String idempotencyKey) {
         Job job = new Job();
         job.tenant = person.tenant();
         job.type = request.type().trim();
@@ -75,14 +78,16 @@ public class JobService {
         job.secretNames = new ArrayList<>(secrets.keySet().stream().sorted().toList());
         job.secrets = secrets.isEmpty() ? null : cipher.encrypt(secrets);
         job.idempotencyKey = idempotencyKey;
-        return new Enqueued(dispatch.enqueue(job), false);
+        return job;
     }
 
+    @Transactional
     public Job cancel(String tenant, UUID id, String reason) {
         return dispatch.cancel(tenant, id, reason);
     }
 
     /** A copy of a final job, its payload merged with {@code config_override}, queued afresh. */
+    @Transactional
     public Job retry(String tenant, UUID id, Map<String, Object> configOverride) {
         Job original = find(tenant, id);
         if (!original.isFinal()) {

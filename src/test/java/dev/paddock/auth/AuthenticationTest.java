@@ -60,6 +60,21 @@ public class AuthenticationTest {
     }
 
     @Test
+    void aVerifiedTokenVouchesForNoAlteredCopyOfIt() {
+        String tenant = Tokens.newTenant();
+        String valid = Tokens.person(tenant, "runners:read");
+        given().auth().oauth2(valid).get("/api/runners").then().statusCode(200); // verified, and remembered
+        String[] parts = valid.split("\\.");
+        String otherTenant = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                new String(java.util.Base64.getUrlDecoder().decode(parts[1])).replace(tenant, Tokens.newTenant()).getBytes());
+        refused(given().auth().oauth2(parts[0] + "." + otherTenant + "." + parts[2]));
+        char tenth = parts[2].charAt(10);
+        refused(given().auth().oauth2(parts[0] + "." + parts[1] + "." + parts[2].substring(0, 10)
+                + (tenth == 'A' ? 'B' : 'A') + parts[2].substring(11)));
+        given().auth().oauth2(valid).get("/api/runners").then().statusCode(200);
+    }
+
+    @Test
     void wrongIssuerIs401() {
         refused(given().auth().oauth2(Tokens.wrongIssuer(Tokens.newTenant())));
     }

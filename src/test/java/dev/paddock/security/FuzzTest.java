@@ -211,9 +211,13 @@ public class FuzzTest {
             case "object" -> {
                 Map<String, Object> object = new LinkedHashMap<>();
                 ((Map<String, Object>) schema.getOrDefault("properties", Map.of())).forEach((name, property) -> {
-                    if (Arbitraries.integers().between(0, 3).sample() > 0) {
-                        object.put(name, value((Map<String, Object>) property, schemas, depth + 1));
+                    if (Arbitraries.integers().between(0, 3).sample() == 0) {
+                        return;
                     }
+                    // a valid long-poll wait of up to 60 s would outlast the client's timeout
+                    object.put(name, name.contains("wait")
+                            ? sample(Arbitraries.integers().between(-5, 2).map(i -> (Object) i))
+                            : value((Map<String, Object>) property, schemas, depth + 1));
                 });
                 yield object;
             }

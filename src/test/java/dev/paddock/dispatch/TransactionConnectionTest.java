@@ -1,0 +1,119 @@
+package dev.paddock.dispatch;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The agent calls' local transactions: all of the work or none of it, a stop refusal kept, and
+ * wake-ups only after a commit.
+ */
+@QuarkusTest
+class TransactionConnectionTest {
+
+    @Inject
+    TransactionConnection connections;
+
+    @Inject
+    DispatchStore store;
+
+    @Inject
+    JobSignals signals;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Test
+    void aFailureUndoesEveryStatementOfTheWorkAndWakesNoOne() throws Exception {
+        String tenant = "tenant-" + UUID.randomUUID();
+        CompletableFuture<Void> waiter = signals.await(JobSignals.tenantTopic(tenant));
+        assertThatThrownBy(() -> connections.inTransaction(() -> {
+            store.enqueue(draft(tenant));
+            store.enqueue(draft(tenant));
+            throw new IllegalStateException("the next statement failed");
+        })).hasMessage("the next statement failed");
+        assertThat(jobsOf(tenant)).isZero();
+        assertThat(waiter).isNotDone();
+        signals.forget(JobSignals.tenantTopic(tenant), waiter);
+    }
+
+    @Test
+    void aStopRefusalKeepsWhatWasWrittenBeforeIt() throws Exception {
+        String tenant = "tenant-" + UUID.randomUUID();
+        CompletableFuture<Void> waiter = signals.await(JobSignals.tenantTopic(tenant));
+        assertThatThrownBy(() -> connections.inTransaction(() -> {
+            store.enqueue(draft(tenant));
+            throw new DispatchStore.StopException(JobStatus.CANCELLED.wire());
+        })).isInstanceOf(DispatchStore.StopException.class);
+        assertThat(jobsOf(tenant)).isEqualTo(1);
+        assertThat(waiter).isDone();
+    }
+
+    @Test
+    void nestedWorkJoinsTheOuterTransactionAndWakesOnlyAfterItsCommit() throws Exception {
+        String tenant = "tenant-" + UUID.randomUUID();
+        CompletableFuture<Void> waiter = signals.await(JobSignals.tenantTopic(tenant));
+        List<Long> transactionIds = new ArrayList<>();
+        connections.inTransaction(() -> {
+            transactionIds.add(currentTransactionId());
+            connections.inTransaction(() -> {
+                store.enqueue(draft(tenant));
+                transactionIds.add(currentTransactionId());
+                return null;
+            });
+            assertThat(waiter).as("not before the outer commit").isNotDone();
+            return null;
+        });
+        assertThat(transactionIds.get(1)).isEqualTo(transactionIds.get(0));
+        assertThat(waiter).isDone();
+        assertThat(jobsOf(tenant)).isEqualTo(1);
+    }
+
+    private long currentTransactionId() {
+        return connections.run(connection -> {
+            try (PreparedStatement id = connection.prepareStatement("SELECT txid_current()");
+                 ResultSet row = id.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        });
+    }
+
+    private static Job draft(String tenant) {
+        Job job = new Job();
+        job.tenant = tenant;
+        job.type = "t";
+        job.labels = List.of();
+        job.priority = 0;
+        job.timeoutSeconds = 60;
+        job.maxAttempts = 1;
+        job.payload = new HashMap<>();
+        job.secretNames = List.of();
+        return job;
+    }
+
+    private long jobsOf(String tenant) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM jobs WHERE tenant = ?")) {
+            count.setString(1, tenant);
+            try (ResultSet row = count.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+}
