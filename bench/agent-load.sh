@@ -39,8 +39,8 @@ PG_TPS=$(pgbench -n -c 64 -j 2 -T "$SECS" -f /tmp/paddock-update.sql ${DB}_pgben
 echo "baseline  pgbench single-row UPDATE: $PG_TPS TPS (64 clients)"
 ratio() { awk -v a="$1" -v b="$PG_TPS" 'BEGIN {printf "%.3f", a / b}'; }
 
-start() { # port [java options]
-  QUARKUS_HTTP_PORT=$1 "$JAVA" ${2:-} -jar target/quarkus-app/quarkus-run.jar >/tmp/paddock-bench-$1.log 2>&1 &
+start() { # port [java options]; PADDOCK_BENCH_JAVA_OPTS are added to every replica's
+  QUARKUS_HTTP_PORT=$1 "$JAVA" ${PADDOCK_BENCH_JAVA_OPTS:-} ${2:-} -jar target/quarkus-app/quarkus-run.jar >/tmp/paddock-bench-$1.log 2>&1 &
   PIDS+=($!)
   until curl -sf -o /dev/null "http://127.0.0.1:$1/q/health/ready"; do
     kill -0 "${PIDS[-1]}" 2>/dev/null || { echo "the service did not start: /tmp/paddock-bench-$1.log" >&2; exit 1; }
