@@ -5,6 +5,7 @@ import dev.paddock.dispatch.JobSignals;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -71,7 +72,14 @@ public class RunnerCredentials {
 
     private final ConcurrentHashMap<ByteBuffer, Known> byToken = new ConcurrentHashMap<>();
     private final Set<UUID> pendingSignsOfLife = ConcurrentHashMap.newKeySet();
+    /** How long a sign of life written at once keeps the runner's later ones batched: half of offline-after. */
+    private long batchedForNanos;
     private volatile boolean running = true;
+
+    @PostConstruct
+    void init() {
+        batchedForNanos = config.runners().offlineAfter().toNanos() / 2;
+    }
 
     void start(@Observes StartupEvent event) {
         signals.onRunnerChanged(runnerId -> {
@@ -99,7 +107,7 @@ public class RunnerCredentials {
         ByteBuffer key = ByteBuffer.wrap(tokenHash);
         Known known = byToken.get(key);
         long now = System.nanoTime();
-        if (known != null && (!recordSignOfLife || now - known.stampedAt() < config.runners().offlineAfter().toNanos() / 2)) {
+        if (known != null && (!recordSignOfLife || now - known.stampedAt() < batchedForNanos)) {
             if (recordSignOfLife) {
                 pendingSignsOfLife.add(known.runner().id());
             }

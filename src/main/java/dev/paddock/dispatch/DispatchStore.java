@@ -41,9 +41,10 @@ import static dev.paddock.dispatch.JobStatus.TIMEOUT;
  * Every other transition locks jobs before their runner's row, and a claim never waits on a job,
  * so no two transitions wait on each other in a cycle; callers keep that order too.
  * <p>
- * Transitions are plain JDBC in the caller's transaction, or in one of their own
- * ({@link TransactionConnection#inTransaction}); those that read through Hibernate (people's cancel,
- * the sweeps) run in a JTA transaction.
+ * Transitions are plain JDBC in the caller's transaction; outside one, a transition that is one
+ * statement is autocommitted and one of several runs in its own
+ * ({@link TransactionConnection#inTransaction}). Those that read through Hibernate (people's
+ * cancel, the sweeps) run in a JTA transaction.
  */
 @ApplicationScoped
 public class DispatchStore {
@@ -250,7 +251,17 @@ public class DispatchStore {
      * the schema's defaults. Wakes the claims waiting in its tenant once committed.
      */
     public Job enqueue(Job draft) {
-        return connections.inTransaction(() -> insert(draft));
+        Job job = rewrite(UUID.randomUUID(), ENQUEUE, parameters(
+                "tenant", draft.tenant, "type", draft.type, "name", draft.name,
+                "labels", draft.labels.toArray(String[]::new), "priority", draft.priority,
+                "timeoutSeconds", draft.timeoutSeconds, "maxAttempts", draft.maxAttempts,
+                "repository", draft.repository, "repositoryUrl", draft.repositoryUrl, "branch", draft.branch,
+                "commitSha", draft.commitSha, "commitMessage", draft.commitMessage, "prNumber", draft.prNumber,
+                "pullRequest", jsonText(draft.pullRequest), "trigger", jsonText(draft.trigger),
+                "payload", jsonText(draft.payload), "secretNames", draft.secretNames.toArray(String[]::new),
+                "secrets", draft.secrets, "idempotencyKey", draft.idempotencyKey, "originalJobId", draft.originalJobId));
+        signals.afterCommit(JobSignals.JOBS_CHANNEL, JobSignals.tenantTopic(job.tenant));
+        return job;
     }
 
     /**
@@ -277,28 +288,13 @@ public class DispatchStore {
                 .orElseThrow(() -> ProblemException.notFound("Job"));
     }
 
-    private Job insert(Job draft) {
-        Job job = rewrite(UUID.randomUUID(), ENQUEUE, parameters(
-                "tenant", draft.tenant, "type", draft.type, "name", draft.name,
-                "labels", draft.labels.toArray(String[]::new), "priority", draft.priority,
-                "timeoutSeconds", draft.timeoutSeconds, "maxAttempts", draft.maxAttempts,
-                "repository", draft.repository, "repositoryUrl", draft.repositoryUrl, "branch", draft.branch,
-                "commitSha", draft.commitSha, "commitMessage", draft.commitMessage, "prNumber", draft.prNumber,
-                "pullRequest", jsonText(draft.pullRequest), "trigger", jsonText(draft.trigger),
-                "payload", jsonText(draft.payload), "secretNames", draft.secretNames.toArray(String[]::new),
-                "secrets", draft.secrets, "idempotencyKey", draft.idempotencyKey, "originalJobId", draft.originalJobId));
-        signals.afterCommit(JobSignals.JOBS_CHANNEL, JobSignals.tenantTopic(job.tenant));
-        return job;
-    }
-
     /**
      * queued → running: up to {@code limit} of the runner's tenant's queued jobs whose labels the
      * runner has, highest priority then oldest first, within the runner's free slots. Each gets a
      * fresh lease id; none when the runner cannot take work (offline, draining, full).
      */
     public List<Job> claim(UUID runnerId, int limit) {
-        return connections.inTransaction(() ->
-                jobs(CLAIM, parameters("runner", runnerId, "limit", limit, "leaseMillis", leaseMillis())));
+        return jobs(CLAIM, parameters("runner", runnerId, "limit", limit, "leaseMillis", leaseMillis()));
     }
 
     // ---- running: the holder's calls -------------------------------------------------------
@@ -395,8 +391,8 @@ public class DispatchStore {
     /** running → running: phase and progress as the runner reports them; renews the lease. */
     public Job reportProgress(Held job, String phase, Integer progress) {
         requireRunning(job);
-        return connections.inTransaction(() -> rewrite(job.id(), REPORT_PROGRESS,
-                parameters("phase", phase, "progress", progress, "leaseMillis", leaseMillis())));
+        return rewrite(job.id(), REPORT_PROGRESS,
+                parameters("phase", phase, "progress", progress, "leaseMillis", leaseMillis()));
     }
 
     /**
@@ -427,10 +423,6 @@ public class DispatchStore {
         if (!job.is(RUNNING) || !RUNNING.canBecome(outcome.status())) {
             throw new StopException(job.status());
         }
-        return connections.inTransaction(() -> completeInTransaction(job, outcome));
-    }
-
-    private Job completeInTransaction(Held job, Outcome outcome) {
         Job done = rewrite(job.id(), COMPLETE, parameters(
                 "status", outcome.status().wire(),
                 "report", jsonText(outcome.report()),
