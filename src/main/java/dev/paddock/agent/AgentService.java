@@ -30,9 +30,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * The runner agent protocol, free of any wire format: register, heartbeat, claim (with a long-poll
  * wait), and the fenced calls on a held job. The canonical HTTP routes are one adapter over it;
- * other systems' agent dialects are siblings calling the same methods. Every job call is one
- * transaction (a local one: see {@link TransactionConnection}); a refusal that tells the runner to
- * stop does not roll back its acknowledgement.
+ * other systems' agent dialects are siblings calling the same methods. A call on a held job is
+ * one statement that locks, fences and changes it ({@link DispatchStore#onHeldJob}), or, when it
+ * is several, one local transaction ({@link TransactionConnection}); a refusal that tells the
+ * runner to stop does not undo its acknowledgement.
  */
 @ApplicationScoped
 public class AgentService {
@@ -116,53 +117,47 @@ public class AgentService {
         return connections.inTransaction(() -> dispatch.read(dispatch.hold(self.id(), self.tenant(), jobId).id()));
     }
 
+    /** Phase and progress; renews the lease. One statement. */
     public Job reportProgress(AuthenticatedRunner self, UUID jobId, DispatchStore.Fence fence, AgentRequests.StatusUpdate update) {
-        return connections.inTransaction(() -> {
-            DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, fence, false);
-            return dispatch.reportProgress(job, update.phase(), update.progress());
-        });
+        return dispatch.reportProgress(self.id(), self.tenant(), jobId, fence, update.phase(), update.progress());
     }
 
     /** Renews the lease of the running job as it stores the lines. */
     public LogsAccepted appendLogs(AuthenticatedRunner self, UUID jobId, DispatchStore.Fence fence, AgentRequests.LogBatch batch) {
-        return connections.inTransaction(() -> {
-            DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, fence, true);
-            dispatch.requireRunning(job);
-            long next = logWriter.append(job, batch.lines(), batch.offset());
-            return new LogsAccepted(batch.lines().size(), next);
-        });
+        long next = logWriter.append(self.id(), self.tenant(), jobId, fence, batch.lines(), batch.offset());
+        return new LogsAccepted(batch.lines().size(), next);
     }
 
     /** The final report; the same report again answers the same, a different one on a final job is 409. */
     public Job report(AuthenticatedRunner self, UUID jobId, DispatchStore.Fence fence, AgentRequests.Result result) {
         @SuppressWarnings("unchecked")
         Map<String, Object> report = json.convertValue(result, Map.class);
-        return connections.inTransaction(() -> report(self, jobId, fence, result, report));
-    }
-
-    private Job report(AuthenticatedRunner self, UUID jobId, DispatchStore.Fence fence, AgentRequests.Result result,
-                       Map<String, Object> report) {
-        DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, fence, false);
-        if (JobStatus.of(job.status()).isFinal()) {
-            Job done = dispatch.read(job.id());
-            if (done.report != null && sameJson(done.report, report)) {
-                return done;
-            }
-            throw ProblemException.conflict("The job is already " + job.status() + "; a different report cannot replace it.");
-        }
-        if (result.logs() != null && !result.logs().isEmpty()) {
-            logWriter.append(job, result.logs(), null);
-        }
-        return dispatch.complete(job, new DispatchStore.Outcome(result.finalStatus(), report, result.summary(),
+        DispatchStore.Outcome outcome = new DispatchStore.Outcome(result.finalStatus(), report, result.summary(),
                 result.result(), result.issues() == null ? null : result.issues().stream().map(this::asMap).toList(),
                 result.filesReviewed(), result.linesAnalyzed(), result.totalComments(), result.qualityRating(),
                 result.metrics(), result.tokensUsed() == null ? null : asMap(result.tokensUsed()),
-                result.actionsTaken(), result.error()));
+                result.actionsTaken(), result.error());
+        try {
+            if (result.logs() == null || result.logs().isEmpty()) {
+                return dispatch.complete(self.id(), self.tenant(), jobId, fence, outcome);
+            }
+            return connections.inTransaction(() -> {
+                logWriter.append(self.id(), self.tenant(), jobId, fence, result.logs(), null);
+                return dispatch.complete(self.id(), self.tenant(), jobId, fence, outcome);
+            });
+        } catch (DispatchStore.StopException notRunning) {
+            // the job is final: the runner's own report again is answered as the first time
+            Job done = dispatch.read(jobId);
+            if (done.report != null && sameJson(done.report, report)) {
+                return done;
+            }
+            throw ProblemException.conflict("The job is already " + done.status + "; a different report cannot replace it.");
+        }
     }
 
     /** Secrets only while the job runs on this runner under the caller's lease; otherwise 404. */
     public Map<String, String> secrets(AuthenticatedRunner self, UUID jobId, DispatchStore.Fence fence) {
-        DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, fence, false);
+        DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, fence);
         if (!job.is(JobStatus.RUNNING)) {
             throw ProblemException.notFound("Secrets of a running job");
         }

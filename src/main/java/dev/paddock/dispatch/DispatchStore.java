@@ -28,7 +28,6 @@ import static dev.paddock.dispatch.JobStatus.CANCELLED;
 import static dev.paddock.dispatch.JobStatus.FAILURE;
 import static dev.paddock.dispatch.JobStatus.QUEUED;
 import static dev.paddock.dispatch.JobStatus.RUNNING;
-import static dev.paddock.dispatch.JobStatus.SUCCESS;
 import static dev.paddock.dispatch.JobStatus.TIMEOUT;
 
 /**
@@ -121,35 +120,56 @@ public class DispatchStore {
                AND completed_at > now() - interval '1 day'
              ORDER BY runner_id, completed_at""".formatted(RUNNING.wire(), CANCELLED.wire(), TIMEOUT.wire());
 
-    private static final String REPORT_PROGRESS = """
-            UPDATE jobs j SET phase = coalesce(:phase, j.phase), progress = coalesce(:progress, j.progress),
-                   lease_expires_at = %s, updated_at = now()
-             WHERE j.id = :job AND j.status = '%s'
-            RETURNING j.*""".formatted(LEASE, RUNNING.wire());
-
     /**
-     * A holder's call on a job (JDBC parameters: job, tenant, runner, renew?, lease millis, runner,
-     * lease id as lower-case text). Locks the job when the runner holds or once held it, records
-     * that the runner learned of a stop (cancelled, timed out), and renews the lease when asked and
-     * the caller's lease is the running job's current one, all in one statement.
+     * Opens every holder's call on a job, so that the call is one statement: {@code held} locks the
+     * job when the runner holds or once held it, and says whether the call passes its fence
+     * ({@code fenced}) and may change the job ({@code writable}: fenced, and the job running);
+     * {@code acked} records that the runner learned of a stop (cancelled, timed out). The call's
+     * change follows: CTEs ending in one named {@code changed}, which change the job only where
+     * {@code held.writable} (PostgreSQL applies one change to a row per statement, so a change
+     * that renews the lease does it in its own UPDATE). Named parameters: job, tenant, runner,
+     * lease (lower case, or null), holderSuffices, leaseMillis, and the change's own.
      */
-    private static final String HOLD = """
+    private static final String HELD = """
             WITH held AS (
-                SELECT id, status, runner_id, lease_id, attempt, log_next_seq, secrets, stop_acknowledged FROM jobs
-                 WHERE id = ? AND tenant = ? AND ? = ANY (held_by)
+                SELECT id AS held_id, status AS held_status, attempt AS held_attempt,
+                       log_next_seq AS held_log_next_seq, secrets AS held_secrets,
+                       stop_acknowledged AS held_acknowledged, %1$s AS fenced, status = '%2$s' AND %1$s AS writable
+                  FROM jobs
+                 WHERE id = :job AND tenant = :tenant AND :runner = ANY (held_by)
                    FOR NO KEY UPDATE),
             acked AS (
                 UPDATE jobs j SET stop_acknowledged = TRUE FROM held
-                 WHERE j.id = held.id AND held.status IN ('%s', '%s') AND NOT held.stop_acknowledged),
-            renewed AS (
-                UPDATE jobs j SET lease_expires_at = now() + ? * interval '1 millisecond', updated_at = now() FROM held
-                 WHERE j.id = held.id AND ? AND held.status = '%s' AND held.runner_id = ?
-                   AND CAST(held.lease_id AS text) = ?)
-            SELECT id, status, runner_id, lease_id, attempt, log_next_seq, secrets FROM held"""
-            .formatted(CANCELLED.wire(), TIMEOUT.wire(), RUNNING.wire());
+                 WHERE j.id = held.held_id AND held.held_status IN ('%3$s', '%4$s') AND NOT held.held_acknowledged),
+            %%s
+            SELECT * FROM held LEFT JOIN changed ON TRUE""".formatted(
+            "coalesce(lease_id IS NOT NULL AND runner_id = :runner"
+                    + " AND (:holderSuffices OR CAST(lease_id AS text) = :lease), FALSE)",
+            RUNNING.wire(), CANCELLED.wire(), TIMEOUT.wire());
 
-    private static final String COMPLETE = """
-            WITH moved AS (
+    /**
+     * Renews a running job's lease, in the SET list of a holder's change: a sign of work on it. The
+     * one place the renewal is written; the log writer's change uses it too.
+     */
+    public static final String RENEWED_LEASE = "lease_expires_at = " + LEASE;
+
+    /** The statement of a holder's call whose {@code change} is CTEs ending in {@code changed} (see {@link #HELD}). */
+    public static String onHeldJob(String change) {
+        return HELD.formatted(change);
+    }
+
+    private static final String HOLD = onHeldJob("changed AS (SELECT WHERE FALSE)");
+
+    private static final String REPORT_PROGRESS = onHeldJob("""
+            changed AS (
+                UPDATE jobs j SET phase = coalesce(:phase, j.phase), progress = coalesce(:progress, j.progress),
+                       %s, updated_at = now()
+                  FROM held
+                 WHERE j.id = held.held_id AND held.writable
+                RETURNING j.*)""".formatted(RENEWED_LEASE));
+
+    private static final String COMPLETE = onHeldJob("""
+            moved AS (
                 UPDATE jobs j
                    SET status = :status, report = CAST(:report AS jsonb), summary = :summary,
                        result = CAST(:result AS jsonb), issues = CAST(:issues AS jsonb), issues_found = :issuesFound,
@@ -159,11 +179,12 @@ public class DispatchStore {
                        actions_taken = CAST(:actionsTaken AS jsonb), error = :error,
                        completed_at = now(), duration_ms = %s, lease_expires_at = NULL, phase = NULL,
                        progress = 100, updated_at = now()
-                 WHERE j.id = :job AND j.status IN (%s)
+                  FROM held
+                 WHERE j.id = held.held_id AND held.writable
                 RETURNING j.*, j.runner_id AS former_runner),
-            %s
-            SELECT * FROM moved""".formatted(DURATION, JobStatus.sqlSourcesOf(SUCCESS),
-            FREE_RUNNERS.formatted(", jobs_completed = r.jobs_completed + f.n"));
+            %s,
+            changed AS (SELECT * FROM moved)""".formatted(DURATION,
+            FREE_RUNNERS.formatted(", jobs_completed = r.jobs_completed + f.n")));
 
     private static final String CANCEL = """
             WITH moved AS (
@@ -299,23 +320,11 @@ public class DispatchStore {
 
     // ---- running: the holder's calls -------------------------------------------------------
 
-    /**
-     * What a holder's call needs of a job it holds, read under the job's lock: enough to fence the
-     * call and to write its logs, without loading the whole job.
-     */
-    public record Held(UUID id, String status, UUID runnerId, UUID leaseId, int attempt, long logNextSeq,
-                       byte[] secrets) {
+    /** What a holder's call read of the job it locked: enough to write its logs. */
+    public record Held(UUID id, String status, int attempt, long logNextSeq, byte[] secrets) {
         public boolean is(JobStatus wanted) {
             return wanted.wire().equals(status);
         }
-    }
-
-    /**
-     * The job, locked, when {@code runnerId} holds or once held it; 404 otherwise. A runner reading
-     * a job it was told to stop (cancelled, timed out) acknowledges the stop.
-     */
-    public Held hold(UUID runnerId, String tenant, UUID jobId) {
-        return hold(runnerId, tenant, jobId, null, false);
     }
 
     /**
@@ -323,6 +332,8 @@ public class DispatchStore {
      * send none, being the runner the job runs on (a lease id they do send is still checked).
      */
     public record Fence(String leaseId, boolean holderSuffices) {
+        private static final Fence NONE = new Fence(null, false);
+
         public static Fence lease(String leaseId) {
             return new Fence(leaseId, false);
         }
@@ -333,52 +344,76 @@ public class DispatchStore {
         }
     }
 
-    /**
-     * {@link #hold}, and the caller must pass the {@code fence}: 409 lease-lost otherwise. With
-     * {@code renew}, a running job's lease is renewed (a sign of work on it).
-     */
-    public Held fenced(UUID runnerId, String tenant, UUID jobId, Fence fence, boolean renew) {
-        return connections.inTransaction(() -> fencedInTransaction(runnerId, tenant, jobId, fence, renew));
+    /** Reads what a holder's change answered from its row of the statement. */
+    @FunctionalInterface
+    public interface Answer<T> {
+        T read(ResultSet row) throws SQLException;
     }
 
-    private Held fencedInTransaction(UUID runnerId, String tenant, UUID jobId, Fence fence, boolean renew) {
-        if (fence.holderSuffices()) {
-            Held job = hold(runnerId, tenant, jobId, null, false);
-            if (job.leaseId() == null || !runnerId.equals(job.runnerId())) {
-                throw ProblemException.leaseLost();
-            }
-            return renew && job.is(RUNNING) ? hold(runnerId, tenant, jobId, job.leaseId().toString(), true) : job;
-        }
-        String leaseId = fence.leaseId();
-        Held job = hold(runnerId, tenant, jobId, leaseId, renew);
-        if (leaseId == null || job.leaseId() == null || !runnerId.equals(job.runnerId())
-                || !job.leaseId().toString().equalsIgnoreCase(leaseId.trim())) {
+    /**
+     * What a holder's call found, whether it passed its fence, and what its change answered (null
+     * when it changed nothing).
+     */
+    public record Call<T>(Held held, boolean fenced, T changed) {
+    }
+
+    /**
+     * The job, locked, when {@code runnerId} holds or once held it; 404 otherwise. A runner reading
+     * a job it was told to stop (cancelled, timed out) acknowledges the stop.
+     */
+    public Held hold(UUID runnerId, String tenant, UUID jobId) {
+        return call(runnerId, tenant, jobId, Fence.NONE, HOLD, new HashMap<>(), row -> null).held();
+    }
+
+    /** {@link #hold}, and the caller must pass the {@code fence}: 409 lease-lost otherwise. */
+    public Held fenced(UUID runnerId, String tenant, UUID jobId, Fence fence) {
+        Call<Object> call = call(runnerId, tenant, jobId, fence, HOLD, new HashMap<>(), row -> null);
+        if (!call.fenced()) {
             throw ProblemException.leaseLost();
         }
-        return job;
+        return call.held();
     }
 
-    private Held hold(UUID runnerId, String tenant, UUID jobId, String leaseId, boolean renew) {
-        Held held = connections.run(connection -> {
-            try (PreparedStatement hold = connection.prepareStatement(HOLD)) {
-                hold.setObject(1, jobId);
-                hold.setString(2, tenant);
-                hold.setObject(3, runnerId);
-                hold.setLong(4, leaseMillis());
-                hold.setBoolean(5, renew && leaseId != null);
-                hold.setObject(6, runnerId);
-                hold.setString(7, leaseId == null ? null : leaseId.trim().toLowerCase(Locale.ROOT));
-                try (ResultSet row = hold.executeQuery()) {
-                    return row.next() ? new Held(row.getObject(1, UUID.class), row.getString(2),
-                            row.getObject(3, UUID.class), row.getObject(4, UUID.class), row.getInt(5), row.getLong(6),
-                            row.getBytes(7)) : null;
+    /**
+     * A holder's change of a running job, in one statement ({@link #onHeldJob}): 404 when the
+     * runner never held the job, 409 lease-lost when the call does not pass the fence, 409
+     * job-cancelled / job-timeout when the job no longer runs; otherwise what the change answered,
+     * null when it chose to change nothing.
+     */
+    public <T> Call<T> change(UUID runnerId, String tenant, UUID jobId, Fence fence, String statement,
+                              Map<String, Object> parameters, Answer<T> changed) {
+        Call<T> call = call(runnerId, tenant, jobId, fence, statement, parameters, changed);
+        if (!call.fenced()) {
+            throw ProblemException.leaseLost();
+        }
+        requireRunning(call.held());
+        return call;
+    }
+
+    private <T> Call<T> call(UUID runnerId, String tenant, UUID jobId, Fence fence, String statement,
+                             Map<String, Object> parameters, Answer<T> changed) {
+        parameters.put("job", jobId);
+        parameters.put("tenant", tenant);
+        parameters.put("runner", runnerId);
+        parameters.put("lease", fence.leaseId() == null ? null : fence.leaseId().trim().toLowerCase(Locale.ROOT));
+        parameters.put("holderSuffices", fence.holderSuffices());
+        parameters.put("leaseMillis", leaseMillis());
+        NamedSql sql = NamedSql.of(statement);
+        Call<T> call = connections.run(connection -> {
+            try (PreparedStatement prepared = sql.prepare(connection, parameters);
+                 ResultSet row = prepared.executeQuery()) {
+                if (!row.next()) {
+                    return null;
                 }
+                Held held = new Held(row.getObject("held_id", UUID.class), row.getString("held_status"),
+                        row.getInt("held_attempt"), row.getLong("held_log_next_seq"), row.getBytes("held_secrets"));
+                return new Call<>(held, row.getBoolean("fenced"), row.getBoolean("writable") ? changed.read(row) : null);
             }
         });
-        if (held == null) {
+        if (call == null) {
             throw ProblemException.notFound("Job");
         }
-        return held;
+        return call;
     }
 
     /** A fenced write needs the job still running; 409 job-cancelled / job-timeout tells the runner to stop. */
@@ -389,10 +424,9 @@ public class DispatchStore {
     }
 
     /** running → running: phase and progress as the runner reports them; renews the lease. */
-    public Job reportProgress(Held job, String phase, Integer progress) {
-        requireRunning(job);
-        return rewrite(job.id(), REPORT_PROGRESS,
-                parameters("phase", phase, "progress", progress, "leaseMillis", leaseMillis()));
+    public Job reportProgress(UUID runnerId, String tenant, UUID jobId, Fence fence, String phase, Integer progress) {
+        return changedJob(jobId, change(runnerId, tenant, jobId, fence, REPORT_PROGRESS,
+                parameters("phase", phase, "progress", progress), this::jobOrNull).changed());
     }
 
     /**
@@ -418,12 +452,15 @@ public class DispatchStore {
         }
     }
 
-    /** running → success | failure with the runner's report; frees the runner's slot. */
-    public Job complete(Held job, Outcome outcome) {
-        if (!job.is(RUNNING) || !RUNNING.canBecome(outcome.status())) {
-            throw new StopException(job.status());
+    /**
+     * running → success | failure with the runner's report; frees the runner's slot. A job already
+     * final is refused as one that stopped running ({@link StopException}).
+     */
+    public Job complete(UUID runnerId, String tenant, UUID jobId, Fence fence, Outcome outcome) {
+        if (!RUNNING.canBecome(outcome.status())) {
+            throw new IllegalArgumentException("a runner reports success or failure, not " + outcome.status());
         }
-        Job done = rewrite(job.id(), COMPLETE, parameters(
+        Job done = changedJob(jobId, change(runnerId, tenant, jobId, fence, COMPLETE, parameters(
                 "status", outcome.status().wire(),
                 "report", jsonText(outcome.report()),
                 "summary", outcome.summary(),
@@ -437,7 +474,7 @@ public class DispatchStore {
                 "metrics", jsonText(outcome.metrics()),
                 "tokensUsed", jsonText(outcome.tokensUsed()),
                 "actionsTaken", jsonText(outcome.actionsTaken()),
-                "error", outcome.error()));
+                "error", outcome.error()), this::jobOrNull).changed());
         signalJobChanged(done.id);
         return done;
     }
@@ -510,6 +547,19 @@ public class DispatchStore {
             throw new IllegalStateException("job " + jobId + " left its status while locked");
         }
         return rows.get(0);
+    }
+
+    /** The job a holder's change answered, or null when the row holds none. */
+    private Job jobOrNull(ResultSet row) throws SQLException {
+        return row.getObject("id") == null ? null : JobRows.read(row, json);
+    }
+
+    private static Job changedJob(UUID jobId, Job changed) {
+        if (changed == null) {
+            // writable under the lock we hold, yet unchanged: cannot happen
+            throw new IllegalStateException("job " + jobId + " left its status while locked");
+        }
+        return changed;
     }
 
     /** Runs a statement with {@code :name} parameters on the transaction's connection; the jobs it answers. */

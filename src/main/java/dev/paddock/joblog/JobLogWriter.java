@@ -13,21 +13,23 @@ import dev.paddock.problem.ProblemException;
 import dev.paddock.secret.SecretCipher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.postgresql.util.PSQLException;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
- * Appends a batch of log lines to a job whose row the caller holds locked, in one statement. Lines are numbered by
- * the service, from 1, in the order they arrive, so every reader pages with {@code after} from 0.
+ * Appends a batch of log lines as its runner's call on the job it holds: one statement locks the
+ * job, checks the fence and writes ({@link DispatchStore#onHeldJob}). Lines are numbered by the
+ * service, from 1, in the order they arrive, so every reader pages with {@code after} from 0.
  * A runner may number its own lines with {@code offset} (from 0 or from 1, as it likes): a line
  * whose number this attempt of the job already sent is not stored again, so a resent batch is
  * stored once, while the next attempt of a requeued job, numbering from the start again, is stored
@@ -39,28 +41,40 @@ public class JobLogWriter {
     public static final Set<String> LEVELS = Set.of("debug", "info", "warn", "error");
     private static final int MAX_MESSAGE = 65536;
     /**
-     * The lines not already sent, numbered on from the job's next number, which advances by as many.
-     * JDBC parameters: see {@link #append}.
+     * The lines not already sent, numbered on from the job's next number, which advances by as many,
+     * written by the runner's call on the job it holds ({@link DispatchStore#onHeldJob}), which also
+     * renews the lease. A job with secrets is written only once its lines are masked.
      */
-    private static final String INSERT = """
-            WITH fresh AS (
-                SELECT l.* FROM unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
-                                       CAST(? AS text[]))
-                                WITH ORDINALITY AS l(client_seq, ts, level, message, data, ord)
+    private static final String INSERT = DispatchStore.onHeldJob("""
+            writer AS (
+                SELECT held_id, held_attempt, held_log_next_seq FROM held
+                 WHERE writable AND (held_secrets IS NULL OR :masked)),
+            fresh AS (
+                SELECT l.* FROM writer,
+                       unnest(CAST(:clientSeqs AS bigint[]), CAST(:timestamps AS text[]), CAST(:levels AS text[]),
+                              CAST(:messages AS text[]), CAST(:data AS text[]))
+                       WITH ORDINALITY AS l(client_seq, ts, level, message, data, ord)
                  WHERE l.client_seq IS NULL OR NOT EXISTS (
                        SELECT 1 FROM job_logs sent
-                        WHERE sent.job_id = ? AND sent.attempt = ? AND sent.client_seq = l.client_seq)),
+                        WHERE sent.job_id = :job AND sent.attempt = writer.held_attempt
+                          AND sent.client_seq = l.client_seq)),
             stored AS (
                 INSERT INTO job_logs (job_id, seq, attempt, client_seq, timestamp, level, message, data)
-                SELECT ?, ? + row_number() OVER (ORDER BY ord) - 1, ?, client_seq, CAST(ts AS timestamptz), level,
-                       message, CAST(data AS jsonb)
-                  FROM fresh
+                SELECT writer.held_id, writer.held_log_next_seq + row_number() OVER (ORDER BY ord) - 1,
+                       writer.held_attempt, client_seq, CAST(ts AS timestamptz), level, message, CAST(data AS jsonb)
+                  FROM fresh, writer
                 RETURNING 1),
-            counted AS (SELECT count(*) AS n FROM stored),
-            advanced AS (
-                UPDATE jobs SET log_next_seq = log_next_seq + counted.n FROM counted
-                 WHERE jobs.id = ? AND counted.n > 0)
-            SELECT n FROM counted""";
+            changed AS (
+                UPDATE jobs j SET log_next_seq = writer.held_log_next_seq + (SELECT count(*) FROM stored), %s,
+                       updated_at = now()
+                  FROM writer
+                 WHERE j.id = writer.held_id
+                RETURNING (SELECT count(*) FROM stored) AS stored)""".formatted(DispatchStore.RENEWED_LEASE));
+    /** The unique index that stores a line a runner numbered once per attempt. */
+    private static final String ONCE_PER_CLIENT_SEQ = "uq_job_logs_client_seq";
+
+    @Inject
+    DispatchStore dispatch;
 
     @Inject
     TransactionConnection connections;
@@ -78,12 +92,58 @@ public class JobLogWriter {
     }
 
     /**
+     * Stores the lines of the runner's call on a job it holds, running, under the {@code fence}
+     * (404, 409 lease-lost, 409 job-cancelled or job-timeout otherwise), and renews the job's lease.
+     *
      * @param offset the runner's number for the first line, or null when it does not number them
      * @return the next offset: the runner's number for its next line (the service's, without offset)
      */
-    public long append(DispatchStore.Held job, List<JsonNode> rawLines, Long offset) {
+    public long append(UUID runnerId, String tenant, UUID jobId, DispatchStore.Fence fence, List<JsonNode> rawLines,
+                       Long offset) {
         List<Line> lines = parse(rawLines);
-        List<String> secrets = secretValues(job);
+        Appended appended;
+        try {
+            appended = store(runnerId, tenant, jobId, fence, lines, offset);
+        } catch (IllegalStateException failure) {
+            if (!storedMeanwhile(failure)) {
+                throw failure;
+            }
+            // A copy of the batch was stored while the statement waited for the job's lock, after it
+            // had looked for lines already sent: look again, under the lock, with a fresh snapshot.
+            appended = connections.inTransaction(() -> {
+                dispatch.hold(runnerId, tenant, jobId);
+                return store(runnerId, tenant, jobId, fence, lines, offset);
+            });
+        }
+        if (appended.stored() > 0) {
+            signals.afterCommit(JobSignals.LOGS_CHANNEL, JobSignals.jobTopic(jobId));
+        }
+        return offset == null ? appended.firstSeq() + appended.stored() : offset + lines.size();
+    }
+
+    private record Appended(long firstSeq, long stored) {
+    }
+
+    /**
+     * One statement; two when the job has secrets: the first learns them and writes nothing, the
+     * second writes the lines masked.
+     */
+    private Appended store(UUID runnerId, String tenant, UUID jobId, DispatchStore.Fence fence, List<Line> lines,
+                           Long offset) {
+        DispatchStore.Answer<Long> stored = row -> row.getObject("stored", Long.class);
+        DispatchStore.Call<Long> call = dispatch.change(runnerId, tenant, jobId, fence, INSERT,
+                parameters(lines, offset, List.of(), false), stored);
+        if (call.changed() == null) {
+            call = dispatch.change(runnerId, tenant, jobId, fence, INSERT,
+                    parameters(lines, offset, secretValues(call.held()), true), stored);
+        }
+        if (call.changed() == null) {
+            throw new IllegalStateException("job " + jobId + " took no lines though it was writable under our lock");
+        }
+        return new Appended(call.held().logNextSeq(), call.changed());
+    }
+
+    private static Map<String, Object> parameters(List<Line> lines, Long offset, List<String> secrets, boolean masked) {
         int size = lines.size();
         Long[] clientSeqs = new Long[size];
         String[] timestamps = new String[size];
@@ -98,29 +158,21 @@ public class JobLogWriter {
             messages[i] = mask(line.message(), secrets);
             data[i] = line.data() == null ? null : maskTree(line.data(), secrets).toString();
         }
-        long stored = connections.run(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                insert.setArray(1, connection.createArrayOf("bigint", clientSeqs));
-                insert.setArray(2, connection.createArrayOf("text", timestamps));
-                insert.setArray(3, connection.createArrayOf("text", levels));
-                insert.setArray(4, connection.createArrayOf("text", messages));
-                insert.setArray(5, connection.createArrayOf("text", data));
-                insert.setObject(6, job.id());
-                insert.setInt(7, job.attempt());
-                insert.setObject(8, job.id());
-                insert.setLong(9, job.logNextSeq());
-                insert.setInt(10, job.attempt());
-                insert.setObject(11, job.id());
-                try (ResultSet counted = insert.executeQuery()) {
-                    counted.next();
-                    return counted.getLong(1);
-                }
-            }
-        });
-        if (stored > 0) {
-            signals.afterCommit(JobSignals.LOGS_CHANNEL, JobSignals.jobTopic(job.id()));
-        }
-        return offset == null ? job.logNextSeq() + stored : offset + size;
+        Map<String, Object> parameters = new HashMap<>();
+        parameters.put("clientSeqs", clientSeqs);
+        parameters.put("timestamps", timestamps);
+        parameters.put("levels", levels);
+        parameters.put("messages", messages);
+        parameters.put("data", data);
+        parameters.put("masked", masked);
+        return parameters;
+    }
+
+    /** The statement failed on a line of this attempt already stored under the runner's number for it. */
+    private static boolean storedMeanwhile(IllegalStateException failure) {
+        return failure.getCause() instanceof PSQLException e && "23505".equals(e.getSQLState())
+                && e.getServerErrorMessage() != null
+                && ONCE_PER_CLIENT_SEQ.equals(e.getServerErrorMessage().getConstraint());
     }
 
     private List<Line> parse(List<JsonNode> rawLines) {

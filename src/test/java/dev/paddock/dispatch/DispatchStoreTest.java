@@ -3,7 +3,6 @@ package dev.paddock.dispatch;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.support.Api;
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -78,8 +77,7 @@ class DispatchStoreTest {
                             violations.add("claimed twice: " + job.id);
                         }
                         try {
-                            QuarkusTransaction.requiringNew().run(() -> store.complete(
-                                    store.fenced(runnerId, api.tenant, job.id, DispatchStore.Fence.lease(job.leaseId.toString()), false), success()));
+                            store.complete(runnerId, api.tenant, job.id, DispatchStore.Fence.lease(job.leaseId.toString()), success());
                         } catch (ProblemException cancelledMeanwhile) {
                             assertThat(cancelledMeanwhile.status()).isEqualTo(409);
                         }
@@ -195,8 +193,7 @@ class DispatchStoreTest {
                 .body("type", org.hamcrest.Matchers.endsWith("job-cancelled"));
         assertThat(stopsOf(runnerId)).isEmpty();
         ProblemException complete = org.junit.jupiter.api.Assertions.assertThrows(ProblemException.class,
-                () -> QuarkusTransaction.requiringNew().run(() -> store.complete(
-                        store.fenced(runnerId, api.tenant, claimed.id, DispatchStore.Fence.lease(claimed.leaseId.toString()), false), success())));
+                () -> store.complete(runnerId, api.tenant, claimed.id, DispatchStore.Fence.lease(claimed.leaseId.toString()), success()));
         assertThat(complete.status()).isEqualTo(409);
         assertThat(text("SELECT status FROM jobs WHERE id = ?::uuid", id)).isEqualTo("cancelled");
         assertThat(scalar("SELECT active_jobs FROM runners WHERE id = ?", runnerId)).isZero();

@@ -1,10 +1,12 @@
 package dev.paddock.joblog;
 
 import dev.paddock.support.Api;
+import dev.paddock.support.Background;
 import dev.paddock.support.LogStreamClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -12,9 +14,11 @@ import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
@@ -55,6 +59,46 @@ public class LogNumberingTest {
         assertThat(streamed(api, job.jobId(), null)).containsExactly("a", "b", "c", "d");
         assertThat(streamed(api, job.jobId(), "0")).containsExactly("a", "b", "c", "d");
         assertThat(streamed(api, job.jobId(), "2")).containsExactly("c", "d");
+    }
+
+    /**
+     * A runner's retries racing its first sends: each numbered batch sent three times at once, and
+     * unnumbered lines alongside. A batch's statement looks for lines already sent before it waits
+     * for the job's lock, so a copy stored meanwhile must be found again, not refused or doubled.
+     */
+    @Test
+    void batchesResentAtOnceAreStoredOnceAndNumberedWithoutGaps() throws Exception {
+        Api api = Api.newTenant();
+        Api.RunningJob job = api.runningJob();
+        String logs = "/api/runners/jobs/" + job.jobId() + "/logs";
+        List<CompletableFuture<Integer>> sends = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int batch = 0; batch < 8; batch++) {
+            List<String> lines = new ArrayList<>();
+            for (int line = 0; line < 10; line++) {
+                lines.add("b" + batch + "-" + line);
+            }
+            expected.addAll(lines);
+            Map<String, Object> body = Map.of("lines", lines, "offset", batch * 10);
+            for (int copy = 0; copy < 3; copy++) {
+                sends.add(Background.call(() -> Api.runner(job.runner().token()).header("X-Lease-Id", job.lease())
+                        .body(body).post(logs).statusCode()));
+            }
+            String alone = "u" + batch;
+            expected.add(alone);
+            sends.add(Background.call(() -> Api.runner(job.runner().token()).header("X-Lease-Id", job.lease())
+                    .body(Map.of("lines", List.of(alone))).post(logs).statusCode()));
+        }
+        for (CompletableFuture<Integer> send : sends) {
+            assertThat(send.get(30, TimeUnit.SECONDS)).isEqualTo(200);
+        }
+
+        Response read = api.person().queryParam("limit", 1000).get("/api/jobs/" + job.jobId() + "/logs")
+                .then().statusCode(200).extract().response();
+        List<String> messages = read.path("logs.message");
+        List<Integer> seqs = read.path("logs.seq");
+        assertThat(messages).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(seqs).containsExactlyElementsOf(IntStream.rangeClosed(1, expected.size()).boxed().toList());
     }
 
     private static io.restassured.response.ValidatableResponse send(Api.RunningJob job, String logs, Map<String, Object> body) {
