@@ -1,7 +1,12 @@
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +19,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,11 +54,6 @@ public class LoadGen {
 
     private static final Pattern JOB_ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
     private static final Pattern LEASE_ID = Pattern.compile("\"lease_id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
-    /** HTTP/1.1 as runner agents speak it (and not one multiplexed HTTP/2 connection for all). */
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .executor(Executors.newVirtualThreadPerTaskExecutor())
-            .connectTimeout(Duration.ofSeconds(5)).build();
-
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "lifecycle" -> lifecycle(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]),
@@ -98,7 +102,7 @@ public class LoadGen {
     /** One job through its whole life; false when the claim found no job (another worker took it). */
     static boolean oneLifecycle(String base, String jwt, String token) throws Exception {
         expect(send(base, "POST", "/api/jobs", "Authorization", "Bearer " + jwt, "{\"type\":\"bench\"}"), 201);
-        HttpResponse<String> claim = send(base, "POST", "/api/runners/jobs/claim", "X-Runner-Token", token,
+        Response claim = send(base, "POST", "/api/runners/jobs/claim", "X-Runner-Token", token,
                 "{\"limit\":1}");
         if (claim.statusCode() == 204) {
             return false;
@@ -124,12 +128,12 @@ public class LoadGen {
         for (int i = 0; i < samples; i++) {
             // a runner per sample: each makes two calls, far under its rate limit
             String token = "rn_lat_" + (first + i);
-            var waiting = HTTP.sendAsync(request(claimBase, "POST", "/api/runners/jobs/claim", "X-Runner-Token", token,
-                    "{\"limit\":1,\"wait_seconds\":10}"), HttpResponse.BodyHandlers.ofString());
+            var waiting = CompletableFuture.supplyAsync(() -> sendUnchecked(claimBase, "POST", "/api/runners/jobs/claim",
+                    "X-Runner-Token", token, "{\"limit\":1,\"wait_seconds\":10}"), command -> Thread.ofVirtual().start(command));
             Thread.sleep(25); // let the long poll park before the job arrives
             long t0 = System.nanoTime();
             send(enqueueBase, "POST", "/api/jobs", "Authorization", "Bearer " + jwt, "{\"type\":\"latency\"}");
-            HttpResponse<String> claimed = waiting.get();
+            Response claimed = waiting.get();
             long t1 = System.nanoTime();
             if (claimed.statusCode() != 200) {
                 misses++;
@@ -186,7 +190,7 @@ public class LoadGen {
             for (int w = 1; w <= writers; w++) {
                 String token = "rn_log_" + w;
                 setup.submit(() -> {
-                    HttpResponse<String> claim;
+                    Response claim;
                     do { // a claim finding every remaining job locked by another claim answers 204: look again
                         claim = send(base, "POST", "/api/runners/jobs/claim", "X-Runner-Token", token, "{\"limit\":1}");
                     } while (claim.statusCode() == 204);
@@ -253,7 +257,7 @@ public class LoadGen {
                 boolean diesMidJob = i == 0;
                 pool.submit(() -> {
                     while (done.get() < jobs && System.nanoTime() < deadline) {
-                        HttpResponse<String> claim = retrying(base, "POST", "/api/runners/jobs/claim", 0,
+                        Response claim = retrying(base, "POST", "/api/runners/jobs/claim", 0,
                                 "X-Runner-Token", token, "{\"limit\":1,\"wait_seconds\":2}");
                         if (claim.statusCode() != 200) {
                             continue;
@@ -295,10 +299,10 @@ public class LoadGen {
      * replica down); with {@code expected} > 0 that answer must be it. The same call again is what a real
      * agent does: the calls are idempotent (Idempotency-Key, offsets, the same report).
      */
-    static HttpResponse<String> retrying(String base, String method, String path, int expected, String... headersThenBody) {
+    static Response retrying(String base, String method, String path, int expected, String... headersThenBody) {
         while (true) {
             SENT.incrementAndGet();
-            HttpResponse<String> response;
+            Response response;
             try {
                 response = send(base, method, path, headersThenBody);
             } catch (Exception refused) {
@@ -321,31 +325,141 @@ public class LoadGen {
         }
     }
 
-    static HttpResponse<String> sendLeased(String base, String path, String token, String lease, String body)
+    static Response sendLeased(String base, String path, String token, String lease, String body)
             throws Exception {
         return send(base, "POST", path, "X-Runner-Token", token, "X-Lease-Id", lease, body);
     }
 
     /** headers as name, value pairs, then the JSON body. */
-    static HttpResponse<String> send(String base, String method, String path, String... headersThenBody)
-            throws Exception {
-        return HTTP.send(request(base, method, path, headersThenBody), HttpResponse.BodyHandlers.ofString());
-    }
-
-    static HttpRequest request(String base, String method, String path, String... headersThenBody) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json");
-        for (int i = 0; i + 1 < headersThenBody.length; i += 2) {
-            builder.header(headersThenBody[i], headersThenBody[i + 1]);
+    static Response send(String base, String method, String path, String... headersThenBody) throws IOException {
+        ConcurrentLinkedQueue<Connection> idle = IDLE.computeIfAbsent(base, any -> new ConcurrentLinkedQueue<>());
+        Connection connection = idle.poll();
+        boolean reused = connection != null;
+        if (!reused) {
+            connection = new Connection(URI.create(base));
         }
-        return builder.method(method, HttpRequest.BodyPublishers.ofString(headersThenBody[headersThenBody.length - 1]))
-                .build();
+        try {
+            Response response = connection.exchange(method, path, headersThenBody);
+            idle.offer(connection);
+            return response;
+        } catch (IOException e) {
+            connection.close();
+            if (reused && !connection.answered) {
+                return send(base, method, path, headersThenBody); // the server had closed an idle connection
+            }
+            throw e;
+        }
     }
 
-    static void expect(HttpResponse<String> response, int status) {
+    static Response sendUnchecked(String base, String method, String path, String... headersThenBody) {
+        try {
+            return send(base, method, path, headersThenBody);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static void expect(Response response, int status) {
         if (response.statusCode() != status) {
-            throw new IllegalStateException(response.request().uri() + " answered " + response.statusCode() + ": "
+            throw new IllegalStateException(response.request() + " answered " + response.statusCode() + ": "
                     + response.body());
+        }
+    }
+
+    record Response(String request, int statusCode, String body) {
+    }
+
+    /** Kept-alive connections per base URL, each used by one caller at a time. */
+    private static final Map<String, ConcurrentLinkedQueue<Connection>> IDLE = new ConcurrentHashMap<>();
+
+    /**
+     * HTTP/1.1 on one kept-alive socket, as a runner agent speaks it: the request written at once,
+     * the answer read by its Content-Length or chunks. The JDK's HttpClient cost this load generator
+     * about a millisecond of CPU and a few of latency per call here, as much as the service's own
+     * work on the call, and both share this machine's two cores (bench/RESULTS.md).
+     */
+    static final class Connection {
+        private final String host;
+        private final Socket socket;
+        private final InputStream in;
+        private final OutputStream out;
+        boolean answered;
+
+        Connection(URI base) throws IOException {
+            host = base.getHost() + ":" + base.getPort();
+            socket = new Socket();
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5000);
+            socket.setSoTimeout(30_000);
+            in = new BufferedInputStream(socket.getInputStream(), 16384);
+            out = socket.getOutputStream();
+        }
+
+        Response exchange(String method, String path, String... headersThenBody) throws IOException {
+            answered = false;
+            byte[] body = headersThenBody[headersThenBody.length - 1].getBytes(StandardCharsets.UTF_8);
+            StringBuilder head = new StringBuilder(256).append(method).append(' ').append(path)
+                    .append(" HTTP/1.1\r\nHost: ").append(host).append("\r\nContent-Type: application/json\r\n");
+            for (int i = 0; i + 1 < headersThenBody.length; i += 2) {
+                head.append(headersThenBody[i]).append(": ").append(headersThenBody[i + 1]).append("\r\n");
+            }
+            head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+            byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
+            byte[] request = new byte[headBytes.length + body.length];
+            System.arraycopy(headBytes, 0, request, 0, headBytes.length);
+            System.arraycopy(body, 0, request, headBytes.length, body.length);
+            out.write(request);
+            out.flush();
+
+            String status = line();
+            answered = true;
+            int code = Integer.parseInt(status.substring(9, 12));
+            long length = -1;
+            boolean chunked = false;
+            for (String header = line(); !header.isEmpty(); header = line()) {
+                int colon = header.indexOf(':');
+                String name = header.substring(0, colon).trim();
+                if (name.equalsIgnoreCase("Content-Length")) {
+                    length = Long.parseLong(header.substring(colon + 1).trim());
+                } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+                    chunked = header.substring(colon + 1).trim().equalsIgnoreCase("chunked");
+                }
+            }
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            if (chunked) {
+                for (int size = Integer.parseInt(line().split(";")[0].trim(), 16); size > 0;
+                     size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
+                    answer.write(in.readNBytes(size));
+                    line();
+                }
+                while (!line().isEmpty()) {
+                    // trailers
+                }
+            } else if (length > 0) {
+                answer.write(in.readNBytes((int) length));
+            }
+            return new Response(method + " " + path, code, answer.toString(StandardCharsets.UTF_8));
+        }
+
+        private String line() throws IOException {
+            StringBuilder line = new StringBuilder(64);
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new EOFException("connection closed");
+                }
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            return line.toString();
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing a broken connection
+            }
         }
     }
 
