@@ -224,6 +224,42 @@ class DispatchStoreTest {
         return scalar("SELECT count(*) FROM jobs WHERE tenant = ? AND status = 'queued'", tenant);
     }
 
+    /**
+     * Heartbeats, progress and log batches renew running jobs' leases all the time: a renewal
+     * must be a heap-only update, one that writes no index entry, or each one pays for every index
+     * of the jobs table.
+     */
+    @Test
+    void aLeaseRenewalWritesNoIndex() throws Exception {
+        Api api = Api.newTenant();
+        Api.RunningJob running = api.runningJob();
+        UUID runnerId = UUID.fromString(running.runner().id());
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                // the backend's counters may still hold earlier transactions' (PostgreSQL 15): compare
+                long[] before = updatesOfJobs(connection);
+                store.renewLeasesAndListStops(connection, List.of(runnerId));
+                long[] after = updatesOfJobs(connection);
+                assertThat(after[0] - before[0]).as("row versions written").isEqualTo(1);
+                assertThat(after[1] - before[1]).as("of them heap-only").isEqualTo(1);
+            } finally {
+                connection.rollback();
+            }
+        }
+    }
+
+    /** Rows of jobs this backend updated, and of them heap-only, as its statistics count them. */
+    private static long[] updatesOfJobs(Connection connection) throws SQLException {
+        try (PreparedStatement counts = connection.prepareStatement(
+                "SELECT pg_stat_get_xact_tuples_updated('jobs'::regclass),"
+                        + " pg_stat_get_xact_tuples_hot_updated('jobs'::regclass)");
+             ResultSet row = counts.executeQuery()) {
+            row.next();
+            return new long[] {row.getLong(1), row.getLong(2)};
+        }
+    }
+
     private long scalar(String sql, Object parameter) throws SQLException {
         return Long.parseLong(text(sql, parameter));
     }
