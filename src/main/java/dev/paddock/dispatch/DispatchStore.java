@@ -367,11 +367,7 @@ public class DispatchStore {
 
     /** {@link #hold}, and the caller must pass the {@code fence}: 409 lease-lost otherwise. */
     public Held fenced(UUID runnerId, String tenant, UUID jobId, Fence fence) {
-        Call<Object> call = call(runnerId, tenant, jobId, fence, HOLD, new HashMap<>(), row -> null);
-        if (!call.fenced()) {
-            throw ProblemException.leaseLost();
-        }
-        return call.held();
+        return passed(call(runnerId, tenant, jobId, fence, HOLD, new HashMap<>(), row -> null)).held();
     }
 
     /**
@@ -382,11 +378,18 @@ public class DispatchStore {
      */
     public <T> Call<T> change(UUID runnerId, String tenant, UUID jobId, Fence fence, String statement,
                               Map<String, Object> parameters, Answer<T> changed) {
-        Call<T> call = call(runnerId, tenant, jobId, fence, statement, parameters, changed);
+        Call<T> call = passed(call(runnerId, tenant, jobId, fence, statement, parameters, changed));
+        if (!call.held().is(RUNNING)) {
+            // a write on a job that stopped running tells its runner to stop
+            throw new StopException(call.held().status());
+        }
+        return call;
+    }
+
+    private static <T> Call<T> passed(Call<T> call) {
         if (!call.fenced()) {
             throw ProblemException.leaseLost();
         }
-        requireRunning(call.held());
         return call;
     }
 
@@ -414,13 +417,6 @@ public class DispatchStore {
             throw ProblemException.notFound("Job");
         }
         return call;
-    }
-
-    /** A fenced write needs the job still running; 409 job-cancelled / job-timeout tells the runner to stop. */
-    public void requireRunning(Held job) {
-        if (!job.is(RUNNING)) {
-            throw new StopException(job.status());
-        }
     }
 
     /** running → running: phase and progress as the runner reports them; renews the lease. */
