@@ -9,17 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-20}
 SAMPLES=${2:-1000}
-JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA=$JAVA_HOME/bin/java
 DB=paddock_bench
 PORT_A=18081
 PORT_B=18082
-export PGHOST=127.0.0.1 PGUSER=postgres PGPASSWORD=${PGPASSWORD:-postgres}
-export QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB
-export QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=$PGPASSWORD
-export MP_JWT_VERIFY_PUBLICKEY_LOCATION=$PWD/src/test/resources/publicKey.pem
-export MP_JWT_VERIFY_ISSUER=https://paddock.test
-export PADDOCK_SECRETS_KEY=$(head -c 32 /dev/urandom | base64)
+. bench/service-env.sh $DB
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done' EXIT
 

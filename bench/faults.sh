@@ -10,18 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${1:-300}
 RUNNERS=${2:-24}
-JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA=$JAVA_HOME/bin/java
 DB=paddock_faults
 PORT_A=18091
 PORT_B=18092
 CLUSTER=$(pg_lsclusters --no-header | awk 'NR==1 {print $1" "$2}')
-export PGHOST=127.0.0.1 PGUSER=postgres PGPASSWORD=${PGPASSWORD:-postgres}
-export QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB
-export QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=$PGPASSWORD
-export MP_JWT_VERIFY_PUBLICKEY_LOCATION=$PWD/src/test/resources/publicKey.pem
-export MP_JWT_VERIFY_ISSUER=https://paddock.test
-export PADDOCK_SECRETS_KEY=$(head -c 32 /dev/urandom | base64)
+. bench/service-env.sh $DB
 export PADDOCK_JOBS_LEASE=15s PADDOCK_JOBS_SWEEP_INTERVAL=1s
 declare -A PID
 cleanup() { for p in "${PID[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; pg_ctlcluster --skip-systemctl-redirect $CLUSTER start 2>/dev/null || true; }

@@ -15,7 +15,7 @@ INSERT INTO jobs (id, tenant, type, labels, priority, status, repository, pr_num
 SELECT gen_random_uuid(),
        CASE WHEN g % 10 = 0 THEN 'other-' || (g % 97) ELSE 'acme' END,
        (ARRAY['code-review', 'scan', 'build'])[1 + g % 3],
-       CASE g % 3 WHEN 0 THEN ARRAY['linux'] WHEN 1 THEN ARRAY['linux', 'gpu'] ELSE ARRAY[]::varchar[] END,
+       CASE WHEN g % 1000 = 2 THEN ARRAY['arm64'] WHEN g % 3 = 0 THEN ARRAY['linux'] WHEN g % 3 = 1 THEN ARRAY['linux', 'gpu'] ELSE ARRAY[]::varchar[] END,
        (g % 5) - 2,
        CASE WHEN g % 1000 = 0 THEN 'queued' WHEN g % 1000 = 1 THEN 'running' WHEN g % 7 = 0 THEN 'failure' ELSE 'success' END,
        'owner/repo-' || (g % 500), g % 3000,
@@ -33,6 +33,8 @@ plan "repository filter" \
   "SELECT * FROM jobs WHERE tenant = 'acme' AND repository = 'owner/repo-7' ORDER BY created_at DESC, id DESC LIMIT 50"
 plan "since/until window" \
   "SELECT * FROM jobs WHERE tenant = 'acme' AND created_at >= now() - interval '1 hour' ORDER BY created_at DESC, id DESC LIMIT 50"
+plan "label filter, a label one job in a thousand has (GET /api/jobs?label=arm64)" \
+  "SELECT * FROM jobs WHERE tenant = 'acme' AND labels @> ARRAY['arm64']::varchar[] ORDER BY created_at DESC, id DESC LIMIT 50"
 plan "runner's jobs (GET /api/runners/{id}/jobs)" \
   "SELECT * FROM jobs WHERE tenant = 'acme' AND runner_id = '00000000-0000-0000-0000-000000000007' ORDER BY created_at DESC LIMIT 50"
 plan "the page's total" \

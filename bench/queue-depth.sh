@@ -7,14 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SAMPLES=${1:-300}
-JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 DB=paddock_depth
 PORT=18083
-export PGHOST=127.0.0.1 PGUSER=postgres PGPASSWORD=${PGPASSWORD:-postgres}
-export QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB
-export QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=$PGPASSWORD QUARKUS_HTTP_PORT=$PORT
-export MP_JWT_VERIFY_PUBLICKEY_LOCATION=$PWD/src/test/resources/publicKey.pem MP_JWT_VERIFY_ISSUER=https://paddock.test
-export PADDOCK_SECRETS_KEY=$(head -c 32 /dev/urandom | base64)
+. bench/service-env.sh $DB
+export QUARKUS_HTTP_PORT=$PORT
 [ -f target/quarkus-app/quarkus-run.jar ] || { echo "build first: ./mvnw package -DskipTests" >&2; exit 1; }
 "$JAVA" bench/LoadGen.java check
 echo "# Paddock queue depth — $(date -u +%FT%TZ) — $(nproc) cores; $SAMPLES enqueue+claim pairs per depth"
@@ -34,6 +30,7 @@ psql -q $DB -c "INSERT INTO runners (id, tenant, name, max_concurrency, reported
                   FROM generate_series(1, $SAMPLES) i"
 
 queued=0
+declare -A p99s
 for depth in 1000 100000 1000000; do
   # top the queue up to $depth jobs (older and lower in priority than the ones measured: every
   # claim takes a fresh job from the head of the queue, as it would in a backlog)
@@ -41,10 +38,16 @@ for depth in 1000 100000 1000000; do
                   SELECT gen_random_uuid(), 'depth', 'backlog', -1, now() - interval '1 hour', now() - interval '1 hour'
                     FROM generate_series(1, $((depth - queued))); ANALYZE jobs"
   queued=$depth
-  printf '%8d queued: %s\n' "$depth" "$("$JAVA" bench/LoadGen.java depth "http://127.0.0.1:$PORT" depth "$SAMPLES")"
+  line=$("$JAVA" bench/LoadGen.java depth "http://127.0.0.1:$PORT" depth "$SAMPLES")
+  printf '%8d queued: %s\n' "$depth" "$line"
+  p99s[$depth]=$(echo "$line" | sed -E 's/.*enqueue p50 [0-9.]+ ms, p99 ([0-9.]+) ms; claim p50 [0-9.]+ ms, p99 ([0-9.]+) ms.*/\1 \2/')
   psql -Atq $DB -c "EXPLAIN (ANALYZE, COSTS OFF) SELECT id FROM jobs WHERE tenant = 'depth' AND status IN ('queued')
                     AND labels <@ ARRAY[]::varchar[] ORDER BY priority DESC, created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED" \
     | grep -E "Scan|Execution Time" | sed 's/^/           plan: /'
   # the measured jobs are done with: only the backlog stays queued
   psql -q $DB -c "DELETE FROM jobs WHERE tenant = 'depth' AND type = 'depth'; UPDATE runners SET active_jobs = 0 WHERE tenant = 'depth'"
 done
+read -r e1k c1k <<<"${p99s[1000]}"
+read -r e1m c1m <<<"${p99s[1000000]}"
+awk -v e1k="$e1k" -v c1k="$c1k" -v e1m="$e1m" -v c1m="$c1m" \
+  'BEGIN {printf "p99 at 1M / p99 at 1k: enqueue %.2f x, claim %.2f x (goal <= 2)\n", e1m / e1k, c1m / c1k}'

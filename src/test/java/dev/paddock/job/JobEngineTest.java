@@ -164,6 +164,11 @@ public class JobEngineTest {
                         "message", "long line")),
                 "tokens_used", Map.of("input", 100, "output", 20), "metrics", Map.of("files", 3),
                 "actions_taken", List.of("commented"), "files_reviewed", 3);
+        // the report's nested parts are validated too, and a refused report changes nothing
+        Api.runner(runner.token()).header("X-Lease-Id", lease).body(Map.of("status", "success",
+                        "issues", List.of(Map.of("severity", "loud")), "tokens_used", Map.of("input", -1)))
+                .post(base + "/result").then().statusCode(400)
+                .body("errors.field", containsInAnyOrder("issues[0].severity", "tokens_used.input"));
         Api.runner(runner.token()).header("X-Lease-Id", lease).body(report).post(base + "/result").then()
                 .statusCode(200).body("job.status", equalTo("success")).body("job.issues_found", equalTo(1))
                 .body("job.duration_ms", notNullValue());

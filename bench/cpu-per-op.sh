@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# CPU per operation of the service, of PostgreSQL and of the load generator: the figure this
+# machine's noise moves least, for comparing two builds or two schemas one after the other.
+# Counts the CPU ticks in /proc/<pid>/stat of the service, of every PostgreSQL process and of
+# the load generator over a measured window, and the operations finished in that window from the
+# database (lifecycles: jobs completed; logs: lines stored) or from wrk (heartbeats), then divides.
+#   prerequisites: as bench/agent-load.sh (the JAR, PostgreSQL at 127.0.0.1:5432 postgres/postgres)
+# usage: bench/cpu-per-op.sh heartbeat|lifecycle|logs [seconds measured, default 20]
+#   PADDOCK_BENCH_JAR   the service to measure (default target/quarkus-app/quarkus-run.jar)
+#   PADDOCK_BENCH_SQL   SQL run on the migrated database before the load (e.g. to drop an index)
+#   PADDOCK_BENCH_JAVA_OPTS  the service's JVM options (e.g. -XX:StartFlightRecording=filename=f.jfr)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MODE=${1:?heartbeat, lifecycle or logs}
+SECS=${2:-20}
+JAR=${PADDOCK_BENCH_JAR:-target/quarkus-app/quarkus-run.jar}
+DB=paddock_bench
+PORT=18081
+. bench/service-env.sh $DB
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done' EXIT
+
+"$JAVA" bench/LoadGen.java check
+dropdb --if-exists $DB && createdb $DB
+QUARKUS_HTTP_PORT=$PORT "$JAVA" ${PADDOCK_BENCH_JAVA_OPTS:-} -jar "$JAR" >/tmp/paddock-cpu-$PORT.log 2>&1 &
+SERVICE=$!
+PIDS+=($SERVICE)
+until curl -sf -o /dev/null "http://127.0.0.1:$PORT/q/health/ready"; do
+  kill -0 $SERVICE 2>/dev/null || { echo "the service did not start: /tmp/paddock-cpu-$PORT.log" >&2; exit 1; }
+  sleep 0.1
+done
+[ -z "${PADDOCK_BENCH_SQL:-}" ] || psql -q -v ON_ERROR_STOP=1 $DB -c "$PADDOCK_BENCH_SQL"
+psql -q $DB -c "INSERT INTO runners (id, tenant, name, max_concurrency, reported_status, token_hash, token_prefix,
+                last_heartbeat_at, registered_by)
+                SELECT gen_random_uuid(), t, t || '-' || i, 1000, 'online', sha256(convert_to(p || i, 'UTF8')), 'rn_x', now(), 'bench'
+                  FROM (VALUES ('bench', 'rn_bench_', 10000), ('bench-logs', 'rn_log_', 600)) f(t, p, n), generate_series(1, n) i"
+
+ticks() { awk '{s += $14 + $15} END {print s + 0}' "$@" 2>/dev/null || echo 0; }
+postgres_ticks() { ticks $(for p in $(pgrep -u postgres); do echo /proc/$p/stat; done); }
+done_count() {
+  case $MODE in
+    heartbeat) echo 0 ;;
+    lifecycle) psql -tAc "SELECT count(*) FROM jobs WHERE status = 'success'" $DB ;;
+    logs) psql -tAc "SELECT count(*) FROM job_logs" $DB ;;
+  esac
+}
+load() { # seconds
+  case $MODE in
+    heartbeat) wrk -t2 -c64 -d"${1}s" -s bench/heartbeat.lua "http://127.0.0.1:$PORT" -- 10000 ;;
+    lifecycle) "$JAVA" bench/LoadGen.java lifecycle "http://127.0.0.1:$PORT" bench 10000 50 "$1" ;;
+    logs) "$JAVA" bench/LoadGen.java logs "http://127.0.0.1:$PORT" bench-logs 600 "$1" ;;
+  esac
+}
+[ "$MODE" != heartbeat ] || wrk -t2 -c64 -d25s -s bench/heartbeat.lua "http://127.0.0.1:$PORT" -- 10000 sweep >/dev/null
+load 10 >/dev/null   # the JIT warms up on the same mix
+psql -q $DB -c "VACUUM ANALYZE"
+
+load $((SECS + 8)) >/tmp/paddock-cpu-load.txt &
+LOAD=$!
+sleep 5   # past the generator's compile and the log writers' setup
+GENERATOR=$(pgrep -P $LOAD -f 'LoadGen|wrk')
+read -r s0 p0 g0 n0 <<<"$(ticks /proc/$SERVICE/stat) $(postgres_ticks) $(ticks /proc/$GENERATOR/stat) $(done_count)"
+sleep "$SECS"
+read -r s1 p1 g1 n1 <<<"$(ticks /proc/$SERVICE/stat) $(postgres_ticks) $(ticks /proc/$GENERATOR/stat) $(done_count)"
+wait $LOAD
+# wrk counts only its whole run: the requests of the measured window are its rate times the window
+[ "$MODE" != heartbeat ] || n1=$(awk -v secs="$SECS" '/Requests\/sec/ {printf "%d", $2 * secs}' /tmp/paddock-cpu-load.txt)
+HZ=$(getconf CLK_TCK)
+unit=$(case $MODE in logs) echo "200-line batch" ;; *) echo "$MODE" ;; esac)
+per=$([ "$MODE" = logs ] && echo 200 || echo 1)
+awk -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v g=$((g1 - g0)) -v n=$((n1 - n0)) -v hz="$HZ" -v secs="$SECS" -v per="$per" -v unit="$unit" \
+    'BEGIN { ops = n / per; ms = 1000 / hz / ops;
+             printf "%s: %.1f /s over %d s; CPU per %s: service %.2f ms, PostgreSQL %.2f ms, generator %.2f ms, all %.2f ms\n",
+                    unit, ops / secs, secs, unit, s * ms, p * ms, g * ms, (s + p + g) * ms }'
+echo "service RSS $(awk '/VmRSS/ {printf "%d MB", $2/1024}' /proc/$SERVICE/status); $(grep -E "lifecycles:|log ingestion|Requests/sec|Non-2xx|Socket errors" /tmp/paddock-cpu-load.txt | tr -s " \n" " ")"
