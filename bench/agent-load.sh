@@ -16,9 +16,8 @@ PORT_B=18082
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done' EXIT
 
-[ -f target/quarkus-app/quarkus-run.jar ] || { echo "build first: ./mvnw package -DskipTests" >&2; exit 1; }
 echo "# Paddock agent load — $(date -u +%FT%TZ) — $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
-     "$(psql -tAc 'SHOW server_version' postgres | cut -d' ' -f1) PostgreSQL, $("$JAVA" -version 2>&1 | head -1)"
+     "$(psql -tAc 'SHOW server_version' postgres | cut -d' ' -f1) PostgreSQL, $SERVICE_NAME"
 echo "# service, PostgreSQL and load generator share this machine; $SECS s per figure"
 "$JAVA" bench/LoadGen.java check   # compiles the load generator before anything is measured
 
@@ -33,7 +32,7 @@ echo "baseline  pgbench single-row UPDATE: $PG_TPS TPS (64 clients)"
 ratio() { awk -v a="$1" -v b="$PG_TPS" 'BEGIN {printf "%.3f", a / b}'; }
 
 start() { # port [java options]; PADDOCK_BENCH_JAVA_OPTS are added to every replica's
-  QUARKUS_HTTP_PORT=$1 "$JAVA" ${PADDOCK_BENCH_JAVA_OPTS:-} ${2:-} -jar target/quarkus-app/quarkus-run.jar >/tmp/paddock-bench-$1.log 2>&1 &
+  QUARKUS_HTTP_PORT=$1 run_service ${2:-} >/tmp/paddock-bench-$1.log 2>&1 &
   PIDS+=($!)
   until curl -sf -o /dev/null "http://127.0.0.1:$1/q/health/ready"; do
     kill -0 "${PIDS[-1]}" 2>/dev/null || { echo "the service did not start: /tmp/paddock-bench-$1.log" >&2; exit 1; }

@@ -21,8 +21,12 @@ echo "# machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /p
      "PostgreSQL $(psql -tAc 'SHOW server_version' postgres | cut -d' ' -f1); $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
 echo "# service, PostgreSQL and load generators share this machine"
 
-echo; echo "## Agent hot path (bench/agent-load.sh $SECS $SAMPLES)"
+echo; echo "## Agent hot path, the JAR (bench/agent-load.sh $SECS $SAMPLES)"
 bench/agent-load.sh "$SECS" "$SAMPLES" | grep -v '^#'
+if ls target/*-runner >/dev/null 2>&1; then
+  echo; echo "## Agent hot path, the native executable (PADDOCK_BENCH_SERVICE=native bench/agent-load.sh $SECS $SAMPLES)"
+  PADDOCK_BENCH_SERVICE=native bench/agent-load.sh "$SECS" "$SAMPLES" | grep -v '^#'
+fi
 
 echo; echo "## Enqueue and claim latency by queue depth (bench/queue-depth.sh $DEPTH_SAMPLES; goal: p99 at 1M within 2 x of 1k)"
 bench/queue-depth.sh "$DEPTH_SAMPLES" | grep -v '^#'

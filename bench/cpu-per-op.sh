@@ -6,14 +6,14 @@
 # database (lifecycles: jobs completed; logs: lines stored) or from wrk (heartbeats), then divides.
 #   prerequisites: as bench/agent-load.sh (the JAR, PostgreSQL at 127.0.0.1:5432 postgres/postgres)
 # usage: bench/cpu-per-op.sh heartbeat|lifecycle|logs [seconds measured, default 20]
-#   PADDOCK_BENCH_JAR   the service to measure (default target/quarkus-app/quarkus-run.jar)
+#   PADDOCK_BENCH_SERVICE=native  the native executable instead of the JAR (bench/service-env.sh)
+#   PADDOCK_BENCH_JAR   the JAR to measure (default target/quarkus-app/quarkus-run.jar)
 #   PADDOCK_BENCH_SQL   SQL run on the migrated database before the load (e.g. to drop an index)
 #   PADDOCK_BENCH_JAVA_OPTS  the service's JVM options (e.g. -XX:StartFlightRecording=filename=f.jfr)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE=${1:?heartbeat, lifecycle or logs}
 SECS=${2:-20}
-JAR=${PADDOCK_BENCH_JAR:-target/quarkus-app/quarkus-run.jar}
 DB=paddock_bench
 PORT=18081
 . bench/service-env.sh $DB
@@ -22,7 +22,7 @@ trap 'for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done' EXIT
 
 "$JAVA" bench/LoadGen.java check
 dropdb --if-exists $DB && createdb $DB
-QUARKUS_HTTP_PORT=$PORT "$JAVA" ${PADDOCK_BENCH_JAVA_OPTS:-} -jar "$JAR" >/tmp/paddock-cpu-$PORT.log 2>&1 &
+QUARKUS_HTTP_PORT=$PORT run_service >/tmp/paddock-cpu-$PORT.log 2>&1 &
 SERVICE=$!
 PIDS+=($SERVICE)
 until curl -sf -o /dev/null "http://127.0.0.1:$PORT/q/health/ready"; do
@@ -37,6 +37,13 @@ psql -q $DB -c "INSERT INTO runners (id, tenant, name, max_concurrency, reported
 
 ticks() { awk '{s += $14 + $15} END {print s + 0}' "$@" 2>/dev/null || echo 0; }
 postgres_ticks() { ticks $(for p in $(pgrep -u postgres); do echo /proc/$p/stat; done); }
+# the service's ticks by thread kind (name without its number): JIT and GC against request work
+thread_ticks() { # one awk over every thread's stat: forks would cost the window CPU
+  awk '{o = index($0, "("); c = index($0, ") "); name = substr($0, o + 1, c - o - 1)
+        gsub(/ /, "", name); sub(/[-#]?[0-9]+$/, "", name); split(substr($0, c + 2), f, " ")
+        s[name] += f[12] + f[13]}
+       END {for (k in s) print k, s[k]}' /proc/$SERVICE/task/*/stat 2>/dev/null
+}
 done_count() {
   case $MODE in
     heartbeat) echo 0 ;;
@@ -60,8 +67,10 @@ LOAD=$!
 sleep 5   # past the generator's compile and the log writers' setup
 GENERATOR=$(pgrep -P $LOAD -f 'LoadGen|wrk')
 read -r s0 p0 g0 n0 <<<"$(ticks /proc/$SERVICE/stat) $(postgres_ticks) $(ticks /proc/$GENERATOR/stat) $(done_count)"
+thread_ticks >/tmp/paddock-cpu-threads-0.txt
 sleep "$SECS"
 read -r s1 p1 g1 n1 <<<"$(ticks /proc/$SERVICE/stat) $(postgres_ticks) $(ticks /proc/$GENERATOR/stat) $(done_count)"
+thread_ticks >/tmp/paddock-cpu-threads-1.txt
 wait $LOAD
 # wrk counts only its whole run: the requests of the measured window are its rate times the window
 [ "$MODE" != heartbeat ] || n1=$(awk -v secs="$SECS" '/Requests\/sec/ {printf "%d", $2 * secs}' /tmp/paddock-cpu-load.txt)
@@ -72,4 +81,9 @@ awk -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v g=$((g1 - g0)) -v n=$((n1 - n0)) -v h
     'BEGIN { ops = n / per; ms = 1000 / hz / ops;
              printf "%s: %.1f /s over %d s; CPU per %s: service %.2f ms, PostgreSQL %.2f ms, generator %.2f ms, all %.2f ms\n",
                     unit, ops / secs, secs, unit, s * ms, p * ms, g * ms, (s + p + g) * ms }'
+# threads that ended inside the window are missing from the second snapshot: their share is "other"
+echo "service CPU by thread: $(awk -v s=$((s1 - s0)) 'NR == FNR {t0[$1] = $2; next}
+    {d = $2 - t0[$1]; if (d > 0) {printf "%s %.0f%%\n", $1, 100 * d / s; sum += d}}
+    END {if (s > sum) printf "other %.0f%%\n", 100 * (s - sum) / s}' \
+    /tmp/paddock-cpu-threads-0.txt /tmp/paddock-cpu-threads-1.txt | sort -k2 -nr | head -8 | tr '\n' ' ')"
 echo "service RSS $(awk '/VmRSS/ {printf "%d MB", $2/1024}' /proc/$SERVICE/status); $(grep -E "lifecycles:|log ingestion|Requests/sec|Non-2xx|Socket errors" /tmp/paddock-cpu-load.txt | tr -s " \n" " ")"

@@ -20,13 +20,12 @@ declare -A PID
 cleanup() { for p in "${PID[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; pg_ctlcluster --skip-systemctl-redirect $CLUSTER start 2>/dev/null || true; }
 trap cleanup EXIT
 
-[ -f target/quarkus-app/quarkus-run.jar ] || { echo "build first: ./mvnw package -DskipTests" >&2; exit 1; }
 echo "# Paddock fault run — $(date -u +%FT%TZ) — $JOBS jobs, $RUNNERS runners, two replicas"
 "$JAVA" bench/LoadGen.java check
 dropdb --if-exists $DB && createdb $DB
 
 start() { # name port
-  QUARKUS_HTTP_PORT=$2 "$JAVA" -jar target/quarkus-app/quarkus-run.jar >>/tmp/paddock-faults-$1.log 2>&1 &
+  QUARKUS_HTTP_PORT=$2 run_service >>/tmp/paddock-faults-$1.log 2>&1 &
   PID[$1]=$!
   until curl -sf -o /dev/null "http://127.0.0.1:$2/q/health/ready"; do sleep 0.2; done
 }

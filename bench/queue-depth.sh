@@ -11,12 +11,11 @@ DB=paddock_depth
 PORT=18083
 . bench/service-env.sh $DB
 export QUARKUS_HTTP_PORT=$PORT
-[ -f target/quarkus-app/quarkus-run.jar ] || { echo "build first: ./mvnw package -DskipTests" >&2; exit 1; }
 "$JAVA" bench/LoadGen.java check
 echo "# Paddock queue depth — $(date -u +%FT%TZ) — $(nproc) cores; $SAMPLES enqueue+claim pairs per depth"
 
 dropdb --if-exists $DB && createdb $DB
-"$JAVA" -jar target/quarkus-app/quarkus-run.jar >/tmp/paddock-depth.log 2>&1 &
+run_service >/tmp/paddock-depth.log 2>&1 &
 PID=$!
 trap 'kill -TERM $PID 2>/dev/null || true' EXIT
 until curl -sf -o /dev/null "http://127.0.0.1:$PORT/q/health/ready"; do

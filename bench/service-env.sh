@@ -9,3 +9,20 @@ export QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=$PGPASSW
 export MP_JWT_VERIFY_PUBLICKEY_LOCATION=$PWD/src/test/resources/publicKey.pem
 export MP_JWT_VERIFY_ISSUER=https://paddock.test
 export PADDOCK_SECRETS_KEY=$(head -c 32 /dev/urandom | base64)
+# The service the scripts start: the JAR on this JDK (default; PADDOCK_BENCH_JAR another JAR,
+# PADDOCK_BENCH_JAVA_OPTS its JVM options), or with PADDOCK_BENCH_SERVICE=native the native
+# executable (target/*-runner, README "Native"), which has no JIT to warm up.
+SERVICE_KIND=${PADDOCK_BENCH_SERVICE:-jvm}
+case $SERVICE_KIND in
+  jvm) SERVICE_JAR=${PADDOCK_BENCH_JAR:-target/quarkus-app/quarkus-run.jar}
+       [ -f "$SERVICE_JAR" ] || { echo "build first: ./mvnw package -DskipTests" >&2; exit 1; }
+       SERVICE_NAME="the JAR on $("$JAVA" -version 2>&1 | head -1)" ;;
+  native) SERVICE_EXE=$(ls target/*-runner 2>/dev/null | head -1)
+       [ -n "$SERVICE_EXE" ] || { echo "build first: ./mvnw package -Dnative -DskipTests" >&2; exit 1; }
+       SERVICE_NAME="the native executable $SERVICE_EXE" ;;
+  *) echo "PADDOCK_BENCH_SERVICE is jvm or native" >&2; exit 1 ;;
+esac
+run_service() { # [JVM options, ignored by the native executable]: replaces the calling (sub)shell
+  if [ "$SERVICE_KIND" = native ]; then exec "$SERVICE_EXE"; fi
+  exec "$JAVA" ${PADDOCK_BENCH_JAVA_OPTS:-} "$@" -jar "$SERVICE_JAR"
+}
