@@ -35,9 +35,23 @@ public final class RunnerTokens {
         return value != null && value.startsWith(PREFIX);
     }
 
+    /**
+     * Never used itself, only cloned: looking SHA-256 up among the security providers on every
+     * agent call cost as much as the hash (bench/RESULTS.md), and a digest is not thread-safe.
+     */
+    private static final MessageDigest SHA_256 = sha256();
+
     public static byte[] hash(String token) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return ((MessageDigest) SHA_256.clone()).digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("this JVM's SHA-256 cannot be cloned", e);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
