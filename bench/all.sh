@@ -31,7 +31,7 @@ fi
 echo; echo "## Enqueue and claim latency by queue depth (bench/queue-depth.sh $DEPTH_SAMPLES; goal: p99 at 1M within 2 x of 1k)"
 bench/queue-depth.sh "$DEPTH_SAMPLES" | grep -v '^#'
 
-echo; echo "## Start and memory (bench/startup-and-memory.sh 3; goals: JVM start <= 1500 ms, native < 100 ms, RSS under load <= 300 MB)"
+echo; echo "## Start and memory (bench/startup-and-memory.sh 3 paddock_start; goals: JVM start <= 1500 ms, native < 100 ms, RSS under load <= 300 MB)"
 dropdb --if-exists paddock_start && createdb paddock_start
-QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/paddock_start bench/startup-and-memory.sh 3
+bench/startup-and-memory.sh 3 paddock_start
 ls target/*-runner >/dev/null 2>&1 || echo "native: not measured, no target/*-runner (README, \"Native\": ./mvnw package -Dnative)"

@@ -3,21 +3,15 @@
 # this machine (figures are only comparable within one run: these machines are noisy).
 #   prerequisites: ./mvnw package -DskipTests (JVM), optionally ./mvnw verify -Dquarkus.package.jar.aot.enabled=true
 #                  (JVM with the AOT cache) and ./mvnw package -Dnative -DskipTests (native),
-#                  a PostgreSQL at 127.0.0.1:5432 (postgres/postgres, database 'test'), wrk.
-# usage: bench/startup-and-memory.sh [runs]
+#                  a PostgreSQL at 127.0.0.1:5432 (postgres/postgres), wrk.
+# usage: bench/startup-and-memory.sh [runs, default 3] [database, default test]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
-JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+. bench/service-env.sh "${2:-test}"
 NATIVE=$(ls target/*-runner 2>/dev/null | head -1 || true)
 PORT=18080
-KEY=$(head -c 32 /dev/urandom | base64)
-export QUARKUS_DATASOURCE_JDBC_URL=${QUARKUS_DATASOURCE_JDBC_URL:-jdbc:postgresql://127.0.0.1:5432/test}
-export QUARKUS_DATASOURCE_USERNAME=${QUARKUS_DATASOURCE_USERNAME:-postgres}
-export QUARKUS_DATASOURCE_PASSWORD=${QUARKUS_DATASOURCE_PASSWORD:-postgres}
-export MP_JWT_VERIFY_PUBLICKEY_LOCATION=$PWD/src/test/resources/publicKey.pem
-export MP_JWT_VERIFY_ISSUER=https://paddock.test
-export PADDOCK_SECRETS_KEY=$KEY QUARKUS_HTTP_PORT=$PORT
+export QUARKUS_HTTP_PORT=$PORT
 
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
