@@ -2,6 +2,7 @@ package dev.paddock.runner;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paddock.agentjar.AgentArtifact;
 import dev.paddock.common.PaddockConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,6 +23,9 @@ public class SetupInstructions {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    AgentArtifact agent;
+
     public record Info(String serverUrl, UUID runnerId, String name, List<String> labels, String installCommand,
                        Map<String, Object> config) {
     }
@@ -29,37 +33,128 @@ public class SetupInstructions {
     public Info info(Runner runner, UriInfo uriInfo) {
         String server = serverUrl(uriInfo);
         String command = "curl -fsSL \"" + server + "/api/runners/" + runner.id
-                + "/setup?token=$PADDOCK_RUNNER_TOKEN\" | sh";
+                + "/setup?token=$PADDOCK_RUNNER_TOKEN\" | sh -s -- --start";
         return new Info(server, runner.id, runner.name, runner.labels, command, runnerConfig(runner, server, null));
     }
 
     /**
-     * A POSIX sh script. The config is written under umask 077 and chmod 600 so the token is never
-     * readable by others, even for an instant; the here-document is quoted so nothing in it expands.
+     * A POSIX sh script that installs the runner's agent into {@code $PADDOCK_HOME} (default
+     * {@code $HOME/.paddock}): the agent's JAR from this server, refused unless its SHA-256 is the
+     * one written here; the config, token included, under umask 077 and chmod 600 so it is never
+     * readable by others, even for an instant; and the launcher {@code bin/paddock-agent}. With
+     * {@code --start} it then starts the agent. Here-documents are quoted so nothing in them expands.
      */
     public String script(Runner runner, String token, UriInfo uriInfo) {
+        String server = serverUrl(uriInfo);
         String configJson;
         try {
-            configJson = json.writeValueAsString(runnerConfig(runner, serverUrl(uriInfo), token));
+            configJson = json.writeValueAsString(runnerConfig(runner, server, token));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("runner config is not serializable", e);
         }
-        return """
-                #!/bin/sh
-                # Paddock runner install script. It writes this runner's configuration, token included,
-                # readable by its owner only (mode 0600).
-                set -eu
-                umask 077
-                PADDOCK_CONFIG_DIR="${PADDOCK_CONFIG_DIR:-${HOME:-/root}/.paddock}"
-                PADDOCK_CONFIG_FILE="$PADDOCK_CONFIG_DIR/runner.json"
-                mkdir -p "$PADDOCK_CONFIG_DIR"
-                cat > "$PADDOCK_CONFIG_FILE" <<'PADDOCK_CONFIG_EOF'
-                %s
-                PADDOCK_CONFIG_EOF
-                chmod 600 "$PADDOCK_CONFIG_FILE"
-                echo "Paddock runner %s configured: $PADDOCK_CONFIG_FILE"
-                """.formatted(configJson, runner.id);
+        return INSTALL_SCRIPT
+                .replace("@FIND_JAVA@", FIND_JAVA)
+                .replace("@SERVER_URL@", shellQuoted(server))
+                .replace("@AGENT_SHA256@", agent.sha256())
+                .replace("@RUNNER_ID@", runner.id.toString())
+                .replace("@CONFIG_JSON@", configJson);
     }
+
+    /** A value inside single quotes, as sh reads it back unchanged. */
+    static String shellQuoted(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
+    }
+
+    /** Defines paddock_java: prints the path of a Java 21 or newer from JAVA_HOME, else PATH. Shared by the script and the launcher. */
+    private static final String FIND_JAVA = """
+            paddock_java() {
+              for candidate in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} "$(command -v java 2>/dev/null || true)"; do
+                if [ -z "$candidate" ] || [ ! -x "$candidate" ]; then continue; fi
+                version=$("$candidate" -version 2>&1 | sed -n 's/.* version "\\([^"]*\\)".*/\\1/p' | head -n 1)
+                major=${version%%.*}
+                if [ "$major" = 1 ]; then major=$(echo "$version" | cut -d. -f2); fi
+                major=${major%%-*}
+                case "$major" in ''|*[!0-9]*) continue ;; esac
+                if [ "$major" -ge 21 ]; then echo "$candidate"; return 0; fi
+              done
+              return 1
+            }
+            NO_JAVA="paddock-agent needs Java 21 or newer and found none on JAVA_HOME or PATH: install one (e.g. apt-get install openjdk-21-jre-headless) or set JAVA_HOME"
+            """;
+
+    private static final String INSTALL_SCRIPT = """
+            #!/bin/sh
+            # Paddock runner install script for runner @RUNNER_ID@. It installs the runner's agent in
+            # $PADDOCK_HOME (default $HOME/.paddock): paddock-agent.jar from this server, checked against the
+            # SHA-256 below; runner.json, the runner's configuration with its token, readable by its owner
+            # only (mode 0600); and the launcher bin/paddock-agent. With --start it then starts the agent:
+            #   curl -fsSL '<this URL>' | sh -s -- --start
+            set -eu
+            umask 077
+            PADDOCK_SERVER_URL=@SERVER_URL@
+            PADDOCK_AGENT_SHA256='@AGENT_SHA256@'
+            PADDOCK_HOME="${PADDOCK_HOME:-${HOME:-/root}/.paddock}"
+            start=no
+            for argument in "$@"; do
+              case "$argument" in
+                --start) start=yes ;;
+                *) echo "paddock: unknown option $argument (the only one is --start)" >&2; exit 2 ;;
+              esac
+            done
+            @FIND_JAVA@
+            if ! paddock_java >/dev/null; then echo "paddock: $NO_JAVA" >&2; exit 1; fi
+
+            mkdir -p "$PADDOCK_HOME/bin"
+            PADDOCK_HOME=$(cd "$PADDOCK_HOME" && pwd)
+            download="$PADDOCK_HOME/.paddock-agent.jar.download"
+            if command -v curl >/dev/null 2>&1; then
+              curl -fsSL "$PADDOCK_SERVER_URL/agent/paddock-agent.jar" -o "$download" || fetched=no
+            elif command -v wget >/dev/null 2>&1; then
+              wget -q -O "$download" "$PADDOCK_SERVER_URL/agent/paddock-agent.jar" || fetched=no
+            else
+              echo "paddock: neither curl nor wget is installed; one is needed to download the agent" >&2; exit 1
+            fi
+            if [ "${fetched:-yes}" = no ]; then
+              rm -f "$download"; echo "paddock: the agent could not be downloaded from $PADDOCK_SERVER_URL/agent/paddock-agent.jar" >&2; exit 1
+            fi
+            if command -v sha256sum >/dev/null 2>&1; then actual=$(sha256sum "$download" | cut -d' ' -f1)
+            elif command -v shasum >/dev/null 2>&1; then actual=$(shasum -a 256 "$download" | cut -d' ' -f1)
+            elif command -v openssl >/dev/null 2>&1; then actual=$(openssl dgst -sha256 "$download" | sed 's/.*= *//')
+            else rm -f "$download"; echo "paddock: no sha256sum, shasum or openssl to check the download with; the agent is not installed" >&2; exit 1
+            fi
+            if [ "$actual" != "$PADDOCK_AGENT_SHA256" ]; then
+              rm -f "$download"
+              echo "paddock: the downloaded agent's SHA-256 is $actual, not $PADDOCK_AGENT_SHA256 as this script expects; the agent is not installed" >&2
+              exit 1
+            fi
+            mv -f "$download" "$PADDOCK_HOME/paddock-agent.jar"
+
+            cat > "$PADDOCK_HOME/runner.json.new" <<'PADDOCK_CONFIG_EOF'
+            @CONFIG_JSON@
+            PADDOCK_CONFIG_EOF
+            chmod 600 "$PADDOCK_HOME/runner.json.new"
+            mv -f "$PADDOCK_HOME/runner.json.new" "$PADDOCK_HOME/runner.json"
+
+            launcher="$PADDOCK_HOME/bin/paddock-agent"
+            {
+              echo '#!/bin/sh'
+              echo '# paddock-agent launcher, written by the Paddock runner install script: runs the agent with a'
+              echo '# Java 21+ from JAVA_HOME or PATH, through exec, so that signals reach the agent itself.'
+              printf 'PADDOCK_HOME=${PADDOCK_HOME:-%s}\\n' "'$(printf '%s' "$PADDOCK_HOME" | sed "s/'/'\\\\''/g")'"
+              echo 'export PADDOCK_HOME'
+              cat <<'PADDOCK_LAUNCHER_EOF'
+            @FIND_JAVA@
+            if ! java=$(paddock_java); then echo "$NO_JAVA" >&2; exit 2; fi
+            exec "$java" ${PADDOCK_AGENT_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx128m} -jar "$PADDOCK_HOME/paddock-agent.jar" "$@"
+            PADDOCK_LAUNCHER_EOF
+            } > "$launcher.new"
+            chmod 700 "$launcher.new"
+            mv -f "$launcher.new" "$launcher"
+
+            echo "Paddock runner @RUNNER_ID@ installed in $PADDOCK_HOME"
+            echo "Start its agent with: $launcher run"
+            if [ "$start" = yes ]; then exec "$launcher" run; fi
+            """;
 
     private Map<String, Object> runnerConfig(Runner runner, String server, String token) {
         Map<String, Object> values = new LinkedHashMap<>();

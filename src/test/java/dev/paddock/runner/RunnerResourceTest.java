@@ -258,7 +258,8 @@ public class RunnerResourceTest {
                 .then().statusCode(200).extract().asString();
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("paddock-setup");
         ProcessBuilder builder = new ProcessBuilder("sh", "-s");
-        builder.environment().put("PADDOCK_CONFIG_DIR", dir.toString());
+        builder.environment().put("PADDOCK_HOME", dir.toString());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process process = builder.redirectErrorStream(true).start();
         process.getOutputStream().write(script.getBytes());
         process.getOutputStream().close();

@@ -33,6 +33,11 @@ public final class Replica implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
+        return start(extra, port);
+    }
+
+    /** On a given port: a replica restarted where its clients expect it. */
+    public static Replica start(Map<String, String> extra, int port) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         String nativeImage = System.getProperty("native.image.path");
         boolean useNative = nativeImage != null && Files.isExecutable(Path.of(nativeImage))

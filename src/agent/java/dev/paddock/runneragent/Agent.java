@@ -1,0 +1,256 @@
+package dev.paddock.runneragent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import sun.misc.Signal;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code paddock-agent run}: heartbeats, claims jobs for its free slots with a long poll, runs each
+ * ({@link JobExecution}) and stops the way an operator expects: the first SIGTERM or SIGINT drains
+ * (no new jobs, running ones finish, then exit 0), a second one stops the running jobs, reports
+ * them as failed "agent stopped" and exits within {@link #STOP_WITHIN}. A refused token ends it at
+ * once with {@link #EXIT_TOKEN_REFUSED}.
+ */
+final class Agent {
+
+    static final int EXIT_TOKEN_REFUSED = 3;
+    static final Duration STOP_WITHIN = Duration.ofSeconds(15);
+    static final int CLAIM_WAIT_SECONDS = 30;
+
+    private final AgentSettings settings;
+    private final PaddockClient client;
+    private final String version;
+    private final JobExecution.Context context;
+    private final Map<String, JobExecution> running = new ConcurrentHashMap<>();
+    private final AtomicInteger signals = new AtomicInteger();
+    private final Object slots = new Object();
+    private final Object heartbeatWake = new Object();
+    private volatile boolean draining;
+    private volatile Thread claimer;
+
+    Agent(AgentSettings settings, String version, Map<String, String> environment) {
+        this.settings = settings;
+        this.version = version;
+        this.client = new PaddockClient(settings.server(), settings.token(), version);
+        this.context = new JobExecution.Context(client, settings.workDir(), settings.logFlush(), environment,
+                settings.token(), this::tokenRefused);
+    }
+
+    int run() {
+        Signal.handle(new Signal("TERM"), this::signalled);
+        Signal.handle(new Signal("INT"), this::signalled);
+        AgentLog.info("paddock-agent " + version + " for runner " + (settings.runnerId() == null ? "(from its token)" : settings.runnerId())
+                + " at " + settings.server() + ": " + settings.concurrency() + " slot(s)" + (settings.once() ? ", one job" : "")
+                + ", work directory " + settings.workDir());
+        try {
+            heartbeat();
+            Thread.ofPlatform().daemon().name("heartbeat").start(this::heartbeats);
+            claimer = Thread.currentThread();
+            claimJobs();
+            awaitRunningJobs();
+            AgentLog.info("stopped");
+            return 0;
+        } catch (PaddockClient.TokenRefused e) {
+            tokenRefused();
+            return EXIT_TOKEN_REFUSED;
+        }
+    }
+
+    private void claimJobs() {
+        Backoff backoff = new Backoff();
+        boolean claimedOnce = false;
+        while (!draining && !(settings.once() && claimedOnce)) {
+            int free = awaitFreeSlots();
+            if (draining) {
+                return;
+            }
+            try {
+                List<JsonNode> jobs = client.claim(settings.once() ? 1 : free, CLAIM_WAIT_SECONDS);
+                backoff.reset();
+                for (JsonNode job : jobs) {
+                    start(JobSpec.from(job));
+                    claimedOnce = true;
+                }
+            } catch (PaddockClient.Retry | PaddockClient.Refused e) {
+                if (draining) {
+                    return;
+                }
+                Duration wait = backoff.next(e instanceof PaddockClient.Retry retry ? retry.retryAfter : null);
+                AgentLog.warn("claim failed (" + e.getMessage() + "); next try in " + wait.toMillis() + " ms");
+                sleep(wait);
+            }
+        }
+    }
+
+    private void start(JobSpec job) {
+        JobExecution execution = new JobExecution(job, context);
+        running.put(job.id(), execution);
+        wakeHeartbeats(); // the lease of a new job may call for heartbeats sooner
+        Thread.ofPlatform().name("job-" + job.id()).start(() -> {
+            try {
+                execution.run();
+            } finally {
+                running.remove(job.id(), execution);
+                synchronized (slots) {
+                    slots.notifyAll();
+                }
+            }
+        });
+    }
+
+    /** Waits until a slot is free; answers how many are. */
+    private int awaitFreeSlots() {
+        synchronized (slots) {
+            while (!draining && running.size() >= settings.concurrency()) {
+                try {
+                    slots.wait(1000);
+                } catch (InterruptedException e) {
+                    Thread.interrupted(); // a signal woke the claimer: the loop looks at draining
+                }
+            }
+            return settings.concurrency() - running.size();
+        }
+    }
+
+    private void awaitRunningJobs() {
+        synchronized (slots) {
+            while (!running.isEmpty()) {
+                try {
+                    slots.wait(1000);
+                } catch (InterruptedException e) {
+                    Thread.interrupted();
+                }
+            }
+        }
+    }
+
+    private void heartbeats() {
+        boolean failing = false;
+        while (true) {
+            synchronized (heartbeatWake) {
+                try {
+                    heartbeatWake.wait(Math.max(100, heartbeatInterval().toMillis()));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            try {
+                sendHeartbeat();
+                if (failing) {
+                    AgentLog.info("heartbeats are answered again");
+                    failing = false;
+                }
+            } catch (PaddockClient.Retry | PaddockClient.Refused e) {
+                if (!failing) {
+                    AgentLog.warn("heartbeat failed (" + e.getMessage() + "); running jobs go on, trying again");
+                    failing = true;
+                }
+            } catch (PaddockClient.TokenRefused e) {
+                tokenRefused();
+                return;
+            }
+        }
+    }
+
+    /** Every heartbeat interval, and at least three times a lease of any running job, so no lease lapses. */
+    private Duration heartbeatInterval() {
+        Duration interval = settings.heartbeatInterval();
+        for (JobExecution execution : running.values()) {
+            Duration third = execution.job().lease().dividedBy(3);
+            if (third.compareTo(interval) < 0) {
+                interval = third;
+            }
+        }
+        return interval;
+    }
+
+    private void heartbeat() {
+        try {
+            sendHeartbeat();
+        } catch (PaddockClient.Retry | PaddockClient.Refused e) {
+            AgentLog.warn("heartbeat failed (" + e.getMessage() + "); the agent goes on and tries again");
+        }
+    }
+
+    private void sendHeartbeat() throws PaddockClient.Retry, PaddockClient.Refused {
+        int active = running.size();
+        String status = draining ? "draining" : active >= settings.concurrency() ? "busy" : "online";
+        List<String> cancelled = client.heartbeat(new PaddockClient.Heartbeat(status, active, version, os(), arch(),
+                SystemInfo.read(settings.workDir())));
+        for (String id : cancelled) {
+            JobExecution execution = running.get(id);
+            if (execution != null) {
+                execution.stop(JobExecution.Stop.CANCELLED);
+            }
+        }
+    }
+
+    private void wakeHeartbeats() {
+        synchronized (heartbeatWake) {
+            heartbeatWake.notifyAll();
+        }
+    }
+
+    private void signalled(Signal signal) {
+        int count = signals.incrementAndGet();
+        if (count == 1) {
+            draining = true;
+            AgentLog.info("SIG" + signal.getName() + ": draining — no new jobs; " + running.size()
+                    + " running job(s) finish, then the agent exits (send it again to stop them)");
+            Thread claiming = claimer;
+            if (claiming != null) {
+                claiming.interrupt(); // ends the long poll
+            }
+            wakeHeartbeats();
+        } else if (count == 2) {
+            AgentLog.info("SIG" + signal.getName() + " again: stopping " + running.size() + " running job(s)");
+            running.values().forEach(execution -> execution.stop(JobExecution.Stop.AGENT_STOPPED));
+            Thread.ofPlatform().daemon().start(() -> {
+                sleep(STOP_WITHIN.minusSeconds(1));
+                AgentLog.warn("jobs not reported within " + STOP_WITHIN.toSeconds() + " s; exiting");
+                running.values().forEach(JobExecution::kill);
+                Runtime.getRuntime().halt(0);
+            });
+        }
+    }
+
+    /** The token is dead: nothing this agent does can be reported any more. Kills its jobs and exits 3. */
+    private void tokenRefused() {
+        AgentLog.error("the service refused this runner's token (it was regenerated, or the runner was deleted): "
+                + "stopping; install the runner again with a new token");
+        running.values().forEach(execution -> {
+            execution.stop(JobExecution.Stop.TOKEN_REFUSED);
+            execution.kill();
+        });
+        Runtime.getRuntime().halt(EXIT_TOKEN_REFUSED);
+    }
+
+    static String os() {
+        String name = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        return name.startsWith("mac") ? "darwin" : name.startsWith("windows") ? "windows" : name.replace(' ', '-');
+    }
+
+    static String arch() {
+        String arch = System.getProperty("os.arch", "");
+        return switch (arch) {
+            case "x86_64", "amd64" -> "amd64";
+            case "aarch64", "arm64" -> "arm64";
+            default -> arch;
+        };
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.interrupted();
+        }
+    }
+}

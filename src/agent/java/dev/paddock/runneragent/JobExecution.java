@@ -1,0 +1,405 @@
+package dev.paddock.runneragent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One claimed job attempt, from its first phase to its result: prepares a fresh work directory,
+ * fetches the job's secrets, checks out its repository, runs its program in a process group of its
+ * own with stdout as {@code info} and stderr as {@code warn} lines, and reports how it ended. A
+ * second thread ships the log lines meanwhile ({@link LogBuffer}). {@link #stop} ends it early: the
+ * process group gets SIGTERM, then SIGKILL {@link #STOP_GRACE_MILLIS} later.
+ */
+final class JobExecution {
+
+    static final long STOP_GRACE_MILLIS = 10_000;
+
+    /** Why a job ends before its program does. */
+    enum Stop {
+        CANCELLED, TIMED_OUT, LEASE_LOST, AGENT_STOPPED, TOKEN_REFUSED
+    }
+
+    /** What the agent gives every job: its client, settings, environment, and whom to tell of a refused token. */
+    record Context(PaddockClient client, Path workDir, Duration logFlush, Map<String, String> agentEnvironment,
+                   String token, Runnable tokenRefused) {
+    }
+
+    private final JobSpec job;
+    private final Context context;
+    private final LogBuffer logs = new LogBuffer();
+    private final long claimedAt = System.nanoTime();
+    private final CountDownLatch shipped = new CountDownLatch(1);
+    private volatile Stop stop;
+    private volatile ProcessGroup running;
+
+    JobExecution(JobSpec job, Context context) {
+        this.job = job;
+        this.context = context;
+    }
+
+    JobSpec job() {
+        return job;
+    }
+
+    /** Runs the job to its end on the calling thread. */
+    void run() {
+        Thread.ofPlatform().name("logs-" + job.id()).daemon().start(this::shipLogs);
+        Path directory = context.workDir().resolve(job.id() + "-" + job.attempt());
+        try {
+            execute(directory);
+        } catch (PaddockClient.TokenRefused e) {
+            stop(Stop.TOKEN_REFUSED);
+            context.tokenRefused().run();
+        } catch (IOException | UncheckedIOException e) {
+            AgentLog.error("job " + job.id() + ": " + e.getMessage());
+            finishLogs();
+            report("failure", "the agent could not run the job: " + e.getMessage(), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            logs.close();
+            ProcessGroup group = running;
+            if (group != null) {
+                group.kill(); // whatever the program left behind in its group
+            }
+            delete(directory);
+        }
+    }
+
+    private void execute(Path directory) throws IOException, InterruptedException {
+        AgentLog.info("job " + job.id() + " attempt " + job.attempt() + " claimed");
+        if (job.invalid() != null) {
+            AgentLog.warn("job " + job.id() + ": " + job.invalid());
+            report("failure", job.invalid(), null);
+            return;
+        }
+        if (!phase("preparing")) {
+            return;
+        }
+        delete(directory);
+        Files.createDirectories(directory);
+        Map<String, String> secrets = job.secretNames().isEmpty() ? Map.of() : secrets();
+        if (secrets == null) {
+            return;
+        }
+        Map<String, String> environment = JobEnvironment.of(context.agentEnvironment(), context.token(), job, secrets);
+        environment.put("PWD", directory.toString());
+        if (job.clones()) {
+            if (!phase("cloning")) {
+                return;
+            }
+            String failed = checkout(directory, environment);
+            if (failed != null || stop != null) {
+                finishLogs();
+                if (failed != null && stop == null) {
+                    report("failure", failed, null);
+                }
+                return;
+            }
+        }
+        if (!phase("running")) {
+            return;
+        }
+        long started = System.nanoTime();
+        int exitCode = runProgram(job.argv(), directory, environment, "info", "warn");
+        long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        finishLogs();
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("exit_code", exitCode);
+        result.put("duration_ms", durationMs);
+        String signal = ExitStatus.signal(exitCode);
+        if (signal != null) {
+            result.put("signal", signal);
+        }
+        Stop stopped = stop;
+        if (stopped == null) {
+            report(exitCode == 0 ? "success" : "failure", ExitStatus.error(exitCode), result);
+        } else if (stopped == Stop.TIMED_OUT) {
+            report("failure", "timed out after " + job.timeoutSeconds() + " s", result);
+        } else if (stopped == Stop.AGENT_STOPPED) {
+            report("failure", "agent stopped", result);
+        } else {
+            AgentLog.info("job " + job.id() + " stopped (" + stopped.name().toLowerCase().replace('_', ' ') + ")");
+        }
+    }
+
+    /** Stops the job for this reason (the first reason given wins). Safe from any thread. */
+    void stop(Stop reason) {
+        synchronized (this) {
+            if (stop != null) {
+                return;
+            }
+            stop = reason;
+        }
+        AgentLog.info("job " + job.id() + ": stopping (" + reason.name().toLowerCase().replace('_', ' ') + ")");
+        if (reason != Stop.TIMED_OUT && reason != Stop.AGENT_STOPPED) {
+            logs.abandon(); // the job is no longer ours to write to
+        }
+        ProcessGroup group = running;
+        if (group != null) {
+            Thread.ofPlatform().daemon().start(() -> stopGroup(group));
+        }
+    }
+
+    /** SIGKILL to the job's processes now, for an agent that exits at once. */
+    void kill() {
+        ProcessGroup group = running;
+        if (group != null) {
+            group.kill();
+        }
+    }
+
+    private static void stopGroup(ProcessGroup group) {
+        try {
+            group.stop(STOP_GRACE_MILLIS);
+        } catch (InterruptedException e) {
+            group.kill();
+        }
+    }
+
+    /** The deadline of the job's {@code timeout_seconds}, counted from its claim. */
+    private long remainingNanos() {
+        return claimedAt + TimeUnit.SECONDS.toNanos(job.timeoutSeconds()) - System.nanoTime();
+    }
+
+    /** Runs a program of the job to its end (or its stop); its output goes to the log at these levels. */
+    private int runProgram(List<String> argv, Path directory, Map<String, String> environment, String outLevel,
+                           String errLevel) throws IOException, InterruptedException {
+        ProcessGroup group = ProcessGroup.start(argv, directory, environment);
+        running = group;
+        if (stop != null) {
+            Thread.ofPlatform().daemon().start(() -> stopGroup(group));
+        }
+        Process process = group.process();
+        Thread out = Thread.ofPlatform().daemon().name("stdout-" + job.id()).start(() -> read(process.getInputStream(), outLevel));
+        Thread err = Thread.ofPlatform().daemon().name("stderr-" + job.id()).start(() -> read(process.getErrorStream(), errLevel));
+        long left = remainingNanos();
+        if (left <= 0 || !process.waitFor(left, TimeUnit.NANOSECONDS)) {
+            stop(Stop.TIMED_OUT);
+            process.waitFor();
+        }
+        int exitCode = process.exitValue();
+        // a process the program left running may hold its output open: stop the group to end it
+        out.join(300);
+        err.join(300);
+        if (out.isAlive() || err.isAlive()) {
+            group.stop(2_000);
+            out.join(TimeUnit.SECONDS.toMillis(15));
+            err.join(TimeUnit.SECONDS.toMillis(15));
+        }
+        return exitCode;
+    }
+
+    private void read(InputStream stream, String level) {
+        try (stream) {
+            new LineSplitter(line -> {
+                try {
+                    logs.add(level, line);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new UncheckedIOException(new IOException("interrupted"));
+                }
+            }).drain(stream);
+        } catch (IOException | UncheckedIOException e) {
+            // the stream closed: the program is gone
+        }
+    }
+
+    /** Clones the job's repository into its directory; null when done, else the error to fail with. */
+    private String checkout(Path directory, Map<String, String> environment) throws IOException, InterruptedException {
+        Map<String, String> gitEnvironment = new LinkedHashMap<>(environment);
+        gitEnvironment.put("GIT_TERMINAL_PROMPT", "0");
+        List<String> clone = new ArrayList<>(List.of("git", "clone", "--no-progress"));
+        if (job.branch() != null && !job.branch().isBlank()) {
+            clone.addAll(List.of("--branch", job.branch()));
+        }
+        clone.addAll(List.of("--", job.repositoryUrl(), "."));
+        int exit;
+        try {
+            logs.add("debug", "$ git clone " + (job.branch() == null ? "" : "--branch " + job.branch() + " ") + job.repositoryUrl());
+            exit = runProgram(clone, directory, gitEnvironment, "debug", "debug");
+        } catch (IOException e) {
+            return "checkout failed: git is not installed on this runner (the job names a repository_url)";
+        }
+        if (exit != 0) {
+            return "checkout failed: git clone exited with " + exit;
+        }
+        if (job.commitSha() != null && !job.commitSha().isBlank() && stop == null) {
+            logs.add("debug", "$ git checkout " + job.commitSha());
+            exit = runProgram(List.of("git", "-c", "advice.detachedHead=false", "checkout", "--quiet", job.commitSha(), "--"),
+                    directory, gitEnvironment, "debug", "debug");
+            if (exit != 0) {
+                return "checkout failed: git checkout " + job.commitSha() + " exited with " + exit;
+            }
+        }
+        return null;
+    }
+
+    /** Reports a phase; false when the job must not go on (it is final, or someone else's now). */
+    private boolean phase(String phase) throws InterruptedException {
+        Backoff backoff = new Backoff();
+        long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (stop == null) {
+            try {
+                context.client().phase(job, phase);
+                return true;
+            } catch (PaddockClient.Retry e) {
+                if (System.nanoTime() > giveUpAt) {
+                    AgentLog.warn("job " + job.id() + ": phase " + phase + " not reported (" + e.getMessage() + "); going on");
+                    return true; // the heartbeats keep the lease; a phase is not worth stalling the job
+                }
+                Thread.sleep(backoff.next(e.retryAfter).toMillis());
+            } catch (PaddockClient.LeaseLost e) {
+                stop(Stop.LEASE_LOST);
+            } catch (PaddockClient.JobFinal e) {
+                stop(Stop.CANCELLED);
+            } catch (PaddockClient.Refused e) {
+                AgentLog.warn("job " + job.id() + ": phase " + phase + " refused: " + e.getMessage());
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The job's secrets, or null when the job must not go on. */
+    private Map<String, String> secrets() throws InterruptedException {
+        Backoff backoff = new Backoff();
+        while (stop == null) {
+            try {
+                return context.client().secrets(job);
+            } catch (PaddockClient.Retry e) {
+                Thread.sleep(backoff.next(e.retryAfter).toMillis());
+            } catch (PaddockClient.LeaseLost e) {
+                stop(Stop.LEASE_LOST);
+            } catch (PaddockClient.JobFinal e) {
+                stop(Stop.CANCELLED);
+            } catch (PaddockClient.Refused e) {
+                finishLogs();
+                report("failure", "the job's secrets could not be fetched: " + e.getMessage(), null);
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** Sends the final report until the service has it, or the job is no longer this runner's. */
+    private void report(String status, String error, Map<String, Object> result) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("status", status);
+        if (error != null) {
+            report.put("error", error);
+        }
+        if (result != null) {
+            report.put("result", result);
+        }
+        Backoff backoff = new Backoff();
+        while (true) {
+            try {
+                context.client().result(job, report);
+                AgentLog.info("job " + job.id() + " reported: " + status + (error == null ? "" : " (" + error + ")"));
+                return;
+            } catch (PaddockClient.Retry e) {
+                AgentLog.warn("job " + job.id() + ": result not stored yet (" + e.getMessage() + "); trying again");
+                try {
+                    Thread.sleep(backoff.next(e.retryAfter).toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            } catch (PaddockClient.LeaseLost | PaddockClient.JobFinal e) {
+                AgentLog.info("job " + job.id() + ": result not taken (" + e.getMessage() + ")");
+                return;
+            } catch (PaddockClient.Refused e) {
+                AgentLog.error("job " + job.id() + ": result refused: " + e.getMessage());
+                return;
+            }
+        }
+    }
+
+    /** No more lines: waits until every line was sent (or the job was abandoned). */
+    private void finishLogs() {
+        logs.close();
+        try {
+            shipped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The log shipper's loop: each batch until the service stored it, in order. */
+    private void shipLogs() {
+        Backoff backoff = new Backoff();
+        boolean failing = false;
+        try {
+            LogBuffer.Batch batch;
+            while ((batch = logs.next(context.logFlush())) != null) {
+                try {
+                    context.client().logs(job, batch);
+                    logs.acknowledged();
+                    backoff.reset();
+                    if (failing) {
+                        AgentLog.info("job " + job.id() + ": log lines are being stored again");
+                        failing = false;
+                    }
+                } catch (PaddockClient.Retry e) {
+                    logs.failing();
+                    if (!failing) {
+                        AgentLog.warn("job " + job.id() + ": log lines not stored (" + e.getMessage() + "); keeping them and trying again");
+                        failing = true;
+                    }
+                    Thread.sleep(backoff.next(e.retryAfter).toMillis());
+                } catch (PaddockClient.LeaseLost e) {
+                    stop(Stop.LEASE_LOST);
+                } catch (PaddockClient.JobFinal e) {
+                    stop(Stop.CANCELLED);
+                } catch (PaddockClient.Refused e) {
+                    AgentLog.error("job " + job.id() + ": a log batch was refused and is dropped: " + e.getMessage());
+                    logs.acknowledged();
+                } catch (PaddockClient.TokenRefused e) {
+                    stop(Stop.TOKEN_REFUSED);
+                    context.tokenRefused().run();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            shipped.countDown();
+        }
+    }
+
+    private static void delete(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(directory, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            AgentLog.warn("work directory " + directory + " not removed: " + e.getMessage());
+        }
+    }
+}

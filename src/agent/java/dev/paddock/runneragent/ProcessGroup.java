@@ -1,0 +1,121 @@
+package dev.paddock.runneragent;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A job's program in a session and process group of its own (started through {@code setsid},
+ * which makes the program the group's leader), so that everything it starts can be signalled at
+ * once, and a signal sent to the agent's own group never reaches a job. Stopping it sends SIGTERM
+ * to the whole group and to any descendant that left it, then SIGKILL after a grace period.
+ */
+final class ProcessGroup {
+
+    private static final Optional<String> SETSID = executable("setsid");
+    private static final Optional<String> KILL = executable("kill");
+    private static volatile boolean warned;
+
+    private final Process process;
+    private final boolean ownGroup;
+
+    private ProcessGroup(Process process, boolean ownGroup) {
+        this.process = process;
+        this.ownGroup = ownGroup;
+    }
+
+    static ProcessGroup start(List<String> argv, Path directory, Map<String, String> environment) throws IOException {
+        List<String> command = new ArrayList<>();
+        boolean ownGroup = SETSID.isPresent() && KILL.isPresent();
+        if (ownGroup) {
+            command.add(SETSID.get());
+        } else if (!warned) {
+            warned = true;
+            AgentLog.warn("no setsid or kill on this machine: a job's processes are stopped one by one, not as a group");
+        }
+        command.addAll(argv);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        return new ProcessGroup(builder.start(), ownGroup);
+    }
+
+    Process process() {
+        return process;
+    }
+
+    /** SIGTERM to the group now, SIGKILL once {@code graceMillis} have passed while any of it lives. */
+    void stop(long graceMillis) throws InterruptedException {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        signal("TERM", descendants);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+        while (System.nanoTime() < deadline && (process.isAlive() || groupAlive()
+                || descendants.stream().anyMatch(ProcessHandle::isAlive))) {
+            Thread.sleep(100);
+        }
+        kill();
+    }
+
+    /** SIGKILL to the group and whatever descends from its leader: nothing of the job survives. */
+    void kill() {
+        signal("KILL", process.descendants().toList());
+    }
+
+    private void signal(String signal, List<ProcessHandle> descendants) {
+        if (ownGroup) {
+            run(KILL.get(), "-s", signal, "--", "-" + process.pid());
+        }
+        for (ProcessHandle child : descendants) {
+            if (signal.equals("KILL")) {
+                child.destroyForcibly();
+            } else {
+                child.destroy();
+            }
+        }
+        if (signal.equals("KILL")) {
+            process.destroyForcibly();
+        } else if (!ownGroup) {
+            process.destroy();
+        }
+    }
+
+    /** Whether any process of the group is left (its leader may have exited before its children). */
+    boolean groupAlive() {
+        return ownGroup && run(KILL.get(), "-s", "0", "--", "-" + process.pid()) == 0;
+    }
+
+    private static int run(String... command) {
+        try {
+            Process kill = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return kill.waitFor(5, TimeUnit.SECONDS) ? kill.exitValue() : -1;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static Optional<String> executable(String name) {
+        String path = System.getenv("PATH");
+        List<String> dirs = new ArrayList<>(List.of((path == null ? "" : path).split(File.pathSeparator)));
+        dirs.addAll(List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin"));
+        for (String dir : dirs) {
+            if (!dir.isEmpty()) {
+                Path candidate = Path.of(dir, name);
+                if (Files.isExecutable(candidate)) {
+                    return Optional.of(candidate.toString());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,384 @@
+package dev.paddock.it;
+
+import dev.paddock.support.AgentProcess;
+import dev.paddock.support.Replica;
+import dev.paddock.support.Tokens;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The real paddock-agent against the packaged service: installed by the runner's install script,
+ * started through the launcher it wrote, running real shell jobs as a separate OS process. The
+ * service runs with a 4 s lease, so the agent has to heartbeat at a third of it.
+ */
+class AgentIT {
+
+    static final Duration LEASE = Duration.ofSeconds(4);
+    static Replica service;
+
+    final List<AgentProcess> agents = new ArrayList<>();
+    final String tenant = Tokens.newTenant();
+    final String jwt = Tokens.person(tenant, Tokens.ALL_SCOPES);
+
+    @BeforeAll
+    static void startService() throws Exception {
+        service = Replica.start(Map.of("paddock.jobs.lease", LEASE.toSeconds() + "s"));
+    }
+
+    @AfterAll
+    static void stopService() throws Exception {
+        service.close();
+    }
+
+    @AfterEach
+    void stopAgents() throws Exception {
+        for (AgentProcess agent : agents) {
+            agent.close();
+        }
+    }
+
+    // ---- what a job sees and what its log holds ------------------------------------------------
+
+    @Test
+    void runsAScriptAndReportsItsExitCodeWithStdoutAsInfoAndStderrAsWarn() throws Exception {
+        Runner runner = runner("linux");
+        Path home = install(runner);
+        // the token in the agent's environment too, under its own name and another: neither reaches the job
+        start(home, Map.of("PADDOCK_RUNNER_TOKEN", runner.token, "SOME_TOKEN", runner.token),
+                "run", "--heartbeat-interval", "1s", "--log-flush", "200ms");
+        String failing = enqueue(Map.of("type", "build", "labels", List.of("linux"), "secrets", Map.of("DEPLOY_KEY", "hunter2-secret"),
+                "payload", Map.of("script", """
+                        echo first; echo second
+                        echo problem >&2
+                        echo "key=$DEPLOY_KEY"
+                        echo "token=${PADDOCK_RUNNER_TOKEN:-none}"
+                        env | grep -c 'rn_' || true
+                        echo "job=$PADDOCK_JOB_ID attempt=$PADDOCK_JOB_ATTEMPT type=$PADDOCK_JOB_TYPE ci=$CI greeting=$GREETING"
+                        echo "cwd=$(pwd)"
+                        exit 3""", "env", Map.of("GREETING", "hello"))));
+        JsonPath job = awaitFinal(failing, 30);
+        assertThat(job.getString("job.status")).isEqualTo("failure");
+        assertThat(job.getString("job.error")).isEqualTo("exit code 3");
+        assertThat(job.getInt("job.result.exit_code")).isEqualTo(3);
+        assertThat(job.getLong("job.result.duration_ms")).isGreaterThanOrEqualTo(0);
+        List<String> info = messages(failing, "info");
+        assertThat(info).containsSubsequence("first", "second", "key=***", "token=none", "0",
+                "job=" + failing + " attempt=1 type=build ci=true greeting=hello");
+        assertThat(info).noneMatch(line -> line.contains(runner.token) || line.contains("hunter2"));
+        String cwd = info.stream().filter(line -> line.startsWith("cwd=")).findFirst().orElseThrow().substring(4);
+        assertThat(Path.of(cwd)).isEqualTo(home.resolve("work").resolve(failing + "-1"));
+        assertThat(Files.exists(Path.of(cwd))).as("work directory removed after the job").isFalse();
+        assertThat(logs(failing).getList("logs.findAll { it.level == 'warn' }.message", String.class)).containsExactly("problem");
+
+        String succeeding = enqueue(Map.of("type", "build", "labels", List.of("linux"), "payload", Map.of("command", List.of("echo", "argv", "$HOME"))));
+        job = awaitFinal(succeeding, 30);
+        assertThat(job.getString("job.status")).isEqualTo("success");
+        assertThat(job.getInt("job.result.exit_code")).isZero();
+        assertThat(messages(succeeding, "info")).containsExactly("argv $HOME");
+        assertThat(agentsOutput()).doesNotContain(runner.token);
+    }
+
+    @Test
+    void sixHundredLinesArriveCompleteAndInOrder() throws Exception {
+        Runner runner = runner("linux");
+        start(install(runner), "run", "--heartbeat-interval", "1s");
+        String id = enqueue(script("i=1; while [ $i -le 600 ]; do echo \"line $i\"; i=$((i+1)); done"));
+        assertThat(awaitFinal(id, 30).getString("job.status")).isEqualTo("success");
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= 600; i++) {
+            expected.add("line " + i);
+        }
+        assertThat(messages(id, "info")).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aPayloadWithNothingToRunOrAWrongFieldFailsNamingItAndTheAgentGoesOn() throws Exception {
+        Runner runner = runner("linux");
+        start(install(runner), "run", "--heartbeat-interval", "1s");
+        String nothing = enqueue(Map.of("type", "t", "labels", List.of("linux"), "payload", Map.of("note", "no script")));
+        String badCommand = enqueue(Map.of("type", "t", "labels", List.of("linux"), "payload", Map.of("command", List.of("echo", 1))));
+        String badEnv = enqueue(Map.of("type", "t", "labels", List.of("linux"), "payload", Map.of("script", "true", "env", Map.of("N", 1))));
+        String good = enqueue(script("echo still here"));
+        assertThat(awaitFinal(nothing, 30).getString("job.error")).startsWith("nothing to run");
+        assertThat(awaitFinal(badCommand, 30).getString("job.error")).contains("payload.command");
+        assertThat(awaitFinal(badEnv, 30).getString("job.error")).contains("payload.env");
+        assertThat(awaitFinal(good, 30).getString("job.status")).isEqualTo("success");
+    }
+
+    @Test
+    void checksOutTheJobsRepositoryBeforeRunningIt() throws Exception {
+        Path repository = Files.createTempDirectory("paddock-repo");
+        git(repository, "init", "--quiet", "--initial-branch=main");
+        Files.writeString(repository.resolve("README"), "checked out\n");
+        git(repository, "add", "README");
+        git(repository, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "--quiet", "-m", "first");
+        Runner runner = runner("linux");
+        start(install(runner), "run", "--heartbeat-interval", "1s");
+        String id = enqueue(Map.of("type", "t", "labels", List.of("linux"), "repository_url", repository.toUri().toString(),
+                "branch", "main", "payload", Map.of("script", "cat README; echo \"branch=$PADDOCK_BRANCH\"")));
+        assertThat(awaitFinal(id, 30).getString("job.status")).isEqualTo("success");
+        assertThat(messages(id, "info")).containsExactly("checked out", "branch=main");
+    }
+
+    // ---- stopping jobs -------------------------------------------------------------------------
+
+    @Test
+    void cancelStopsTheJobsWholeProcessGroup() throws Exception {
+        Runner runner = runner("linux");
+        start(install(runner), "run", "--heartbeat-interval", "1s");
+        String marker = marker();
+        String id = enqueue(script("sleep " + marker + " & sleep " + marker + " & (sleep " + marker + ") & echo started; wait"));
+        awaitLine(id, "started");
+        await().atMost(Duration.ofSeconds(10)).until(() -> processes(marker) >= 3);
+        person().body(Map.of("reason", "test")).post("/api/jobs/" + id + "/cancel").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(processes(marker)).isZero());
+        assertThat(job(id).getString("job.status")).isEqualTo("cancelled");
+    }
+
+    @Test
+    void aJobPastItsTimeoutIsStoppedAndFailed() throws Exception {
+        Runner runner = runner("linux");
+        start(install(runner), "run", "--heartbeat-interval", "1s");
+        String marker = marker();
+        String id = enqueue(Map.of("type", "t", "labels", List.of("linux"), "timeout_seconds", 2,
+                "payload", Map.of("script", "sleep " + marker)));
+        JsonPath job = awaitFinal(id, 30);
+        assertThat(job.getString("job.status")).isIn("failure", "timeout");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(processes(marker)).isZero());
+    }
+
+    @Test
+    void aRunnerThatLostItsLeaseStopsTheJobAndSendsNothingMore() throws Exception {
+        Runner runner = runner("linux");
+        AgentProcess agent = start(install(runner), "run", "--heartbeat-interval", "1s", "--log-flush", "100ms");
+        String marker = marker();
+        String id = enqueue(Map.of("type", "t", "labels", List.of("linux"), "max_attempts", 2,
+                "payload", Map.of("script", "while true; do echo tick; sleep 0.2; done & sleep " + marker)));
+        awaitLine(id, "tick");
+        agent.signal("STOP"); // the agent freezes; its job, in a session of its own, goes on
+        await().atMost(Duration.ofSeconds(20)).until(() -> "queued".equals(job(id).getString("job.status")));
+        Runner other = runner("linux");
+        JsonPath claim = new JsonPath(runnerCall(other.token).body(Map.of("limit", 1)).post("/api/runners/jobs/claim")
+                .then().statusCode(200).extract().asString());
+        assertThat(claim.getString("jobs[0].id")).isEqualTo(id);
+        int linesAtTakeOver = logs(id).getList("logs").size();
+        agent.signal("CONT");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(processes(marker)).isZero());
+        Thread.sleep(1000);
+        assertThat(logs(id).getList("logs")).as("nothing of the old attempt after the take-over").hasSize(linesAtTakeOver);
+        assertThat(agent.process.isAlive()).as("the agent goes on").isTrue();
+        JsonPath job = job(id);
+        assertThat(job.getString("job.status")).isEqualTo("running");
+        assertThat(job.getString("job.runner_id")).isEqualTo(other.id);
+    }
+
+    // ---- the agent's own life ------------------------------------------------------------------
+
+    @Test
+    void onceClaimsExactlyOneJobRunsItAndExits() throws Exception {
+        Runner runner = runner("linux");
+        String first = enqueue(script("echo one"));
+        String second = enqueue(script("echo two"));
+        AgentProcess agent = start(install(runner), "run", "--once", "--heartbeat-interval", "1s");
+        assertThat(agent.awaitExit(30)).as(agent.output()).isZero();
+        assertThat(job(first).getString("job.status")).isEqualTo("success");
+        assertThat(job(second).getString("job.status")).isEqualTo("queued");
+    }
+
+    @Test
+    void aFirstSigtermDrainsAndASecondStopsTheRunningJobs() throws Exception {
+        Runner runner = runner("linux");
+        AgentProcess drained = start(install(runner), "run", "--heartbeat-interval", "1s");
+        String finishing = enqueue(script("echo begun; sleep 2; echo finished"));
+        awaitLine(finishing, "begun");
+        drained.signal("TERM");
+        String waiting = enqueue(script("echo should not run"));
+        assertThat(drained.awaitExit(30)).as(drained.output()).isZero();
+        assertThat(job(finishing).getString("job.status")).isEqualTo("success");
+        assertThat(messages(finishing, "info")).containsExactly("begun", "finished");
+        assertThat(job(waiting).getString("job.status")).isEqualTo("queued");
+        person().body(Map.of()).post("/api/jobs/" + waiting + "/cancel").then().statusCode(200);
+
+        Runner second = runner("linux");
+        AgentProcess stopped = start(install(second), "run", "--heartbeat-interval", "1s");
+        String marker = marker();
+        String stuck = enqueue(script("trap '' TERM; echo begun; sleep " + marker + " & sleep " + marker + "; wait"));
+        awaitLine(stuck, "begun");
+        stopped.signal("TERM");
+        Thread.sleep(500);
+        long signalled = System.nanoTime();
+        stopped.signal("TERM");
+        assertThat(stopped.awaitExit(20)).as(stopped.output()).isZero();
+        assertThat(Duration.ofNanos(System.nanoTime() - signalled)).isLessThan(Duration.ofSeconds(15));
+        JsonPath job = job(stuck);
+        assertThat(job.getString("job.status")).isEqualTo("failure");
+        assertThat(job.getString("job.error")).isEqualTo("agent stopped");
+        assertThat(processes(marker)).isZero();
+    }
+
+    @Test
+    void runsTwoJobsAtOnceWithConcurrencyTwo() throws Exception {
+        Runner runner = runner("linux");
+        start(install(runner), "run", "--concurrency", "2", "--heartbeat-interval", "1s");
+        String first = enqueue(script("echo a; sleep 2"));
+        String second = enqueue(script("echo b; sleep 2"));
+        JsonPath a = awaitFinal(first, 30);
+        JsonPath b = awaitFinal(second, 30);
+        assertThat(a.getString("job.status")).isEqualTo("success");
+        assertThat(b.getString("job.status")).isEqualTo("success");
+        assertThat(Instant.parse(b.getString("job.started_at"))).isBefore(Instant.parse(a.getString("job.completed_at")));
+        assertThat(Instant.parse(a.getString("job.started_at"))).isBefore(Instant.parse(b.getString("job.completed_at")));
+    }
+
+    @Test
+    void aRegeneratedTokenStopsTheAgentWithExitCodeThree() throws Exception {
+        Runner runner = runner("linux");
+        AgentProcess agent = start(install(runner), "run", "--heartbeat-interval", "1s");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "online".equals(person().get("/api/runners/" + runner.id)
+                .then().extract().path("runner.status")));
+        person().post("/api/runners/" + runner.id + "/regenerate-token").then().statusCode(200);
+        assertThat(agent.awaitExit(15)).isEqualTo(3);
+        assertThat(agent.output()).contains("token").doesNotContain(runner.token);
+    }
+
+    @Test
+    void keepsItsJobAndItsLinesWhileTheServiceRestarts() throws Exception {
+        // a service of its own, with the default lease: a restart must not outlast a lease
+        Replica shared = service;
+        service = Replica.start(Map.of());
+        try {
+            Runner runner = runner("linux");
+            start(install(runner), "run", "--heartbeat-interval", "1s", "--log-flush", "100ms");
+            String id = enqueue(script("i=1; while [ $i -le 80 ]; do echo \"line $i\"; i=$((i+1)); sleep 0.05; done"));
+            awaitLine(id, "line 3");
+            int restartedPort = service.port;
+            service.close();
+            Thread.sleep(2000);
+            service = Replica.start(Map.of(), restartedPort);
+            assertRestartedJob(id);
+        } finally {
+            service.close();
+            service = shared;
+        }
+    }
+
+    void assertRestartedJob(String id) {
+        JsonPath job = awaitFinal(id, 60);
+        assertThat(job.getString("job.status")).isEqualTo("success");
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= 80; i++) {
+            expected.add("line " + i);
+        }
+        assertThat(messages(id, "info")).containsExactlyElementsOf(expected);
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    record Runner(String id, String token) {
+    }
+
+    RequestSpecification person() {
+        return given().baseUri(service.url()).auth().oauth2(jwt).contentType(ContentType.JSON);
+    }
+
+    RequestSpecification runnerCall(String token) {
+        return given().baseUri(service.url()).header("X-Runner-Token", token).contentType(ContentType.JSON);
+    }
+
+    Runner runner(String... labels) {
+        JsonPath created = new JsonPath(person().body(Map.of("name", "agent-" + System.nanoTime(), "labels", List.of(labels)))
+                .post("/api/runners").then().statusCode(201).extract().asString());
+        return new Runner(created.getString("runner.id"), created.getString("runner.token"));
+    }
+
+    Path install(Runner runner) throws Exception {
+        Path home = Files.createTempDirectory("paddock-home");
+        AgentProcess.install(service.url(), runner.id, runner.token, home);
+        return home;
+    }
+
+    AgentProcess start(Path home, String... arguments) throws Exception {
+        return start(home, Map.of(), arguments);
+    }
+
+    AgentProcess start(Path home, Map<String, String> environment, String... arguments) throws Exception {
+        AgentProcess agent = AgentProcess.start(home, environment, arguments);
+        agents.add(agent);
+        return agent;
+    }
+
+    String enqueue(Map<String, Object> body) {
+        return person().body(body).post("/api/jobs").then().statusCode(201).extract().path("job.id");
+    }
+
+    Map<String, Object> script(String script) {
+        return Map.of("type", "t", "labels", List.of("linux"), "payload", Map.of("script", script));
+    }
+
+    JsonPath job(String id) {
+        return new JsonPath(person().get("/api/jobs/" + id).then().statusCode(200).extract().asString());
+    }
+
+    JsonPath awaitFinal(String id, int seconds) {
+        await().atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofMillis(100))
+                .failFast("agent died", () -> agents.stream().allMatch(a -> !a.process.isAlive()) && !agents.isEmpty()
+                        && List.of("queued", "running").contains(job(id).getString("job.status")))
+                .until(() -> !List.of("queued", "running").contains(job(id).getString("job.status")));
+        return job(id);
+    }
+
+    JsonPath logs(String id) {
+        return new JsonPath(person().queryParam("limit", 10000).get("/api/jobs/" + id + "/logs").then().statusCode(200)
+                .extract().asString());
+    }
+
+    List<String> messages(String id, String level) {
+        return logs(id).getList("logs.findAll { it.level == '" + level + "' }.message", String.class);
+    }
+
+    void awaitLine(String id, String line) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> messages(id, "info").contains(line));
+    }
+
+    String agentsOutput() {
+        StringBuilder output = new StringBuilder();
+        agents.forEach(agent -> output.append(agent.output()));
+        return output.toString();
+    }
+
+    /** A sleep duration no other process uses, to find a job's processes in the process table. */
+    static String marker() {
+        return "3" + ThreadLocalRandom.current().nextInt(100, 999) + "." + ThreadLocalRandom.current().nextInt(100_000, 999_999);
+    }
+
+    static long processes(String marker) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false)).count();
+    }
+
+    static void git(Path directory, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of("git", "-C", directory.toString()));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor()).as(output).isZero();
+    }
+}
