@@ -23,6 +23,8 @@ final class Agent {
     static final int EXIT_TOKEN_REFUSED = 3;
     static final Duration STOP_WITHIN = Duration.ofSeconds(15);
     static final int CLAIM_WAIT_SECONDS = 30;
+    /** The most jobs one claim may ask for. */
+    static final int CLAIM_LIMIT = 50;
 
     private final AgentSettings settings;
     private final PaddockClient client;
@@ -34,6 +36,7 @@ final class Agent {
     private final Object heartbeatWake = new Object();
     private volatile boolean draining;
     private volatile Thread claimer;
+    private volatile boolean claimedOnce;
 
     Agent(AgentSettings settings, String version, Map<String, String> environment) {
         this.settings = settings;
@@ -65,14 +68,13 @@ final class Agent {
 
     private void claimJobs() {
         Backoff backoff = new Backoff();
-        boolean claimedOnce = false;
         while (!draining && !(settings.once() && claimedOnce)) {
             int free = awaitFreeSlots();
             if (draining) {
                 return;
             }
             try {
-                List<JsonNode> jobs = client.claim(settings.once() ? 1 : free, CLAIM_WAIT_SECONDS);
+                List<JsonNode> jobs = client.claim(settings.once() ? 1 : Math.min(free, CLAIM_LIMIT), CLAIM_WAIT_SECONDS);
                 backoff.reset();
                 for (JsonNode job : jobs) {
                     start(JobSpec.from(job));
@@ -159,6 +161,7 @@ final class Agent {
         }
     }
 
+
     /** Every heartbeat interval, and at least three times a lease of any running job, so no lease lapses. */
     private Duration heartbeatInterval() {
         Duration interval = settings.heartbeatInterval();
@@ -204,11 +207,7 @@ final class Agent {
             draining = true;
             AgentLog.info("SIG" + signal.getName() + ": draining — no new jobs; " + running.size()
                     + " running job(s) finish, then the agent exits (send it again to stop them)");
-            Thread claiming = claimer;
-            if (claiming != null) {
-                claiming.interrupt(); // ends the long poll
-            }
-            wakeHeartbeats();
+            Thread.ofPlatform().daemon().start(this::endTheLongPoll);
         } else if (count == 2) {
             AgentLog.info("SIG" + signal.getName() + " again: stopping " + running.size() + " running job(s)");
             running.values().forEach(execution -> execution.stop(JobExecution.Stop.AGENT_STOPPED));
@@ -221,8 +220,30 @@ final class Agent {
         }
     }
 
+    /**
+     * The service goes on waiting for a long poll the agent gave up, and could hand it a job nobody
+     * reads. A runner reported draining is given none, so: report draining first, give an answer
+     * already on its way a moment to arrive, then end the poll.
+     */
+    private void endTheLongPoll() {
+        try {
+            sendHeartbeat();
+        } catch (PaddockClient.Retry | PaddockClient.Refused | PaddockClient.TokenRefused e) {
+            // the service is away: it hands out nothing either
+        }
+        sleep(Duration.ofMillis(500));
+        Thread claiming = claimer;
+        if (claiming != null) {
+            claiming.interrupt();
+        }
+    }
+
     /** The token is dead: nothing this agent does can be reported any more. Kills its jobs and exits 3. */
     private void tokenRefused() {
+        if (settings.once() && oneJobReported()) {
+            AgentLog.info("the runner is gone after its one job (an ephemeral runner): stopping");
+            return; // the job thread ends, and run() returns 0
+        }
         AgentLog.error("the service refused this runner's token (it was regenerated, or the runner was deleted): "
                 + "stopping; install the runner again with a new token");
         running.values().forEach(execution -> {
@@ -230,6 +251,11 @@ final class Agent {
             execution.kill();
         });
         Runtime.getRuntime().halt(EXIT_TOKEN_REFUSED);
+    }
+
+    /** With --once: the one job was claimed and its result sent. */
+    private boolean oneJobReported() {
+        return claimedOnce && running.values().stream().allMatch(JobExecution::resultSent);
     }
 
     static String os() {

@@ -43,6 +43,8 @@ final class JobExecution {
     private final long claimedAt = System.nanoTime();
     private final CountDownLatch shipped = new CountDownLatch(1);
     private volatile Stop stop;
+    private volatile boolean resultSent;
+    private volatile long lastOutputAt = System.nanoTime();
     private volatile ProcessGroup running;
 
     JobExecution(JobSpec job, Context context) {
@@ -63,20 +65,35 @@ final class JobExecution {
         } catch (PaddockClient.TokenRefused e) {
             stop(Stop.TOKEN_REFUSED);
             context.tokenRefused().run();
-        } catch (IOException | UncheckedIOException e) {
-            AgentLog.error("job " + job.id() + ": " + e.getMessage());
-            finishLogs();
-            report("failure", "the agent could not run the job: " + e.getMessage(), null);
+        } catch (IOException | RuntimeException e) {
+            AgentLog.error("job " + job.id() + ": " + e);
+            if (!resultSent && stop == null) {
+                finishLogs();
+                report("failure", "the agent could not run the job: " + e.getMessage(), null);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            Stop stopped = stop;
+            if (!resultSent && (stopped == Stop.TIMED_OUT || stopped == Stop.AGENT_STOPPED)) {
+                finishLogs(); // stopped before its program ran (preparing, secrets, checkout)
+                reportStopped(stopped, null);
+            }
             logs.close();
             ProcessGroup group = running;
             if (group != null) {
                 group.kill(); // whatever the program left behind in its group
             }
+            if (stopped == Stop.CANCELLED) {
+                acknowledgeStop();
+            }
             delete(directory);
         }
+    }
+
+    /** Whether the final report was sent (or is being sent): after it, the runner may be gone (an ephemeral one). */
+    boolean resultSent() {
+        return resultSent;
     }
 
     private void execute(Path directory) throws IOException, InterruptedException {
@@ -127,12 +144,24 @@ final class JobExecution {
         Stop stopped = stop;
         if (stopped == null) {
             report(exitCode == 0 ? "success" : "failure", ExitStatus.error(exitCode), result);
-        } else if (stopped == Stop.TIMED_OUT) {
-            report("failure", "timed out after " + job.timeoutSeconds() + " s", result);
-        } else if (stopped == Stop.AGENT_STOPPED) {
-            report("failure", "agent stopped", result);
+        } else if (stopped == Stop.TIMED_OUT || stopped == Stop.AGENT_STOPPED) {
+            reportStopped(stopped, result);
         } else {
             AgentLog.info("job " + job.id() + " stopped (" + stopped.name().toLowerCase().replace('_', ' ') + ")");
+        }
+    }
+
+    private void reportStopped(Stop stopped, Map<String, Object> result) {
+        report("failure", stopped == Stop.TIMED_OUT ? "timed out after " + job.timeoutSeconds() + " s" : "agent stopped", result);
+    }
+
+    /** Tells the service the cancelled job was stopped, so heartbeats stop listing it. */
+    private void acknowledgeStop() {
+        try {
+            context.client().acknowledge(job.id(), job.leaseId());
+        } catch (PaddockClient.Retry | PaddockClient.LeaseLost | PaddockClient.JobFinal | PaddockClient.Refused
+                 | PaddockClient.TokenRefused e) {
+            // the next heartbeat lists the job again, and this runner no longer knows it: nothing lost
         }
     }
 
@@ -192,21 +221,40 @@ final class JobExecution {
             process.waitFor();
         }
         int exitCode = process.exitValue();
-        // a process the program left running may hold its output open: stop the group to end it
+        awaitOutput(group, out, err);
+        return exitCode;
+    }
+
+    /**
+     * Reads the program's output to its end once the program exited: all of it, however long the
+     * service takes the lines. Processes the program left in its group that hold the output open
+     * are stopped; one that escaped the group is given up on once nothing more comes.
+     */
+    private void awaitOutput(ProcessGroup group, Thread out, Thread err) throws InterruptedException {
         out.join(300);
         err.join(300);
-        if (out.isAlive() || err.isAlive()) {
-            group.stop(2_000);
-            out.join(TimeUnit.SECONDS.toMillis(15));
-            err.join(TimeUnit.SECONDS.toMillis(15));
+        if (!out.isAlive() && !err.isAlive()) {
+            return;
         }
-        return exitCode;
+        if (group.groupAlive()) {
+            group.stop(2_000);
+        }
+        while (out.isAlive() || err.isAlive()) {
+            out.join(1000);
+            err.join(1000);
+            boolean quiet = System.nanoTime() - lastOutputAt > TimeUnit.SECONDS.toNanos(5);
+            if (quiet && logs.waiting() == 0 && (out.isAlive() || err.isAlive())) {
+                AgentLog.warn("job " + job.id() + ": a process outside the job's group holds its output open; not waiting for it");
+                group.closeOutput();
+            }
+        }
     }
 
     private void read(InputStream stream, String level) {
         try (stream) {
             new LineSplitter(line -> {
                 try {
+                    lastOutputAt = System.nanoTime();
                     logs.add(level, line);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -227,13 +275,12 @@ final class JobExecution {
             clone.addAll(List.of("--branch", job.branch()));
         }
         clone.addAll(List.of("--", job.repositoryUrl(), "."));
-        int exit;
-        try {
-            logs.add("debug", "$ git clone " + (job.branch() == null ? "" : "--branch " + job.branch() + " ") + job.repositoryUrl());
-            exit = runProgram(clone, directory, gitEnvironment, "debug", "debug");
-        } catch (IOException e) {
+        if (ProcessGroup.executable("git", environment.get("PATH")).isEmpty()) {
             return "checkout failed: git is not installed on this runner (the job names a repository_url)";
         }
+        logs.add("debug", "$ git clone " + (job.branch() == null ? "" : "--branch " + job.branch() + " ")
+                + withoutCredentials(job.repositoryUrl()));
+        int exit = runProgram(clone, directory, gitEnvironment, "debug", "debug");
         if (exit != 0) {
             return "checkout failed: git clone exited with " + exit;
         }
@@ -246,6 +293,11 @@ final class JobExecution {
             }
         }
         return null;
+    }
+
+    /** A URL as it may be shown: without a {@code user:password@} part. */
+    static String withoutCredentials(String url) {
+        return url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
     }
 
     /** Reports a phase; false when the job must not go on (it is final, or someone else's now). */
@@ -305,6 +357,7 @@ final class JobExecution {
         if (result != null) {
             report.put("result", result);
         }
+        resultSent = true;
         Backoff backoff = new Backoff();
         while (true) {
             try {
@@ -355,7 +408,9 @@ final class JobExecution {
                         failing = false;
                     }
                 } catch (PaddockClient.Retry e) {
-                    logs.failing();
+                    if (e.unreachable) {
+                        logs.failing(); // a 429 only slows the program down; an outage would stall it
+                    }
                     if (!failing) {
                         AgentLog.warn("job " + job.id() + ": log lines not stored (" + e.getMessage() + "); keeping them and trying again");
                         failing = true;
@@ -363,8 +418,10 @@ final class JobExecution {
                     Thread.sleep(backoff.next(e.retryAfter).toMillis());
                 } catch (PaddockClient.LeaseLost e) {
                     stop(Stop.LEASE_LOST);
+                    logs.abandon();
                 } catch (PaddockClient.JobFinal e) {
-                    stop(Stop.CANCELLED);
+                    stop(Stop.CANCELLED); // or timed out: either way the service takes no more lines
+                    logs.abandon();
                 } catch (PaddockClient.Refused e) {
                     AgentLog.error("job " + job.id() + ": a log batch was refused and is dropped: " + e.getMessage());
                     logs.acknowledged();

@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 /**
  * Cuts a program's output into log lines: at each newline (a CR before it dropped), and a line
  * longer than {@link #MAX_LINE_BYTES} into pieces of at most that many bytes, never inside a UTF-8
- * character, so a program printing one endless line costs bounded memory. Bytes that are not UTF-8
- * become U+FFFD.
+ * character, so a program printing one endless line costs bounded memory. Bytes that are not UTF-8,
+ * and NUL, which the service cannot store, become U+FFFD.
  */
 final class LineSplitter {
 
@@ -79,7 +79,8 @@ final class LineSplitter {
 
     /** Emits the first {@code end} bytes as a line and keeps those from {@code keepFrom} on for the next one. */
     private void emit(int end, int keepFrom) {
-        lines.accept(new String(line, 0, end, StandardCharsets.UTF_8));
+        String text = new String(line, 0, end, StandardCharsets.UTF_8);
+        lines.accept(text.indexOf('\0') >= 0 ? text.replace('\0', '\uFFFD') : text);
         int rest = length - keepFrom;
         System.arraycopy(line, keepFrom, line, 0, rest);
         length = rest;

@@ -24,7 +24,7 @@ final class LogBuffer {
     /** Characters a batch holds at most, so that even escaped it stays well under the service's 1 MiB body limit. */
     static final int MAX_BATCH_CHARS = 128 * 1024;
     static final int DEFAULT_CAPACITY = 10_000;
-    static final long DEFAULT_MAX_CHARS = 16L * 1024 * 1024;
+    static final long DEFAULT_MAX_CHARS = 4L * 1024 * 1024;
 
     record Line(Instant timestamp, String level, String message) {
     }

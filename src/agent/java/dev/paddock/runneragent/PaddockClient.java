@@ -3,7 +3,6 @@ package dev.paddock.runneragent;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,13 +34,19 @@ final class PaddockClient {
         }
     }
 
-    /** A network error, a 5xx or a 429: the same request may be sent again, not before {@link #retryAfter}. */
+    /**
+     * A network error, a 5xx or a 429: the same request may be sent again, not before
+     * {@link #retryAfter}. {@link #unreachable} tells a service that is down or failing from one
+     * that only asks the agent to slow down (429).
+     */
     static final class Retry extends Exception {
         final Duration retryAfter;
+        final boolean unreachable;
 
-        Retry(String message, Duration retryAfter) {
+        Retry(String message, Duration retryAfter, boolean unreachable) {
             super(message);
             this.retryAfter = retryAfter;
+            this.unreachable = unreachable;
         }
     }
 
@@ -132,6 +137,11 @@ final class PaddockClient {
         send("POST", "/api/runners/jobs/" + job.id() + "/result", write(report), job.leaseId(), CALL_TIMEOUT);
     }
 
+    /** Asks for the job as its runner sees it: how a runner acknowledges that it stopped a cancelled job. */
+    void acknowledge(String jobId, String leaseId) throws Retry, LeaseLost, JobFinal, Refused {
+        send("GET", "/api/runners/jobs/" + jobId, null, leaseId, CALL_TIMEOUT);
+    }
+
     /** Self-registration with a person's credential (an API key or a JWT): the answer has the runner and its token. */
     static JsonNode register(URI server, String credential, Map<String, Object> body, String version)
             throws Retry, Refused {
@@ -177,10 +187,10 @@ final class PaddockClient {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new Retry(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), null);
+            throw new Retry(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), null, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new Retry("interrupted", null);
+            throw new Retry("interrupted", null, false);
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
@@ -192,7 +202,7 @@ final class PaddockClient {
             throw new TokenRefused();
         }
         if (status == 429 || status >= 500 || status == 408) {
-            throw new Retry("HTTP " + status + " " + detail, retryAfter(response));
+            throw new Retry("HTTP " + status + " " + detail, retryAfter(response), status != 429);
         }
         if (status == 409 && problem.path("type").asText().endsWith("/lease-lost")) {
             throw new LeaseLost(detail);
@@ -259,9 +269,5 @@ final class PaddockClient {
             throw new IllegalStateException("log batch not written", e);
         }
         return out.toByteArray();
-    }
-
-    static ObjectNode object() {
-        return JSON.createObjectNode();
     }
 }

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ProcessGroup {
 
-    private static final Optional<String> SETSID = executable("setsid");
-    private static final Optional<String> KILL = executable("kill");
+    private static final Optional<String> SETSID = executable("setsid", System.getenv("PATH"));
+    private static final Optional<String> KILL = executable("kill", System.getenv("PATH"));
     private static volatile boolean warned;
 
     private final Process process;
@@ -68,21 +68,35 @@ final class ProcessGroup {
         signal("KILL", process.descendants().toList());
     }
 
+    /**
+     * Signals through the process table, never through {@link Process#destroy}, which would also
+     * close the program's output before the agent has read all of it.
+     */
     private void signal(String signal, List<ProcessHandle> descendants) {
+        boolean kill = signal.equals("KILL");
         if (ownGroup) {
             run(KILL.get(), "-s", signal, "--", "-" + process.pid());
+        } else if (kill) {
+            process.toHandle().destroyForcibly();
+        } else {
+            process.toHandle().destroy();
         }
         for (ProcessHandle child : descendants) {
-            if (signal.equals("KILL")) {
+            if (kill) {
                 child.destroyForcibly();
             } else {
                 child.destroy();
             }
         }
-        if (signal.equals("KILL")) {
-            process.destroyForcibly();
-        } else if (!ownGroup) {
-            process.destroy();
+    }
+
+    /** Gives up on the program's output: a process that escaped its group still holds it open. */
+    void closeOutput() {
+        try {
+            process.getInputStream().close();
+            process.getErrorStream().close();
+        } catch (IOException e) {
+            // closed already
         }
     }
 
@@ -104,8 +118,8 @@ final class ProcessGroup {
         }
     }
 
-    private static Optional<String> executable(String name) {
-        String path = System.getenv("PATH");
+    /** The program of that name on this PATH, or in the usual system directories. */
+    static Optional<String> executable(String name, String path) {
         List<String> dirs = new ArrayList<>(List.of((path == null ? "" : path).split(File.pathSeparator)));
         dirs.addAll(List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin"));
         for (String dir : dirs) {

@@ -90,6 +90,7 @@ public class SetupInstructions {
             # only (mode 0600); and the launcher bin/paddock-agent. With --start it then starts the agent:
             #   curl -fsSL '<this URL>' | sh -s -- --start
             set -eu
+            caller_umask=$(umask)
             umask 077
             PADDOCK_SERVER_URL=@SERVER_URL@
             PADDOCK_AGENT_SHA256='@AGENT_SHA256@'
@@ -129,6 +130,7 @@ public class SetupInstructions {
             fi
             mv -f "$download" "$PADDOCK_HOME/paddock-agent.jar"
 
+            rm -f "$PADDOCK_HOME/runner.json.new"
             cat > "$PADDOCK_HOME/runner.json.new" <<'PADDOCK_CONFIG_EOF'
             @CONFIG_JSON@
             PADDOCK_CONFIG_EOF
@@ -145,7 +147,7 @@ public class SetupInstructions {
               cat <<'PADDOCK_LAUNCHER_EOF'
             @FIND_JAVA@
             if ! java=$(paddock_java); then echo "$NO_JAVA" >&2; exit 2; fi
-            exec "$java" ${PADDOCK_AGENT_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx128m} -jar "$PADDOCK_HOME/paddock-agent.jar" "$@"
+            exec "$java" ${PADDOCK_AGENT_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx256m} -jar "$PADDOCK_HOME/paddock-agent.jar" "$@"
             PADDOCK_LAUNCHER_EOF
             } > "$launcher.new"
             chmod 700 "$launcher.new"
@@ -153,7 +155,8 @@ public class SetupInstructions {
 
             echo "Paddock runner @RUNNER_ID@ installed in $PADDOCK_HOME"
             echo "Start its agent with: $launcher run"
-            if [ "$start" = yes ]; then exec "$launcher" run; fi
+            # the agent's jobs get the caller's umask, not this script's
+            if [ "$start" = yes ]; then umask "$caller_umask"; exec "$launcher" run; fi
             """;
 
     private Map<String, Object> runnerConfig(Runner runner, String server, String token) {

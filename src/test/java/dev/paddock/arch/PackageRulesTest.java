@@ -24,6 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PackageRulesTest {
 
     private static final Path MAIN = Path.of("src/main/java/dev/paddock");
+    /** The reference agent: a program of its own, built into its own JAR. */
+    private static final Path AGENT = Path.of("src/agent/java/dev/paddock");
     private static final Pattern REFERENCE = Pattern.compile("dev\\.paddock\\.([a-z]+)\\.");
     /** SQL that changes a job's state: an UPDATE of jobs touching a column the dispatch core owns. */
     private static final Pattern JOB_STATE_WRITE = Pattern.compile(
@@ -65,6 +67,23 @@ class PackageRulesTest {
     }
 
     @Test
+    void theAgentAndTheServiceShareNoCode() {
+        Pattern service = Pattern.compile("dev\\.paddock\\.(?!runneragent\\b)[a-z]+\\.");
+        List<String> agentUsesService = new ArrayList<>();
+        sources(AGENT).forEach((file, text) -> {
+            if (service.matcher(text).find() || !AGENT.relativize(file).startsWith("runneragent")) {
+                agentUsesService.add(AGENT.relativize(file).toString());
+            }
+        });
+        assertThat(agentUsesService).as("the agent's JAR carries only its own package").isEmpty();
+        assertThat(sources(AGENT)).as("the rule still finds the agent's sources").isNotEmpty();
+        List<String> serviceUsesAgent = sources().entrySet().stream()
+                .filter(entry -> entry.getValue().contains("dev.paddock.runneragent"))
+                .map(entry -> MAIN.relativize(entry.getKey()).toString()).toList();
+        assertThat(serviceUsesAgent).isEmpty();
+    }
+
+    @Test
     void everyPackageSaysWhatItOwns() {
         try (Stream<Path> dirs = Files.list(MAIN)) {
             List<String> missing = dirs.filter(Files::isDirectory)
@@ -95,8 +114,12 @@ class PackageRulesTest {
     }
 
     private static Map<Path, String> sources() {
+        return sources(MAIN);
+    }
+
+    private static Map<Path, String> sources(Path root) {
         Map<Path, String> sources = new HashMap<>();
-        try (Stream<Path> files = Files.walk(MAIN)) {
+        try (Stream<Path> files = Files.walk(root)) {
             files.filter(file -> file.toString().endsWith(".java")).forEach(file -> {
                 try {
                     sources.put(file, Files.readString(file));

@@ -22,8 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 public class RouteAccessTest {
 
-    /** Open to anyone: the dev profile's token minting (absent from test and prod builds). */
-    static final Set<String> PUBLIC_ROUTES = Set.of("POST /dev/token");
+    /**
+     * Open to anyone: the dev profile's token minting (absent from test and prod builds), and the
+     * reference agent's download, which a runner machine fetches with nothing but its install script.
+     */
+    static final Set<String> PUBLIC_ROUTES = Set.of("POST /dev/token", "GET /agent/paddock-agent.jar",
+            "GET /agent/paddock-agent.jar.sha256");
 
     @Test
     void everyPublishedOperationRefusesAnAnonymousCaller() {

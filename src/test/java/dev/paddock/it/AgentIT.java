@@ -290,7 +290,84 @@ class AgentIT {
         assertThat(messages(id, "info")).containsExactlyElementsOf(expected);
     }
 
+    @Test
+    void theInstallScriptWithStartInstallsAndStartsTheAgent() throws Exception {
+        Runner runner = runner("linux");
+        Path home = Files.createTempDirectory("paddock-home");
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", "curl -fsSL \"$SETUP_URL\" | sh -s -- --start")
+                .redirectErrorStream(true).redirectOutput(Files.createTempFile("install-start", ".log").toFile());
+        builder.environment().put("SETUP_URL", service.url() + "/api/runners/" + runner.id + "/setup?token=" + runner.token);
+        builder.environment().put("PADDOCK_HOME", home.toString());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process installed = builder.start();
+        try {
+            String id = enqueue(script("echo started by the install script"));
+            assertThat(awaitFinal(id, 60).getString("job.status")).isEqualTo("success");
+            assertThat(messages(id, "info")).containsExactly("started by the install script");
+        } finally {
+            installed.descendants().forEach(ProcessHandle::destroy);
+            installed.destroy();
+        }
+    }
+
+    @Test
+    void registerWithAnApiKeyOrAJwtWritesAConfigThatRuns() throws Exception {
+        Path home = Files.createTempDirectory("paddock-home");
+        Path jar = home.resolve("paddock-agent.jar");
+        Files.write(jar, given().baseUri(service.url()).get("/agent/paddock-agent.jar").then().statusCode(200).extract().asByteArray());
+        String key = person().body(Map.of("name", "fleet", "scopes", List.of("runners:register")))
+                .post("/api/api-keys").then().statusCode(201).extract().path("key");
+        Path config = home.resolve("runner.json");
+        Process register = java(jar, "register", "--server", service.url(), "--api-key", key, "--name", "registered",
+                "--labels", "linux,big", "--concurrency", "2", "--config", config.toString());
+        String output = new String(register.getInputStream().readAllBytes());
+        assertThat(register.waitFor()).as(output).isZero();
+        assertThat(output).doesNotContain(key).doesNotContain("rn_");
+        assertThat(Files.getPosixFilePermissions(config)).containsExactlyInAnyOrder(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        JsonPath written = new JsonPath(Files.readString(config));
+        assertThat(written.getString("token")).startsWith("rn_");
+        assertThat(written.getInt("concurrency")).isEqualTo(2);
+        String runnerId = written.getString("runner_id");
+        JsonPath registered = new JsonPath(person().get("/api/runners/" + runnerId).then().statusCode(200).extract().asString());
+        assertThat(registered.getList("runner.labels", String.class)).containsExactly("linux", "big");
+        assertThat(registered.getInt("runner.max_concurrency")).isEqualTo(2);
+
+        String id = enqueue(Map.of("type", "t", "labels", List.of("big"), "payload", Map.of("script", "echo registered")));
+        Process once = java(jar, "run", "--once", "--config", config.toString(), "--heartbeat-interval", "1s");
+        String onceOutput = new String(once.getInputStream().readAllBytes());
+        assertThat(once.waitFor()).as(onceOutput).isZero();
+        assertThat(job(id).getString("job.status")).isEqualTo("success");
+
+        Path byJwt = home.resolve("by-jwt.json");
+        Process withJwt = java(jar, "register", "--server", service.url(), "--jwt", jwt, "--name", "by-person", "--config", byJwt.toString());
+        String jwtOutput = new String(withJwt.getInputStream().readAllBytes());
+        assertThat(withJwt.waitFor()).as(jwtOutput).isZero();
+        assertThat(new JsonPath(Files.readString(byJwt)).getString("token")).startsWith("rn_");
+    }
+
+    @Test
+    void aRefusedTokenAtStartExitsThreeAtOnce() throws Exception {
+        Runner runner = runner("linux");
+        Path home = install(runner);
+        person().delete("/api/runners/" + runner.id).then().statusCode(204);
+        long started = System.nanoTime();
+        AgentProcess agent = start(home, "run");
+        assertThat(agent.awaitExit(20)).as(agent.output()).isEqualTo(3);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(agent.output()).contains("refused").doesNotContain(runner.token);
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
+
+    Process java(Path jar, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString()));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("PADDOCK_HOME", jar.getParent().toString());
+        return builder.start();
+    }
 
     record Runner(String id, String token) {
     }

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# paddock-agent's own costs, measured on this machine with the real agent (installed by a runner's
+# install script) against the packaged service and PostgreSQL:
+#   1. overhead per job, over N jobs whose script is one instruction (`date +%s%N`, which prints
+#      the moment it ran): claim answered (jobs.started_at) -> that instruction, and that
+#      instruction -> result stored (jobs.completed_at), p50 / p99;
+#   2. log throughput of one job printing M short lines (`seq`): lines stored per second of the
+#      job's life, and the agent's largest RSS meanwhile;
+#   3. the agent idle, waiting for work: RSS, and CPU seconds per minute.
+# The baseline of the same run: pgbench's single-row UPDATE, one client (its latency is PostgreSQL's
+# floor for one committed statement on this box).
+#   prerequisites: ./mvnw package -DskipTests (the JAR), PostgreSQL at 127.0.0.1:5432 with
+#                  postgres/postgres (its pgbench), a JDK >= 21, curl, openssl.
+# usage: bench/agent-overhead.sh [jobs, default 200] [lines, default 1000000] [idle seconds, default 60]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JOBS=${1:-200}
+LINES=${2:-1000000}
+IDLE=${3:-60}
+DB=paddock_bench_agent
+PORT=18083
+URL=http://127.0.0.1:$PORT
+. bench/service-env.sh $DB
+# the million-line job is limited by the agent and the service, not by the agents' rate limit
+export PADDOCK_AUTH_AGENT_REQUESTS_PER_MINUTE=10000000
+HOME_DIR=$(mktemp -d /tmp/paddock-agent-bench.XXXXXX)
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; rm -rf "$HOME_DIR"' EXIT
+
+echo "# paddock-agent overhead — $(date -u +%FT%TZ) — $(nproc) cores," \
+     "$(psql -tAc 'SHOW server_version' postgres | cut -d' ' -f1) PostgreSQL, $SERVICE_NAME"
+echo "# agent, service and PostgreSQL share this machine; the agent runs with its launcher's JVM options"
+
+dropdb --if-exists $DB && createdb $DB
+dropdb --if-exists ${DB}_pgbench && createdb ${DB}_pgbench
+pgbench -i -q -s 10 ${DB}_pgbench >/dev/null 2>&1
+printf '\\set aid random(1, 1000000)\nUPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = :aid;\n' >/tmp/paddock-update.sql
+PG_LATENCY=$(pgbench -n -c 1 -T 10 -f /tmp/paddock-update.sql ${DB}_pgbench 2>/dev/null | awk '/latency average/ {print $4}')
+echo "baseline  pgbench single-row UPDATE, 1 client: $PG_LATENCY ms a transaction"
+
+QUARKUS_HTTP_PORT=$PORT run_service >/tmp/paddock-bench-$PORT.log 2>&1 &
+PIDS+=($!)
+until curl -sf -o /dev/null "$URL/q/health/ready"; do
+  kill -0 "${PIDS[-1]}" 2>/dev/null || { echo "the service did not start: /tmp/paddock-bench-$PORT.log" >&2; exit 1; }
+  sleep 0.1
+done
+
+b64() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+jwt() { # a JWT of the test issuer, signed with the test key the service trusts (service-env.sh)
+  local now header claims
+  now=$(date +%s)
+  header=$(printf '{"alg":"RS256","typ":"JWT"}' | b64)
+  claims=$(printf '{"iss":"https://paddock.test","sub":"bench","tenant":"bench-agent","scope":"runners:manage jobs:manage","iat":%s,"exp":%s}' \
+    "$now" $((now + 7200)) | b64)
+  printf '%s.%s.%s' "$header" "$claims" \
+    "$(printf '%s.%s' "$header" "$claims" | openssl dgst -sha256 -sign src/test/resources/privateKey.pem | b64)"
+}
+TOKEN=$(jwt)
+api() { curl -sf -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
+json() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+
+RUNNER=$(api -XPOST "$URL/api/runners" -d '{"name":"bench-agent","labels":["bench"]}')
+RUNNER_ID=$(echo "$RUNNER" | json id | head -1)
+RUNNER_TOKEN=$(echo "$RUNNER" | json token)
+curl -fsSL "$URL/api/runners/$RUNNER_ID/setup?token=$RUNNER_TOKEN" | PADDOCK_HOME=$HOME_DIR sh -s >/dev/null
+PADDOCK_HOME=$HOME_DIR "$HOME_DIR/bin/paddock-agent" run 2>/tmp/paddock-bench-agent.log &
+AGENT=$!
+PIDS+=($AGENT)
+
+await_final() { # how many of the tenant's jobs must be final
+  until [ "$(psql -tAc "SELECT count(*) FROM jobs WHERE tenant = 'bench-agent' AND status IN ('success', 'failure')" $DB)" -ge "$1" ]; do
+    kill -0 $AGENT 2>/dev/null || { echo "the agent stopped: /tmp/paddock-bench-agent.log" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$AGENT/status; }
+cpu_ticks() { awk '{print $14 + $15}' /proc/$AGENT/stat; }
+
+# 1. overhead per job: a few jobs first, so the JIT has seen the path once, then the measured ones
+for i in $(seq 1 20); do api -XPOST "$URL/api/jobs" -d '{"type":"warm-up","labels":["bench"],"payload":{"script":"true"}}' >/dev/null; done
+await_final 20
+for i in $(seq 1 "$JOBS"); do
+  api -XPOST "$URL/api/jobs" -d '{"type":"overhead","labels":["bench"],"payload":{"script":"date +%s%N"}}' >/dev/null
+done
+await_final $((20 + JOBS))
+psql -tA $DB <<'SQL' | sed 's/^/overhead  /'
+WITH ran AS (
+  SELECT j.started_at, j.completed_at, to_timestamp(l.message::numeric / 1e9) AS instruction
+    FROM jobs j JOIN job_logs l ON l.job_id = j.id AND l.seq = 1
+   WHERE j.tenant = 'bench-agent' AND j.type = 'overhead' AND j.status = 'success')
+SELECT format('claim answered -> first instruction: p50 %s ms, p99 %s ms; script exit -> result stored: p50 %s ms, p99 %s ms (%s jobs; goal p50 <= 50 ms each)',
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM instruction - started_at) * 1000)::numeric, 1),
+       round(percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM instruction - started_at) * 1000)::numeric, 1),
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - instruction) * 1000)::numeric, 1),
+       round(percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - instruction) * 1000)::numeric, 1),
+       count(*))
+  FROM ran;
+SQL
+
+# 2. one job printing many short lines; the agent's RSS sampled while it runs
+MAX_RSS=$(rss_mb)
+api -XPOST "$URL/api/jobs" -d "{\"type\":\"lines\",\"labels\":[\"bench\"],\"timeout_seconds\":3600,\"payload\":{\"script\":\"seq 1 $LINES\"}}" >/dev/null
+until [ "$(psql -tAc "SELECT count(*) FROM jobs WHERE tenant = 'bench-agent' AND type = 'lines' AND status IN ('success', 'failure')" $DB)" -ge 1 ]; do
+  RSS=$(rss_mb); [ "$RSS" -gt "$MAX_RSS" ] && MAX_RSS=$RSS
+  sleep 0.2
+done
+psql -tA $DB <<SQL | sed 's/^/logs      /'
+SELECT format('one job printing %s lines: %s lines stored in %s s = %s lines/s (goal >= 50,000); status %s',
+       $LINES, (SELECT count(*) FROM job_logs WHERE job_id = j.id), round(extract(epoch FROM completed_at - started_at)::numeric, 2),
+       round((SELECT count(*) FROM job_logs WHERE job_id = j.id) / extract(epoch FROM completed_at - started_at)), status)
+  FROM jobs j WHERE tenant = 'bench-agent' AND type = 'lines';
+SQL
+echo "logs      the agent's largest RSS while it ran: $MAX_RSS MB (goal <= 128 MB)"
+
+# 3. idle: waiting for work with its long poll and heartbeats
+sleep 5
+TICKS_BEFORE=$(cpu_ticks)
+sleep "$IDLE"
+TICKS_AFTER=$(cpu_ticks)
+HZ=$(getconf CLK_TCK)
+echo "idle      RSS $(rss_mb) MB (goal <= 80 MB); CPU $(awk -v t=$((TICKS_AFTER - TICKS_BEFORE)) -v hz="$HZ" -v s="$IDLE" \
+  'BEGIN {printf "%.2f", t / hz * 60 / s}') s a minute (goal <= 1 s), over $IDLE s"
