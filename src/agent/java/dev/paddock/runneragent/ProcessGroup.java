@@ -18,8 +18,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class ProcessGroup {
 
-    private static final Optional<String> SETSID = executable("setsid", System.getenv("PATH"));
-    private static final Optional<String> KILL = executable("kill", System.getenv("PATH"));
+    /** Where the agent looks for setsid and kill: its PATH, then the usual system directories. */
+    private static final String TOOLS_PATH = System.getenv().getOrDefault("PATH", "") + File.pathSeparator
+            + String.join(File.pathSeparator, "/usr/bin", "/bin", "/usr/sbin", "/sbin");
+    private static final Optional<String> SETSID = executable("setsid", TOOLS_PATH);
+    private static final Optional<String> KILL = executable("kill", TOOLS_PATH);
     private static volatile boolean warned;
 
     private final Process process;
@@ -118,11 +121,9 @@ final class ProcessGroup {
         }
     }
 
-    /** The program of that name on this PATH, or in the usual system directories. */
+    /** The program of that name on this PATH. */
     static Optional<String> executable(String name, String path) {
-        List<String> dirs = new ArrayList<>(List.of((path == null ? "" : path).split(File.pathSeparator)));
-        dirs.addAll(List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin"));
-        for (String dir : dirs) {
+        for (String dir : (path == null ? "" : path).split(File.pathSeparator)) {
             if (!dir.isEmpty()) {
                 Path candidate = Path.of(dir, name);
                 if (Files.isExecutable(candidate)) {

@@ -138,6 +138,31 @@ class AgentIT {
         assertThat(messages(id, "info")).containsExactly("checked out", "branch=main");
     }
 
+    @Test
+    void aRunnerWithoutGitFailsACheckoutNamingIt() throws Exception {
+        Path bin = Files.createTempDirectory("no-git");
+        for (String tool : List.of("sed", "head", "cut")) { // what the launcher uses; no git
+            Files.createSymbolicLink(bin.resolve(tool), Path.of("/usr/bin", tool));
+        }
+        Runner runner = runner("linux");
+        start(install(runner), Map.of("PATH", bin.toString()), "run", "--heartbeat-interval", "1s");
+        String id = enqueue(Map.of("type", "t", "labels", List.of("linux"), "repository_url", "https://git.example.com/r.git",
+                "payload", Map.of("script", "echo should not run")));
+        JsonPath job = awaitFinal(id, 30);
+        assertThat(job.getString("job.status")).isEqualTo("failure");
+        assertThat(job.getString("job.error")).contains("git is not installed");
+        assertThat(messages(id, "info")).isEmpty();
+    }
+
+    @Test
+    void moreSlotsThanOneClaimMayAskForStillClaim() throws Exception {
+        Runner runner = runner("linux");
+        person().body(Map.of("max_concurrency", 100)).patch("/api/runners/" + runner.id).then().statusCode(200);
+        start(install(runner), "run", "--concurrency", "60", "--heartbeat-interval", "1s");
+        String id = enqueue(script("echo claimed"));
+        assertThat(awaitFinal(id, 30).getString("job.status")).isEqualTo("success");
+    }
+
     // ---- stopping jobs -------------------------------------------------------------------------
 
     @Test
@@ -145,7 +170,8 @@ class AgentIT {
         Runner runner = runner("linux");
         start(install(runner), "run", "--heartbeat-interval", "1s");
         String marker = marker();
-        String id = enqueue(script("sleep " + marker + " & sleep " + marker + " & (sleep " + marker + ") & echo started; wait"));
+        // the third sleep is orphaned at once (its subshell exits): only a signal to the group reaches it
+        String id = enqueue(script("sleep " + marker + " & sleep " + marker + " & (sleep " + marker + " &) ; echo started; wait"));
         awaitLine(id, "started");
         await().atMost(Duration.ofSeconds(10)).until(() -> processes(marker) >= 3);
         person().body(Map.of("reason", "test")).post("/api/jobs/" + id + "/cancel").then().statusCode(200);

@@ -65,6 +65,14 @@ class JobSpecTest {
     }
 
     @Test
+    void aCloneUrlIsLoggedWithoutItsCredentials() {
+        assertThat(JobExecution.withoutCredentials("https://user:s3cret@git.example.com/r.git")).isEqualTo("https://git.example.com/r.git");
+        assertThat(JobExecution.withoutCredentials("https://x-access-token:ghs_abc@github.com/o/r")).isEqualTo("https://github.com/o/r");
+        assertThat(JobExecution.withoutCredentials("https://git.example.com/a@b.git")).isEqualTo("https://git.example.com/a@b.git");
+        assertThat(JobExecution.withoutCredentials("file:///tmp/repo")).isEqualTo("file:///tmp/repo");
+    }
+
+    @Test
     void anExitStatusReadsAsItsCodeOrItsSignal() {
         assertThat(ExitStatus.error(0)).isNull();
         assertThat(ExitStatus.error(2)).isEqualTo("exit code 2");
