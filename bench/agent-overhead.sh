@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # paddock-agent's own costs, measured on this machine with the real agent (installed by a runner's
 # install script) against the packaged service and PostgreSQL:
-#   1. overhead per job, over N jobs whose script is one instruction (`date +%s%N`, which prints
+#   1. the agent idle, fresh from its start, waiting for work: RSS, and CPU seconds per minute;
+#   2. overhead per job, over N jobs whose script is one instruction (`date +%s%N`, which prints
 #      the moment it ran): claim answered (jobs.started_at) -> that instruction, and that
 #      instruction -> result stored (jobs.completed_at), p50 / p99;
-#   2. log throughput of one job printing M short lines (`seq`): lines stored per second of the
-#      job's life, and the agent's largest RSS meanwhile;
-#   3. the agent idle, waiting for work: RSS, and CPU seconds per minute.
+#   3. log throughput of one job printing M short lines (`seq`): lines stored per second of the
+#      job's life, and the agent's largest RSS meanwhile; and the CPU each of agent, service and
+#      PostgreSQL spent on it.
+# PADDOCK_AGENT_JAVA_OPTS replaces the launcher's JVM options for the agent.
 # The baseline of the same run: pgbench's single-row UPDATE, one client (its latency is PostgreSQL's
 # floor for one committed statement on this box).
 #   prerequisites: ./mvnw package -DskipTests (the JAR), PostgreSQL at 127.0.0.1:5432 with
@@ -21,6 +23,7 @@ DB=paddock_bench_agent
 PORT=18083
 URL=http://127.0.0.1:$PORT
 . bench/service-env.sh $DB
+export JAVA_HOME   # the agent's install script and launcher look for a Java 21+ there
 # the million-line job is limited by the agent and the service, not by the agents' rate limit
 export PADDOCK_AUTH_AGENT_REQUESTS_PER_MINUTE=10000000
 HOME_DIR=$(mktemp -d /tmp/paddock-agent-bench.XXXXXX)
@@ -74,9 +77,20 @@ await_final() { # how many of the tenant's jobs must be final
   done
 }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$AGENT/status; }
-cpu_ticks() { awk '{print $14 + $15}' /proc/$AGENT/stat; }
+cpu_ticks() { awk '{print $14 + $15}' /proc/${1:-$AGENT}/stat; }
+pg_ticks() { for p in $(pgrep -u postgres postgres); do awk '{print $14 + $15}' /proc/$p/stat 2>/dev/null; done | awk '{s += $1} END {print s}'; }
+SERVICE=${PIDS[0]}
 
-# 1. overhead per job: a few jobs first, so the JIT has seen the path once, then the measured ones
+# 1. idle, fresh from its start: waiting for work with its long poll and heartbeats
+sleep 10
+TICKS_BEFORE=$(cpu_ticks)
+sleep "$IDLE"
+TICKS_AFTER=$(cpu_ticks)
+HZ=$(getconf CLK_TCK)
+echo "idle      RSS $(rss_mb) MB (goal <= 80 MB); CPU $(awk -v t=$((TICKS_AFTER - TICKS_BEFORE)) -v hz="$HZ" -v s="$IDLE" \
+  'BEGIN {printf "%.2f", t / hz * 60 / s}') s a minute (goal <= 1 s), over $IDLE s"
+
+# 2. overhead per job: a few jobs first, so the JIT has seen the path once, then the measured ones
 for i in $(seq 1 20); do api -XPOST "$URL/api/jobs" -d '{"type":"warm-up","labels":["bench"],"payload":{"script":"true"}}' >/dev/null; done
 await_final 20
 for i in $(seq 1 "$JOBS"); do
@@ -97,8 +111,9 @@ SELECT format('claim answered -> first instruction: p50 %s ms, p99 %s ms; script
   FROM ran;
 SQL
 
-# 2. one job printing many short lines; the agent's RSS sampled while it runs
+# 3. one job printing many short lines; the agent's RSS sampled while it runs
 MAX_RSS=$(rss_mb)
+A0=$(cpu_ticks); S0=$(cpu_ticks $SERVICE); P0=$(pg_ticks)
 api -XPOST "$URL/api/jobs" -d "{\"type\":\"lines\",\"labels\":[\"bench\"],\"timeout_seconds\":3600,\"payload\":{\"script\":\"seq 1 $LINES\"}}" >/dev/null
 until [ "$(psql -tAc "SELECT count(*) FROM jobs WHERE tenant = 'bench-agent' AND type = 'lines' AND status IN ('success', 'failure')" $DB)" -ge 1 ]; do
   RSS=$(rss_mb); [ "$RSS" -gt "$MAX_RSS" ] && MAX_RSS=$RSS
@@ -110,13 +125,10 @@ SELECT format('one job printing %s lines: %s lines stored in %s s = %s lines/s (
        round((SELECT count(*) FROM job_logs WHERE job_id = j.id) / extract(epoch FROM completed_at - started_at)), status)
   FROM jobs j WHERE tenant = 'bench-agent' AND type = 'lines';
 SQL
-echo "logs      the agent's largest RSS while it ran: $MAX_RSS MB (goal <= 128 MB)"
-
-# 3. idle: waiting for work with its long poll and heartbeats
-sleep 5
-TICKS_BEFORE=$(cpu_ticks)
-sleep "$IDLE"
-TICKS_AFTER=$(cpu_ticks)
+A1=$(cpu_ticks); S1=$(cpu_ticks $SERVICE); P1=$(pg_ticks)
 HZ=$(getconf CLK_TCK)
-echo "idle      RSS $(rss_mb) MB (goal <= 80 MB); CPU $(awk -v t=$((TICKS_AFTER - TICKS_BEFORE)) -v hz="$HZ" -v s="$IDLE" \
-  'BEGIN {printf "%.2f", t / hz * 60 / s}') s a minute (goal <= 1 s), over $IDLE s"
+echo "logs      the agent's largest RSS while it ran: $MAX_RSS MB (goal <= 128 MB)"
+awk -v a=$((A1 - A0)) -v s=$((S1 - S0)) -v p=$((P1 - P0)) -v hz="$HZ" -v n="$LINES" 'BEGIN {
+  printf "logs      CPU per line: agent %.1f us, service %.1f us, PostgreSQL %.1f us (all of PostgreSQL'"'"'s processes)\n",
+         a / hz / n * 1e6, s / hz / n * 1e6, p / hz / n * 1e6 }'
+

@@ -24,7 +24,7 @@ final class LogBuffer {
     /** Characters a batch holds at most, so that even escaped it stays well under the service's 1 MiB body limit. */
     static final int MAX_BATCH_CHARS = 128 * 1024;
     static final int DEFAULT_CAPACITY = 10_000;
-    static final long DEFAULT_MAX_CHARS = 4L * 1024 * 1024;
+    static final long DEFAULT_MAX_CHARS = 2L * 1024 * 1024;
 
     record Line(Instant timestamp, String level, String message) {
     }
@@ -71,7 +71,9 @@ final class LogBuffer {
         }
         pending.addLast(new Line(Instant.now(), level, message));
         pendingChars += message.length();
-        notifyAll();
+        if (pending.size() == 1 || pending.size() == MAX_BATCH) {
+            notifyAll(); // the shipper waits for a first line (to time its flush) or a full batch, not for each line
+        }
     }
 
     private boolean full() {

@@ -57,8 +57,19 @@ public class SetupInstructions {
                 .replace("@SERVER_URL@", shellQuoted(server))
                 .replace("@AGENT_SHA256@", agent.sha256())
                 .replace("@RUNNER_ID@", runner.id.toString())
+                .replace("@AGENT_JAVA_OPTS@", AGENT_JAVA_OPTS)
                 .replace("@CONFIG_JSON@", configJson);
     }
+
+    /**
+     * The agent's JVM: a small heap that starts small and is given back (a JVM sizes its first heap
+     * from the machine's memory, and an idle agent touched 100 MB of it; under a million log lines
+     * the heap grew to its maximum, and the RSS with it), the serial collector, the C1 compiler
+     * only, smaller stacks and code cache. Measured idle and under a million log lines by
+     * bench/agent-overhead.sh (bench/RESULTS.md). PADDOCK_AGENT_JAVA_OPTS replaces them.
+     */
+    static final String AGENT_JAVA_OPTS = "-XX:+UseSerialGC -Xms8m -Xmx48m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 "
+            + "-XX:TieredStopAtLevel=1 -Xss512k -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m -XX:-UsePerfData";
 
     /** A value inside single quotes, as sh reads it back unchanged. */
     static String shellQuoted(String value) {
@@ -147,7 +158,7 @@ public class SetupInstructions {
               cat <<'PADDOCK_LAUNCHER_EOF'
             @FIND_JAVA@
             if ! java=$(paddock_java); then echo "$NO_JAVA" >&2; exit 2; fi
-            exec "$java" ${PADDOCK_AGENT_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx256m} -jar "$PADDOCK_HOME/paddock-agent.jar" "$@"
+            exec "$java" ${PADDOCK_AGENT_JAVA_OPTS:-@AGENT_JAVA_OPTS@} -jar "$PADDOCK_HOME/paddock-agent.jar" "$@"
             PADDOCK_LAUNCHER_EOF
             } > "$launcher.new"
             chmod 700 "$launcher.new"

@@ -384,6 +384,19 @@ class AgentIT {
         assertThat(agent.output()).contains("refused").doesNotContain(runner.token);
     }
 
+    @Test
+    void aConfigFileThatIsMissingOrNotJsonExitsTwoNamingIt() throws Exception {
+        Path home = install(runner("linux"));
+        Path missing = home.resolve("absent.json");
+        AgentProcess withoutFile = start(home, "run", "--config", missing.toString());
+        assertThat(withoutFile.awaitExit(20)).isEqualTo(2);
+        assertThat(withoutFile.output()).contains(missing.toString());
+        Files.writeString(home.resolve("runner.json"), "{ not json");
+        AgentProcess notJson = start(home, "run");
+        assertThat(notJson.awaitExit(20)).isEqualTo(2);
+        assertThat(notJson.output()).contains(home.resolve("runner.json").toString()).contains("not JSON");
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     Process java(Path jar, String... arguments) throws Exception {
