@@ -93,13 +93,17 @@ final class Agent {
 
     private void start(JobSpec job) {
         JobExecution execution = new JobExecution(job, context);
-        running.put(job.id(), execution);
+        String key = job.id() + "/" + job.attempt(); // a requeued job may come back to this runner while its old attempt stops
+        running.put(key, execution);
+        if (signals.get() >= 2) {
+            execution.stop(JobExecution.Stop.AGENT_STOPPED); // claimed as the agent was told to stop
+        }
         wakeHeartbeats(); // the lease of a new job may call for heartbeats sooner
         Thread.ofPlatform().name("job-" + job.id()).start(() -> {
             try {
                 execution.run();
             } finally {
-                running.remove(job.id(), execution);
+                running.remove(key, execution);
                 synchronized (slots) {
                     slots.notifyAll();
                 }
@@ -188,10 +192,8 @@ final class Agent {
         List<String> cancelled = client.heartbeat(new PaddockClient.Heartbeat(status, active, version, os(), arch(),
                 SystemInfo.read(settings.workDir())));
         for (String id : cancelled) {
-            JobExecution execution = running.get(id);
-            if (execution != null) {
-                execution.stop(JobExecution.Stop.CANCELLED);
-            }
+            running.values().stream().filter(execution -> execution.job().id().equals(id))
+                    .forEach(execution -> execution.stop(JobExecution.Stop.CANCELLED));
         }
     }
 
@@ -240,7 +242,7 @@ final class Agent {
 
     /** The token is dead: nothing this agent does can be reported any more. Kills its jobs and exits 3. */
     private void tokenRefused() {
-        if (settings.once() && oneJobReported()) {
+        if (settings.once() && claimedOnce && awaitOneJobReported()) {
             AgentLog.info("the runner is gone after its one job (an ephemeral runner): stopping");
             return; // the job thread ends, and run() returns 0
         }
@@ -253,9 +255,20 @@ final class Agent {
         Runtime.getRuntime().halt(EXIT_TOKEN_REFUSED);
     }
 
-    /** With --once: the one job was claimed and its result sent. */
-    private boolean oneJobReported() {
-        return claimedOnce && running.values().stream().allMatch(JobExecution::resultSent);
+    /**
+     * With --once: whether the one job's result was stored, waiting a moment for an answer under
+     * way (an ephemeral runner is deleted as its result is stored, and a heartbeat can hear of it
+     * before the result's own answer arrives).
+     */
+    private boolean awaitOneJobReported() {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < until) {
+            if (running.values().stream().allMatch(JobExecution::resultStored)) {
+                return true;
+            }
+            sleep(Duration.ofMillis(50));
+        }
+        return false;
     }
 
     static String os() {

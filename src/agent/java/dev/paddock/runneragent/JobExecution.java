@@ -44,6 +44,9 @@ final class JobExecution {
     private final CountDownLatch shipped = new CountDownLatch(1);
     private volatile Stop stop;
     private volatile boolean resultSent;
+    private volatile boolean resultStored;
+    /** When the agent stops, by when this job's last lines and report must be sent (System.nanoTime). */
+    private volatile long stoppingUntil;
     private volatile long lastOutputAt = System.nanoTime();
     private volatile ProcessGroup running;
 
@@ -91,9 +94,9 @@ final class JobExecution {
         }
     }
 
-    /** Whether the final report was sent (or is being sent): after it, the runner may be gone (an ephemeral one). */
-    boolean resultSent() {
-        return resultSent;
+    /** Whether the final report was answered: after it, the runner may be gone (an ephemeral one). */
+    boolean resultStored() {
+        return resultStored;
     }
 
     private void execute(Path directory) throws IOException, InterruptedException {
@@ -173,6 +176,9 @@ final class JobExecution {
             }
             stop = reason;
         }
+        if (reason == Stop.AGENT_STOPPED) {
+            stoppingUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_GRACE_MILLIS + 2_000);
+        }
         AgentLog.info("job " + job.id() + ": stopping (" + reason.name().toLowerCase().replace('_', ' ') + ")");
         if (reason != Stop.TIMED_OUT && reason != Stop.AGENT_STOPPED) {
             logs.abandon(); // the job is no longer ours to write to
@@ -209,7 +215,9 @@ final class JobExecution {
                            String errLevel) throws IOException, InterruptedException {
         ProcessGroup group = ProcessGroup.start(argv, directory, environment);
         running = group;
-        if (stop != null) {
+        if (stop == Stop.TOKEN_REFUSED) {
+            group.kill(); // the agent is exiting at once
+        } else if (stop != null) {
             Thread.ofPlatform().daemon().start(() -> stopGroup(group));
         }
         Process process = group.process();
@@ -228,7 +236,8 @@ final class JobExecution {
     /**
      * Reads the program's output to its end once the program exited: all of it, however long the
      * service takes the lines. Processes the program left in its group that hold the output open
-     * are stopped; one that escaped the group is given up on once nothing more comes.
+     * are stopped. One that escaped the group (a daemon of its own session) is given up on once
+     * nothing more comes, or at the job's timeout: its readers are left behind, not waited for.
      */
     private void awaitOutput(ProcessGroup group, Thread out, Thread err) throws InterruptedException {
         out.join(300);
@@ -242,10 +251,11 @@ final class JobExecution {
         while (out.isAlive() || err.isAlive()) {
             out.join(1000);
             err.join(1000);
-            boolean quiet = System.nanoTime() - lastOutputAt > TimeUnit.SECONDS.toNanos(5);
-            if (quiet && logs.waiting() == 0 && (out.isAlive() || err.isAlive())) {
+            boolean quiet = System.nanoTime() - lastOutputAt > TimeUnit.SECONDS.toNanos(5) && logs.waiting() == 0;
+            if ((out.isAlive() || err.isAlive()) && (quiet || remainingNanos() <= 0 || stop != null)) {
                 AgentLog.warn("job " + job.id() + ": a process outside the job's group holds its output open; not waiting for it");
                 group.closeOutput();
+                return;
             }
         }
     }
@@ -281,6 +291,7 @@ final class JobExecution {
         logs.add("debug", "$ git clone " + (job.branch() == null ? "" : "--branch " + job.branch() + " ")
                 + withoutCredentials(job.repositoryUrl()));
         int exit = runProgram(clone, directory, gitEnvironment, "debug", "debug");
+        running.kill(); // what git left behind (a credential cache daemon) goes with it
         if (exit != 0) {
             return "checkout failed: git clone exited with " + exit;
         }
@@ -288,6 +299,7 @@ final class JobExecution {
             logs.add("debug", "$ git checkout " + job.commitSha());
             exit = runProgram(List.of("git", "-c", "advice.detachedHead=false", "checkout", "--quiet", job.commitSha(), "--"),
                     directory, gitEnvironment, "debug", "debug");
+            running.kill();
             if (exit != 0) {
                 return "checkout failed: git checkout " + job.commitSha() + " exited with " + exit;
             }
@@ -330,6 +342,10 @@ final class JobExecution {
     private Map<String, String> secrets() throws InterruptedException {
         Backoff backoff = new Backoff();
         while (stop == null) {
+            if (remainingNanos() <= 0) {
+                stop(Stop.TIMED_OUT);
+                return null;
+            }
             try {
                 return context.client().secrets(job);
             } catch (PaddockClient.Retry e) {
@@ -362,9 +378,14 @@ final class JobExecution {
         while (true) {
             try {
                 context.client().result(job, report);
+                resultStored = true;
                 AgentLog.info("job " + job.id() + " reported: " + status + (error == null ? "" : " (" + error + ")"));
                 return;
             } catch (PaddockClient.Retry e) {
+                if (stop == Stop.AGENT_STOPPED && System.nanoTime() > stoppingUntil) {
+                    AgentLog.warn("job " + job.id() + ": result not stored (" + e.getMessage() + "); the agent exits");
+                    return;
+                }
                 AgentLog.warn("job " + job.id() + ": result not stored yet (" + e.getMessage() + "); trying again");
                 try {
                     Thread.sleep(backoff.next(e.retryAfter).toMillis());
@@ -373,6 +394,7 @@ final class JobExecution {
                     return;
                 }
             } catch (PaddockClient.LeaseLost | PaddockClient.JobFinal e) {
+                resultStored = true; // settled: the job is final, or no longer this runner's
                 AgentLog.info("job " + job.id() + ": result not taken (" + e.getMessage() + ")");
                 return;
             } catch (PaddockClient.Refused e) {
@@ -386,7 +408,13 @@ final class JobExecution {
     private void finishLogs() {
         logs.close();
         try {
-            shipped.await();
+            if (stop == Stop.AGENT_STOPPED) {
+                if (!shipped.await(Math.max(0, stoppingUntil - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    logs.abandon(); // the agent exits: what is not sent by now is not sent
+                }
+            } else {
+                shipped.await();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

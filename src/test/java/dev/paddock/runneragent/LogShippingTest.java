@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -88,6 +89,22 @@ class LogShippingTest {
         assertThat(dropped + kept.size()).as("every line stored or counted as dropped").isEqualTo(lines);
         assertThat(kept).as("in order, each once").isSorted().doesNotHaveDuplicates();
         assertThat(kept.getLast()).as("the newest lines are kept").isEqualTo(lines);
+    }
+
+    @Test
+    @Timeout(60)
+    void aProcessThatLeftTheJobsSessionWithItsOutputDoesNotHoldTheJobOpen() throws Exception {
+        String marker = "4" + System.nanoTime() % 1000 + ".5";
+        long started = System.nanoTime();
+        try {
+            run("setsid sleep " + marker + " & echo started");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+            assertThat(report.path("status").asText()).isEqualTo("success");
+            assertThat(stored).containsExactly("started");
+        } finally {
+            ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                    .forEach(ProcessHandle::destroyForcibly);
+        }
     }
 
     private static List<String> expected(int from, int to) {
