@@ -54,6 +54,7 @@ final class Agent {
                 + ", work directory " + settings.workDir());
         try {
             heartbeat();
+            describe();
             Thread.ofPlatform().daemon().name("heartbeat").start(this::heartbeats);
             claimer = Thread.currentThread();
             claimJobs();
@@ -63,6 +64,18 @@ final class Agent {
         } catch (PaddockClient.TokenRefused e) {
             tokenRefused();
             return EXIT_TOKEN_REFUSED;
+        }
+    }
+
+    /** Tells the service this machine's version, os and arch, so the fleet shows them. */
+    private void describe() {
+        if (settings.runnerId() == null) {
+            return;
+        }
+        try {
+            client.describe(settings.runnerId(), version, os(), arch());
+        } catch (PaddockClient.Retry | PaddockClient.Refused e) {
+            AgentLog.warn("version, os and arch not reported (" + e.getMessage() + ")");
         }
     }
 

@@ -107,6 +107,12 @@ final class PaddockClient {
         return cancelled;
     }
 
+    /** The runner describes itself (version, os, arch): a heartbeat's report does not carry os and arch. */
+    void describe(String runnerId, String version, String os, String arch) throws Retry, Refused {
+        byte[] body = write(Map.of("version", version, "os", os, "arch", arch));
+        withoutJob(() -> send("PATCH", "/api/runners/" + runnerId, body, null, CALL_TIMEOUT));
+    }
+
     /** Waits up to {@code waitSeconds} for up to {@code limit} jobs; an empty list when none came. */
     List<JsonNode> claim(int limit, int waitSeconds) throws Retry, Refused {
         byte[] body = write(Map.of("limit", limit, "wait_seconds", waitSeconds));

@@ -280,6 +280,14 @@ class AgentIT {
         AgentProcess agent = start(install(runner), "run", "--heartbeat-interval", "1s");
         await().atMost(Duration.ofSeconds(20)).until(() -> "online".equals(person().get("/api/runners/" + runner.id)
                 .then().extract().path("runner.status")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> person().get("/api/runners/" + runner.id)
+                .then().extract().path("runner.os") != null);
+        JsonPath described = new JsonPath(person().get("/api/runners/" + runner.id).then().statusCode(200).extract().asString());
+        assertThat(described.getString("runner.version")).isNotBlank().isNotEqualTo("unknown");
+        assertThat(described.getString("runner.os")).isEqualTo("linux");
+        assertThat(described.getString("runner.arch")).isIn("amd64", "arm64");
+        assertThat(described.getInt("runner.system_info.cpus")).isPositive();
+        assertThat(described.getLong("runner.system_info.memory_total")).isPositive();
         person().post("/api/runners/" + runner.id + "/regenerate-token").then().statusCode(200);
         assertThat(agent.awaitExit(15)).isEqualTo(3);
         assertThat(agent.output()).contains("token").doesNotContain(runner.token);
