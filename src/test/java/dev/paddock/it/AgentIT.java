@@ -177,6 +177,10 @@ class AgentIT {
         person().body(Map.of("reason", "test")).post("/api/jobs/" + id + "/cancel").then().statusCode(200);
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(processes(marker)).isZero());
         assertThat(job(id).getString("job.status")).isEqualTo("cancelled");
+        // the agent acknowledged the stop: heartbeats no longer list the job
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(runnerCall(runner.token)
+                .body(Map.of("status", "online")).post("/api/runners/heartbeat").then().statusCode(200)
+                .extract().<List<String>>path("cancel_job_ids")).doesNotContain(id));
     }
 
     @Test
