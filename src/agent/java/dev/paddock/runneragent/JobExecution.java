@@ -312,6 +312,14 @@ final class JobExecution {
         return url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
     }
 
+    /**
+     * A job call answered that the job is not this runner's to run any more: another runner holds
+     * it (lease-lost, 404), or it is final (cancelled, timed out).
+     */
+    private void noLongerOurs(Exception answer) {
+        stop(answer instanceof PaddockClient.LeaseLost ? Stop.LEASE_LOST : Stop.CANCELLED);
+    }
+
     /** Reports a phase; false when the job must not go on (it is final, or someone else's now). */
     private boolean phase(String phase) throws InterruptedException {
         Backoff backoff = new Backoff();
@@ -326,10 +334,8 @@ final class JobExecution {
                     return true; // the heartbeats keep the lease; a phase is not worth stalling the job
                 }
                 Thread.sleep(backoff.next(e.retryAfter).toMillis());
-            } catch (PaddockClient.LeaseLost e) {
-                stop(Stop.LEASE_LOST);
-            } catch (PaddockClient.JobFinal e) {
-                stop(Stop.CANCELLED);
+            } catch (PaddockClient.LeaseLost | PaddockClient.JobFinal e) {
+                noLongerOurs(e);
             } catch (PaddockClient.Refused e) {
                 AgentLog.warn("job " + job.id() + ": phase " + phase + " refused: " + e.getMessage());
                 return true;
@@ -350,10 +356,8 @@ final class JobExecution {
                 return context.client().secrets(job);
             } catch (PaddockClient.Retry e) {
                 Thread.sleep(backoff.next(e.retryAfter).toMillis());
-            } catch (PaddockClient.LeaseLost e) {
-                stop(Stop.LEASE_LOST);
-            } catch (PaddockClient.JobFinal e) {
-                stop(Stop.CANCELLED);
+            } catch (PaddockClient.LeaseLost | PaddockClient.JobFinal e) {
+                noLongerOurs(e);
             } catch (PaddockClient.Refused e) {
                 finishLogs();
                 report("failure", "the job's secrets could not be fetched: " + e.getMessage(), null);
@@ -444,12 +448,9 @@ final class JobExecution {
                         failing = true;
                     }
                     Thread.sleep(backoff.next(e.retryAfter).toMillis());
-                } catch (PaddockClient.LeaseLost e) {
-                    stop(Stop.LEASE_LOST);
-                    logs.abandon();
-                } catch (PaddockClient.JobFinal e) {
-                    stop(Stop.CANCELLED); // or timed out: either way the service takes no more lines
-                    logs.abandon();
+                } catch (PaddockClient.LeaseLost | PaddockClient.JobFinal e) {
+                    noLongerOurs(e);
+                    logs.abandon(); // whatever stopped it first, the service takes no more lines
                 } catch (PaddockClient.Refused e) {
                     AgentLog.error("job " + job.id() + ": a log batch was refused and is dropped: " + e.getMessage());
                     logs.acknowledged();

@@ -152,11 +152,8 @@ final class PaddockClient {
     static JsonNode register(URI server, String credential, Map<String, Object> body, String version)
             throws Retry, Refused {
         PaddockClient client = new PaddockClient(server, credential, version);
-        try {
-            return client.send("POST", "/api/runners/register", write(body), null, CALL_TIMEOUT, "Authorization", "Bearer " + credential);
-        } catch (LeaseLost | JobFinal e) {
-            throw new Refused(409, e.getMessage());
-        }
+        return withoutJob(() -> client.send("POST", "/api/runners/register", write(body), null, CALL_TIMEOUT,
+                "Authorization", "Bearer " + credential));
     }
 
     private interface Call {

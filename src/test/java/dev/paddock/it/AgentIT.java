@@ -102,11 +102,7 @@ class AgentIT {
         start(install(runner), "run", "--heartbeat-interval", "1s");
         String id = enqueue(script("i=1; while [ $i -le 600 ]; do echo \"line $i\"; i=$((i+1)); done"));
         assertThat(awaitFinal(id, 30).getString("job.status")).isEqualTo("success");
-        List<String> expected = new ArrayList<>();
-        for (int i = 1; i <= 600; i++) {
-            expected.add("line " + i);
-        }
-        assertThat(messages(id, "info")).containsExactlyElementsOf(expected);
+        assertThat(messages(id, "info")).containsExactlyElementsOf(numberedLines(600));
     }
 
     @Test
@@ -311,21 +307,12 @@ class AgentIT {
             service.close();
             Thread.sleep(2000);
             service = Replica.start(Map.of(), restartedPort);
-            assertRestartedJob(id);
+            assertThat(awaitFinal(id, 60).getString("job.status")).isEqualTo("success");
+            assertThat(messages(id, "info")).containsExactlyElementsOf(numberedLines(80));
         } finally {
             service.close();
             service = shared;
         }
-    }
-
-    void assertRestartedJob(String id) {
-        JsonPath job = awaitFinal(id, 60);
-        assertThat(job.getString("job.status")).isEqualTo("success");
-        List<String> expected = new ArrayList<>();
-        for (int i = 1; i <= 80; i++) {
-            expected.add("line " + i);
-        }
-        assertThat(messages(id, "info")).containsExactlyElementsOf(expected);
     }
 
     @Test
@@ -491,6 +478,15 @@ class AgentIT {
         StringBuilder output = new StringBuilder();
         agents.forEach(agent -> output.append(agent.output()));
         return output.toString();
+    }
+
+    /** "line 1" … "line n", as the jobs of these tests print them. */
+    static List<String> numberedLines(int count) {
+        List<String> lines = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            lines.add("line " + i);
+        }
+        return lines;
     }
 
     /** A sleep duration no other process uses, to find a job's processes in the process table. */
