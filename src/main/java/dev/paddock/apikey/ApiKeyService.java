@@ -2,6 +2,7 @@ package dev.paddock.apikey;
 
 import dev.paddock.auth.ApiKeyCredentials;
 import dev.paddock.auth.Person;
+import dev.paddock.common.IsoTimestamps;
 import dev.paddock.common.PageRequest;
 import dev.paddock.problem.ProblemException;
 import io.agroal.api.AgroalDataSource;
@@ -100,7 +101,7 @@ public class ApiKeyService {
         }
         Instant expiresAt;
         try {
-            expiresAt = OffsetDateTime.parse(text.trim()).toInstant();
+            expiresAt = IsoTimestamps.parse(text.trim());
         } catch (DateTimeParseException e) {
             throw ProblemException.invalid("expires_at", "must be an ISO-8601 timestamp with an offset");
         }

@@ -4,7 +4,6 @@ import dev.paddock.problem.FieldError;
 import jakarta.ws.rs.core.MultivaluedMap;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Set;
@@ -80,7 +79,7 @@ public final class QueryParams {
             return null;
         }
         try {
-            return OffsetDateTime.parse(raw).toInstant();
+            return IsoTimestamps.parse(raw);
         } catch (DateTimeParseException e) {
             try {
                 return Instant.parse(raw);

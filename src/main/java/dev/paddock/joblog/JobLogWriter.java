@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.paddock.common.IsoTimestamps;
 import dev.paddock.dispatch.DispatchStore;
 import dev.paddock.dispatch.JobSignals;
 import dev.paddock.dispatch.SignalSender;
@@ -16,7 +17,6 @@ import jakarta.inject.Inject;
 import org.postgresql.util.PSQLException;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,7 +43,10 @@ public class JobLogWriter {
     /**
      * The lines not already sent, numbered on from the job's next number, which advances by as many,
      * written by the runner's call on the job it holds ({@link DispatchStore#onHeldJob}), which also
-     * renews the lease. A job with secrets is written only once its lines are masked.
+     * renews the lease. A job with secrets is written only once its lines are masked. Lines already
+     * sent are looked for only among the batch's own numbers, in the attempt as a constant: PostgreSQL
+     * may run the NOT EXISTS as one hashed scan of all the condition allows, which without those
+     * bounds read every line of the job once a batch (bench/RESULTS.md, the agent's log throughput).
      */
     private static final String INSERT = DispatchStore.onHeldJob("""
             writer AS (
@@ -56,7 +59,8 @@ public class JobLogWriter {
                        WITH ORDINALITY AS l(client_seq, ts, level, message, data, ord)
                  WHERE l.client_seq IS NULL OR NOT EXISTS (
                        SELECT 1 FROM job_logs sent
-                        WHERE sent.job_id = :job AND sent.attempt = writer.held_attempt
+                        WHERE sent.job_id = :job AND sent.attempt = (SELECT held_attempt FROM writer)
+                          AND sent.client_seq BETWEEN :firstClientSeq AND :lastClientSeq
                           AND sent.client_seq = l.client_seq)),
             stored AS (
                 INSERT INTO job_logs (job_id, seq, attempt, client_seq, timestamp, level, message, data)
@@ -160,6 +164,8 @@ public class JobLogWriter {
         }
         Map<String, Object> parameters = new HashMap<>();
         parameters.put("clientSeqs", clientSeqs);
+        parameters.put("firstClientSeq", offset);
+        parameters.put("lastClientSeq", offset == null ? null : offset + size - 1);
         parameters.put("timestamps", timestamps);
         parameters.put("levels", levels);
         parameters.put("messages", messages);
@@ -205,7 +211,7 @@ public class JobLogWriter {
             Instant timestamp = now;
             if (object.hasNonNull("timestamp")) {
                 try {
-                    timestamp = OffsetDateTime.parse(object.get("timestamp").asText()).toInstant();
+                    timestamp = IsoTimestamps.parse(object.get("timestamp").asText());
                 } catch (DateTimeParseException e) {
                     errors.add(new FieldError(field + ".timestamp", "must be an ISO-8601 timestamp"));
                 }
