@@ -7,7 +7,7 @@
 #      instruction -> result stored (jobs.completed_at), p50 / p99;
 #   3. log throughput of one job printing M short lines (`seq`): lines stored per second of the
 #      job's life, and the agent's largest RSS meanwhile; and the CPU each of agent, service and
-#      PostgreSQL spent on it.
+#      PostgreSQL spent on it. Twice: on a service that never stored logs (cold) and then (warm).
 # PADDOCK_AGENT_JAVA_OPTS replaces the launcher's JVM options for the agent.
 # The baseline of the same run: pgbench's single-row UPDATE, one client (its latency is PostgreSQL's
 # floor for one committed statement on this box).
@@ -111,24 +111,30 @@ SELECT format('claim answered -> first instruction: p50 %s ms, p99 %s ms; script
   FROM ran;
 SQL
 
-# 3. one job printing many short lines; the agent's RSS sampled while it runs
-MAX_RSS=$(rss_mb)
-A0=$(cpu_ticks); S0=$(cpu_ticks $SERVICE); P0=$(pg_ticks)
-api -XPOST "$URL/api/jobs" -d "{\"type\":\"lines\",\"labels\":[\"bench\"],\"timeout_seconds\":3600,\"payload\":{\"script\":\"seq 1 $LINES\"}}" >/dev/null
-until [ "$(psql -tAc "SELECT count(*) FROM jobs WHERE tenant = 'bench-agent' AND type = 'lines' AND status IN ('success', 'failure')" $DB)" -ge 1 ]; do
-  RSS=$(rss_mb); [ "$RSS" -gt "$MAX_RSS" ] && MAX_RSS=$RSS
-  sleep 0.2
-done
-psql -tA $DB <<SQL | sed 's/^/logs      /'
-SELECT format('one job printing %s lines: %s lines stored in %s s = %s lines/s (goal >= 50,000); status %s',
-       $LINES, (SELECT count(*) FROM job_logs WHERE job_id = j.id), round(extract(epoch FROM completed_at - started_at)::numeric, 2),
+# 3. one job printing many short lines; the agent's RSS sampled while it runs. Twice: the first such
+#    job meets a service whose log path the JIT has not compiled yet, the second a warm one.
+lines_job() { # label
+  local type="lines-$1" max_rss a0 s0 p0 a1 s1 p1 rss hz
+  max_rss=$(rss_mb)
+  a0=$(cpu_ticks); s0=$(cpu_ticks $SERVICE); p0=$(pg_ticks)
+  api -XPOST "$URL/api/jobs" -d "{\"type\":\"$type\",\"labels\":[\"bench\"],\"timeout_seconds\":3600,\"payload\":{\"script\":\"seq 1 $LINES\"}}" >/dev/null
+  until [ "$(psql -tAc "SELECT count(*) FROM jobs WHERE tenant = 'bench-agent' AND type = '$type' AND status IN ('success', 'failure')" $DB)" -ge 1 ]; do
+    rss=$(rss_mb); [ "$rss" -gt "$max_rss" ] && max_rss=$rss
+    sleep 0.2
+  done
+  a1=$(cpu_ticks); s1=$(cpu_ticks $SERVICE); p1=$(pg_ticks)
+  psql -tA $DB <<SQL | sed 's/^/logs      /'
+SELECT format('one job printing %s lines, %s service: %s lines stored in %s s = %s lines/s (goal >= 50,000); status %s',
+       $LINES, '$1', (SELECT count(*) FROM job_logs WHERE job_id = j.id), round(extract(epoch FROM completed_at - started_at)::numeric, 2),
        round((SELECT count(*) FROM job_logs WHERE job_id = j.id) / extract(epoch FROM completed_at - started_at)), status)
-  FROM jobs j WHERE tenant = 'bench-agent' AND type = 'lines';
+  FROM jobs j WHERE tenant = 'bench-agent' AND type = '$type';
 SQL
-A1=$(cpu_ticks); S1=$(cpu_ticks $SERVICE); P1=$(pg_ticks)
-HZ=$(getconf CLK_TCK)
-echo "logs      the agent's largest RSS while it ran: $MAX_RSS MB (goal <= 128 MB)"
-awk -v a=$((A1 - A0)) -v s=$((S1 - S0)) -v p=$((P1 - P0)) -v hz="$HZ" -v n="$LINES" 'BEGIN {
-  printf "logs      CPU per line: agent %.1f us, service %.1f us, PostgreSQL %.1f us (all of PostgreSQL'"'"'s processes)\n",
-         a / hz / n * 1e6, s / hz / n * 1e6, p / hz / n * 1e6 }'
+  hz=$(getconf CLK_TCK)
+  echo "logs      the agent's largest RSS while it ran: $max_rss MB (goal <= 128 MB)"
+  awk -v a=$((a1 - a0)) -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v hz="$hz" -v n="$LINES" 'BEGIN {
+    printf "logs      CPU per line: agent %.1f us, service %.1f us, PostgreSQL %.1f us (all of PostgreSQL'"'"'s processes)\n",
+           a / hz / n * 1e6, s / hz / n * 1e6, p / hz / n * 1e6 }'
+}
+lines_job cold
+lines_job warm
 

@@ -69,7 +69,8 @@ final class LogBuffer {
         if (pending.isEmpty()) {
             oldestPendingAt = System.nanoTime();
         }
-        pending.addLast(new Line(Instant.now(), level, message));
+        // to the millisecond, as the service shows it: lines of one millisecond share a timestamp
+        pending.addLast(new Line(Instant.ofEpochMilli(System.currentTimeMillis()), level, message));
         pendingChars += message.length();
         if (pending.size() == 1 || pending.size() == MAX_BATCH) {
             notifyAll(); // the shipper waits for a first line (to time its flush) or a full batch, not for each line

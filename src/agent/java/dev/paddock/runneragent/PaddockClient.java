@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -259,9 +260,15 @@ final class PaddockClient {
             json.writeStartObject();
             json.writeNumberField("offset", batch.offset());
             json.writeArrayFieldStart("lines");
+            Instant lastInstant = null;
+            String lastTimestamp = null;
             for (LogBuffer.Line line : batch.lines()) {
+                if (!line.timestamp().equals(lastInstant)) { // lines of one millisecond share their text
+                    lastInstant = line.timestamp();
+                    lastTimestamp = lastInstant.toString();
+                }
                 json.writeStartObject();
-                json.writeStringField("timestamp", line.timestamp().toString());
+                json.writeStringField("timestamp", lastTimestamp);
                 json.writeStringField("level", line.level());
                 json.writeStringField("message", line.message());
                 json.writeEndObject();

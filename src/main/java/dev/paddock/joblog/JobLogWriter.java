@@ -157,7 +157,8 @@ public class JobLogWriter {
         for (int i = 0; i < size; i++) {
             Line line = lines.get(i);
             clientSeqs[i] = offset == null ? null : offset + i;
-            timestamps[i] = line.timestamp().toString();
+            timestamps[i] = i > 0 && line.timestamp().equals(lines.get(i - 1).timestamp())
+                    ? timestamps[i - 1] : line.timestamp().toString();
             levels[i] = line.level();
             messages[i] = mask(line.message(), secrets);
             data[i] = line.data() == null ? null : maskTree(line.data(), secrets).toString();
@@ -185,6 +186,8 @@ public class JobLogWriter {
         List<FieldError> errors = new ArrayList<>();
         List<Line> lines = new ArrayList<>(rawLines.size());
         Instant now = Instant.now();
+        String lastText = null;
+        Instant lastTimestamp = null;
         for (int i = 0; i < rawLines.size(); i++) {
             JsonNode raw = rawLines.get(i);
             String field = "lines[" + i + "]";
@@ -210,10 +213,17 @@ public class JobLogWriter {
             }
             Instant timestamp = now;
             if (object.hasNonNull("timestamp")) {
-                try {
-                    timestamp = IsoTimestamps.parse(object.get("timestamp").asText());
-                } catch (DateTimeParseException e) {
-                    errors.add(new FieldError(field + ".timestamp", "must be an ISO-8601 timestamp"));
+                String text = object.get("timestamp").asText();
+                if (text.equals(lastText)) { // lines of one millisecond share their timestamp
+                    timestamp = lastTimestamp;
+                } else {
+                    try {
+                        timestamp = IsoTimestamps.parse(text);
+                        lastText = text;
+                        lastTimestamp = timestamp;
+                    } catch (DateTimeParseException e) {
+                        errors.add(new FieldError(field + ".timestamp", "must be an ISO-8601 timestamp"));
+                    }
                 }
             }
             JsonNode data = object.get("data");
