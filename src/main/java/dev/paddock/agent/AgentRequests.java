@@ -58,6 +58,11 @@ public final class AgentRequests {
             @Size(max = 65536) String error,
             @Size(max = 200) List<@NotNull JsonNode> logs) {
 
+        public Result withLogs(List<JsonNode> lines) {
+            return new Result(status, summary, result, issues, filesReviewed, linesAnalyzed, totalComments,
+                    qualityRating, metrics, tokensUsed, actionsTaken, error, lines);
+        }
+
         public JobStatus finalStatus() {
             return switch (status) {
                 case "failure", "failed" -> JobStatus.FAILURE;

@@ -1,5 +1,6 @@
 package dev.paddock.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.auth.AuthenticatedRunner;
 import dev.paddock.auth.Person;
@@ -130,19 +131,21 @@ public class AgentService {
 
     /** The final report; the same report again answers the same, a different one on a final job is 409. */
     public Job report(AuthenticatedRunner self, UUID jobId, DispatchStore.Fence fence, AgentRequests.Result result) {
+        // the final lines are kept in the report as stored: a NUL in them is U+FFFD in both
+        List<JsonNode> logs = result.logs() == null ? List.of() : result.logs().stream().map(JobLogWriter::withoutNul).toList();
         @SuppressWarnings("unchecked")
-        Map<String, Object> report = json.convertValue(result, Map.class);
+        Map<String, Object> report = json.convertValue(result.logs() == null ? result : result.withLogs(logs), Map.class);
         DispatchStore.Outcome outcome = new DispatchStore.Outcome(result.finalStatus(), report, result.summary(),
                 result.result(), result.issues() == null ? null : result.issues().stream().map(this::asMap).toList(),
                 result.filesReviewed(), result.linesAnalyzed(), result.totalComments(), result.qualityRating(),
                 result.metrics(), result.tokensUsed() == null ? null : asMap(result.tokensUsed()),
                 result.actionsTaken(), result.error());
         try {
-            if (result.logs() == null || result.logs().isEmpty()) {
+            if (logs.isEmpty()) {
                 return dispatch.complete(self.id(), self.tenant(), jobId, fence, outcome);
             }
             return connections.inTransaction(() -> {
-                logWriter.append(self.id(), self.tenant(), jobId, fence, result.logs(), null);
+                logWriter.append(self.id(), self.tenant(), jobId, fence, logs, null);
                 return dispatch.complete(self.id(), self.tenant(), jobId, fence, outcome);
             });
         } catch (DispatchStore.StopException notRunning) {

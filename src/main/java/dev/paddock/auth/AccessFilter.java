@@ -40,7 +40,8 @@ public class AccessFilter {
             }
             case PersonAccess person -> auth.admitPerson(person.value());
             case RunnerAccess runner when runner.tokenInQuery().isEmpty() ->
-                    auth.admitRunner(!runner.recordsSignOfLife(), pathParameter(request, runner.runnerInPath()));
+                    auth.admitRunner(!runner.recordsSignOfLife(), pathParameter(request, runner.runnerInPath()),
+                            pathParameter(request, runner.jobInPath()));
             case RunnerAccess runner -> auth.admitRunnerWithToken(
                     request.getUriInfo().getQueryParameters().getFirst(runner.tokenInQuery()));
             case PersonOrRunnerAccess either ->

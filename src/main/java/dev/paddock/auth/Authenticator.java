@@ -105,11 +105,11 @@ public class Authenticator {
      * {@code runnerInPath} or the request (see {@link RunnerAccess#runnerInPath()}). 401 without a
      * valid credential (a JWT is not one); 429 over the runner's rate.
      */
-    void admitRunner(boolean recordSignOfLife, String runnerInPath) {
+    void admitRunner(boolean recordSignOfLife, String runnerInPath, String jobInPath) {
         String token = runnerToken();
         String apiKey = token == null ? apiKey() : null;
         if (apiKey != null) {
-            admitKeyAsRunner(apiKey, runnerInPath, recordSignOfLife);
+            admitKeyAsRunner(apiKey, runnerInPath, jobInPath, recordSignOfLife);
             return;
         }
         if (token == null) {
@@ -120,15 +120,38 @@ public class Authenticator {
 
     /**
      * An API key holding runners:register or runners:manage acting as the runner it registered;
-     * any other runner, or none named, is 404 for it.
+     * any other runner is 404 for it. Naming no runner on a job's route, it acts as the job's holder
+     * ({@link RunnerAccess#jobInPath()}); elsewhere naming none is 404.
      */
-    private void admitKeyAsRunner(String apiKey, String runnerInPath, boolean recordSignOfLife) {
+    private void admitKeyAsRunner(String apiKey, String runnerInPath, String jobInPath, boolean recordSignOfLife) {
         Person person = apiKeys.authenticate(apiKey)
                 .orElseThrow(() -> ProblemException.unauthorized("The API key is unknown, deleted or expired."));
         if (!person.has(Scopes.RUNNERS_REGISTER) && !person.has(Scopes.RUNNERS_MANAGE)) {
             throw ProblemException.forbidden("Acting as a runner needs a key with runners:register or runners:manage.");
         }
+        if (jobInPath != null && namedRunner(runnerInPath).isEmpty()) {
+            admitAs(holderOfJob(person, jobInPath, recordSignOfLife));
+            return;
+        }
         admitAs(runnerOfKey(person, runnerInPath, recordSignOfLife).orElseThrow(() -> ProblemException.notFound("Runner")));
+    }
+
+    /** The runner of this key holding the job; 409 lease-lost when one of its runners held it before, else 404. */
+    private AuthenticatedRunner holderOfJob(Person person, String jobInPath, boolean recordSignOfLife) {
+        UUID job;
+        try {
+            job = UUID.fromString(jobInPath.trim());
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.notFound("Task");
+        }
+        return switch (credentials.jobHolderForKey(person.apiKeyId(), person.tenant(), job)) {
+            case RunnerCredentials.JobHolder.Holder(UUID runner) ->
+                    credentials.authenticateForKey(person.apiKeyId(), person.tenant(), runner, recordSignOfLife)
+                            .orElseThrow(() -> ProblemException.notFound("Task"));
+            case RunnerCredentials.JobHolder.HeldBefore ignored -> throw ProblemException.leaseLost(
+                    "A runner of this key held this task before; it is no longer this key's runner's.");
+            case RunnerCredentials.JobHolder.Never ignored -> throw ProblemException.notFound("Task");
+        };
     }
 
     /** The runner this key registered, when the call names it. */
@@ -190,7 +213,7 @@ public class Authenticator {
     /** Routes shared by people and the runner itself: the credential sent decides which. */
     void admitPersonOrRunner(String runnerInPath, String... scopes) {
         if (runnerToken() != null) {
-            admitRunner(true, null);
+            admitRunner(true, null, null);
             return;
         }
         String apiKey = apiKey();

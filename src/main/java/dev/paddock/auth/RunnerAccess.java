@@ -28,4 +28,11 @@ public @interface RunnerAccess {
      * {@code runnerId} / {@code runner_id} in the query or the body.
      */
     String runnerInPath() default "";
+
+    /**
+     * The path parameter that names a job, for an API key that names no runner (ai-review's task
+     * calls, DIALECTS.md §1): the key acts as the job's holder when it registered that runner; 409
+     * lease-lost when a runner it registered held the job before; 404 otherwise.
+     */
+    String jobInPath() default "";
 }

@@ -155,6 +155,46 @@ public class RunnerCredentials {
         }
     }
 
+    /** Who of an API key's runners holds a job: ai-review's task calls name no runner (DIALECTS.md §1). */
+    public sealed interface JobHolder {
+        /** The job's runner (holding it now, or the last to, once it is final) was registered with the key. */
+        record Holder(UUID runner) implements JobHolder {
+        }
+
+        /** A runner of the key held an earlier attempt; another one, or nobody, holds the job now. */
+        record HeldBefore() implements JobHolder {
+        }
+
+        /** No runner of the key ever held the job, or there is no such job in the tenant. */
+        record Never() implements JobHolder {
+        }
+    }
+
+    public JobHolder jobHolderForKey(UUID keyId, String tenant, UUID jobId) {
+        String find = """
+                SELECT (SELECT r.id FROM runners r WHERE r.id = j.runner_id AND r.registered_with_key = ?) AS holder,
+                       EXISTS (SELECT 1 FROM runners r WHERE r.id = ANY (j.held_by) AND r.registered_with_key = ?) AS held
+                  FROM jobs j
+                 WHERE j.id = ? AND j.tenant = ?""";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(find)) {
+            statement.setObject(1, keyId);
+            statement.setObject(2, keyId);
+            statement.setObject(3, jobId);
+            statement.setString(4, tenant);
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return new JobHolder.Never();
+                }
+                UUID holder = row.getObject(1, UUID.class);
+                return holder != null ? new JobHolder.Holder(holder)
+                        : row.getBoolean(2) ? new JobHolder.HeldBefore() : new JobHolder.Never();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("job holder lookup for an API key failed: " + e.getSQLState(), e);
+        }
+    }
+
     /**
      * The runner's token or liveness changed (regenerated, deleted, marked offline, deregistered):
      * this replica forgets it now, every other one when the calling transaction commits. Sent

@@ -41,12 +41,13 @@ import java.util.UUID;
  * ai-review's runner routes (DIALECTS.md §1): tasks are jobs, claimed as a bare array, with no
  * lease id on the calls that follow: the holder is the calling runner, a lease id that is sent is
  * still checked. Its agents call with an API key acting as the runner it registered (named by
- * {@code runnerId}), or with the runner's token. Registration, heartbeats and deregistration are
+ * {@code runnerId}; on a task's calls, which name none, the task's holder when the key registered
+ * it), or with the runner's token. Registration, heartbeats and deregistration are
  * the canonical routes, which take such a key too.
  */
 @Path("/api/runners")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "Dialect: ai-review", description = "ai-review's runner: an API key (Bearer pk_… or x-api-key) acting as the runner it registered, named by runnerId (query or body) or X-Runner-Id; or the runner's token. Also POST /api/runners/register (X-Runner-Tags), POST /api/runners/{id}/heartbeat ({status, activeJobs}) and DELETE /api/runners/{id}, which take the key.")
+@Tag(name = "Dialect: ai-review", description = "ai-review's runner: an API key (Bearer pk_… or x-api-key) acting as the runner it registered, named by runnerId (query or body) or X-Runner-Id; on a task's status, logs and result calls that name no runner, as the task's holder when the key registered it (409 lease-lost when a runner of the key held an earlier attempt, 404 when none ever did); or the runner's token. Also POST /api/runners/register (X-Runner-Tags), POST /api/runners/{id}/heartbeat ({status, activeJobs}) and DELETE /api/runners/{id}, which take the key.")
 @RunnerAccess
 @SecurityRequirement(name = "runnerToken")
 public class AiReviewAgentResource {
@@ -91,6 +92,7 @@ public class AiReviewAgentResource {
 
     @POST
     @Path("tasks/{id}/status")
+    @RunnerAccess(jobInPath = "id")
     @Operation(summary = "Report a task's phase (ai-review)", description = "{status: preparing | cloning | reviewing | submitting | …} is the phase; the job stays running -> {job}. Renews the lease.")
     public JobView.One status(@PathParam("id") String id, @HeaderParam("X-Lease-Id") String leaseId, TaskStatus body) {
         TaskStatus update = bodies.valid(body);
@@ -100,6 +102,7 @@ public class AiReviewAgentResource {
 
     @POST
     @Path("tasks/{id}/logs")
+    @RunnerAccess(jobInPath = "id")
     @Operation(summary = "Append a task's log lines (ai-review)", description = "{logs: [1-200 strings or line objects]} (also lines) -> {accepted, next_offset}.")
     public AgentService.LogsAccepted logs(@PathParam("id") String id, @HeaderParam("X-Lease-Id") String leaseId,
                                           TaskLogs body) {
@@ -111,6 +114,7 @@ public class AiReviewAgentResource {
 
     @POST
     @Path("tasks/{id}/result")
+    @RunnerAccess(jobInPath = "id")
     @Operation(summary = "Report a task's result (ai-review)", description = "{runnerId, status: success | failed, files, totalComments, rating (A-F), metrics, error, logs} -> {job}. The same result again answers the same.")
     public JobView.One result(@PathParam("id") String id, @HeaderParam("X-Lease-Id") String leaseId, TaskResult body) {
         TaskResult task = bodies.valid(body);

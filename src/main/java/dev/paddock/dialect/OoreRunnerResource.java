@@ -3,6 +3,8 @@ package dev.paddock.dialect;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.paddock.agent.AgentRequests;
@@ -110,7 +112,9 @@ public class OoreRunnerResource {
             Integer exitCode, @Size(max = 65536) String errorMessage, List<Object> steps) {
     }
 
-    public record Chunk(@NotNull @Min(0) Long sequence, @NotNull String content,
+    /** {@code content} is a log line: a NUL in it is stored as U+FFFD, not refused (JobLogWriter). */
+    public record Chunk(@NotNull @Min(0) Long sequence,
+                        @NotNull @JsonDeserialize(using = StringDeserializer.class) String content,
                         @Pattern(regexp = "stdout|stderr", message = "must be stdout or stderr") String stream) {
     }
 

@@ -2,6 +2,7 @@ package dev.paddock.joblog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.paddock.common.IsoTimestamps;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * Appends a batch of log lines as its runner's call on the job it holds: one statement locks the
@@ -228,7 +230,7 @@ public class JobLogWriter {
             }
             JsonNode data = object.get("data");
             lines.add(new Line(timestamp, level, checkLength(message.asText(), field + ".message", errors),
-                    data == null || data.isNull() ? null : data));
+                    data == null || data.isNull() ? null : withoutNul(data)));
         }
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
@@ -239,10 +241,22 @@ public class JobLogWriter {
     private static String checkLength(String message, String field, List<FieldError> errors) {
         if (message.length() > MAX_MESSAGE) {
             errors.add(new FieldError(field, "must be at most " + MAX_MESSAGE + " characters"));
-        } else if (message.indexOf(0) >= 0) {
-            errors.add(new FieldError(field, "must not contain the NUL character (\\u0000)"));
         }
-        return message;
+        return withoutNul(message);
+    }
+
+    /**
+     * PostgreSQL stores no NUL in text or jsonb, and a program's output may hold one (binary
+     * output, a C string written whole): in a log line it becomes U+FFFD and the line is kept,
+     * where any other field refuses it (API.md, Conventions).
+     */
+    static String withoutNul(String text) {
+        return text.indexOf(0) < 0 ? text : text.replace((char) 0, '\uFFFD');
+    }
+
+    /** A log line, or its data, with every NUL of its texts and keys replaced ({@link #withoutNul(String)}). */
+    public static JsonNode withoutNul(JsonNode node) {
+        return mapTexts(node, JobLogWriter::withoutNul);
     }
 
     private List<String> secretValues(DispatchStore.Held job) {
@@ -257,24 +271,28 @@ public class JobLogWriter {
 
     /** Masks secrets inside the string values (and keys) of structured data, keeping it valid JSON. */
     static JsonNode maskTree(JsonNode node, List<String> secrets) {
-        if (secrets.isEmpty()) {
-            return node;
-        }
-        if (node.isTextual()) {
-            return TextNode.valueOf(mask(node.asText(), secrets));
-        }
+        return secrets.isEmpty() ? node : mapTexts(node, text -> mask(text, secrets));
+    }
+
+    /**
+     * The tree with {@code change} applied to every text and key; a number or boolean whose text it
+     * changes becomes that text; a text it leaves alone keeps its node.
+     */
+    private static JsonNode mapTexts(JsonNode node, UnaryOperator<String> change) {
         if (node instanceof ObjectNode object) {
-            ObjectNode masked = object.objectNode();
-            object.properties().forEach(entry -> masked.set(mask(entry.getKey(), secrets), maskTree(entry.getValue(), secrets)));
-            return masked;
+            ObjectNode changed = object.objectNode();
+            object.properties().forEach(entry -> changed.set(change.apply(entry.getKey()), mapTexts(entry.getValue(), change)));
+            return changed;
         }
-        if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
-            com.fasterxml.jackson.databind.node.ArrayNode masked = array.arrayNode();
-            array.forEach(element -> masked.add(maskTree(element, secrets)));
-            return masked;
+        if (node instanceof ArrayNode array) {
+            ArrayNode changed = array.arrayNode();
+            array.forEach(element -> changed.add(mapTexts(element, change)));
+            return changed;
         }
-        if (node.isValueNode() && secrets.stream().anyMatch(secret -> node.asText().contains(secret))) {
-            return TextNode.valueOf(mask(node.asText(), secrets));
+        if (node.isValueNode() && !node.isNull()) {
+            String text = node.asText();
+            String changed = change.apply(text);
+            return changed.equals(text) ? node : TextNode.valueOf(changed);
         }
         return node;
     }

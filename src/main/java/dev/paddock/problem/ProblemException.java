@@ -56,8 +56,11 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException leaseLost() {
-        return new ProblemException(409, "lease-lost", "Lease lost",
-                "The X-Lease-Id header is missing or no longer holds this job; nothing was changed.", null, null);
+        return leaseLost("The X-Lease-Id header is missing or no longer holds this job; nothing was changed.");
+    }
+
+    public static ProblemException leaseLost(String detail) {
+        return new ProblemException(409, "lease-lost", "Lease lost", detail, null, null);
     }
 
     public static ProblemException rateLimited(long retryAfterSeconds, String detail) {

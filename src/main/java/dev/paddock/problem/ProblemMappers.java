@@ -121,9 +121,15 @@ public class ProblemMappers {
                 "Something went wrong on our side (error id " + errorId + ").", null));
     }
 
-    /** PostgreSQL refused a NUL character in text (22021) or jsonb (22P05) that no field check caught. */
+    /**
+     * A NUL character that no field check caught: refused by PostgreSQL in text (22021) or jsonb
+     * (22P05), or by the strict reader in a value converted after the body was read.
+     */
     static boolean holdsNulCharacter(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof StrictJsonInput.NulCharacterException) {
+                return true;
+            }
             if (cause instanceof java.sql.SQLException sql
                     && ("22021".equals(sql.getSQLState()) || "22P05".equals(sql.getSQLState()))) {
                 return true;

@@ -36,6 +36,19 @@ public class AiReviewAgentTest {
         return id;
     }
 
+    /** Two runners registered by one key; the first claimed a task. */
+    private record Fleet(Api api, String key, String first, String second, String job) {
+        static Fleet withAClaimedTask() {
+            Api api = Api.newTenant();
+            String key = AiReviewAgentTest.key(api, "runners:register");
+            String first = register(key, "review");
+            String second = register(key, "review");
+            String job = api.enqueue("code-review", List.of("review"));
+            withKey(key).get("/api/runners/tasks/pending?runnerId=" + first).then().body("[0].id", equalTo(job));
+            return new Fleet(api, key, first, second, job);
+        }
+    }
+
     @Test
     void aKeyRegistersARunnerAndRunsAReviewAsIt() {
         Api api = Api.newTenant();
@@ -96,22 +109,61 @@ public class AiReviewAgentTest {
 
     @Test
     void theRegisteringKeyDeregistersAndARunnerThatLostItsTaskIsFenced() {
-        Api api = Api.newTenant();
-        String key = key(api, "runners:register");
-        String first = register(key, "review");
-        String second = register(key, "review");
-        String job = api.enqueue("code-review", List.of("review"));
-        withKey(key).get("/api/runners/tasks/pending?runnerId=" + first).then().body("[0].id", equalTo(job));
+        Fleet fleet = Fleet.withAClaimedTask();
 
         // deregistered by its key: offline, record kept, its task back in the queue
-        withKey(key).delete("/api/runners/" + first).then().statusCode(204);
-        api.person().get("/api/runners/" + first).then().statusCode(200).body("runner.status", equalTo("offline"));
-        withKey(key).get("/api/runners/tasks/pending?runnerId=" + second).then().body("[0].id", equalTo(job));
-        withKey(key).body(Map.of("runnerId", first, "status", "success")).post("/api/runners/tasks/" + job + "/result")
+        withKey(fleet.key()).delete("/api/runners/" + fleet.first()).then().statusCode(204);
+        fleet.api().person().get("/api/runners/" + fleet.first()).then().statusCode(200).body("runner.status", equalTo("offline"));
+        withKey(fleet.key()).get("/api/runners/tasks/pending?runnerId=" + fleet.second()).then().body("[0].id", equalTo(fleet.job()));
+        withKey(fleet.key()).body(Map.of("runnerId", fleet.first(), "status", "success")).post("/api/runners/tasks/" + fleet.job() + "/result")
                 .then().statusCode(409).body("type", equalTo("https://paddock.dev/problems/lease-lost"));
 
         // another key with runners:manage deletes it as a person would
-        withKey(key(api, "runners:manage")).delete("/api/runners/" + first).then().statusCode(204);
-        api.person().get("/api/runners/" + first).then().statusCode(404);
+        withKey(key(fleet.api(), "runners:manage")).delete("/api/runners/" + fleet.first()).then().statusCode(204);
+        fleet.api().person().get("/api/runners/" + fleet.first()).then().statusCode(404);
+    }
+
+    /** ai-review's status and logs calls name no runner: the key acts as the task's holder it registered. */
+    @Test
+    void taskCallsThatNameNoRunnerActAsTheTasksHolderOfThisKey() {
+        Fleet fleet = Fleet.withAClaimedTask();
+
+        withKey(fleet.key()).body(Map.of("status", "reviewing")).post("/api/runners/tasks/" + fleet.job() + "/status")
+                .then().statusCode(200).body("job.phase", equalTo("reviewing")).body("job.runner.id", equalTo(fleet.first()));
+        withKey(fleet.key()).body(Map.of("logs", List.of("read 3 files"))).post("/api/runners/tasks/" + fleet.job() + "/logs")
+                .then().statusCode(200).body("accepted", equalTo(1));
+
+        // another key of the tenant, a key of another tenant, a task no runner of the key held: 404
+        String otherKey = key(fleet.api(), "runners:register");
+        withKey(otherKey).body(Map.of("logs", List.of("x"))).post("/api/runners/tasks/" + fleet.job() + "/logs")
+                .then().statusCode(404);
+        withKey(key(Api.newTenant(), "runners:register")).body(Map.of("status", "x"))
+                .post("/api/runners/tasks/" + fleet.job() + "/status").then().statusCode(404);
+        String unclaimed = fleet.api().enqueue("code-review", List.of("nobody-serves-this"));
+        withKey(fleet.key()).body(Map.of("status", "x")).post("/api/runners/tasks/" + unclaimed + "/status").then().statusCode(404);
+        withKey(fleet.key()).body(Map.of("status", "x")).post("/api/runners/tasks/" + UUID.randomUUID() + "/status")
+                .then().statusCode(404);
+        withKey(fleet.key()).body(Map.of("status", "x")).post("/api/runners/tasks/not-a-uuid/status").then().statusCode(404);
+
+        // the task goes back to the queue: a runner of this key held it before, nobody holds it now
+        withKey(fleet.key()).delete("/api/runners/" + fleet.first()).then().statusCode(204);
+        withKey(fleet.key()).body(Map.of("logs", List.of("late"))).post("/api/runners/tasks/" + fleet.job() + "/logs")
+                .then().statusCode(409).body("type", equalTo("https://paddock.dev/problems/lease-lost"));
+        withKey(fleet.key()).body(Map.of("status", "success")).post("/api/runners/tasks/" + fleet.job() + "/result")
+                .then().statusCode(409).body("type", equalTo("https://paddock.dev/problems/lease-lost"));
+
+        // claimed again by the key's second runner: the calls act as it; a runner named in the body still wins
+        withKey(fleet.key()).get("/api/runners/tasks/pending?runnerId=" + fleet.second()).then().body("[0].attempt", equalTo(2));
+        withKey(fleet.key()).body(Map.of("logs", List.of("second attempt"))).post("/api/runners/tasks/" + fleet.job() + "/logs")
+                .then().statusCode(200).body("accepted", equalTo(1));
+        withKey(fleet.key()).body(Map.of("runnerId", fleet.first(), "status", "success")).post("/api/runners/tasks/" + fleet.job() + "/result")
+                .then().statusCode(409).body("type", equalTo("https://paddock.dev/problems/lease-lost"));
+        withKey(fleet.key()).body(Map.of("status", "success", "rating", "A")).post("/api/runners/tasks/" + fleet.job() + "/result")
+                .then().statusCode(200).body("job.status", equalTo("success")).body("job.runner.id", equalTo(fleet.second()));
+        // final: the same report answers the same, as its holder
+        withKey(fleet.key()).body(Map.of("status", "success", "rating", "A")).post("/api/runners/tasks/" + fleet.job() + "/result")
+                .then().statusCode(200);
+        fleet.api().person().get("/api/jobs/" + fleet.job() + "/logs").then()
+                .body("logs.message", contains("read 3 files", "second attempt"));
     }
 }

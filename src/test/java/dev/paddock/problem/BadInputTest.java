@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
@@ -32,13 +33,43 @@ public class BadInputTest {
 
         Api.RunningJob running = api.runningJob();
         Api.runner(running.runner().token()).header("X-Lease-Id", running.lease())
-                .body(Map.of("lines", List.of("ok", "bad" + NUL))).post("/api/runners/jobs/" + running.jobId() + "/logs")
-                .then().statusCode(400).body("errors.field", hasItem("lines[1]"));
+                .body(Map.of("status", "running", "phase", "a" + NUL)).post("/api/runners/jobs/" + running.jobId() + "/status")
+                .then().statusCode(400).body("errors.field", hasItem("phase"));
         Api.runner(running.runner().token()).header("X-Lease-Id", running.lease())
-                .body(Map.of("lines", List.of(Map.of("message", "m", "data", Map.of("k", "v" + NUL)))))
-                .post("/api/runners/jobs/" + running.jobId() + "/logs").then().statusCode(400)
-                .contentType(startsWith("application/problem+json"));
-        api.person().get("/api/jobs/" + running.jobId() + "/logs").then().body("logs.size()", equalTo(0));
+                .body(Map.of("status", "success", "summary", "s" + NUL)).post("/api/runners/jobs/" + running.jobId() + "/result")
+                .then().statusCode(400).body("errors.field", hasItem("summary"));
+        api.person().get("/api/jobs/" + running.jobId()).then().body("job.status", equalTo("running"));
+    }
+
+    /** A program's output may hold NUL: in a log line, of every route that takes lines, it becomes U+FFFD. */
+    @Test
+    void aNulInALogLineIsStoredAsAReplacementCharacter() {
+        Api api = Api.newTenant();
+        Api.RunningJob running = api.runningJob();
+        Api.runner(running.runner().token()).header("X-Lease-Id", running.lease())
+                .body(Map.of("lines", List.of("ok", "bin" + NUL + "ary", Map.of("message", NUL + "m",
+                        "data", Map.of("k" + NUL, List.of("v" + NUL, 1)))), "offset", 0))
+                .post("/api/runners/jobs/" + running.jobId() + "/logs").then().statusCode(200).body("accepted", equalTo(3));
+        // ai-review's logs, then the final lines of a result: the result is stored, and the same report answers the same
+        Api.runner(running.runner().token()).header("X-Lease-Id", running.lease())
+                .body(Map.of("logs", List.of("task" + NUL))).post("/api/runners/tasks/" + running.jobId() + "/logs")
+                .then().statusCode(200).body("accepted", equalTo(1));
+        Map<String, Object> result = Map.of("status", "success", "logs", List.of("last" + NUL, Map.of("message", "x" + NUL)));
+        for (int i = 0; i < 2; i++) {
+            Api.runner(running.runner().token()).header("X-Lease-Id", running.lease()).body(result)
+                    .post("/api/runners/jobs/" + running.jobId() + "/result").then().statusCode(200)
+                    .body("job.status", equalTo("success"));
+        }
+        api.person().get("/api/jobs/" + running.jobId() + "/logs").then().statusCode(200)
+                .body("logs.message", contains("ok", "bin\uFFFDary", "\uFFFDm", "task\uFFFD", "last\uFFFD", "x\uFFFD"))
+                .body("logs[2].data", equalTo(Map.of("k\uFFFD", List.of("v\uFFFD", 1))));
+
+        // Oore's chunks
+        Api.RunningJob oore = api.runningJob();
+        Api.runner(oore.runner().token()).header("X-Lease-Id", oore.lease())
+                .body(Map.of("chunks", List.of(Map.of("sequence", 0, "content", "c" + NUL, "stream", "stdout"))))
+                .post("/v1/runners/" + oore.runner().id() + "/jobs/" + oore.jobId() + "/logs").then().statusCode(200);
+        api.person().get("/api/jobs/" + oore.jobId() + "/logs").then().body("logs.message", contains("c\uFFFD"));
     }
 
     @Test
