@@ -32,7 +32,8 @@ public class JobLogReader {
     @Inject
     ObjectMapper json;
 
-    public record LogLine(long seq, Instant timestamp, String level, String message, JsonNode data) {
+    /** {@code attempt}: which attempt of the job wrote the line (a requeued job's next attempt numbers on). */
+    public record LogLine(long seq, int attempt, Instant timestamp, String level, String message, JsonNode data) {
     }
 
     @Schema(name = "JobLogs")
@@ -71,7 +72,7 @@ public class JobLogReader {
     public List<LogLine> read(UUID jobId, Long after, String minLevel, Instant since, int limit) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("""
-                SELECT seq, timestamp, level, message, CAST(data AS text) FROM job_logs
+                SELECT seq, attempt, timestamp, level, message, CAST(data AS text) FROM job_logs
                  WHERE job_id = ?1 AND seq > ?2
                    AND CASE level WHEN 'debug' THEN 0 WHEN 'info' THEN 1 WHEN 'warn' THEN 2 ELSE 3 END >= ?3
                    AND timestamp >= ?4
@@ -84,8 +85,8 @@ public class JobLogReader {
                 .getResultList();
         List<LogLine> lines = new ArrayList<>(rows.size());
         for (Object[] row : rows) {
-            lines.add(new LogLine(((Number) row[0]).longValue(), Times.out(toInstant(row[1])),
-                    (String) row[2], (String) row[3], parse((String) row[4])));
+            lines.add(new LogLine(((Number) row[0]).longValue(), ((Number) row[1]).intValue(), Times.out(toInstant(row[2])),
+                    (String) row[3], (String) row[4], parse((String) row[5])));
         }
         return lines;
     }

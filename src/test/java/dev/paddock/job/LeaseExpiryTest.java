@@ -1,14 +1,19 @@
 package dev.paddock.job;
 
 import dev.paddock.support.Api;
+import dev.paddock.support.LogStreamClient;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -18,6 +23,9 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 @TestProfile(LeaseExpiryTest.ShortLeases.class)
 public class LeaseExpiryTest {
+
+    @TestHTTPResource("/")
+    URL base;
 
     public static class ShortLeases implements QuarkusTestProfile {
         @Override
@@ -52,7 +60,7 @@ public class LeaseExpiryTest {
     }
 
     @Test
-    void aRequeuedJobsNextAttemptKeepsItsOwnLogLines() {
+    void aRequeuedJobsNextAttemptKeepsItsOwnLogLines() throws Exception {
         Api api = Api.newTenant();
         Api.RunnerRef first = api.onlineRunner(List.of(), 1);
         Api.RunnerRef second = api.onlineRunner(List.of(), 1);
@@ -69,7 +77,19 @@ public class LeaseExpiryTest {
                 .body(Map.of("lines", List.of("B0", "B1"), "offset", 0)).post(logs).then().statusCode(200)
                 .body("next_offset", equalTo(2));
         api.person().get("/api/jobs/" + job + "/logs").then()
-                .body("logs.message", org.hamcrest.Matchers.contains("A0", "A1", "B0", "B1"));
+                .body("logs.message", org.hamcrest.Matchers.contains("A0", "A1", "B0", "B1"))
+                .body("logs.attempt", org.hamcrest.Matchers.contains(1, 1, 2, 2));
+
+        // the stream says the same of each line
+        Api.runner(second.token()).header("X-Lease-Id", secondLease).body(Map.of("status", "success"))
+                .post("/api/runners/jobs/" + job + "/result").then().statusCode(200);
+        String events = LogStreamClient.open(base.toString(), job, api.jwt, null).get(20, TimeUnit.SECONDS);
+        Matcher line = Pattern.compile("\\{\"seq\":(\\d+),\"attempt\":(\\d+),").matcher(events);
+        List<String> seqAndAttempt = new java.util.ArrayList<>();
+        while (line.find()) {
+            seqAndAttempt.add(line.group(1) + "@" + line.group(2));
+        }
+        assertThat(seqAndAttempt).containsExactly("1@1", "2@1", "3@2", "4@2");
     }
 
     @Test
