@@ -41,20 +41,20 @@ public class ApiKeyResource {
     UriInfo uriInfo;
 
     @POST
-    @Operation(summary = "Create an API key", description = "A person's JWT, any scope; the key's scopes must be a subset of the caller's (403 otherwise). The key (pk_ and 43 base64url characters) is in this answer only. An API key cannot create keys (403).")
+    @Operation(summary = "Create an API key", description = "A person's JWT holding any of Paddock's scopes; the key's scopes must be a subset of the caller's (403 otherwise). The key (pk_ and 43 base64url characters) is in this answer only. An API key cannot create keys (403).")
     public RestResponse<ApiKeyView.Created> create(ApiKeyRequests.Create request) {
         return RestResponse.status(RestResponse.Status.CREATED, keys.create(auth.person(), bodies.valid(request)));
     }
 
     @GET
-    @Operation(summary = "The tenant's API keys", description = "Newest first; never the keys themselves.")
+    @Operation(summary = "API keys", description = "The keys the caller created; with api-keys:manage, every key of the tenant. Newest first; never the keys themselves.")
     public ApiKeyView.Page list() {
         return keys.list(auth.person(), PageRequest.from(uriInfo.getQueryParameters()));
     }
 
     @DELETE
     @Path("{id}")
-    @Operation(summary = "Delete an API key", description = "204; the key fails from the next call on every replica. 404 for another tenant's key.")
+    @Operation(summary = "Delete an API key", description = "A key the caller created, or with api-keys:manage any key of the tenant: 204, and the key fails from the next call on every replica. 404 for any other key.")
     public RestResponse<Void> delete(@PathParam("id") String id) {
         keys.delete(auth.person(), Ids.parse(id, "API key"));
         return RestResponse.noContent();

@@ -2,6 +2,7 @@ package dev.paddock.apikey;
 
 import dev.paddock.auth.ApiKeyCredentials;
 import dev.paddock.auth.Person;
+import dev.paddock.auth.Scopes;
 import dev.paddock.common.IsoTimestamps;
 import dev.paddock.common.PageRequest;
 import dev.paddock.problem.ProblemException;
@@ -52,11 +53,11 @@ public class ApiKeyService {
         refuseKeys(person);
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
-                     + ", count(*) OVER () AS total FROM api_keys WHERE tenant = ? ORDER BY created_at DESC, id"
-                     + " LIMIT ? OFFSET ?")) {
-            select.setString(1, person.tenant());
-            select.setInt(2, page.limit());
-            select.setInt(3, page.offset());
+                     + ", count(*) OVER () AS total FROM api_keys WHERE " + KEYS_OF_CALLER
+                     + " ORDER BY created_at DESC, id LIMIT ? OFFSET ?")) {
+            int next = keysOfCaller(select, person);
+            select.setInt(next, page.limit());
+            select.setInt(next + 1, page.offset());
             List<ApiKeyView> keys = new ArrayList<>();
             long total = -1;
             try (ResultSet rows = select.executeQuery()) {
@@ -66,7 +67,7 @@ public class ApiKeyService {
                 }
             }
             if (total < 0) {
-                total = count(connection, person.tenant());
+                total = count(connection, person);
             }
             return new ApiKeyView.Page(keys, total, page.limit(), page.offset(), page.page(), page.perPage());
         } catch (SQLException e) {
@@ -78,15 +79,33 @@ public class ApiKeyService {
     public void delete(Person person, UUID id) {
         refuseKeys(person);
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement delete = connection.prepareStatement("DELETE FROM api_keys WHERE id = ? AND tenant = ?")) {
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM api_keys WHERE id = ? AND " + KEYS_OF_CALLER)) {
             delete.setObject(1, id);
-            delete.setString(2, person.tenant());
+            keysOfCaller(delete, person, 2);
             if (delete.executeUpdate() == 0) {
                 throw ProblemException.notFound("API key");
             }
         } catch (SQLException e) {
             throw new IllegalStateException("API key not deleted: " + e.getSQLState(), e);
         }
+    }
+
+    /**
+     * The keys a person acts on: their own; with api-keys:manage, every key of the tenant. Another
+     * person's key is then not found, as another tenant's is.
+     */
+    private static final String KEYS_OF_CALLER = "tenant = ? AND (? OR created_by = ?)";
+
+    /** Binds {@link #KEYS_OF_CALLER} from the first parameter; answers the next parameter's index. */
+    private static int keysOfCaller(PreparedStatement statement, Person person) throws SQLException {
+        return keysOfCaller(statement, person, 1);
+    }
+
+    private static int keysOfCaller(PreparedStatement statement, Person person, int first) throws SQLException {
+        statement.setString(first, person.tenant());
+        statement.setBoolean(first + 1, person.has(Scopes.API_KEYS_MANAGE));
+        statement.setString(first + 2, person.subject());
+        return first + 3;
     }
 
     private static void refuseKeys(Person person) {
@@ -111,9 +130,9 @@ public class ApiKeyService {
         return expiresAt;
     }
 
-    private long count(Connection connection, String tenant) throws SQLException {
-        try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM api_keys WHERE tenant = ?")) {
-            count.setString(1, tenant);
+    private long count(Connection connection, Person person) throws SQLException {
+        try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM api_keys WHERE " + KEYS_OF_CALLER)) {
+            keysOfCaller(count, person);
             try (ResultSet row = count.executeQuery()) {
                 row.next();
                 return row.getLong(1);

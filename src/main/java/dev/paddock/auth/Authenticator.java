@@ -80,7 +80,10 @@ public class Authenticator {
         return caller;
     }
 
-    /** A person holding one of {@code scopes} (any when empty): 401 without a valid JWT, 403 without the scope. */
+    /**
+     * A person holding one of {@code scopes} (any of Paddock's when empty): 401 without a valid JWT
+     * or API key, 403 without the scope, and 403 for a credential holding none of Paddock's scopes.
+     */
     void admitPerson(String... scopes) {
         String bearer = bearerToken();
         String apiKey = apiKey();
@@ -92,6 +95,10 @@ public class Authenticator {
         Person person = apiKey != null ? apiKeys.authenticate(apiKey)
                 .orElseThrow(() -> ProblemException.unauthorized("The API key is unknown, deleted or expired."))
                 : jwts.verify(bearer);
+        if (!Scopes.anyOf(person.scopes())) {
+            throw ProblemException.forbidden("The credential holds none of Paddock's scopes ("
+                    + String.join(", ", Scopes.ALL.stream().sorted().toList()) + ").");
+        }
         if (scopes.length > 0 && java.util.Arrays.stream(scopes).noneMatch(person::has)) {
             throw ProblemException.forbidden(scopes.length == 1
                     ? "This route needs the scope " + scopes[0] + "."

@@ -12,6 +12,11 @@ public final class Scopes {
     public static final String RUNNERS_REGISTER = "runners:register";
     public static final String JOBS_READ = "jobs:read";
     public static final String JOBS_MANAGE = "jobs:manage";
+    public static final String WEBHOOKS_MANAGE = "webhooks:manage";
+    public static final String API_KEYS_MANAGE = "api-keys:manage";
+    /** Every scope Paddock knows: a credential holding none of them may call no route (403). */
+    public static final Set<String> ALL = Set.of(RUNNERS_READ, RUNNERS_MANAGE, RUNNERS_REGISTER, JOBS_READ,
+            JOBS_MANAGE, WEBHOOKS_MANAGE, API_KEYS_MANAGE);
 
     private Scopes() {
     }
@@ -26,5 +31,9 @@ public final class Scopes {
             scopes.add(JOBS_READ);
         }
         return Set.copyOf(scopes);
+    }
+
+    public static boolean anyOf(Collection<String> granted) {
+        return granted.stream().anyMatch(ALL::contains);
     }
 }

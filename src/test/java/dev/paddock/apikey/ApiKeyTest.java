@@ -4,11 +4,13 @@ import dev.paddock.support.Api;
 import dev.paddock.support.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,6 +78,44 @@ public class ApiKeyTest {
                 .contentType(containsString("application/problem+json"));
         given().header("Authorization", "Bearer " + key).get("/api/jobs").then().statusCode(401);
         api.person().delete("/api/api-keys/" + id).then().statusCode(404);
+    }
+
+    @Test
+    void peopleSeeAndDeleteTheirOwnKeysAndApiKeysManageCoversTheTenants() {
+        Api api = Api.newTenant();
+        Supplier<RequestSpecification> alice = () -> asPerson(Tokens.person(api.tenant, "alice", "jobs:manage"));
+        Supplier<RequestSpecification> bob = () -> asPerson(Tokens.person(api.tenant, "bob", "jobs:read"));
+        Supplier<RequestSpecification> admin = () -> asPerson(Tokens.person(api.tenant, "carol", "jobs:read api-keys:manage"));
+        String alicesKey = alice.get().body(Map.of("name", "alice's", "scopes", List.of("jobs:read"))).post("/api/api-keys")
+                .then().statusCode(201).extract().path("api_key.id");
+        String bobsKey = bob.get().body(Map.of("name", "bob's", "scopes", List.of("jobs:read"))).post("/api/api-keys")
+                .then().statusCode(201).extract().path("api_key.id");
+
+        bob.get().get("/api/api-keys").then().statusCode(200)
+                .body("total", equalTo(1)).body("api_keys.name", equalTo(List.of("bob's")));
+        bob.get().delete("/api/api-keys/" + alicesKey).then().statusCode(404);
+        admin.get().get("/api/api-keys").then().statusCode(200).body("total", equalTo(2));
+        admin.get().delete("/api/api-keys/" + alicesKey).then().statusCode(204);
+        bob.get().delete("/api/api-keys/" + bobsKey).then().statusCode(204);
+        admin.get().get("/api/api-keys").then().body("total", equalTo(0));
+        // another tenant's manager sees none of them
+        asPerson(Tokens.person(Tokens.newTenant(), "dave", "api-keys:manage")).get("/api/api-keys").then()
+                .body("total", equalTo(0));
+    }
+
+    @Test
+    void aCredentialWithoutAnyPaddockScopeIsForbiddenEverywhere() {
+        Api api = Api.newTenant();
+        String noScope = Tokens.person(api.tenant, "erin", "openid profile");
+        asPerson(noScope).get("/api/api-keys").then().statusCode(403).contentType(containsString("application/problem+json"));
+        asPerson(noScope).body(Map.of("name", "k", "scopes", List.of())).post("/api/api-keys").then().statusCode(403);
+        asPerson(noScope).get("/api/jobs").then().statusCode(403);
+        asPerson(noScope).get("/api/runners").then().statusCode(403);
+        asPerson(noScope).get("/api/queue").then().statusCode(403);
+    }
+
+    private static RequestSpecification asPerson(String jwt) {
+        return given().header("Authorization", "Bearer " + jwt).contentType("application/json");
     }
 
     @Test
