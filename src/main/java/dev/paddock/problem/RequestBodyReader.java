@@ -1,6 +1,5 @@
 package dev.paddock.problem;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpClosedException;
@@ -88,17 +87,6 @@ public class RequestBodyReader {
     }
 
     private void answer(RoutingContext context, Problem problem, boolean closeConnection) {
-        if (context.response().ended()) {
-            return;
-        }
-        context.response().setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE);
-        if (closeConnection) {
-            context.response().putHeader("Connection", "close");
-        }
-        try {
-            context.response().end(json.writeValueAsString(problem));
-        } catch (JsonProcessingException e) {
-            context.response().end();
-        }
+        RouterProblems.answer(context, json, problem, closeConnection);
     }
 }
