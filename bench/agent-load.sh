@@ -34,7 +34,7 @@ ratio() { awk -v a="$1" -v b="$PG_TPS" 'BEGIN {printf "%.3f", a / b}'; }
 start() { # port [java options]; PADDOCK_BENCH_JAVA_OPTS are added to every replica's
   QUARKUS_HTTP_PORT=$1 run_service ${2:-} >/tmp/paddock-bench-$1.log 2>&1 &
   PIDS+=($!)
-  until curl -sf -o /dev/null "http://127.0.0.1:$1/q/health/ready"; do
+  until curl -sf -o /dev/null "http://127.0.0.1:$(management_port $1)/q/health/ready"; do
     kill -0 "${PIDS[-1]}" 2>/dev/null || { echo "the service did not start: /tmp/paddock-bench-$1.log" >&2; exit 1; }
     sleep 0.1
   done

@@ -43,7 +43,7 @@ echo "baseline  pgbench single-row UPDATE, 1 client: $PG_LATENCY ms a transactio
 
 QUARKUS_HTTP_PORT=$PORT run_service >/tmp/paddock-bench-$PORT.log 2>&1 &
 PIDS+=($!)
-until curl -sf -o /dev/null "$URL/q/health/ready"; do
+until curl -sf -o /dev/null "http://127.0.0.1:$(management_port $PORT)/q/health/ready"; do
   kill -0 "${PIDS[-1]}" 2>/dev/null || { echo "the service did not start: /tmp/paddock-bench-$PORT.log" >&2; exit 1; }
   sleep 0.1
 done

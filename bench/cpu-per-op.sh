@@ -25,7 +25,7 @@ dropdb --if-exists $DB && createdb $DB
 QUARKUS_HTTP_PORT=$PORT run_service >/tmp/paddock-cpu-$PORT.log 2>&1 &
 SERVICE=$!
 PIDS+=($SERVICE)
-until curl -sf -o /dev/null "http://127.0.0.1:$PORT/q/health/ready"; do
+until curl -sf -o /dev/null "http://127.0.0.1:$(management_port $PORT)/q/health/ready"; do
   kill -0 $SERVICE 2>/dev/null || { echo "the service did not start: /tmp/paddock-cpu-$PORT.log" >&2; exit 1; }
   sleep 0.1
 done

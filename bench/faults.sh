@@ -27,13 +27,13 @@ dropdb --if-exists $DB && createdb $DB
 start() { # name port
   QUARKUS_HTTP_PORT=$2 run_service >>/tmp/paddock-faults-$1.log 2>&1 &
   PID[$1]=$!
-  until curl -sf -o /dev/null "http://127.0.0.1:$2/q/health/ready"; do sleep 0.2; done
+  until curl -sf -o /dev/null "http://127.0.0.1:$(management_port $2)/q/health/ready"; do sleep 0.2; done
 }
 start a $PORT_A
 start b $PORT_B
 
 # readiness of replica A, every 200 ms, for the whole run
-( while true; do echo "$(date +%s.%N) $(curl -s -o /dev/null -w '%{http_code}' -m 1 http://127.0.0.1:$PORT_A/q/health/ready)"; sleep 0.2; done ) >/tmp/paddock-faults-ready.log &
+( while true; do echo "$(date +%s.%N) $(curl -s -o /dev/null -w '%{http_code}' -m 1 http://127.0.0.1:$(management_port $PORT_A)/q/health/ready)"; sleep 0.2; done ) >/tmp/paddock-faults-ready.log &
 PROBE=$!
 FAULTS=0
 ( sleep 8; pg_ctlcluster --skip-systemctl-redirect $CLUSTER stop -m fast; sleep 6; pg_ctlcluster --skip-systemctl-redirect $CLUSTER start ) &

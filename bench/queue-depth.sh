@@ -18,7 +18,7 @@ dropdb --if-exists $DB && createdb $DB
 run_service >/tmp/paddock-depth.log 2>&1 &
 PID=$!
 trap 'kill -TERM $PID 2>/dev/null || true' EXIT
-until curl -sf -o /dev/null "http://127.0.0.1:$PORT/q/health/ready"; do
+until curl -sf -o /dev/null "http://127.0.0.1:$(management_port $PORT)/q/health/ready"; do
   kill -0 $PID 2>/dev/null || { echo "the service did not start: /tmp/paddock-depth.log" >&2; exit 1; }
   sleep 0.1
 done

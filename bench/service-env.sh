@@ -22,7 +22,10 @@ case $SERVICE_KIND in
        SERVICE_NAME="the native executable $SERVICE_EXE" ;;
   *) echo "PADDOCK_BENCH_SERVICE is jvm or native" >&2; exit 1 ;;
 esac
+# Health and metrics answer on the management interface: the API port + 1000 unless set.
+management_port() { echo $(($1 + 1000)); }
 run_service() { # [JVM options, ignored by the native executable]: replaces the calling (sub)shell
+  export QUARKUS_MANAGEMENT_PORT=${QUARKUS_MANAGEMENT_PORT:-$(management_port "${QUARKUS_HTTP_PORT:-8080}")}
   if [ "$SERVICE_KIND" = native ]; then exec "$SERVICE_EXE"; fi
   exec "$JAVA" ${PADDOCK_BENCH_JAVA_OPTS:-} "$@" -jar "$SERVICE_JAR"
 }

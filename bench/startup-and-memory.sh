@@ -11,7 +11,7 @@ RUNS=${1:-3}
 . bench/service-env.sh "${2:-test}"
 NATIVE=$(ls target/*-runner 2>/dev/null | head -1 || true)
 PORT=18080
-export QUARKUS_HTTP_PORT=$PORT
+export QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$(management_port $PORT)
 
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
@@ -23,7 +23,7 @@ measure() { # name, command...
     t0=$(date +%s%N)
     "$@" >/tmp/paddock-bench.log 2>&1 &
     pid=$!
-    until curl -sf -o /dev/null "http://127.0.0.1:$PORT/q/health/live"; do sleep 0.005; done
+    until curl -sf -o /dev/null "http://127.0.0.1:$(management_port $PORT)/q/health/live"; do sleep 0.005; done
     t1=$(date +%s%N)
     starts+=($(( (t1 - t0) / 1000000 )))
     sleep 2

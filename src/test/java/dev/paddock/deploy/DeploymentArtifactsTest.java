@@ -57,6 +57,13 @@ class DeploymentArtifactsTest {
         assertThat((String) at(container, "livenessProbe", "httpGet", "path")).isEqualTo("/q/health/live");
         assertThat((String) at(container, "readinessProbe", "httpGet", "path")).isEqualTo("/q/health/ready");
         assertThat((String) at(container, "startupProbe", "httpGet", "path")).startsWith("/q/health");
+        // probes and metrics on the management interface, which the Service does not expose
+        for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+            assertThat((String) at(container, probe, "httpGet", "port")).isEqualTo("management");
+        }
+        assertThat(at(container, "ports").toString()).contains("management").contains("containerPort=9000");
+        assertThat((String) at(deployment, "spec", "template", "metadata", "annotations", "prometheus.io/port")).isEqualTo("9000");
+        assertThat(at(kind("Service"), "spec", "ports").toString()).doesNotContain("management").doesNotContain("9000");
         assertThat((Map<String, Object>) at(container, "resources", "requests")).containsKeys("cpu", "memory");
         assertThat((Map<String, Object>) at(container, "resources", "limits")).containsKeys("cpu", "memory");
         assertThat((Boolean) at(pod, "securityContext", "runAsNonRoot")).isTrue();

@@ -3,10 +3,12 @@ package dev.paddock.dispatch;
 import dev.paddock.support.Api;
 import dev.paddock.support.Background;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.List;
@@ -28,16 +30,19 @@ class ListeningReadinessTest {
     @Inject
     AgroalDataSource dataSource;
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @Test
     void readinessFollowsTheListeningConnectionAndLongPollsWakeAgain() throws Exception {
-        await().atMost(10, TimeUnit.SECONDS).until(() -> given().get("/q/health/ready").statusCode() == 200);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> given().get(management + "health/ready").statusCode() == 200);
 
         terminateListeningConnection();
 
         await().atMost(5, TimeUnit.SECONDS).pollInterval(20, TimeUnit.MILLISECONDS)
-                .until(() -> given().get("/q/health/ready").statusCode() == 503);
-        assertThat(given().get("/q/health/ready").asString()).contains("wake-up signals");
-        await().atMost(10, TimeUnit.SECONDS).until(() -> given().get("/q/health/ready").statusCode() == 200);
+                .until(() -> given().get(management + "health/ready").statusCode() == 503);
+        assertThat(given().get(management + "health/ready").asString()).contains("wake-up signals");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> given().get(management + "health/ready").statusCode() == 200);
 
         // back to normal: a waiting claim answers as soon as a job is enqueued
         Api api = Api.newTenant();

@@ -33,7 +33,7 @@ class GracefulShutdownIT {
             long signalled = System.nanoTime();
             doomed.process.destroy(); // SIGTERM
             Thread.sleep(300);
-            assertThat(doomed.status("/q/health/ready")).as("readiness down during the shutdown delay").isNotEqualTo(200);
+            assertThat(doomed.health("ready")).as("readiness down during the shutdown delay").isNotEqualTo(200);
             Response response = waiting.get(10, TimeUnit.SECONDS);
             long answeredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
             assertThat(response.statusCode()).isEqualTo(204);

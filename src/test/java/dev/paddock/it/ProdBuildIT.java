@@ -2,10 +2,12 @@ package dev.paddock.it;
 
 import dev.paddock.support.PackagedAppResource;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,11 +57,16 @@ class ProdBuildIT {
         }
     }
 
+    /** The management interface's root, {@code …/q/}. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @Test
     void operationsEndpointsAreThere() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200);
+        given().get(management + "health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(management + "health/live").then().statusCode(200);
+        given().get(management + "metrics").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(404);
         given().get("/q/swagger-ui/").then().statusCode(200);
         given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
                 .body("openapi", startsWith("3.1"))

@@ -27,6 +27,9 @@ public class JobQueriesTest {
     @TestHTTPResource("/")
     URL base;
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @Test
     void listFiltersAndPages() {
         Api api = Api.newTenant();
@@ -172,7 +175,7 @@ public class JobQueriesTest {
         Api api = Api.newTenant();
         api.enqueue("t", List.of("metrics-probe"));
         org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS).untilAsserted(() ->
-                assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+                assertThat(given().get(management + "metrics").then().statusCode(200).extract().asString())
                         .contains("paddock_queue_jobs_queued{labels=\"metrics-probe\"}"));
     }
 

@@ -36,6 +36,6 @@ public class SecurityHeadersTest {
             assertThat(answer.header("Server")).isNull();
             assertThat(answer.header("X-Powered-By")).isNull();
         }
-        assertThat(given().get("/q/health/ready").header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(given().get("/q/openapi").header("X-Content-Type-Options")).isEqualTo("nosniff");
     }
 }

@@ -19,21 +19,26 @@ import java.util.Map;
 public final class Replica implements AutoCloseable {
 
     public final int port;
+    /** Health and metrics: the management interface, apart from the API port. */
+    public final int managementPort;
     public final Process process;
     public final Path log;
 
-    private Replica(int port, Process process, Path log) {
+    private Replica(int port, int managementPort, Process process, Path log) {
         this.port = port;
+        this.managementPort = managementPort;
         this.process = process;
         this.log = log;
     }
 
     public static Replica start(Map<String, String> extra) throws IOException, InterruptedException {
-        int port;
+        return start(extra, freePort());
+    }
+
+    private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
+            return socket.getLocalPort();
         }
-        return start(extra, port);
     }
 
     /** On a given port: a replica restarted where its clients expect it. */
@@ -50,6 +55,8 @@ public final class Replica implements AutoCloseable {
         Map<String, String> settings = new java.util.HashMap<>(PackagedAppResource.settings());
         settings.putAll(extra);
         settings.put("quarkus.http.port", Integer.toString(port));
+        int managementPort = freePort();
+        settings.put("quarkus.management.port", Integer.toString(managementPort));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         if (!useNative) {
             command.add("-jar");
@@ -57,7 +64,7 @@ public final class Replica implements AutoCloseable {
         }
         Path log = Files.createTempFile("paddock-replica-", ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        Replica replica = new Replica(port, process, log);
+        Replica replica = new Replica(port, managementPort, process, log);
         replica.awaitReady(Duration.ofSeconds(60));
         return replica;
     }
@@ -67,8 +74,17 @@ public final class Replica implements AutoCloseable {
     }
 
     public int status(String path) {
+        return statusOf(url() + path);
+    }
+
+    /** The status of a health probe (live, ready, started) on the replica's management interface. */
+    public int health(String probe) {
+        return statusOf("http://localhost:" + managementPort + "/q/health/" + probe);
+    }
+
+    private static int statusOf(String url) {
         try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create(url() + path).toURL().openConnection();
+            HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
             connection.setConnectTimeout(1000);
             connection.setReadTimeout(2000);
             return connection.getResponseCode();
@@ -83,7 +99,7 @@ public final class Replica implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("replica exited: " + Files.readString(log));
             }
-            if (status("/q/health/ready") == 200) {
+            if (health("ready") == 200) {
                 return;
             }
             Thread.sleep(200);
