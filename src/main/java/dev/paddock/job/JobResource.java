@@ -101,7 +101,7 @@ public class JobResource {
     @Path("{id}/logs/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RunOnVirtualThread
-    @Operation(summary = "Live log stream (Server-Sent Events)", description = "Events 'log' with id = sequence (resumes after Last-Event-ID), keep-alive comments, then 'end' when the job is final.")
+    @Operation(summary = "Live log stream (Server-Sent Events)", description = "One unnamed event a line (id = its sequence, data = {seq, attempt, timestamp, level, message, data}; resumes after Last-Event-ID), keep-alive comments, then an event named 'end' when the job is final.")
     @PersonAccess(Scopes.JOBS_READ)
     public void stream(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
                        @Context SseEventSink sink, @Context Sse sse) {

@@ -1,6 +1,7 @@
 package dev.paddock.it;
 
 import dev.paddock.support.PackagedAppResource;
+import dev.paddock.support.Replica;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
@@ -10,6 +11,8 @@ import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -54,6 +57,34 @@ class ProdBuildIT {
         for (String key : new String[]{"", "not-base64!", "c2hvcnQ="}) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.paddock.support.Replica.start(Map.of("paddock.secrets.key", key)))
                     .hasMessageContaining("PADDOCK_SECRETS_KEY");
+        }
+    }
+
+    /** Prod has no defaults for what only its operator knows: a start without them stops at once, naming each. */
+    @Test
+    void aStartWithoutItsRequiredSettingsStopsNamingThem() throws Exception {
+        Replica.Exited bare = Replica.runUntilExit(Map.of("quarkus.http.port", "0", "quarkus.management.port", "0"),
+                Duration.ofSeconds(10));
+        assertThat(bare.code()).isNotZero();
+        assertThat(bare.output()).contains("QUARKUS_DATASOURCE_JDBC_URL", "MP_JWT_VERIFY_ISSUER",
+                "MP_JWT_VERIFY_PUBLICKEY_LOCATION", "PADDOCK_SECRETS_KEY");
+
+        Map<String, String> allButTheIssuer = new HashMap<>(PackagedAppResource.settings());
+        allButTheIssuer.remove("mp.jwt.verify.issuer");
+        allButTheIssuer.putAll(Map.of("quarkus.http.port", "0", "quarkus.management.port", "0"));
+        Replica.Exited noIssuer = Replica.runUntilExit(allButTheIssuer, Duration.ofSeconds(10));
+        assertThat(noIssuer.code()).isNotZero();
+        assertThat(noIssuer.output()).contains("MP_JWT_VERIFY_ISSUER").doesNotContain("QUARKUS_DATASOURCE_JDBC_URL");
+    }
+
+    /** The dev profile mints anyone's JWT: it listens on this machine only; prod on every interface. */
+    @Test
+    void theDevProfileListensOnLocalhostOnly() throws Exception {
+        try (Replica dev = Replica.start(Map.of("quarkus.profile", "dev"))) {
+            assertThat(Files.readString(dev.log)).contains("Listening on: http://localhost:" + dev.port);
+        }
+        try (Replica prod = Replica.start(Map.of())) {
+            assertThat(Files.readString(prod.log)).contains("Listening on: http://0.0.0.0:" + prod.port);
         }
     }
 

@@ -37,6 +37,8 @@ public class PackagedAppResource implements QuarkusTestResourceLifecycleManager 
         settings.put("mp.jwt.verify.publickey.location", Path.of("target/test-classes/publicKey.pem").toAbsolutePath().toString());
         settings.put("paddock.secrets.key", SECRETS_KEY);
         settings.put("paddock.jobs.sweep-interval", "200ms");
+        // where @TestHTTPResource(management = true) looks: quarkus.management.test-port's default
+        settings.put("quarkus.management.port", "9001");
         return settings;
     }
 

@@ -41,8 +41,43 @@ public final class Replica implements AutoCloseable {
         }
     }
 
+    /** What a start that stopped by itself printed, and its exit code. */
+    public record Exited(int code, String output) {
+    }
+
+    /**
+     * The packaged service started with only {@code settings} (none of the tests' own), in an
+     * environment without the variables it reads, expected to stop by itself within {@code within}.
+     */
+    public static Exited runUntilExit(Map<String, String> settings, Duration within) throws IOException, InterruptedException {
+        Path log = Files.createTempFile("paddock-start-", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command(settings)).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("QUARKUS_") || name.startsWith("MP_JWT_")
+                || name.startsWith("PADDOCK_"));
+        Process process = builder.start();
+        if (!process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("still running after " + within + ": " + Files.readString(log));
+        }
+        return new Exited(process.exitValue(), Files.readString(log));
+    }
+
     /** On a given port: a replica restarted where its clients expect it. */
     public static Replica start(Map<String, String> extra, int port) throws IOException, InterruptedException {
+        Map<String, String> settings = new java.util.HashMap<>(PackagedAppResource.settings());
+        settings.putAll(extra);
+        settings.put("quarkus.http.port", Integer.toString(port));
+        int managementPort = freePort();
+        settings.put("quarkus.management.port", Integer.toString(managementPort));
+        Path log = Files.createTempFile("paddock-replica-", ".log");
+        Process process = new ProcessBuilder(command(settings)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Replica replica = new Replica(port, managementPort, process, log);
+        replica.awaitReady(Duration.ofSeconds(60));
+        return replica;
+    }
+
+    /** The packaged service (the native executable when the ITs run against it) with {@code settings}. */
+    private static List<String> command(Map<String, String> settings) {
         List<String> command = new ArrayList<>();
         String nativeImage = System.getProperty("native.image.path");
         boolean useNative = nativeImage != null && Files.isExecutable(Path.of(nativeImage))
@@ -52,21 +87,12 @@ public final class Replica implements AutoCloseable {
         } else {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         }
-        Map<String, String> settings = new java.util.HashMap<>(PackagedAppResource.settings());
-        settings.putAll(extra);
-        settings.put("quarkus.http.port", Integer.toString(port));
-        int managementPort = freePort();
-        settings.put("quarkus.management.port", Integer.toString(managementPort));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         if (!useNative) {
             command.add("-jar");
             command.add(Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString());
         }
-        Path log = Files.createTempFile("paddock-replica-", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        Replica replica = new Replica(port, managementPort, process, log);
-        replica.awaitReady(Duration.ofSeconds(60));
-        return replica;
+        return command;
     }
 
     public String url() {
