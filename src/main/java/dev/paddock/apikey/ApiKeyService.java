@@ -55,7 +55,7 @@ public class ApiKeyService {
              PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
                      + ", count(*) OVER () AS total FROM api_keys WHERE " + KEYS_OF_CALLER
                      + " ORDER BY created_at DESC, id LIMIT ? OFFSET ?")) {
-            int next = keysOfCaller(select, person);
+            int next = keysOfCaller(select, person, 1);
             select.setInt(next, page.limit());
             select.setInt(next + 1, page.offset());
             List<ApiKeyView> keys = new ArrayList<>();
@@ -96,11 +96,7 @@ public class ApiKeyService {
      */
     private static final String KEYS_OF_CALLER = "tenant = ? AND (? OR created_by = ?)";
 
-    /** Binds {@link #KEYS_OF_CALLER} from the first parameter; answers the next parameter's index. */
-    private static int keysOfCaller(PreparedStatement statement, Person person) throws SQLException {
-        return keysOfCaller(statement, person, 1);
-    }
-
+    /** Binds {@link #KEYS_OF_CALLER} from parameter {@code first}; answers the next parameter's index. */
     private static int keysOfCaller(PreparedStatement statement, Person person, int first) throws SQLException {
         statement.setString(first, person.tenant());
         statement.setBoolean(first + 1, person.has(Scopes.API_KEYS_MANAGE));
@@ -132,7 +128,7 @@ public class ApiKeyService {
 
     private long count(Connection connection, Person person) throws SQLException {
         try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM api_keys WHERE " + KEYS_OF_CALLER)) {
-            keysOfCaller(count, person);
+            keysOfCaller(count, person, 1);
             try (ResultSet row = count.executeQuery()) {
                 row.next();
                 return row.getLong(1);

@@ -136,11 +136,13 @@ public class Authenticator {
         if (!person.has(Scopes.RUNNERS_REGISTER) && !person.has(Scopes.RUNNERS_MANAGE)) {
             throw ProblemException.forbidden("Acting as a runner needs a key with runners:register or runners:manage.");
         }
-        if (jobInPath != null && namedRunner(runnerInPath).isEmpty()) {
+        // read once: naming the runner may take reading the body
+        Optional<UUID> named = namedRunner(runnerInPath);
+        if (jobInPath != null && named.isEmpty()) {
             admitAs(holderOfJob(person, jobInPath, recordSignOfLife));
             return;
         }
-        admitAs(runnerOfKey(person, runnerInPath, recordSignOfLife).orElseThrow(() -> ProblemException.notFound("Runner")));
+        admitAs(runnerOfKey(person, named, recordSignOfLife).orElseThrow(() -> ProblemException.notFound("Runner")));
     }
 
     /** The runner of this key holding the job; 409 lease-lost when one of its runners held it before, else 404. */
@@ -162,8 +164,8 @@ public class Authenticator {
     }
 
     /** The runner this key registered, when the call names it. */
-    private Optional<AuthenticatedRunner> runnerOfKey(Person person, String runnerInPath, boolean recordSignOfLife) {
-        return namedRunner(runnerInPath)
+    private Optional<AuthenticatedRunner> runnerOfKey(Person person, Optional<UUID> named, boolean recordSignOfLife) {
+        return named
                 .flatMap(id -> credentials.authenticateForKey(person.apiKeyId(), person.tenant(), id, recordSignOfLife));
     }
 
@@ -227,7 +229,7 @@ public class Authenticator {
         if (apiKey != null && runnerInPath != null) {
             // the key that registered this runner acts as it; any other key acts as a person
             Optional<AuthenticatedRunner> runner = apiKeys.authenticate(apiKey)
-                    .flatMap(person -> runnerOfKey(person, runnerInPath, true));
+                    .flatMap(person -> runnerOfKey(person, namedRunner(runnerInPath), true));
             if (runner.isPresent()) {
                 admitAs(runner.get());
                 return;

@@ -43,7 +43,7 @@ public class RequestBodyReader {
             if (announcedTooLarge(context)) {
                 refuse(context);
             } else if (WITH_BODY.contains(context.request().method()) && unusableContentType(context)) {
-                answer(context, Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
+                RouterProblems.answer(context, json, Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
                         "Content-Type must be one media type, application/json.", null), false);
             } else if (WITH_BODY.contains(context.request().method())) {
                 reader.handle(context);
@@ -82,11 +82,7 @@ public class RequestBodyReader {
     }
 
     private void refuse(RoutingContext context) {
-        answer(context, Problem.of(413, "payload-too-large", "Payload too large",
+        RouterProblems.answer(context, json, Problem.of(413, "payload-too-large", "Payload too large",
                 "Request bodies may be at most " + limit.asLongValue() + " bytes.", null), true);
-    }
-
-    private void answer(RoutingContext context, Problem problem, boolean closeConnection) {
-        RouterProblems.answer(context, json, problem, closeConnection);
     }
 }

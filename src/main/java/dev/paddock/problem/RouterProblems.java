@@ -11,9 +11,11 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 /**
- * Requests the HTTP router refuses before any resource sees them (a malformed %-escape, no Host
- * header, a path not starting with {@code /}) get problem+json like every other error, instead
- * of an empty body or Quarkus's error page.
+ * Requests the HTTP router refuses before any resource sees them (no Host header, a path not
+ * starting with {@code /}) get problem+json like every other error, instead of an empty body or
+ * Quarkus's error page. A request line Netty itself refuses ({@code {}, {@code |}, a malformed
+ * %-escape) never reaches the router: Vert.x answers it with an empty 400, and Quarkus offers no
+ * hook to replace that handler.
  */
 @ApplicationScoped
 public class RouterProblems {

@@ -262,7 +262,8 @@ public class FuzzTest {
     /**
      * What the tenant has stored, table by table, as a digest of every row: a refused request must
      * change none. Left out: a runner's signs of life (any authenticated call is one, refused or
-     * not), an API key's last use, and a stopped job's acknowledgement (a refused call on a
+     * not: it brings an offline runner back online, and with it the free slots derived from its
+     * status), an API key's last use, and a stopped job's acknowledgement (a refused call on a
      * cancelled job is how its runner learns of the stop).
      */
     private String[] contents(String tenant) throws SQLException {
@@ -271,7 +272,7 @@ public class FuzzTest {
                      SELECT (SELECT md5(coalesce(string_agg((to_jsonb(j) - 'stop_acknowledged')::text, '|' ORDER BY j.id), ''))
                                FROM jobs j WHERE j.tenant = ?),
                             (SELECT md5(coalesce(string_agg((to_jsonb(r) - 'last_heartbeat_at' - 'reported_status' - 'status'
-                                                             - 'updated_at')::text, '|' ORDER BY r.id), ''))
+                                                             - 'free_slots' - 'updated_at')::text, '|' ORDER BY r.id), ''))
                                FROM runners r WHERE r.tenant = ?),
                             (SELECT md5(coalesce(string_agg((to_jsonb(k) - 'last_used_at')::text, '|' ORDER BY k.id), ''))
                                FROM api_keys k WHERE k.tenant = ?),
