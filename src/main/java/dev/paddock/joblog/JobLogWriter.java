@@ -45,37 +45,50 @@ public class JobLogWriter {
     /**
      * The lines not already sent, numbered on from the job's next number, which advances by as many,
      * written by the runner's call on the job it holds ({@link DispatchStore#onHeldJob}), which also
-     * renews the lease. A job with secrets is written only once its lines are masked. Lines already
-     * sent are looked for only among the batch's own numbers, in the attempt as a constant: PostgreSQL
-     * may run the NOT EXISTS as one hashed scan of all the condition allows, which without those
-     * bounds read every line of the job once a batch (bench/RESULTS.md, the agent's log throughput).
+     * renews the lease. A job with secrets is written only once its lines are masked. {@code fresh}
+     * filters the batch's lines: two statements, each with one stable plan, because a runner either
+     * numbers its lines or does not (a single statement for both was replanned for every unnumbered
+     * batch: a fifth more of PostgreSQL's CPU a batch, bench/RESULTS.md).
      */
-    private static final String INSERT = DispatchStore.onHeldJob("""
-            writer AS (
-                SELECT held_id, held_attempt, held_log_next_seq FROM held
-                 WHERE writable AND (held_secrets IS NULL OR :masked)),
-            fresh AS (
-                SELECT l.* FROM writer,
-                       unnest(CAST(:clientSeqs AS bigint[]), CAST(:timestamps AS text[]), CAST(:levels AS text[]),
-                              CAST(:messages AS text[]), CAST(:data AS text[]))
-                       WITH ORDINALITY AS l(client_seq, ts, level, message, data, ord)
-                 WHERE l.client_seq IS NULL OR NOT EXISTS (
-                       SELECT 1 FROM job_logs sent
-                        WHERE sent.job_id = :job AND sent.attempt = (SELECT held_attempt FROM writer)
-                          AND sent.client_seq BETWEEN :firstClientSeq AND :lastClientSeq
-                          AND sent.client_seq = l.client_seq)),
-            stored AS (
-                INSERT INTO job_logs (job_id, seq, attempt, client_seq, timestamp, level, message, data)
-                SELECT writer.held_id, writer.held_log_next_seq + row_number() OVER (ORDER BY ord) - 1,
-                       writer.held_attempt, client_seq, CAST(ts AS timestamptz), level, message, CAST(data AS jsonb)
-                  FROM fresh, writer
-                RETURNING 1),
-            changed AS (
-                UPDATE jobs j SET log_next_seq = writer.held_log_next_seq + (SELECT count(*) FROM stored), %s,
-                       updated_at = now()
-                  FROM writer
-                 WHERE j.id = writer.held_id
-                RETURNING (SELECT count(*) FROM stored) AS stored)""".formatted(DispatchStore.RENEWED_LEASE));
+    private static String insert(String fresh) {
+        return DispatchStore.onHeldJob("""
+                writer AS (
+                    SELECT held_id, held_attempt, held_log_next_seq FROM held
+                     WHERE writable AND (held_secrets IS NULL OR :masked)),
+                fresh AS (
+                    SELECT l.* FROM writer,
+                           unnest(CAST(:clientSeqs AS bigint[]), CAST(:timestamps AS text[]), CAST(:levels AS text[]),
+                                  CAST(:messages AS text[]), CAST(:data AS text[]))
+                           WITH ORDINALITY AS l(client_seq, ts, level, message, data, ord)
+                    %s),
+                stored AS (
+                    INSERT INTO job_logs (job_id, seq, attempt, client_seq, timestamp, level, message, data)
+                    SELECT writer.held_id, writer.held_log_next_seq + row_number() OVER (ORDER BY ord) - 1,
+                           writer.held_attempt, client_seq, CAST(ts AS timestamptz), level, message, CAST(data AS jsonb)
+                      FROM fresh, writer
+                    RETURNING 1),
+                changed AS (
+                    UPDATE jobs j SET log_next_seq = writer.held_log_next_seq + (SELECT count(*) FROM stored), %s,
+                           updated_at = now()
+                      FROM writer
+                     WHERE j.id = writer.held_id
+                    RETURNING (SELECT count(*) FROM stored) AS stored)""".formatted(fresh, DispatchStore.RENEWED_LEASE));
+    }
+
+    /** Lines without the runner's numbers: all are new. */
+    private static final String INSERT_UNNUMBERED = insert("");
+    /**
+     * Lines the runner numbered: those this attempt already sent are left out. They are looked for
+     * only among the batch's own numbers, with the attempt as a constant: PostgreSQL may run the NOT
+     * EXISTS as one hashed scan of all the condition allows, which without those bounds read every
+     * line of the job once a batch (bench/RESULTS.md, the agent's log throughput).
+     */
+    private static final String INSERT_NUMBERED = insert("""
+            WHERE NOT EXISTS (
+                  SELECT 1 FROM job_logs sent
+                   WHERE sent.job_id = :job AND sent.attempt = (SELECT held_attempt FROM writer)
+                     AND sent.client_seq BETWEEN :firstClientSeq AND :lastClientSeq
+                     AND sent.client_seq = l.client_seq)""");
     /** The unique index that stores a line a runner numbered once per attempt. */
     private static final String ONCE_PER_CLIENT_SEQ = "uq_job_logs_client_seq";
 
@@ -137,10 +150,11 @@ public class JobLogWriter {
     private Appended store(UUID runnerId, String tenant, UUID jobId, DispatchStore.Fence fence, List<Line> lines,
                            Long offset) {
         DispatchStore.Answer<Long> stored = row -> row.getObject("stored", Long.class);
-        DispatchStore.Call<Long> call = dispatch.change(runnerId, tenant, jobId, fence, INSERT,
+        String insert = offset == null ? INSERT_UNNUMBERED : INSERT_NUMBERED;
+        DispatchStore.Call<Long> call = dispatch.change(runnerId, tenant, jobId, fence, insert,
                 parameters(lines, offset, List.of(), false), stored);
         if (call.changed() == null) {
-            call = dispatch.change(runnerId, tenant, jobId, fence, INSERT,
+            call = dispatch.change(runnerId, tenant, jobId, fence, insert,
                     parameters(lines, offset, secretValues(call.held()), true), stored);
         }
         if (call.changed() == null) {
@@ -167,8 +181,10 @@ public class JobLogWriter {
         }
         Map<String, Object> parameters = new HashMap<>();
         parameters.put("clientSeqs", clientSeqs);
-        parameters.put("firstClientSeq", offset);
-        parameters.put("lastClientSeq", offset == null ? null : offset + size - 1);
+        if (offset != null) {
+            parameters.put("firstClientSeq", offset);
+            parameters.put("lastClientSeq", offset + size - 1);
+        }
         parameters.put("timestamps", timestamps);
         parameters.put("levels", levels);
         parameters.put("messages", messages);
