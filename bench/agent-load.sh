@@ -81,4 +81,5 @@ start $PORT_B
 "$JAVA" bench/LoadGen.java lifecycle "http://127.0.0.1:$PORT_B" bench 10000 50 10 >/dev/null
 echo "two replicas: $("$JAVA" bench/LoadGen.java latency "http://127.0.0.1:$PORT_A" "http://127.0.0.1:$PORT_B" bench-latency $((SAMPLES + 1)) "$SAMPLES") (goal p50 <= 5, p99 <= 50)"
 
-echo "RSS after load: $(awk '/VmRSS/ {printf "%d MB", $2/1024}' /proc/${PIDS[0]}/status) (goal <= 300 MB)"
+echo "RSS after load: $(awk '/VmRSS/ {printf "%d MB", $2/1024}' /proc/${PIDS[0]}/status) (goal <= 300 MB)," \
+     "peak $(awk '/VmHWM/ {printf "%d MB", $2/1024}' /proc/${PIDS[0]}/status)"

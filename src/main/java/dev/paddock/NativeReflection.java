@@ -3,7 +3,7 @@ package dev.paddock;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.paddock.agent.AgentRequests;
 import dev.paddock.joblog.JobLogReader;
-import dev.paddock.runner.RunnerRequests;
+import dev.paddock.fleet.RunnerRequests;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**

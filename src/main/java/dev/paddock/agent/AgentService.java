@@ -7,13 +7,13 @@ import dev.paddock.auth.Person;
 import dev.paddock.common.Times;
 import dev.paddock.dispatch.DispatchStore;
 import dev.paddock.dispatch.Job;
-import dev.paddock.dispatch.JobSignals;
+import dev.paddock.signal.Signals;
 import dev.paddock.dispatch.JobStatus;
-import dev.paddock.dispatch.TransactionConnection;
+import dev.paddock.db.Transactions;
 import dev.paddock.joblog.JobLogWriter;
 import dev.paddock.problem.ProblemException;
-import dev.paddock.runner.RunnerRequests;
-import dev.paddock.runner.RunnerService;
+import dev.paddock.fleet.RunnerRequests;
+import dev.paddock.fleet.RunnerService;
 import dev.paddock.secret.SecretCipher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,8 +32,8 @@ import java.util.concurrent.TimeoutException;
  * The runner agent protocol, free of any wire format: register, heartbeat, claim (with a long-poll
  * wait), and the fenced calls on a held job. The canonical HTTP routes are one adapter over it;
  * other systems' agent dialects are siblings calling the same methods. A call on a held job is
- * one statement that locks, fences and changes it ({@link DispatchStore#onHeldJob}), or, when it
- * is several, one local transaction ({@link TransactionConnection}); a refusal that tells the
+ * one statement that locks, fences and changes it ({@link DispatchStore#change}), or, when it
+ * is several, one local transaction ({@link Transactions}); a refusal that tells the
  * runner to stop does not undo its acknowledgement.
  */
 @ApplicationScoped
@@ -49,7 +49,7 @@ public class AgentService {
     HeartbeatBatcher heartbeats;
 
     @Inject
-    JobSignals signals;
+    Signals signals;
 
     @Inject
     JobLogWriter logWriter;
@@ -61,7 +61,7 @@ public class AgentService {
     ObjectMapper json;
 
     @Inject
-    TransactionConnection connections;
+    Transactions connections;
 
     public record Beat(UUID runnerId, String status, List<UUID> stopJobIds, Instant serverTime) {
     }
@@ -89,7 +89,7 @@ public class AgentService {
      */
     public List<Job> claim(AuthenticatedRunner self, int limit, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
-        String topic = JobSignals.tenantTopic(self.tenant());
+        String topic = Signals.tenantTopic(self.tenant());
         while (true) {
             // listen before looking, so an enqueue between the look and the wait is not missed
             CompletableFuture<Void> signal = signals.await(topic);

@@ -1,12 +1,13 @@
 package dev.paddock.agent;
 
 import dev.paddock.auth.AuthenticatedRunner;
+import dev.paddock.common.Batcher;
 import dev.paddock.common.Times;
+import dev.paddock.db.Transactions;
 import dev.paddock.dispatch.DispatchStore;
+import dev.paddock.fleet.RunnerRequests;
 import dev.paddock.problem.ProblemException;
-import dev.paddock.runner.RunnerRequests;
-import dev.paddock.runner.RunnerService;
-import io.agroal.api.AgroalDataSource;
+import dev.paddock.runner.RunnerStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,23 +15,20 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Group commit for heartbeats: the heartbeats that arrive while a batch is being written are
- * written together as the next batch, in one transaction of two statements (the runners' leases
+ * Group commit for heartbeats ({@link Batcher}): the heartbeats that arrive while a batch is being
+ * written are written together as the next batch, in one transaction of two statements (the runners' leases
  * renewed and their stops listed, then their reports and signs of life), and each heartbeat is
  * answered once its batch has committed. Under light load a batch is one heartbeat and nothing
  * waits; under heavy load the cost of a transaction is shared by every heartbeat in it.
@@ -45,33 +43,25 @@ public class HeartbeatBatcher {
     private static final long ANSWER_WITHIN_SECONDS = 15;
 
     @Inject
-    AgroalDataSource dataSource;
+    Transactions transactions;
 
     @Inject
     DispatchStore dispatch;
 
     @Inject
-    RunnerService runners;
+    RunnerStore runners;
 
     private record Pending(AuthenticatedRunner runner, RunnerRequests.Heartbeat report, CompletableFuture<AgentService.Beat> answer) {
     }
 
-    private final LinkedBlockingQueue<Pending> arrived = new LinkedBlockingQueue<>();
-    private volatile boolean running = true;
-    private final List<Thread> writers = new ArrayList<>();
+    private Batcher<Pending> arrived;
 
     void start(@Observes StartupEvent event) {
-        for (int i = 0; i < WRITERS; i++) {
-            writers.add(Thread.ofPlatform().daemon().name("paddock-heartbeats-" + i).start(this::writeLoop));
-        }
+        arrived = new Batcher<>("paddock-heartbeats", WRITERS, MAX_BATCH, Duration.ZERO, this::write);
     }
 
     void stop(@Observes ShutdownEvent event) {
-        running = false;
-        writers.forEach(Thread::interrupt);
-        List<Pending> left = new ArrayList<>();
-        arrived.drainTo(left);
-        left.forEach(pending -> pending.answer().completeExceptionally(unavailable()));
+        arrived.stop().forEach(pending -> pending.answer().completeExceptionally(unavailable()));
     }
 
     /**
@@ -96,58 +86,33 @@ public class HeartbeatBatcher {
         }
     }
 
-    private void writeLoop() {
-        List<Pending> batch = new ArrayList<>();
-        while (running) {
-            try {
-                Pending first = arrived.poll(1, TimeUnit.SECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                arrived.drainTo(batch, MAX_BATCH - 1);
-                write(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                LOG.warnf(e, "Heartbeat batch failed");
-                batch.forEach(pending -> pending.answer().completeExceptionally(unavailable()));
-            } finally {
-                batch.clear();
-            }
-        }
-    }
-
     /** One transaction for the batch, retried once (a deadlock or a dropped connection). */
     private void write(List<Pending> batch) {
         // one report per runner, its latest; every heartbeat of that runner gets the same answer
-        Map<UUID, RunnerService.Report> latest = new LinkedHashMap<>();
+        Map<UUID, RunnerStore.Report> latest = new LinkedHashMap<>();
         for (Pending pending : batch) {
-            latest.put(pending.runner().id(), new RunnerService.Report(pending.runner().id(), pending.report()));
+            RunnerRequests.Heartbeat beat = pending.report();
+            latest.put(pending.runner().id(), new RunnerStore.Report(pending.runner().id(), beat.status(),
+                    beat.version(), beat.systemInfo()));
         }
-        SQLException failure = null;
+        RuntimeException failure = null;
         for (int attempt = 0; attempt < 2; attempt++) {
-            try (Connection connection = dataSource.getConnection()) {
-                connection.setAutoCommit(false);
-                try {
+            try {
+                transactions.inTransaction(() -> {
                     // jobs before runners, the order in which every transition takes its locks
-                    Map<UUID, List<UUID>> stops = dispatch.renewLeasesAndListStops(connection, latest.keySet());
-                    Map<UUID, String> statuses = runners.recordHeartbeats(connection, latest.values());
-                    connection.commit();
-                    answer(batch, stops, statuses);
-                    return;
-                } catch (SQLException e) {
-                    connection.rollback();
-                    throw e;
-                } finally {
-                    connection.setAutoCommit(true);
-                }
-            } catch (SQLException e) {
+                    Map<UUID, List<UUID>> stops = dispatch.renewLeasesAndListStops(latest.keySet());
+                    Map<UUID, String> statuses = runners.recordHeartbeats(latest.values());
+                    transactions.afterCommit(() -> answer(batch, stops, statuses));
+                });
+                return;
+            } catch (ProblemException refused) {
+                batch.forEach(pending -> pending.answer().completeExceptionally(refused));
+                return;
+            } catch (RuntimeException e) {
                 failure = e;
             }
         }
-        LOG.warnf("Heartbeat batch of %d not written (%s)", batch.size(), failure.getSQLState());
+        LOG.warnf("Heartbeat batch of %d not written (%s)", batch.size(), failure.getMessage());
         batch.forEach(pending -> pending.answer().completeExceptionally(unavailable()));
     }
 

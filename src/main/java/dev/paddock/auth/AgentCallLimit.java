@@ -1,9 +1,11 @@
 package dev.paddock.auth;
 
+import dev.paddock.common.Batcher;
 import dev.paddock.common.PaddockConfig;
-import dev.paddock.dispatch.JobSignals;
+import dev.paddock.db.Transactions;
+import dev.paddock.signal.SignalSender;
+import dev.paddock.signal.Signals;
 import dev.paddock.problem.ProblemException;
-import io.agroal.api.AgroalDataSource;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.quarkus.runtime.ShutdownEvent;
@@ -13,11 +15,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +27,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The agents' rate limit (120 calls a minute per runner token by default), decided in memory on
- * each call and shared between replicas every {@value #SHARE_EVERY_MILLIS} ms.
+ * each call and shared between replicas every quarter second ({@link #GATHER}).
  * <p>
  * Each replica keeps a token bucket per runner token (Bucket4j, in memory) and counts the calls it
- * admitted. Every {@value #SHARE_EVERY_MILLIS} ms it sends those counts to the other replicas in
+ * admitted. Every quarter second it sends those counts to the other replicas in
  * one NOTIFY statement, and each takes what the others counted out of its own buckets. A runner
  * that talks to one replica is limited exactly; one spreading its calls over N replicas gets at
- * most what it makes on the other N - 1 in the last {@value #SHARE_EVERY_MILLIS} ms (plus the
+ * most what it makes on the other N - 1 in the last quarter second (plus the
  * NOTIFY's delivery) above the limit. A call costs no database statement. Counts are not kept
  * across restarts: a restarted replica starts every runner with a full minute.
  */
@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
 public class AgentCallLimit {
 
     private static final Logger LOG = Logger.getLogger(AgentCallLimit.class);
-    static final long SHARE_EVERY_MILLIS = 250;
+    private static final Duration GATHER = Duration.ofMillis(250);
     /** NOTIFY payloads must stay under 8000 bytes: entries are sent in chunks of this many. */
     private static final int ENTRIES_PER_SIGNAL = 200;
     private static final int MAX_BUCKETS = 200_000;
@@ -50,24 +50,25 @@ public class AgentCallLimit {
     PaddockConfig config;
 
     @Inject
-    AgroalDataSource dataSource;
+    SignalSender sender;
 
     @Inject
-    JobSignals signals;
+    Signals signals;
 
     /** Tells this replica's signals apart from the others' on the shared channel. */
     private final String replica = UUID.randomUUID().toString();
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
-    private final Map<String, Integer> unshared = new ConcurrentHashMap<>();
-    private volatile boolean running = true;
+    /** The bucket keys of calls admitted here and not yet shared, one per call. */
+    private Batcher<String> unshared;
 
     void start(@Observes StartupEvent event) {
-        signals.onSignal(JobSignals.AGENT_CALLS_CHANNEL, this::countedElsewhere);
-        Thread.ofPlatform().daemon().name("paddock-agent-calls").start(this::shareLoop);
+        signals.onSignal(Signals.AGENT_CALLS_CHANNEL, this::countedElsewhere);
+        unshared = new Batcher<>("paddock-agent-calls", 1, 1_000_000, GATHER, this::share);
     }
 
+    /** Counts not yet shared are dropped: the other replicas' limits err on the generous side. */
     void stop(@Observes ShutdownEvent event) {
-        running = false;
+        unshared.stop();
     }
 
     /** Counts one call of the runner holding this token; 429 with Retry-After when over the limit. */
@@ -78,7 +79,7 @@ public class AgentCallLimit {
             long seconds = TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L);
             throw ProblemException.rateLimited(seconds, "This runner token made too many requests; slow down.");
         }
-        unshared.merge(key, 1, Integer::sum);
+        unshared.add(key);
     }
 
     private Bucket bucket(String key) {
@@ -108,33 +109,14 @@ public class AgentCallLimit {
         }
     }
 
-    private void shareLoop() {
-        while (running) {
-            try {
-                Thread.sleep(SHARE_EVERY_MILLIS);
-                share();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                LOG.warnf("Agent call counts not shared (%s)", e.getClass().getSimpleName());
-            }
-        }
-    }
-
-    private void share() {
-        if (unshared.isEmpty()) {
-            return;
-        }
+    private void share(List<String> calls) {
+        Map<String, Integer> counted = new HashMap<>();
+        calls.forEach(key -> counted.merge(key, 1, Integer::sum));
         List<String> payloads = new ArrayList<>();
         StringBuilder payload = new StringBuilder(replica);
         int entries = 0;
-        for (String key : unshared.keySet()) {
-            Integer calls = unshared.remove(key);
-            if (calls == null) {
-                continue;
-            }
-            payload.append(' ').append(key).append(':').append(calls);
+        for (Map.Entry<String, Integer> entry : counted.entrySet()) {
+            payload.append(' ').append(entry.getKey()).append(':').append(entry.getValue());
             if (++entries == ENTRIES_PER_SIGNAL) {
                 payloads.add(payload.toString());
                 payload = new StringBuilder(replica);
@@ -144,13 +126,10 @@ public class AgentCallLimit {
         if (entries > 0) {
             payloads.add(payload.toString());
         }
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement send = connection.prepareStatement("SELECT pg_notify(?, p) FROM unnest(?) p")) {
-            send.setString(1, JobSignals.AGENT_CALLS_CHANNEL);
-            send.setArray(2, connection.createArrayOf("text", payloads.toArray()));
-            send.execute();
-        } catch (SQLException e) {
-            LOG.warnf("Agent call counts not shared (%s); the other replicas will not see them", e.getSQLState());
+        try {
+            sender.share(Signals.AGENT_CALLS_CHANNEL, payloads);
+        } catch (Transactions.StatementFailed e) {
+            LOG.warnf("Agent call counts not shared (%s); the other replicas will not see them", e.getMessage());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.paddock.auth;
 
+import dev.paddock.runner.RunnerTokens;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

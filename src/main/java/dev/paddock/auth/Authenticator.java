@@ -1,5 +1,6 @@
 package dev.paddock.auth;
 
+import dev.paddock.runner.RunnerTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.problem.ProblemException;

@@ -1,7 +1,12 @@
 package dev.paddock.auth;
 
+import dev.paddock.runner.RunnerTokens;
+import dev.paddock.common.Batcher;
 import dev.paddock.common.PaddockConfig;
-import dev.paddock.dispatch.JobSignals;
+import dev.paddock.db.Transactions;
+import dev.paddock.runner.RunnerStore;
+import dev.paddock.signal.SignalSender;
+import dev.paddock.signal.Signals;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -9,8 +14,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import java.nio.ByteBuffer;
@@ -18,8 +21,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Iterator;
+import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -35,33 +38,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * written one for the runner within half of {@code paddock.runners.offline-after}, or has
  * forgotten it since: a runner the liveness sweep (which needs a whole offline-after of silence)
  * or a person marked offline is back at its next call. Otherwise its time is folded into one
- * batched UPDATE every 250 ms, keeping liveness accurate to well under a second without a
- * statement, or a commit, per call.
+ * batched UPDATE every quarter second ({@link #GATHER}), keeping liveness accurate to well under a second
+ * without a statement, or a commit, per call. The statements are {@link RunnerStore}'s.
  */
 @ApplicationScoped
 public class RunnerCredentials {
 
     private static final Logger LOG = Logger.getLogger(RunnerCredentials.class);
-    private static final long FLUSH_MILLIS = 250;
-    /** A sign of life now: the runner is seen, and an offline runner is back. */
-    private static final String SIGN_OF_LIFE = """
-            UPDATE runners SET last_heartbeat_at = now(),
-                   reported_status = CASE WHEN reported_status = 'offline' THEN 'online' ELSE reported_status END""";
-    /**
-     * Signs of life written late only stamp the time: they were given soon enough after one
-     * written at once that the runner was still online, and a deregistration or a person's
-     * mark-offline since then must not be undone by calls made before it.
-     */
-    private static final String LATE_SIGNS_OF_LIFE = "UPDATE runners SET last_heartbeat_at = now() WHERE id = ANY (?)";
+    private static final Duration GATHER = Duration.ofMillis(250);
 
     @Inject
-    EntityManager em;
+    RunnerStore store;
 
     @Inject
     AgroalDataSource dataSource;
 
     @Inject
-    JobSignals signals;
+    Signals signals;
+
+    @Inject
+    SignalSender sender;
 
     @Inject
     PaddockConfig config;
@@ -71,14 +67,14 @@ public class RunnerCredentials {
     }
 
     private final ConcurrentHashMap<ByteBuffer, Known> byToken = new ConcurrentHashMap<>();
-    private final Set<UUID> pendingSignsOfLife = ConcurrentHashMap.newKeySet();
+    private Batcher<UUID> lateSignsOfLife;
     /** How long a sign of life written at once keeps the runner's later ones batched: half of offline-after. */
     private long batchedForNanos;
-    private volatile boolean running = true;
 
     @PostConstruct
     void init() {
         batchedForNanos = config.runners().offlineAfter().toNanos() / 2;
+        lateSignsOfLife = new Batcher<>("paddock-signs-of-life", 1, 100_000, GATHER, this::write);
     }
 
     void start(@Observes StartupEvent event) {
@@ -89,12 +85,13 @@ public class RunnerCredentials {
                 forgetLocally(UUID.fromString(runnerId));
             }
         });
-        Thread.ofPlatform().daemon().name("paddock-signs-of-life").start(this::flushLoop);
     }
 
     void stop(@Observes ShutdownEvent event) {
-        running = false;
-        flush();
+        List<UUID> left = lateSignsOfLife.stop();
+        if (!left.isEmpty()) {
+            write(left);
+        }
     }
 
     /**
@@ -109,25 +106,18 @@ public class RunnerCredentials {
         long now = System.nanoTime();
         if (known != null && (!recordSignOfLife || now - known.stampedAt() < batchedForNanos)) {
             if (recordSignOfLife) {
-                pendingSignsOfLife.add(known.runner().id());
+                lateSignsOfLife.add(known.runner().id());
             }
             return Optional.of(known.runner());
         }
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement stamp = connection.prepareStatement(SIGN_OF_LIFE + " WHERE token_hash = ? RETURNING id, tenant")) {
-            stamp.setBytes(1, tokenHash);
-            try (ResultSet row = stamp.executeQuery()) {
-                if (!row.next()) {
-                    byToken.remove(key);
-                    return Optional.empty();
-                }
-                AuthenticatedRunner runner = new AuthenticatedRunner(row.getObject(1, UUID.class), row.getString(2), tokenHash);
-                byToken.put(key, new Known(runner, now));
-                return Optional.of(runner);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("runner token lookup failed: " + e.getSQLState(), e);
+        Optional<RunnerStore.Holder> holder = store.signOfLife(tokenHash);
+        if (holder.isEmpty()) {
+            byToken.remove(key);
+            return Optional.empty();
         }
+        AuthenticatedRunner runner = new AuthenticatedRunner(holder.get().id(), holder.get().tenant(), tokenHash);
+        byToken.put(key, new Known(runner, now));
+        return Optional.of(runner);
     }
 
     /**
@@ -138,17 +128,20 @@ public class RunnerCredentials {
      */
     public Optional<AuthenticatedRunner> authenticateForKey(UUID keyId, String tenant, UUID runnerId,
                                                             boolean recordSignOfLife) {
-        String find = recordSignOfLife
-                ? SIGN_OF_LIFE + " WHERE id = ? AND tenant = ? AND registered_with_key = ? RETURNING id, tenant"
-                : "SELECT id, tenant FROM runners WHERE id = ? AND tenant = ? AND registered_with_key = ?";
+        byte[] bucket = RunnerTokens.hash("api key " + keyId + " as runner " + runnerId);
+        if (recordSignOfLife) {
+            return store.signOfLifeForKey(keyId, tenant, runnerId)
+                    .map(holder -> new AuthenticatedRunner(holder.id(), holder.tenant(), bucket));
+        }
+        String find = "SELECT id, tenant FROM runners WHERE id = ? AND tenant = ? AND registered_with_key = ?";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(find)) {
             statement.setObject(1, runnerId);
             statement.setString(2, tenant);
             statement.setObject(3, keyId);
             try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? Optional.of(new AuthenticatedRunner(runnerId, row.getString(2),
-                        RunnerTokens.hash("api key " + keyId + " as runner " + runnerId))) : Optional.empty();
+                return row.next() ? Optional.of(new AuthenticatedRunner(runnerId, row.getString(2), bucket))
+                        : Optional.empty();
             }
         } catch (SQLException e) {
             throw new IllegalStateException("runner lookup for an API key failed: " + e.getSQLState(), e);
@@ -204,44 +197,20 @@ public class RunnerCredentials {
      */
     public void forget(UUID runnerId) {
         forgetLocally(runnerId);
-        em.createNativeQuery("SELECT pg_notify(?1, ?2)").setParameter(1, JobSignals.RUNNERS_CHANNEL)
-                .setParameter(2, runnerId.toString()).getSingleResult();
+        sender.withinTransaction(Signals.RUNNERS_CHANNEL, runnerId.toString());
     }
 
     private void forgetLocally(UUID runnerId) {
         byToken.values().removeIf(known -> known.runner().id().equals(runnerId));
     }
 
-    private void flushLoop() {
-        while (running) {
-            try {
-                Thread.sleep(FLUSH_MILLIS);
-                flush();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                LOG.warnf("Signs of life not written (%s); the next flush retries", e.getClass().getSimpleName());
-            }
-        }
-    }
-
-    private void flush() {
-        if (pendingSignsOfLife.isEmpty()) {
-            return;
-        }
-        List<UUID> ids = new ArrayList<>();
-        for (Iterator<UUID> pending = pendingSignsOfLife.iterator(); pending.hasNext(); ) {
-            ids.add(pending.next());
-            pending.remove();
-        }
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement(LATE_SIGNS_OF_LIFE)) {
-            update.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
-            update.executeUpdate();
-        } catch (SQLException e) {
-            pendingSignsOfLife.addAll(ids);
-            LOG.warnf("Signs of life not written (%s); the next flush retries", e.getSQLState());
+    private void write(List<UUID> signs) {
+        Set<UUID> runners = new LinkedHashSet<>(signs);
+        try {
+            store.lateSignsOfLife(runners);
+        } catch (Transactions.StatementFailed e) {
+            lateSignsOfLife.addAll(runners);
+            LOG.warnf("Signs of life not written (%s); the next batch retries", e.getMessage());
         }
     }
 }

@@ -3,15 +3,16 @@ package dev.paddock.dispatch;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.common.PaddockConfig;
+import dev.paddock.db.NamedSql;
+import dev.paddock.db.Transactions;
+import dev.paddock.runner.RunnerStore;
+import dev.paddock.signal.SignalSender;
+import dev.paddock.signal.Signals;
 import dev.paddock.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
-import jakarta.transaction.Transactional;
 
 import java.sql.Array;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -34,16 +35,14 @@ import static dev.paddock.dispatch.JobStatus.TIMEOUT;
  * The dispatch core: the only code that changes a job's status, lease, attempt, holders, timings
  * or outcome. Each public method is one transition of {@link JobStatus}, written as SQL judged by
  * the database clock, guarded by the statuses the state machine allows, and doing its side duties
- * in the same statement: the holding runner's {@code active_jobs} and the wake-up signal to every
- * replica. Concurrent claims, calls and sweeps on any number of replicas never hand one job to two
+ * in the same statement: the holding runner's slots (with {@link RunnerStore}'s fragments) and the
+ * wake-up signal to every replica. Concurrent claims, calls and sweeps on any number of replicas never hand one job to two
  * runners: claims take queued rows with FOR UPDATE SKIP LOCKED under a lock of the runner's row.
  * Every other transition locks jobs before their runner's row, and a claim never waits on a job,
  * so no two transitions wait on each other in a cycle; callers keep that order too.
  * <p>
- * Transitions are plain JDBC in the caller's transaction; outside one, a transition that is one
- * statement is autocommitted and one of several runs in its own
- * ({@link TransactionConnection#inTransaction}). Those that read through Hibernate (people's
- * cancel, the sweeps) run in a JTA transaction.
+ * Transitions are plain JDBC in the caller's transaction ({@link Transactions}); outside one, a
+ * transition that is one statement is autocommitted and one of several runs in its own.
  */
 @ApplicationScoped
 public class DispatchStore {
@@ -51,17 +50,6 @@ public class DispatchStore {
     /** How long a job has run, by the database clock. */
     private static final String DURATION = "(EXTRACT(EPOCH FROM (now() - j.started_at)) * 1000)::bigint";
     private static final String LEASE = "now() + :leaseMillis * interval '1 millisecond'";
-    /**
-     * Frees the runners of the rows a CTE named {@code moved} took out of running (one UPDATE per
-     * row of runners: PostgreSQL applies only one of two changes to a row in one statement).
-     */
-    private static final String FREE_RUNNERS = """
-            freed AS (
-                UPDATE runners r SET active_jobs = greatest(r.active_jobs - f.n, 0)%s
-                  FROM (SELECT former_runner, count(*) AS n FROM moved WHERE former_runner IS NOT NULL GROUP BY 1) f
-                 WHERE r.id = f.former_runner)""";
-    private static final String FREE_RUNNERS_ONLY = FREE_RUNNERS.formatted("");
-
     private static final String ENQUEUE = """
             INSERT INTO jobs (id, tenant, type, name, labels, priority, timeout_seconds, max_attempts, repository,
                               repository_url, branch, commit_sha, commit_message, pr_number, pull_request, trigger,
@@ -73,6 +61,8 @@ public class DispatchStore {
             RETURNING *""";
 
     private static final String READ = "SELECT * FROM jobs WHERE id = :job";
+    /** A person's transition first locks the job, then judges it by the state machine. */
+    private static final String LOCK = "SELECT * FROM jobs WHERE id = :job FOR UPDATE";
 
     /** Serialises enqueues of one tenant's idempotency key across replicas until the transaction ends. */
     private static final String LOCK_IDEMPOTENCY_KEY = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
@@ -99,11 +89,9 @@ public class DispatchStore {
                   FROM picked, runner r
                  WHERE j.id = picked.id
                 RETURNING j.*),
-            counted AS (
-                UPDATE runners SET active_jobs = active_jobs + (SELECT count(*) FROM claimed)
-                 WHERE id = :runner AND EXISTS (SELECT 1 FROM claimed))
+            %s
             SELECT * FROM claimed ORDER BY priority DESC, created_at, id"""
-            .formatted(JobStatus.sqlSourcesOf(RUNNING), RUNNING.wire(), LEASE);
+            .formatted(JobStatus.sqlSourcesOf(RUNNING), RUNNING.wire(), LEASE, RunnerStore.TAKE_SLOTS);
 
     /**
      * Heartbeats of many runners at once (JDBC parameters: runner ids, lease millis, runner ids).
@@ -147,15 +135,31 @@ public class DispatchStore {
                     + " AND (:holderSuffices OR CAST(lease_id AS text) = :lease), FALSE)",
             RUNNING.wire(), CANCELLED.wire(), TIMEOUT.wire());
 
-    /**
-     * Renews a running job's lease, in the SET list of a holder's change: a sign of work on it. The
-     * one place the renewal is written; the log writer's change uses it too.
-     */
-    public static final String RENEWED_LEASE = "lease_expires_at = " + LEASE;
+    /** Renews a running job's lease, in the SET list of a holder's change: a sign of work on it. */
+    private static final String RENEWED_LEASE = "lease_expires_at = " + LEASE;
 
     /** The statement of a holder's call whose {@code change} is CTEs ending in {@code changed} (see {@link #HELD}). */
-    public static String onHeldJob(String change) {
+    private static String onHeldJob(String change) {
         return HELD.formatted(change);
+    }
+
+    /**
+     * The statement of a holder's append to the job's log. {@code append} is CTEs that write the
+     * lines: one named {@code writer}, the held job's row ({@code held_id},
+     * {@code held_log_next_seq}) when they may be written, and one named {@code stored}, a row
+     * per line written. The job's log numbering then advances past them and its lease is renewed,
+     * a sign of work on it. The call answers {@code stored}: how many, or null when
+     * {@code writer} had no row and nothing changed.
+     */
+    public static String appendingToHeldJob(String append) {
+        return onHeldJob(append + """
+                ,
+                changed AS (
+                    UPDATE jobs j SET log_next_seq = writer.held_log_next_seq + (SELECT count(*) FROM stored), %s,
+                           updated_at = now()
+                      FROM writer
+                     WHERE j.id = writer.held_id
+                    RETURNING (SELECT count(*) FROM stored) AS stored)""".formatted(RENEWED_LEASE));
     }
 
     private static final String HOLD = onHeldJob("changed AS (SELECT WHERE FALSE)");
@@ -184,7 +188,7 @@ public class DispatchStore {
                 RETURNING j.*, j.runner_id AS former_runner),
             %s,
             changed AS (SELECT * FROM moved)""".formatted(DURATION,
-            FREE_RUNNERS.formatted(", jobs_completed = r.jobs_completed + f.n")));
+            RunnerStore.FREE_SLOTS_OF_FINISHED));
 
     private static final String CANCEL = """
             WITH moved AS (
@@ -197,7 +201,7 @@ public class DispatchStore {
                 RETURNING j.*, CASE WHEN former.former_status = '%s' THEN j.runner_id END AS former_runner),
             %s
             SELECT * FROM moved""".formatted(CANCELLED.wire(), RUNNING.wire(), DURATION,
-            JobStatus.sqlSourcesOf(CANCELLED), RUNNING.wire(), FREE_RUNNERS_ONLY);
+            JobStatus.sqlSourcesOf(CANCELLED), RUNNING.wire(), RunnerStore.FREE_SLOTS);
 
     /**
      * Running jobs matched by {@code %s} leave their runner: back to the queue while attempts are
@@ -225,7 +229,9 @@ public class DispatchStore {
                 RETURNING j.id, j.tenant, j.status, picked.runner_id AS former_runner),
             %s
             SELECT CAST(id AS text), tenant, status FROM moved"""
-            .formatted(RUNNING.wire(), QUEUED.wire(), FAILURE.wire(), DURATION, FREE_RUNNERS_ONLY);
+            .formatted(RUNNING.wire(), QUEUED.wire(), FAILURE.wire(), DURATION, RunnerStore.FREE_SLOTS);
+    private static final String RELEASE_RUNNERS_JOBS = RELEASE.formatted("runner_id = :runner", "");
+    private static final String RELEASE_EXPIRED = RELEASE.formatted("lease_expires_at < now()", "SKIP LOCKED");
 
     private static final String TIME_OUT = """
             WITH picked AS (
@@ -241,13 +247,10 @@ public class DispatchStore {
                 RETURNING j.id, j.runner_id AS former_runner),
             %s
             SELECT CAST(id AS text) FROM moved""".formatted(JobStatus.sqlSourcesOf(TIMEOUT), TIMEOUT.wire(), DURATION,
-            FREE_RUNNERS_ONLY);
+            RunnerStore.FREE_SLOTS);
 
     @Inject
-    EntityManager em;
-
-    @Inject
-    TransactionConnection connections;
+    Transactions connections;
 
     @Inject
     PaddockConfig config;
@@ -281,7 +284,7 @@ public class DispatchStore {
                 "pullRequest", jsonText(draft.pullRequest), "trigger", jsonText(draft.trigger),
                 "payload", jsonText(draft.payload), "secretNames", draft.secretNames.toArray(String[]::new),
                 "secrets", draft.secrets, "idempotencyKey", draft.idempotencyKey, "originalJobId", draft.originalJobId));
-        signals.afterCommit(JobSignals.JOBS_CHANNEL, JobSignals.tenantTopic(job.tenant));
+        signals.afterCommit(Signals.JOBS_CHANNEL, Signals.tenantTopic(job.tenant));
         return job;
     }
 
@@ -430,22 +433,23 @@ public class DispatchStore {
      * of every job these runners run, and lists, per runner, the jobs it must stop (cancelled or
      * timed out while it held them) until it acknowledges them.
      */
-    public Map<UUID, List<UUID>> renewLeasesAndListStops(Connection connection, Collection<UUID> runners)
-            throws SQLException {
-        Array ids = connection.createArrayOf("uuid", runners.toArray());
-        try (PreparedStatement renew = connection.prepareStatement(RENEW_LEASES_AND_LIST_STOPS)) {
-            renew.setArray(1, ids);
-            renew.setLong(2, leaseMillis());
-            renew.setArray(3, ids);
-            Map<UUID, List<UUID>> stops = new HashMap<>();
-            try (ResultSet rows = renew.executeQuery()) {
-                while (rows.next()) {
-                    stops.computeIfAbsent(rows.getObject(1, UUID.class), runner -> new ArrayList<>())
-                            .add(rows.getObject(2, UUID.class));
+    public Map<UUID, List<UUID>> renewLeasesAndListStops(Collection<UUID> runners) {
+        return connections.run(connection -> {
+            Array ids = connection.createArrayOf("uuid", runners.toArray());
+            try (PreparedStatement renew = connection.prepareStatement(RENEW_LEASES_AND_LIST_STOPS)) {
+                renew.setArray(1, ids);
+                renew.setLong(2, leaseMillis());
+                renew.setArray(3, ids);
+                Map<UUID, List<UUID>> stops = new HashMap<>();
+                try (ResultSet rows = renew.executeQuery()) {
+                    while (rows.next()) {
+                        stops.computeIfAbsent(rows.getObject(1, UUID.class), runner -> new ArrayList<>())
+                                .add(rows.getObject(2, UUID.class));
+                    }
                 }
+                return stops;
             }
-            return stops;
-        }
+        });
     }
 
     /**
@@ -481,52 +485,52 @@ public class DispatchStore {
      * queued | running → cancelled, for people. 404 for another tenant's job, 409 for a final one.
      * A running job keeps its lease id, so its runner's next call learns it must stop.
      */
-    @Transactional
     public Job cancel(String tenant, UUID jobId, String reason) {
-        Job job = em.find(Job.class, jobId, LockModeType.PESSIMISTIC_WRITE);
-        if (job == null || !job.tenant.equals(tenant)) {
-            throw ProblemException.notFound("Job");
-        }
-        if (!JobStatus.of(job.status).canBecome(CANCELLED)) {
-            throw ProblemException.conflict("The job is already " + job.status + ".");
-        }
-        em.detach(job);
-        Job cancelled = rewrite(job.id, CANCEL, parameters("reason", reason));
-        signalJobChanged(cancelled.id);
-        return cancelled;
+        return connections.inTransaction(() -> {
+            Job job = jobs(LOCK, parameters("job", jobId)).stream().findFirst().orElse(null);
+            if (job == null || !job.tenant.equals(tenant)) {
+                throw ProblemException.notFound("Job");
+            }
+            if (!JobStatus.of(job.status).canBecome(CANCELLED)) {
+                throw ProblemException.conflict("The job is already " + job.status + ".");
+            }
+            Job cancelled = rewrite(job.id, CANCEL, parameters("reason", reason));
+            signalJobChanged(cancelled.id);
+            return cancelled;
+        });
     }
 
-    /** A runner left (deleted or deregistered): its running jobs are requeued, or failed when out of attempts. */
-    @Transactional
+    /**
+     * A runner leaves (deleted or deregistered): its running jobs are requeued, or failed when out
+     * of attempts. In the caller's transaction, which then changes the runner's row.
+     */
     public void release(UUID runnerId, String error) {
-        release("runner_id = :runner", "", error, runnerId);
+        release(RELEASE_RUNNERS_JOBS, parameters("runner", runnerId, "error", error));
     }
 
     /** Running jobs whose lease ran out (their runner went silent): requeued, or failed when out of attempts. */
-    @Transactional
     public void expireLeases() {
-        release("lease_expires_at < now()", "SKIP LOCKED", "lease expired", null);
+        release(RELEASE_EXPIRED, parameters("error", "lease expired"));
     }
 
     /** running → timeout for jobs past their {@code timeout_seconds}. */
-    @Transactional
-    @SuppressWarnings("unchecked")
     public void timeOutOverdue() {
-        List<String> ids = em.createNativeQuery(TIME_OUT, String.class).getResultList();
-        ids.forEach(id -> signalJobChanged(UUID.fromString(id)));
+        connections.inTransaction(() -> rows(TIME_OUT, parameters(), row -> UUID.fromString(row.getString(1)))
+                .forEach(this::signalJobChanged));
     }
 
-    @SuppressWarnings("unchecked")
-    private void release(String condition, String lockMode, String error, UUID runnerId) {
-        var query = em.createNativeQuery(RELEASE.formatted(condition, lockMode)).setParameter("error", error);
-        if (runnerId != null) {
-            query.setParameter("runner", runnerId);
-        }
-        List<Object[]> moved = query.getResultList();
-        moved.stream().filter(row -> QUEUED.wire().equals(row[2])).map(row -> (String) row[1]).distinct()
-                .forEach(tenant -> signals.afterCommit(JobSignals.JOBS_CHANNEL, JobSignals.tenantTopic(tenant)));
-        moved.stream().filter(row -> !QUEUED.wire().equals(row[2]))
-                .forEach(row -> signalJobChanged(UUID.fromString((String) row[0])));
+    private record Moved(UUID id, String tenant, String status) {
+    }
+
+    private void release(String statement, Map<String, Object> parameters) {
+        connections.inTransaction(() -> {
+            List<Moved> moved = rows(statement, parameters,
+                    row -> new Moved(UUID.fromString(row.getString(1)), row.getString(2), row.getString(3)));
+            moved.stream().filter(row -> QUEUED.wire().equals(row.status())).map(Moved::tenant).distinct()
+                    .forEach(tenant -> signals.afterCommit(Signals.JOBS_CHANNEL, Signals.tenantTopic(tenant)));
+            moved.stream().filter(row -> !QUEUED.wire().equals(row.status()))
+                    .forEach(row -> signalJobChanged(row.id()));
+        });
     }
 
     // ---- helpers ---------------------------------------------------------------------------
@@ -560,15 +564,20 @@ public class DispatchStore {
 
     /** Runs a statement with {@code :name} parameters on the transaction's connection; the jobs it answers. */
     private List<Job> jobs(String sql, Map<String, Object> parameters) {
+        return rows(sql, parameters, row -> JobRows.read(row, json));
+    }
+
+    /** Runs a statement with {@code :name} parameters on the transaction's connection; each row as {@code read} reads it. */
+    private <T> List<T> rows(String sql, Map<String, Object> parameters, Answer<T> read) {
         NamedSql statement = NamedSql.of(sql);
         return connections.run(connection -> {
             try (PreparedStatement prepared = statement.prepare(connection, parameters);
                  ResultSet rows = prepared.executeQuery()) {
-                List<Job> jobs = new ArrayList<>();
+                List<T> answers = new ArrayList<>();
                 while (rows.next()) {
-                    jobs.add(JobRows.read(rows, json));
+                    answers.add(read.read(rows));
                 }
-                return jobs;
+                return answers;
             }
         });
     }
@@ -588,7 +597,7 @@ public class DispatchStore {
 
     /** Readers of the job (log streams) learn it changed: they look again and see it final. */
     private void signalJobChanged(UUID jobId) {
-        signals.afterCommit(JobSignals.LOGS_CHANNEL, JobSignals.jobTopic(jobId));
+        signals.afterCommit(Signals.LOGS_CHANNEL, Signals.jobTopic(jobId));
     }
 
     private String jsonText(Object value) {
@@ -606,7 +615,7 @@ public class DispatchStore {
      * 409 for a write on a job that is no longer running. It does not roll back: the runner's
      * acknowledgement that it learned about the stop is kept.
      */
-    public static class StopException extends ProblemException {
+    public static class StopException extends ProblemException implements Transactions.CommittedRefusal {
         public StopException(String status) {
             super(409, "job-" + status, "Job is " + status, "The job is " + status + "; stop working on it.", null,
                     null);

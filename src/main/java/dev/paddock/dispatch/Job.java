@@ -5,7 +5,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import org.hibernate.annotations.DynamicUpdate;
+import org.hibernate.annotations.Immutable;
 import org.hibernate.annotations.Generated;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
@@ -23,7 +23,7 @@ import java.util.UUID;
  */
 @Entity
 @Table(name = "jobs")
-@DynamicUpdate
+@Immutable
 public class Job extends PanacheEntityBase {
 
     @Id

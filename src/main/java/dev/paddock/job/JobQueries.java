@@ -10,7 +10,6 @@ import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 import jakarta.ws.rs.core.MultivaluedMap;
 
 import java.time.Instant;
@@ -20,7 +19,6 @@ import java.util.UUID;
 
 /** People's reads of jobs: lists, and one job with why it waits. */
 @ApplicationScoped
-@Transactional(Transactional.TxType.SUPPORTS)
 public class JobQueries {
 
     @Inject

@@ -5,14 +5,12 @@ import dev.paddock.auth.Person;
 import dev.paddock.common.Labels;
 import dev.paddock.dispatch.DispatchStore;
 import dev.paddock.dispatch.Job;
-import dev.paddock.dispatch.TransactionConnection;
+import dev.paddock.db.Transactions;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.secret.SecretCipher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,9 +26,6 @@ public class JobService {
     public static final int MAX_PAYLOAD_BYTES = 256 * 1024;
 
     @Inject
-    EntityManager em;
-
-    @Inject
     SecretCipher cipher;
 
     @Inject
@@ -40,7 +35,7 @@ public class JobService {
     DispatchStore dispatch;
 
     @Inject
-    TransactionConnection connections;
+    Transactions connections;
 
     public record Enqueued(Job job, boolean replayed) {
     }
@@ -81,13 +76,11 @@ public class JobService {
         return job;
     }
 
-    @Transactional
     public Job cancel(String tenant, UUID id, String reason) {
         return dispatch.cancel(tenant, id, reason);
     }
 
     /** A copy of a final job, its payload merged with {@code config_override}, queued afresh. */
-    @Transactional
     public Job retry(String tenant, UUID id, Map<String, Object> configOverride) {
         Job original = find(tenant, id);
         if (!original.isFinal()) {
@@ -118,8 +111,8 @@ public class JobService {
     }
 
     private Job find(String tenant, UUID id) {
-        Job job = em.find(Job.class, id);
-        if (job == null || !job.tenant.equals(tenant)) {
+        Job job = dispatch.read(id);
+        if (!job.tenant.equals(tenant)) {
             throw ProblemException.notFound("Job");
         }
         return job;

@@ -8,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
-import jakarta.transaction.Transactional;
 import jakarta.ws.rs.core.MultivaluedMap;
 
 import java.time.LocalDate;
@@ -21,7 +20,6 @@ import java.util.UUID;
 
 /** Job statistics over a period, computed by PostgreSQL (never by loading jobs). */
 @ApplicationScoped
-@Transactional(Transactional.TxType.SUPPORTS)
 public class JobStats {
 
     private static final Map<String, Integer> PERIOD_DAYS = Map.of("day", 1, "week", 7, "month", 30);

@@ -10,7 +10,6 @@ import dev.paddock.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 import jakarta.ws.rs.core.MultivaluedMap;
 
 import java.time.Instant;
@@ -21,7 +20,6 @@ import java.util.UUID;
 
 /** People's reads of a job's log: pages by sequence number, filtered by level and time. */
 @ApplicationScoped
-@Transactional(Transactional.TxType.SUPPORTS)
 public class JobLogReader {
 
     public static final int MAX_LOG_LIMIT = 10_000;

@@ -2,7 +2,7 @@ package dev.paddock.joblog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.paddock.dispatch.JobSignals;
+import dev.paddock.signal.Signals;
 import dev.paddock.dispatch.JobStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -31,14 +31,14 @@ public class JobLogStream {
     JobLogReader reader;
 
     @Inject
-    JobSignals signals;
+    Signals signals;
 
     @Inject
     ObjectMapper json;
 
     public void stream(String tenant, UUID jobId, Long lastEventId, SseEventSink sink, Sse sse) {
         long after = lastEventId == null ? 0 : lastEventId;
-        String topic = JobSignals.jobTopic(jobId);
+        String topic = Signals.jobTopic(jobId);
         try (sink) {
             while (!sink.isClosed()) {
                 CompletableFuture<Void> signal = signals.await(topic);

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.paddock.common.IsoTimestamps;
 import dev.paddock.dispatch.DispatchStore;
-import dev.paddock.dispatch.JobSignals;
-import dev.paddock.dispatch.SignalSender;
-import dev.paddock.dispatch.TransactionConnection;
+import dev.paddock.signal.Signals;
+import dev.paddock.signal.SignalSender;
+import dev.paddock.db.Transactions;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.secret.SecretCipher;
@@ -30,7 +30,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * Appends a batch of log lines as its runner's call on the job it holds: one statement locks the
- * job, checks the fence and writes ({@link DispatchStore#onHeldJob}). Lines are numbered by the
+ * job, checks the fence and writes ({@link DispatchStore#appendingToHeldJob}). Lines are numbered by the
  * service, from 1, in the order they arrive, so every reader pages with {@code after} from 0.
  * A runner may number its own lines with {@code offset} (from 0 or from 1, as it likes): a line
  * whose number this attempt of the job already sent is not stored again, so a resent batch is
@@ -44,14 +44,14 @@ public class JobLogWriter {
     private static final int MAX_MESSAGE = 65536;
     /**
      * The lines not already sent, numbered on from the job's next number, which advances by as many,
-     * written by the runner's call on the job it holds ({@link DispatchStore#onHeldJob}), which also
-     * renews the lease. A job with secrets is written only once its lines are masked. {@code fresh}
+     * written by the runner's call on the job it holds ({@link DispatchStore#appendingToHeldJob}),
+     * which also renews the lease. A job with secrets is written only once its lines are masked. {@code fresh}
      * filters the batch's lines: two statements, each with one stable plan, because a runner either
      * numbers its lines or does not (a single statement for both was replanned for every unnumbered
      * batch: a fifth more of PostgreSQL's CPU a batch, bench/RESULTS.md).
      */
     private static String insert(String fresh) {
-        return DispatchStore.onHeldJob("""
+        return DispatchStore.appendingToHeldJob("""
                 writer AS (
                     SELECT held_id, held_attempt, held_log_next_seq FROM held
                      WHERE writable AND (held_secrets IS NULL OR :masked)),
@@ -66,13 +66,7 @@ public class JobLogWriter {
                     SELECT writer.held_id, writer.held_log_next_seq + row_number() OVER (ORDER BY ord) - 1,
                            writer.held_attempt, client_seq, CAST(ts AS timestamptz), level, message, CAST(data AS jsonb)
                       FROM fresh, writer
-                    RETURNING 1),
-                changed AS (
-                    UPDATE jobs j SET log_next_seq = writer.held_log_next_seq + (SELECT count(*) FROM stored), %s,
-                           updated_at = now()
-                      FROM writer
-                     WHERE j.id = writer.held_id
-                    RETURNING (SELECT count(*) FROM stored) AS stored)""".formatted(fresh, DispatchStore.RENEWED_LEASE));
+                    RETURNING 1)""".formatted(fresh));
     }
 
     /** Lines without the runner's numbers: all are new. */
@@ -96,7 +90,7 @@ public class JobLogWriter {
     DispatchStore dispatch;
 
     @Inject
-    TransactionConnection connections;
+    Transactions connections;
 
     @Inject
     SecretCipher cipher;
@@ -123,7 +117,7 @@ public class JobLogWriter {
         Appended appended;
         try {
             appended = store(runnerId, tenant, jobId, fence, lines, offset);
-        } catch (IllegalStateException failure) {
+        } catch (Transactions.StatementFailed failure) {
             if (!storedMeanwhile(failure)) {
                 throw failure;
             }
@@ -135,7 +129,7 @@ public class JobLogWriter {
             });
         }
         if (appended.stored() > 0) {
-            signals.afterCommit(JobSignals.LOGS_CHANNEL, JobSignals.jobTopic(jobId));
+            signals.afterCommit(Signals.LOGS_CHANNEL, Signals.jobTopic(jobId));
         }
         return offset == null ? appended.firstSeq() + appended.stored() : offset + lines.size();
     }
@@ -194,7 +188,7 @@ public class JobLogWriter {
     }
 
     /** The statement failed on a line of this attempt already stored under the runner's number for it. */
-    private static boolean storedMeanwhile(IllegalStateException failure) {
+    private static boolean storedMeanwhile(Transactions.StatementFailed failure) {
         return failure.getCause() instanceof PSQLException e && "23505".equals(e.getSQLState())
                 && e.getServerErrorMessage() != null
                 && ONCE_PER_CLIENT_SEQ.equals(e.getServerErrorMessage().getConstraint());

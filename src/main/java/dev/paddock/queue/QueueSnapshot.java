@@ -3,7 +3,6 @@ package dev.paddock.queue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +13,6 @@ import java.util.List;
  * (busy). One SQL statement per snapshot.
  */
 @ApplicationScoped
-@Transactional(Transactional.TxType.SUPPORTS)
 public class QueueSnapshot {
 
     @Inject

@@ -5,7 +5,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import org.hibernate.annotations.DynamicUpdate;
+import org.hibernate.annotations.Immutable;
 import org.hibernate.annotations.Generated;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.generator.EventType;
@@ -16,9 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** A runner of a tenant's fleet. {@code status} and {@code free_slots} are derived by the database. */
+/**
+ * A runner of a tenant's fleet, as people's reads see it: Hibernate reads it and never writes it
+ * ({@link RunnerStore} does). {@code status} and {@code free_slots} are derived by the database.
+ */
 @Entity
-@DynamicUpdate
+@Immutable
 @Table(name = "runners")
 public class Runner extends PanacheEntityBase {
 

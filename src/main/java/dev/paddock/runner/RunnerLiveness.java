@@ -4,8 +4,6 @@ import dev.paddock.common.PaddockConfig;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 /**
@@ -19,7 +17,7 @@ public class RunnerLiveness {
     private static final Logger LOG = Logger.getLogger(RunnerLiveness.class);
 
     @Inject
-    EntityManager em;
+    RunnerStore store;
 
     @Inject
     PaddockConfig config;
@@ -28,17 +26,9 @@ public class RunnerLiveness {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
         try {
-            markSilentOffline();
+            store.markSilentOffline(config.runners().offlineAfter());
         } catch (RuntimeException e) {
             LOG.warnf("Runner liveness sweep failed (%s); the next one will retry", e.getClass().getSimpleName());
         }
-    }
-
-    @Transactional
-    void markSilentOffline() {
-        em.createNativeQuery("""
-                UPDATE runners SET reported_status = 'offline', updated_at = now()
-                 WHERE reported_status <> 'offline' AND last_heartbeat_at < now() - ?1 * interval '1 millisecond'""")
-                .setParameter(1, config.runners().offlineAfter().toMillis()).executeUpdate();
     }
 }

@@ -32,6 +32,19 @@ class PackageRulesTest {
             "UPDATE\\s+jobs\\b[^;\"]*?\\bSET\\b[^;\"]*?\\b(status|lease_id|lease_expires_at|attempt|held_by|duration_ms|completed_at)\\s*=",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
+    /** SQL that changes a runner: only its one writer holds it. */
+    private static final Pattern RUNNERS_WRITE = Pattern.compile(
+            "\\b(UPDATE\\s+runners|INSERT\\s+INTO\\s+runners|DELETE\\s+FROM\\s+runners)\\b",
+            Pattern.CASE_INSENSITIVE);
+    private static final Path RUNNERS_WRITER = MAIN.resolve("runner/RunnerStore.java");
+    /** A string constant of the source, up to the end of its declaration. */
+    private static final Pattern STRING_CONSTANT = Pattern.compile(
+            "static\\s+final\\s+String\\s+([A-Z][A-Z0-9_]*)\\s*=([^;]*);", Pattern.DOTALL);
+    /** A column of a job's state set in SQL: in a statement, or in a fragment spliced into one. */
+    private static final Pattern JOB_STATE_ASSIGNMENT = Pattern.compile(
+            "\\b(status|lease_id|lease_expires_at|attempt|held_by|duration_ms|completed_at)\\s*=\\s*[^=]",
+            Pattern.CASE_INSENSITIVE);
+
     @Test
     void featurePackagesDoNotImportEachOtherInACycle() {
         Map<String, Set<String>> uses = new TreeMap<>();
@@ -64,6 +77,65 @@ class PackageRulesTest {
         assertThat(sources().entrySet().stream().filter(e -> packageOf(e.getKey()).equals("dispatch"))
                 .anyMatch(e -> JOB_STATE_WRITE.matcher(e.getValue()).find()))
                 .as("the rule still recognises the dispatch core's own statements").isTrue();
+    }
+
+    /**
+     * A statement composed from fragments writes a job's state as surely as one written whole: no
+     * code outside the dispatch core uses a fragment of it that sets a state column.
+     */
+    @Test
+    void noCodeOutsideTheDispatchCoreSplicesAFragmentThatWritesAJobsState() {
+        Set<String> stateFragments = new TreeSet<>();
+        sources().forEach((file, text) -> {
+            if (packageOf(file).equals("dispatch")) {
+                Matcher constant = STRING_CONSTANT.matcher(text);
+                while (constant.find()) {
+                    if (JOB_STATE_ASSIGNMENT.matcher(constant.group(2)).find()) {
+                        stateFragments.add(constant.group(1));
+                    }
+                }
+            }
+        });
+        assertThat(stateFragments).as("the rule still finds the dispatch core's fragments").contains("RENEWED_LEASE");
+        List<String> splicers = new ArrayList<>();
+        sources().forEach((file, text) -> {
+            if (!packageOf(file).equals("dispatch")) {
+                stateFragments.stream().filter(name -> Pattern.compile("\\." + name + "\\b").matcher(text).find())
+                        .forEach(name -> splicers.add(MAIN.relativize(file) + " uses " + name));
+            }
+        });
+        assertThat(splicers).isEmpty();
+    }
+
+    @Test
+    void onlyTheRunnerStoreWritesRunners() {
+        List<String> writers = new ArrayList<>();
+        sources().forEach((file, text) -> {
+            if (!file.equals(RUNNERS_WRITER) && RUNNERS_WRITE.matcher(text).find()) {
+                writers.add(MAIN.relativize(file).toString());
+            }
+        });
+        assertThat(writers).isEmpty();
+        assertThat(RUNNERS_WRITE.matcher(sources().get(RUNNERS_WRITER)).find())
+                .as("the rule still recognises the store's own statements").isTrue();
+    }
+
+    /** Hibernate only reads: every write is SQL in a transaction of {@code db.Transactions}. */
+    @Test
+    void oneWayToRunATransaction() {
+        Pattern otherWays = Pattern.compile("@Transactional|QuarkusTransaction|\\.persist\\(|\\.setAutoCommit\\(|"
+                + "TransactionSynchronizationRegistry|UserTransaction");
+        List<String> others = new ArrayList<>();
+        sources().forEach((file, text) -> {
+            if (!packageOf(file).equals("db") && otherWays.matcher(text).find()) {
+                others.add(MAIN.relativize(file).toString());
+            }
+        });
+        assertThat(others).isEmpty();
+        List<String> mutableEntities = sources().entrySet().stream()
+                .filter(entry -> entry.getValue().contains("@Entity") && !entry.getValue().contains("@Immutable"))
+                .map(entry -> MAIN.relativize(entry.getKey()).toString()).toList();
+        assertThat(mutableEntities).isEmpty();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.paddock.dispatch;
 
+import dev.paddock.db.Transactions;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.support.Api;
 import io.agroal.api.AgroalDataSource;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The dispatch core at the service level, with real threads: whatever runs at once, each job is
@@ -40,6 +42,9 @@ class DispatchStoreTest {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    Transactions transactions;
 
     private static DispatchStore.Outcome success() {
         return new DispatchStore.Outcome(JobStatus.SUCCESS, Map.of("status", "success"), "ok", null, null, null,
@@ -234,19 +239,19 @@ class DispatchStoreTest {
         Api api = Api.newTenant();
         Api.RunningJob running = api.runningJob();
         UUID runnerId = UUID.fromString(running.runner().id());
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                // the backend's counters may still hold earlier transactions' (PostgreSQL 15): compare
-                long[] before = updatesOfJobs(connection);
-                store.renewLeasesAndListStops(connection, List.of(runnerId));
-                long[] after = updatesOfJobs(connection);
-                assertThat(after[0] - before[0]).as("row versions written").isEqualTo(1);
-                assertThat(after[1] - before[1]).as("of them heap-only").isEqualTo(1);
-            } finally {
-                connection.rollback();
-            }
-        }
+        // the backend's counters may still hold earlier transactions' (PostgreSQL 15): compare
+        assertThatThrownBy(() -> transactions.inTransaction(() -> {
+            long[] before = transactions.run(DispatchStoreTest::updatesOfJobs);
+            store.renewLeasesAndListStops(List.of(runnerId));
+            long[] after = transactions.run(DispatchStoreTest::updatesOfJobs);
+            assertThat(after[0] - before[0]).as("row versions written").isEqualTo(1);
+            assertThat(after[1] - before[1]).as("of them heap-only").isEqualTo(1);
+            throw new RolledBack();
+        })).isInstanceOf(RolledBack.class);
+    }
+
+    /** Undoes a transaction that only measured. */
+    private static final class RolledBack extends RuntimeException {
     }
 
     /** Rows of jobs this backend updated, and of them heap-only, as its statistics count them. */
@@ -285,8 +290,6 @@ class DispatchStoreTest {
 
     /** The jobs a heartbeat of this runner would tell it to stop (and its leases renewed). */
     private List<UUID> stopsOf(UUID runnerId) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            return store.renewLeasesAndListStops(connection, List.of(runnerId)).getOrDefault(runnerId, List.of());
-        }
+        return store.renewLeasesAndListStops(List.of(runnerId)).getOrDefault(runnerId, List.of());
     }
 }

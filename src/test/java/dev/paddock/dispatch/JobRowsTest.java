@@ -1,5 +1,6 @@
 package dev.paddock.dispatch;
 
+import dev.paddock.db.NamedSql;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.support.Api;
 import io.agroal.api.AgroalDataSource;

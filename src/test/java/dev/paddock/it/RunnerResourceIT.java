@@ -7,5 +7,5 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
 /** The same HTTP scenarios against the packaged service (JAR, or native with -Dnative). */
 @QuarkusIntegrationTest
 @WithTestResource(PackagedAppResource.class)
-class RunnerResourceIT extends dev.paddock.runner.RunnerResourceTest {
+class RunnerResourceIT extends dev.paddock.fleet.RunnerResourceTest {
 }

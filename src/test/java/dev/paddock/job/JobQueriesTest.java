@@ -152,7 +152,7 @@ public class JobQueriesTest {
                 .body("period", equalTo("day")).body("stats.total_jobs", equalTo(2));
         api.person().queryParam("period", "year").get("/api/jobs/stats").then().statusCode(400)
                 .body("errors.field", hasItem("period"));
-        assertThat(bad).isNotNull();
+        api.person().get("/api/jobs/" + bad).then().statusCode(200).body("job.error", equalTo("boom"));
     }
 
     @Test

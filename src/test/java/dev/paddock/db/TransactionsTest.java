@@ -1,5 +1,9 @@
-package dev.paddock.dispatch;
+package dev.paddock.db;
 
+import dev.paddock.dispatch.DispatchStore;
+import dev.paddock.dispatch.Job;
+import dev.paddock.dispatch.JobStatus;
+import dev.paddock.signal.Signals;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -23,16 +27,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * wake-ups only after a commit.
  */
 @QuarkusTest
-class TransactionConnectionTest {
+class TransactionsTest {
 
     @Inject
-    TransactionConnection connections;
+    Transactions connections;
 
     @Inject
     DispatchStore store;
 
     @Inject
-    JobSignals signals;
+    Signals signals;
 
     @Inject
     AgroalDataSource dataSource;
@@ -40,7 +44,7 @@ class TransactionConnectionTest {
     @Test
     void aFailureUndoesEveryStatementOfTheWorkAndWakesNoOne() throws Exception {
         String tenant = "tenant-" + UUID.randomUUID();
-        CompletableFuture<Void> waiter = signals.await(JobSignals.tenantTopic(tenant));
+        CompletableFuture<Void> waiter = signals.await(Signals.tenantTopic(tenant));
         assertThatThrownBy(() -> connections.inTransaction(() -> {
             store.enqueue(draft(tenant));
             store.enqueue(draft(tenant));
@@ -48,13 +52,13 @@ class TransactionConnectionTest {
         })).hasMessage("the next statement failed");
         assertThat(jobsOf(tenant)).isZero();
         assertThat(waiter).isNotDone();
-        signals.forget(JobSignals.tenantTopic(tenant), waiter);
+        signals.forget(Signals.tenantTopic(tenant), waiter);
     }
 
     @Test
     void aStopRefusalKeepsWhatWasWrittenBeforeIt() throws Exception {
         String tenant = "tenant-" + UUID.randomUUID();
-        CompletableFuture<Void> waiter = signals.await(JobSignals.tenantTopic(tenant));
+        CompletableFuture<Void> waiter = signals.await(Signals.tenantTopic(tenant));
         assertThatThrownBy(() -> connections.inTransaction(() -> {
             store.enqueue(draft(tenant));
             throw new DispatchStore.StopException(JobStatus.CANCELLED.wire());
@@ -66,7 +70,7 @@ class TransactionConnectionTest {
     @Test
     void nestedWorkJoinsTheOuterTransactionAndWakesOnlyAfterItsCommit() throws Exception {
         String tenant = "tenant-" + UUID.randomUUID();
-        CompletableFuture<Void> waiter = signals.await(JobSignals.tenantTopic(tenant));
+        CompletableFuture<Void> waiter = signals.await(Signals.tenantTopic(tenant));
         List<Long> transactionIds = new ArrayList<>();
         connections.inTransaction(() -> {
             transactionIds.add(currentTransactionId());

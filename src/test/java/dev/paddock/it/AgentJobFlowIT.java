@@ -7,5 +7,5 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
 /** The same HTTP scenarios against the packaged service (JAR, or native with -Dnative). */
 @QuarkusIntegrationTest
 @WithTestResource(PackagedAppResource.class)
-class JobEngineIT extends dev.paddock.job.JobEngineTest {
+class AgentJobFlowIT extends dev.paddock.agent.AgentJobFlowTest {
 }

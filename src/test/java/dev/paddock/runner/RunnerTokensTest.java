@@ -1,4 +1,4 @@
-package dev.paddock.auth;
+package dev.paddock.runner;
 
 import org.junit.jupiter.api.Test;
 

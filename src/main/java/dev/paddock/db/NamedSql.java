@@ -1,4 +1,4 @@
-package dev.paddock.dispatch;
+package dev.paddock.db;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,19 +12,19 @@ import java.util.regex.Pattern;
 
 /**
  * SQL written with {@code :name} parameters, as JDBC's positional {@code ?} and the name of each,
- * so the dispatch core's statements stay readable while running on plain JDBC. A {@code ::} cast
+ * so statements stay readable while running on plain JDBC. A {@code ::} cast
  * is not a parameter. Parsed once per statement text.
  */
-record NamedSql(String jdbc, List<String> names) {
+public record NamedSql(String jdbc, List<String> names) {
 
     private static final Pattern PARAMETER = Pattern.compile("(?<!:):([A-Za-z][A-Za-z0-9]*)");
     private static final Map<String, NamedSql> PARSED = new ConcurrentHashMap<>();
 
-    static NamedSql of(String sql) {
+    public static NamedSql of(String sql) {
         return PARSED.computeIfAbsent(sql, NamedSql::parse);
     }
 
-    static NamedSql parse(String sql) {
+    public static NamedSql parse(String sql) {
         List<String> names = new ArrayList<>();
         Matcher parameter = PARAMETER.matcher(sql);
         String jdbc = parameter.replaceAll(found -> {
@@ -35,7 +35,7 @@ record NamedSql(String jdbc, List<String> names) {
     }
 
     /** The statement with every occurrence of every name bound; a name without a value is a bug. */
-    PreparedStatement prepare(Connection connection, Map<String, Object> values) throws SQLException {
+    public PreparedStatement prepare(Connection connection, Map<String, Object> values) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(jdbc);
         try {
             for (int i = 0; i < names.size(); i++) {

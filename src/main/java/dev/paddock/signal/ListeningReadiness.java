@@ -1,4 +1,4 @@
-package dev.paddock.dispatch;
+package dev.paddock.signal;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,7 +15,7 @@ import org.eclipse.microprofile.health.Readiness;
 public class ListeningReadiness implements HealthCheck {
 
     @Inject
-    JobSignals signals;
+    Signals signals;
 
     @Override
     public HealthCheckResponse call() {

@@ -1,4 +1,4 @@
-package dev.paddock.dispatch;
+package dev.paddock.signal;
 
 import dev.paddock.support.Api;
 import dev.paddock.support.Background;
@@ -60,7 +60,7 @@ class ListeningReadinessTest {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(
                      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ?")) {
-            statement.setString(1, JobSignals.applicationName());
+            statement.setString(1, Signals.applicationName());
             statement.executeQuery();
         }
     }

@@ -1,7 +1,7 @@
-package dev.paddock.dispatch;
+package dev.paddock.signal;
 
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import dev.paddock.db.Transactions;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -27,20 +27,23 @@ class SignalSenderTest {
     SignalSender sender;
 
     @Inject
-    JobSignals signals;
+    Signals signals;
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    Transactions transactions;
 
     @Test
     void aCommittedTransactionWakesWaitersHereAndElsewhereOnceEach() throws Exception {
         String topic = "j:" + UUID.randomUUID();
         try (Connection otherReplica = dataSource.getConnection(); Statement listen = otherReplica.createStatement()) {
-            listen.execute("LISTEN " + JobSignals.LOGS_CHANNEL);
+            listen.execute("LISTEN " + Signals.LOGS_CHANNEL);
             CompletableFuture<Void> waiter = signals.await(topic);
-            QuarkusTransaction.requiringNew().run(() -> {
-                sender.afterCommit(JobSignals.LOGS_CHANNEL, topic);
-                sender.afterCommit(JobSignals.LOGS_CHANNEL, topic);
+            transactions.inTransaction(() -> {
+                sender.afterCommit(Signals.LOGS_CHANNEL, topic);
+                sender.afterCommit(Signals.LOGS_CHANNEL, topic);
                 assertThat(waiter).as("not before the commit").isNotDone();
             });
             waiter.get(1, TimeUnit.SECONDS);
@@ -53,10 +56,10 @@ class SignalSenderTest {
     void aRolledBackTransactionWakesNoOne() throws Exception {
         String topic = "j:" + UUID.randomUUID();
         try (Connection otherReplica = dataSource.getConnection(); Statement listen = otherReplica.createStatement()) {
-            listen.execute("LISTEN " + JobSignals.LOGS_CHANNEL);
+            listen.execute("LISTEN " + Signals.LOGS_CHANNEL);
             CompletableFuture<Void> waiter = signals.await(topic);
-            assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
-                sender.afterCommit(JobSignals.LOGS_CHANNEL, topic);
+            assertThatThrownBy(() -> transactions.inTransaction(() -> {
+                sender.afterCommit(Signals.LOGS_CHANNEL, topic);
                 throw new IllegalStateException("the write failed");
             })).hasMessage("the write failed");
             assertThat(heard(otherReplica, topic)).isEmpty();

@@ -1,4 +1,4 @@
-package dev.paddock.runner;
+package dev.paddock.fleet;
 
 import dev.paddock.support.Api;
 import dev.paddock.support.Tokens;

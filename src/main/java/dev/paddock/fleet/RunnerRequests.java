@@ -1,4 +1,4 @@
-package dev.paddock.runner;
+package dev.paddock.fleet;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import dev.paddock.common.Labels;

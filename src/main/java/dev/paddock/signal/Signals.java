@@ -1,4 +1,4 @@
-package dev.paddock.dispatch;
+package dev.paddock.signal;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -27,11 +27,12 @@ import java.util.function.Consumer;
  * Wake-ups across replicas through PostgreSQL LISTEN/NOTIFY. Each replica keeps one listening
  * connection (outside the pool) on one platform thread; waiters are futures keyed by topic (a
  * tenant for new queued jobs, a job id for new log lines), so a waiting request holds neither a
- * connection nor a thread. {@link SignalSender} sends them once the writing transaction commits. While that connection is down the replica reports itself not
+ * connection nor a thread. {@link SignalSender} sends them once the writing transaction commits.
+ * While that connection is down the replica reports itself not
  * ready ({@link ListeningReadiness}), and it reconnects by itself.
  */
 @ApplicationScoped
-public class JobSignals {
+public class Signals {
 
     public static final String JOBS_CHANNEL = "paddock_jobs";
     public static final String LOGS_CHANNEL = "paddock_logs";
@@ -41,7 +42,7 @@ public class JobSignals {
     public static final String AGENT_CALLS_CHANNEL = "paddock_agent_calls";
     /** Channels whose payloads go to listeners rather than waking waiters. */
     private static final List<String> LISTENED_CHANNELS = List.of(RUNNERS_CHANNEL, AGENT_CALLS_CHANNEL);
-    private static final Logger LOG = Logger.getLogger(JobSignals.class);
+    private static final Logger LOG = Logger.getLogger(Signals.class);
     /** A silent connection is probed this often, so a dead one is noticed without waiting for traffic. */
     private static final long PROBE_EVERY_MILLIS = 5_000;
 

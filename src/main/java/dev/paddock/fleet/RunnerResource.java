@@ -1,5 +1,6 @@
-package dev.paddock.runner;
+package dev.paddock.fleet;
 
+import dev.paddock.runner.RunnerStatus;
 import dev.paddock.auth.AuthenticatedRunner;
 import dev.paddock.auth.Authenticator;
 import dev.paddock.auth.Person;

@@ -1,4 +1,4 @@
-package dev.paddock.auth;
+package dev.paddock.runner;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,7 +24,7 @@ public final class RunnerTokens {
     }
 
     /** {@code prefix} + 256 random bits in base64url (43 characters). */
-    static String random(String prefix) {
+    public static String random(String prefix) {
         byte[] secret = new byte[32];
         // a fresh generator per token: no SecureRandom may be frozen into the native image heap
         new SecureRandom().nextBytes(secret);

@@ -1,9 +1,8 @@
-package dev.paddock.dispatch;
+package dev.paddock.db;
 
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -12,21 +11,25 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Plain JDBC for the dispatch core's one-statement work, in one of two kinds of transaction.
- * <p>
- * Inside a JTA transaction (people's writes that also use Hibernate, the sweeps) a statement runs
- * on the connection the pool has enlisted in it, without opening a Hibernate session. Otherwise
- * {@link #inTransaction} runs the work in a local transaction on a pooled connection: BEGIN, the
- * statements, COMMIT, and nothing else. Agent calls and enqueues are one or two statements; a JTA
- * transaction and a Hibernate session around each were more of the lifecycle's CPU than the
- * statements themselves (bench/RESULTS.md).
+ * The one way the service runs a transaction: a local transaction on a pooled connection held by
+ * the calling thread (see the package). {@link #inTransaction} opens one, or joins the one this
+ * thread already has open: a method never opens a transaction inside its caller's.
+ * {@link #run} runs a statement on that transaction's connection, or alone (autocommitted)
+ * outside one.
  */
 @ApplicationScoped
-public class TransactionConnection {
+public class Transactions {
 
     @FunctionalInterface
     public interface Work<T> {
         T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * A refusal that keeps what its transaction wrote before it: thrown through
+     * {@link #inTransaction}, the transaction commits, then the refusal goes on to the caller.
+     */
+    public interface CommittedRefusal {
     }
 
     /** The local transaction of this thread, if one is open. */
@@ -44,32 +47,33 @@ public class TransactionConnection {
     @Inject
     AgroalDataSource dataSource;
 
-    @Inject
-    TransactionSynchronizationRegistry jta;
-
     /**
-     * Runs {@code work} in one transaction: the caller's when one is open (JTA or local), else a
-     * local one that commits when the work returns and rolls back when it throws, except for a
-     * {@link DispatchStore.StopException}: that refusal is committed, so the runner's
-     * acknowledgement of the stop written before it is kept.
+     * Runs {@code work} in one transaction: the caller's when this thread has one open, else a new
+     * one that commits when the work returns and rolls back when it throws (except for a
+     * {@link CommittedRefusal}, which commits).
      */
     public <T> T inTransaction(Supplier<T> work) {
-        if (CURRENT.get() != null || jta.getTransactionKey() != null) {
+        if (CURRENT.get() != null) {
             return work.get();
         }
         Local local = begin();
         T result;
         try {
             result = work.get();
-        } catch (DispatchStore.StopException stop) {
-            end(local, true);
-            throw stop;
         } catch (RuntimeException | Error failure) {
-            end(local, false);
+            end(local, failure instanceof CommittedRefusal);
             throw failure;
         }
         end(local, true);
         return result;
+    }
+
+    /** {@link #inTransaction} for work that answers nothing. */
+    public void inTransaction(Runnable work) {
+        inTransaction(() -> {
+            work.run();
+            return null;
+        });
     }
 
     /** Runs one statement's work on the current transaction's connection (or alone, autocommitted). */
@@ -90,16 +94,16 @@ public class TransactionConnection {
     }
 
     /**
-     * Runs {@code action} once the current local transaction commits, and never if it rolls back;
-     * false when no local transaction is open (the caller handles JTA or autocommit itself).
+     * Runs {@code action} once the current transaction commits, and never if it rolls back; at
+     * once when no transaction is open (the statement before it was autocommitted).
      */
-    boolean afterLocalCommit(Runnable action) {
+    public void afterCommit(Runnable action) {
         Local local = CURRENT.get();
         if (local == null) {
-            return false;
+            action.run();
+        } else {
+            local.afterCommit.add(action);
         }
-        local.afterCommit.add(action);
-        return true;
     }
 
     private Local begin() {
@@ -154,7 +158,18 @@ public class TransactionConnection {
         }
     }
 
-    private static IllegalStateException failed(SQLException e) {
-        return new IllegalStateException("statement failed (SQLState " + e.getSQLState() + ")", e);
+    /** A statement failed: its SQLState says why (the problem mappers answer 503 for a transient one). */
+    public static final class StatementFailed extends RuntimeException {
+        StatementFailed(SQLException cause) {
+            super("statement failed (SQLState " + cause.getSQLState() + ")", cause);
+        }
+
+        public String sqlState() {
+            return ((SQLException) getCause()).getSQLState();
+        }
+    }
+
+    private static StatementFailed failed(SQLException e) {
+        return new StatementFailed(e);
     }
 }

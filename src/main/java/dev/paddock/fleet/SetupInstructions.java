@@ -1,5 +1,6 @@
-package dev.paddock.runner;
+package dev.paddock.fleet;
 
+import dev.paddock.runner.Runner;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.agentjar.AgentArtifact;

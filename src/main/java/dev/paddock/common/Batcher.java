@@ -1,0 +1,89 @@
+package dev.paddock.common;
+
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Work that arrives one item at a time and is written many at once: the items that arrive while a
+ * batch is being written (and, with a {@code gather} time, for that long after it) make up the
+ * next one, up to {@code maxBatch}. Without a gather time a batch under light load is one item and
+ * nothing waits, while under heavy load one statement or commit serves many items; with one, the
+ * work is written at most once per gather time, however often items arrive. The one mechanism for
+ * the service's batched and sub-second periodic work (the scheduler checks its triggers once a
+ * second, so it runs the slower sweeps).
+ */
+public final class Batcher<T> {
+
+    private static final Logger LOG = Logger.getLogger(Batcher.class);
+
+    private final String name;
+    private final int maxBatch;
+    private final long gatherMillis;
+    private final Consumer<List<T>> writer;
+    private final LinkedBlockingQueue<T> arrived = new LinkedBlockingQueue<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running = true;
+
+    /**
+     * Starts {@code writers} daemon threads named after {@code name}, each writing one batch at a
+     * time with {@code writer}, which answers for its own failures: one that escapes is logged and
+     * the batch is dropped.
+     */
+    public Batcher(String name, int writers, int maxBatch, Duration gather, Consumer<List<T>> writer) {
+        this.name = name;
+        this.maxBatch = maxBatch;
+        this.gatherMillis = gather.toMillis();
+        this.writer = writer;
+        for (int i = 0; i < writers; i++) {
+            threads.add(Thread.ofPlatform().daemon().name(name + "-" + i).start(this::writeLoop));
+        }
+    }
+
+    public void add(T item) {
+        arrived.add(item);
+    }
+
+    public void addAll(java.util.Collection<T> items) {
+        arrived.addAll(items);
+    }
+
+    /** Stops the writers; answers what arrived and was not written. */
+    public List<T> stop() {
+        running = false;
+        threads.forEach(Thread::interrupt);
+        List<T> left = new ArrayList<>();
+        arrived.drainTo(left);
+        return left;
+    }
+
+    private void writeLoop() {
+        List<T> batch = new ArrayList<>();
+        while (running) {
+            try {
+                T first = arrived.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                if (gatherMillis > 0) {
+                    Thread.sleep(gatherMillis);
+                }
+                batch.add(first);
+                arrived.drainTo(batch, maxBatch - 1);
+                writer.accept(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "A batch of %d for %s was not written", batch.size(), name);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.paddock.fleet;
+
+import dev.paddock.auth.AuthenticatedRunner;
+import dev.paddock.auth.Person;
+import dev.paddock.auth.RunnerCredentials;
+import dev.paddock.common.Labels;
+import dev.paddock.common.PageRequest;
+import dev.paddock.db.Transactions;
+import dev.paddock.dispatch.DispatchStore;
+import dev.paddock.problem.ProblemException;
+import dev.paddock.runner.Runner;
+import dev.paddock.runner.RunnerStore;
+import dev.paddock.runner.RunnerTokens;
+import io.quarkus.panache.common.Parameters;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * People's and runners' operations on the fleet, each in one transaction: the rows are written by
+ * {@link RunnerStore}; a runner that leaves (deleted, deregistered) hands its running jobs back
+ * through the dispatch core first (jobs are locked before runners); a changed token or liveness is
+ * forgotten by every replica's credential cache.
+ */
+@ApplicationScoped
+public class RunnerService {
+
+    @Inject
+    RunnerStore store;
+
+    @Inject
+    Transactions transactions;
+
+    @Inject
+    DispatchStore dispatch;
+
+    @Inject
+    RunnerCredentials credentials;
+
+    /** A runner with the token just issued to it; {@code isNew} when this call created it. */
+    public record Created(Runner runner, String token, boolean isNew) {
+    }
+
+    public record Filters(String status, List<String> labels, String q) {
+    }
+
+    public Created create(Person person, RunnerRequests.Create request) {
+        RunnerTokens.Issued token = RunnerTokens.issue();
+        Runner runner = store.create(person.tenant(), person.subject(), new RunnerStore.Fields(request.name(),
+                Labels.normalize(request.labels()), request.maxConcurrency(), request.capabilities(), null, null, null),
+                token);
+        return new Created(runner, token.token(), true);
+    }
+
+    public RunnerView.Page list(String tenant, Filters filters, PageRequest page, boolean onlyAvailable) {
+        StringBuilder where = new StringBuilder("tenant = :tenant");
+        Parameters params = Parameters.with("tenant", tenant);
+        if (filters.status() != null) {
+            where.append(" and status = :status");
+            params.and("status", filters.status());
+        }
+        if (filters.q() != null) {
+            where.append(" and lower(name) like :q escape '\\'");
+            params.and("q", "%" + escapeLike(filters.q().toLowerCase()) + "%");
+        }
+        for (int i = 0; i < filters.labels().size(); i++) {
+            where.append(" and array_contains(labels, :label").append(i).append(")");
+            params.and("label" + i, filters.labels().get(i));
+        }
+        if (onlyAvailable) {
+            // the claim's own rule: the schema's free_slots
+            where.append(" and freeSlots > 0");
+        }
+        var query = Runner.find(where + " order by lastHeartbeatAt desc nulls last, createdAt desc, id", params);
+        long total = query.count();
+        List<RunnerView> runners = query.range(page.offset(), page.offset() + page.limit() - 1)
+                .<Runner>list().stream().map(RunnerView::of).toList();
+        return new RunnerView.Page(runners, total, page.limit(), page.offset(), page.page(), page.perPage());
+    }
+
+    public Runner get(String tenant, UUID id) {
+        Runner runner = Runner.findInTenant(id, tenant);
+        if (runner == null) {
+            throw ProblemException.notFound("Runner");
+        }
+        return runner;
+    }
+
+    public Runner update(String tenant, UUID id, RunnerRequests.Update request) {
+        return found(store.update(tenant, id, new RunnerStore.Fields(request.name(),
+                request.labels() == null ? null : Labels.normalize(request.labels()), request.maxConcurrency(),
+                request.capabilities(), null, null, null)));
+    }
+
+    /** A runner changes its own descriptive fields; never its labels or capacity. */
+    public Runner updateSelf(AuthenticatedRunner self, RunnerRequests.Update request) {
+        return found(store.update(self.tenant(), self.id(), new RunnerStore.Fields(request.name(), null, null,
+                request.capabilities(), request.version(), request.os(), request.arch())));
+    }
+
+    public void delete(String tenant, UUID id) {
+        transactions.inTransaction(() -> {
+            // another tenant's runner is not found below, and the release rolls back with it
+            dispatch.release(id, "runner deleted; out of attempts");
+            found(store.delete(tenant, id));
+            credentials.forget(id);
+        });
+    }
+
+    /** The runner deregisters itself: offline, record kept, its running jobs go back to the queue. */
+    public void deregister(AuthenticatedRunner self) {
+        transactions.inTransaction(() -> {
+            dispatch.release(self.id(), "runner deregistered; out of attempts");
+            found(store.deregister(self.tenant(), self.id()));
+            credentials.forget(self.id());
+        });
+    }
+
+    public Created regenerateToken(String tenant, UUID id) {
+        RunnerTokens.Issued token = RunnerTokens.issue();
+        return transactions.inTransaction(() -> {
+            Runner runner = found(store.replaceToken(tenant, id, token));
+            credentials.forget(id);
+            return new Created(runner, token.token(), false);
+        });
+    }
+
+    public Runner markOffline(String tenant, UUID id) {
+        return transactions.inTransaction(() -> {
+            Runner runner = found(store.markOffline(tenant, id));
+            credentials.forget(id);
+            return runner;
+        });
+    }
+
+    public Runner setDrain(String tenant, UUID id, boolean drain) {
+        return found(store.setDrain(tenant, id, drain));
+    }
+
+    /**
+     * Self-registration, an upsert by id within the tenant that always issues a new token (the old
+     * one dies at once). An id held by another tenant is refused and nothing changes.
+     */
+    public Created register(Person person, RunnerRequests.Register request) {
+        UUID id = request.id() != null ? request.id() : UUID.randomUUID();
+        RunnerTokens.Issued token = RunnerTokens.issue();
+        RunnerStore.Fields fields = new RunnerStore.Fields(request.name(),
+                request.labels() == null ? null : Labels.normalize(request.labels()), request.maxConcurrency(),
+                request.capabilities(), request.version(), request.os(), request.arch());
+        return transactions.inTransaction(() -> {
+            RunnerStore.Registered registered = store.register(id, person.tenant(), person.subject(),
+                    person.viaApiKey() ? person.apiKeyId() : null, fields, token);
+            if (!registered.isNew()) {
+                credentials.forget(id);
+            }
+            return new Created(registered.runner(), token.token(), registered.isNew());
+        });
+    }
+
+    private static Runner found(Optional<Runner> runner) {
+        return runner.orElseThrow(() -> ProblemException.notFound("Runner"));
+    }
+
+    private static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+}
