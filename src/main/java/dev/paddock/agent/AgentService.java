@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.auth.AuthenticatedRunner;
 import dev.paddock.auth.Person;
 import dev.paddock.common.Times;
-import dev.paddock.dispatch.DispatchStore;
+import dev.paddock.dispatch.Fence;
+import dev.paddock.dispatch.HeldJobs;
+import dev.paddock.dispatch.JobClaims;
+import dev.paddock.dispatch.Outcome;
+import dev.paddock.dispatch.StopException;
 import dev.paddock.dispatch.Job;
 import dev.paddock.signal.Signals;
 import dev.paddock.dispatch.JobStatus;
@@ -32,7 +36,7 @@ import java.util.concurrent.TimeoutException;
  * The runner agent protocol, free of any wire format: register, heartbeat, claim (with a long-poll
  * wait), and the fenced calls on a held job. The canonical HTTP routes are one adapter over it;
  * other systems' agent dialects are siblings calling the same methods. A call on a held job is
- * one statement that locks, fences and changes it ({@link DispatchStore#change}), or, when it
+ * one statement that locks, fences and changes it ({@link HeldJobs#change}), or, when it
  * is several, one local transaction ({@link Transactions}); a refusal that tells the
  * runner to stop does not undo its acknowledgement.
  */
@@ -43,7 +47,10 @@ public class AgentService {
     RunnerService runners;
 
     @Inject
-    DispatchStore dispatch;
+    JobClaims claims;
+
+    @Inject
+    HeldJobs heldJobs;
 
     @Inject
     HeartbeatBatcher heartbeats;
@@ -94,7 +101,7 @@ public class AgentService {
             // listen before looking, so an enqueue between the look and the wait is not missed
             CompletableFuture<Void> signal = signals.await(topic);
             try {
-                List<Job> claimed = dispatch.claim(self.id(), limit);
+                List<Job> claimed = claims.claim(self.id(), limit);
                 long remaining = deadline - System.nanoTime();
                 if (!claimed.isEmpty() || remaining <= 0 || signals.stopping()) {
                     return claimed;
@@ -115,42 +122,42 @@ public class AgentService {
 
     /** The job as its runner sees it; reading a stopped job acknowledges the stop. */
     public Job view(AuthenticatedRunner self, UUID jobId) {
-        return connections.inTransaction(() -> dispatch.read(dispatch.hold(self.id(), self.tenant(), jobId).id()));
+        return connections.inTransaction(() -> claims.read(heldJobs.hold(self.id(), self.tenant(), jobId).id()));
     }
 
     /** Phase and progress; renews the lease. One statement. */
-    public Job reportProgress(AuthenticatedRunner self, UUID jobId, DispatchStore.Fence fence, AgentRequests.StatusUpdate update) {
-        return dispatch.reportProgress(self.id(), self.tenant(), jobId, fence, update.phase(), update.progress());
+    public Job reportProgress(AuthenticatedRunner self, UUID jobId, Fence fence, AgentRequests.StatusUpdate update) {
+        return heldJobs.reportProgress(self.id(), self.tenant(), jobId, fence, update.phase(), update.progress());
     }
 
     /** Renews the lease of the running job as it stores the lines. */
-    public LogsAccepted appendLogs(AuthenticatedRunner self, UUID jobId, DispatchStore.Fence fence, AgentRequests.LogBatch batch) {
+    public LogsAccepted appendLogs(AuthenticatedRunner self, UUID jobId, Fence fence, AgentRequests.LogBatch batch) {
         long next = logWriter.append(self.id(), self.tenant(), jobId, fence, batch.lines(), batch.offset());
         return new LogsAccepted(batch.lines().size(), next);
     }
 
     /** The final report; the same report again answers the same, a different one on a final job is 409. */
-    public Job report(AuthenticatedRunner self, UUID jobId, DispatchStore.Fence fence, AgentRequests.Result result) {
+    public Job report(AuthenticatedRunner self, UUID jobId, Fence fence, AgentRequests.Result result) {
         // the final lines are kept in the report as stored: a NUL in them is U+FFFD in both
         List<JsonNode> logs = result.logs() == null ? List.of() : result.logs().stream().map(JobLogWriter::withoutNul).toList();
         @SuppressWarnings("unchecked")
         Map<String, Object> report = json.convertValue(result.logs() == null ? result : result.withLogs(logs), Map.class);
-        DispatchStore.Outcome outcome = new DispatchStore.Outcome(result.finalStatus(), report, result.summary(),
+        Outcome outcome = new Outcome(result.finalStatus(), report, result.summary(),
                 result.result(), result.issues() == null ? null : result.issues().stream().map(this::asMap).toList(),
                 result.filesReviewed(), result.linesAnalyzed(), result.totalComments(), result.qualityRating(),
                 result.metrics(), result.tokensUsed() == null ? null : asMap(result.tokensUsed()),
                 result.actionsTaken(), result.error());
         try {
             if (logs.isEmpty()) {
-                return dispatch.complete(self.id(), self.tenant(), jobId, fence, outcome);
+                return heldJobs.complete(self.id(), self.tenant(), jobId, fence, outcome);
             }
             return connections.inTransaction(() -> {
                 logWriter.append(self.id(), self.tenant(), jobId, fence, logs, null);
-                return dispatch.complete(self.id(), self.tenant(), jobId, fence, outcome);
+                return heldJobs.complete(self.id(), self.tenant(), jobId, fence, outcome);
             });
-        } catch (DispatchStore.StopException notRunning) {
+        } catch (StopException notRunning) {
             // the job is final: the runner's own report again is answered as the first time
-            Job done = dispatch.read(jobId);
+            Job done = claims.read(jobId);
             if (done.report != null && sameJson(done.report, report)) {
                 return done;
             }
@@ -159,8 +166,8 @@ public class AgentService {
     }
 
     /** Secrets only while the job runs on this runner under the caller's lease; otherwise 404. */
-    public Map<String, String> secrets(AuthenticatedRunner self, UUID jobId, DispatchStore.Fence fence) {
-        DispatchStore.Held job = dispatch.fenced(self.id(), self.tenant(), jobId, fence);
+    public Map<String, String> secrets(AuthenticatedRunner self, UUID jobId, Fence fence) {
+        HeldJobs.Held job = heldJobs.fenced(self.id(), self.tenant(), jobId, fence);
         if (!job.is(JobStatus.RUNNING)) {
             throw ProblemException.notFound("Secrets of a running job");
         }

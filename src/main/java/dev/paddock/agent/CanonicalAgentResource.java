@@ -9,7 +9,7 @@ import dev.paddock.auth.Scopes;
 import dev.paddock.common.Bodies;
 import dev.paddock.common.Ids;
 import dev.paddock.common.Labels;
-import dev.paddock.dispatch.DispatchStore;
+import dev.paddock.dispatch.Fence;
 import dev.paddock.dispatch.Job;
 import dev.paddock.job.JobView;
 import dev.paddock.problem.FieldError;
@@ -151,7 +151,7 @@ public class CanonicalAgentResource {
                               AgentRequests.StatusUpdate body) {
         AgentRequests.StatusUpdate update = body == null ? new AgentRequests.StatusUpdate(null, null, null)
                 : bodies.valid(body);
-        return new JobView.One(JobView.forHolder(agent.reportProgress(auth.runner(), Ids.parse(id, "Job"), DispatchStore.Fence.lease(leaseId), update)));
+        return new JobView.One(JobView.forHolder(agent.reportProgress(auth.runner(), Ids.parse(id, "Job"), Fence.lease(leaseId), update)));
     }
 
     @POST
@@ -159,7 +159,7 @@ public class CanonicalAgentResource {
     @Operation(summary = "Append log lines", description = "1-200 lines, each a string or {timestamp, level, message, data}. offset is the runner's number for the first line (from 0 or 1): a line this attempt already sent under that number is not stored again. next_offset is the number for the runner's next line. The service numbers stored lines from 1 (seq), in arrival order. Secret values are masked as ***.")
     public AgentService.LogsAccepted logs(@PathParam("id") String id, @HeaderParam(LEASE_HEADER) String leaseId,
                                           AgentRequests.LogBatch body) {
-        return agent.appendLogs(auth.runner(), Ids.parse(id, "Job"), DispatchStore.Fence.lease(leaseId), bodies.valid(body));
+        return agent.appendLogs(auth.runner(), Ids.parse(id, "Job"), Fence.lease(leaseId), bodies.valid(body));
     }
 
     @POST
@@ -167,14 +167,14 @@ public class CanonicalAgentResource {
     @Operation(summary = "Final report", description = "The same report twice answers the same; a different report on a final job is 409.")
     public JobView.One result(@PathParam("id") String id, @HeaderParam(LEASE_HEADER) String leaseId,
                               AgentRequests.Result body) {
-        return new JobView.One(JobView.forHolder(agent.report(auth.runner(), Ids.parse(id, "Job"), DispatchStore.Fence.lease(leaseId), bodies.valid(body))));
+        return new JobView.One(JobView.forHolder(agent.report(auth.runner(), Ids.parse(id, "Job"), Fence.lease(leaseId), bodies.valid(body))));
     }
 
     @GET
     @Path("jobs/{id}/secrets")
     @Operation(summary = "The job's secrets", description = "Only while the job runs on this runner under this lease; otherwise 404.")
     public Secrets secrets(@PathParam("id") String id, @HeaderParam(LEASE_HEADER) String leaseId) {
-        return new Secrets(agent.secrets(auth.runner(), Ids.parse(id, "Job"), DispatchStore.Fence.lease(leaseId)));
+        return new Secrets(agent.secrets(auth.runner(), Ids.parse(id, "Job"), Fence.lease(leaseId)));
     }
 
     /** The body is optional (headers may say it all), so it is read whatever its content type. */

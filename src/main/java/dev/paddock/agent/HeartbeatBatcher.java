@@ -4,7 +4,7 @@ import dev.paddock.auth.AuthenticatedRunner;
 import dev.paddock.common.Batcher;
 import dev.paddock.common.Times;
 import dev.paddock.db.Transactions;
-import dev.paddock.dispatch.DispatchStore;
+import dev.paddock.dispatch.HeldJobs;
 import dev.paddock.fleet.RunnerRequests;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.runner.RunnerStore;
@@ -46,7 +46,7 @@ public class HeartbeatBatcher {
     Transactions transactions;
 
     @Inject
-    DispatchStore dispatch;
+    HeldJobs heldJobs;
 
     @Inject
     RunnerStore runners;
@@ -100,7 +100,7 @@ public class HeartbeatBatcher {
             try {
                 transactions.inTransaction(() -> {
                     // jobs before runners, the order in which every transition takes its locks
-                    Map<UUID, List<UUID>> stops = dispatch.renewLeasesAndListStops(latest.keySet());
+                    Map<UUID, List<UUID>> stops = heldJobs.renewLeasesAndListStops(latest.keySet());
                     Map<UUID, String> statuses = runners.recordHeartbeats(latest.values());
                     transactions.afterCommit(() -> answer(batch, stops, statuses));
                 });

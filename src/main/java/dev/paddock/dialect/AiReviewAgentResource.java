@@ -10,7 +10,7 @@ import dev.paddock.auth.RunnerAccess;
 import dev.paddock.common.Bodies;
 import dev.paddock.common.Ids;
 import dev.paddock.common.QueryParams;
-import dev.paddock.dispatch.DispatchStore;
+import dev.paddock.dispatch.Fence;
 import dev.paddock.job.JobView;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
@@ -97,7 +97,7 @@ public class AiReviewAgentResource {
     public JobView.One status(@PathParam("id") String id, @HeaderParam("X-Lease-Id") String leaseId, TaskStatus body) {
         TaskStatus update = bodies.valid(body);
         return new JobView.One(JobView.forHolder(agent.reportProgress(self(), Ids.parse(id, "Task"),
-                DispatchStore.Fence.holderOr(leaseId), new AgentRequests.StatusUpdate(null, update.status().trim(), null))));
+                Fence.holderOr(leaseId), new AgentRequests.StatusUpdate(null, update.status().trim(), null))));
     }
 
     @POST
@@ -109,7 +109,7 @@ public class AiReviewAgentResource {
         TaskLogs batch = bodies.valid(body);
         AgentRequests.LogBatch lines = bodies.valid(new AgentRequests.LogBatch(
                 batch.logs() != null ? batch.logs() : batch.lines(), null));
-        return agent.appendLogs(self(), Ids.parse(id, "Task"), DispatchStore.Fence.holderOr(leaseId), lines);
+        return agent.appendLogs(self(), Ids.parse(id, "Task"), Fence.holderOr(leaseId), lines);
     }
 
     @POST
@@ -122,7 +122,7 @@ public class AiReviewAgentResource {
                 task.files() == null ? null : Map.of("files", task.files()), null, null, null, task.totalComments(),
                 task.rating(), task.metrics(), null, null, task.error(), task.logs()));
         return new JobView.One(JobView.forHolder(agent.report(self(), Ids.parse(id, "Task"),
-                DispatchStore.Fence.holderOr(leaseId), result)));
+                Fence.holderOr(leaseId), result)));
     }
 
     /** The calling runner; a runner token naming another runner by runnerId finds nothing. */

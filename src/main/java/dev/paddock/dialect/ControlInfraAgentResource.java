@@ -8,7 +8,7 @@ import dev.paddock.auth.AuthenticatedRunner;
 import dev.paddock.auth.Authenticator;
 import dev.paddock.auth.RunnerAccess;
 import dev.paddock.common.Bodies;
-import dev.paddock.dispatch.DispatchStore;
+import dev.paddock.dispatch.Fence;
 import dev.paddock.dispatch.Job;
 import dev.paddock.job.JobView;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -92,7 +92,7 @@ public class ControlInfraAgentResource {
     public Envelope status(StatusReport body, @HeaderParam("X-Lease-Id") String leaseId) {
         StatusReport report = bodies.valid(body);
         AuthenticatedRunner self = auth.runner();
-        DispatchStore.Fence fence = DispatchStore.Fence.holderOr(leaseId);
+        Fence fence = Fence.holderOr(leaseId);
         Job job;
         if ("running".equals(report.status())) {
             job = agent.reportProgress(self, report.jobId(), fence, new AgentRequests.StatusUpdate("running", null, null));

@@ -18,7 +18,7 @@ import dev.paddock.auth.Scopes;
 import dev.paddock.common.Bodies;
 import dev.paddock.common.Ids;
 import dev.paddock.common.PageRequest;
-import dev.paddock.dispatch.DispatchStore;
+import dev.paddock.dispatch.Fence;
 import dev.paddock.dispatch.Job;
 import dev.paddock.dispatch.JobStatus;
 import dev.paddock.problem.ProblemException;
@@ -250,7 +250,7 @@ public class OoreRunnerResource {
         StatusReport report = bodies.valid(body);
         AuthenticatedRunner self = own(runnerId);
         UUID id = Ids.parse(jobId, "Job");
-        DispatchStore.Fence fence = DispatchStore.Fence.holderOr(lease(signingToken, leaseId));
+        Fence fence = Fence.holderOr(lease(signingToken, leaseId));
         if ("running".equals(report.status())) {
             return status(agent.reportProgress(self, id, fence, new AgentRequests.StatusUpdate("running", null, null)));
         }
@@ -275,7 +275,7 @@ public class OoreRunnerResource {
         Logs logs = bodies.valid(body);
         AuthenticatedRunner self = own(runnerId);
         UUID id = Ids.parse(jobId, "Job");
-        DispatchStore.Fence fence = DispatchStore.Fence.holderOr(lease(signingToken, leaseId));
+        Fence fence = Fence.holderOr(lease(signingToken, leaseId));
         // consecutive sequences go as one batch numbered from the first
         List<Chunk> chunks = logs.chunks().stream().sorted(Comparator.comparing(Chunk::sequence)).toList();
         int start = 0;
@@ -316,7 +316,7 @@ public class OoreRunnerResource {
 
     private JsonNode signing(String runnerId, String jobId, String signingToken, String secret) {
         Map<String, String> secrets = agent.secrets(own(runnerId), Ids.parse(jobId, "Job"),
-                DispatchStore.Fence.lease(signingToken));
+                Fence.lease(signingToken));
         String material = secrets.get(secret);
         if (material == null) {
             throw ProblemException.notFound("Signing material");

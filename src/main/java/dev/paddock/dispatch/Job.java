@@ -19,7 +19,7 @@ import java.util.UUID;
  * A unit of work for a runner, and the queue entry it sits in until claimed. People write what the
  * job is (type, labels, payload…) when they enqueue it; everything about where it is in its life
  * (status, runner, lease, attempt, timings, outcome) is mapped read-only here and written only by
- * {@link DispatchStore}, in SQL on the database clock.
+ * the dispatch core ({@link JobClaims}, {@link HeldJobs}, {@link JobReleases}), in SQL on the database clock.
  */
 @Entity
 @Table(name = "jobs")

@@ -8,8 +8,9 @@ import java.util.stream.Collectors;
 
 /**
  * The job state machine: queued, then running, then one of the final four. {@link #next()} is the
- * whole list of allowed transitions; {@link DispatchStore} builds the guard of each transition's SQL
- * from it, so the SQL cannot allow what this enum does not.
+ * whole list of allowed transitions; the guard of each transition's SQL lists the statuses it may
+ * move a job from, and {@code DispatchGuardsTest} holds every guard to this enum, so the SQL
+ * cannot allow what this enum does not.
  */
 public enum JobStatus {
     QUEUED, RUNNING, SUCCESS, FAILURE, CANCELLED, TIMEOUT;

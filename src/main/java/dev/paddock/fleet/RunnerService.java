@@ -6,7 +6,7 @@ import dev.paddock.auth.RunnerCredentials;
 import dev.paddock.common.Labels;
 import dev.paddock.common.PageRequest;
 import dev.paddock.db.Transactions;
-import dev.paddock.dispatch.DispatchStore;
+import dev.paddock.dispatch.JobReleases;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.runner.Runner;
 import dev.paddock.runner.RunnerStore;
@@ -35,7 +35,7 @@ public class RunnerService {
     Transactions transactions;
 
     @Inject
-    DispatchStore dispatch;
+    JobReleases releases;
 
     @Inject
     RunnerCredentials credentials;
@@ -104,7 +104,7 @@ public class RunnerService {
     public void delete(String tenant, UUID id) {
         transactions.inTransaction(() -> {
             // another tenant's runner is not found below, and the release rolls back with it
-            dispatch.release(id, "runner deleted; out of attempts");
+            releases.release(id, "runner deleted; out of attempts");
             found(store.delete(tenant, id));
             credentials.forget(id);
         });
@@ -113,7 +113,7 @@ public class RunnerService {
     /** The runner deregisters itself: offline, record kept, its running jobs go back to the queue. */
     public void deregister(AuthenticatedRunner self) {
         transactions.inTransaction(() -> {
-            dispatch.release(self.id(), "runner deregistered; out of attempts");
+            releases.release(self.id(), "runner deregistered; out of attempts");
             found(store.deregister(self.tenant(), self.id()));
             credentials.forget(self.id());
         });

@@ -3,7 +3,8 @@ package dev.paddock.job;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.auth.Person;
 import dev.paddock.common.Labels;
-import dev.paddock.dispatch.DispatchStore;
+import dev.paddock.dispatch.JobClaims;
+import dev.paddock.dispatch.JobReleases;
 import dev.paddock.dispatch.Job;
 import dev.paddock.db.Transactions;
 import dev.paddock.problem.FieldError;
@@ -32,7 +33,10 @@ public class JobService {
     ObjectMapper json;
 
     @Inject
-    DispatchStore dispatch;
+    JobClaims claims;
+
+    @Inject
+    JobReleases releases;
 
     @Inject
     Transactions connections;
@@ -44,11 +48,11 @@ public class JobService {
         checkPayloadSize(request.payload());
         Job job = draft(person, request, idempotencyKey);
         if (idempotencyKey == null) {
-            return new Enqueued(dispatch.enqueue(job), false);
+            return new Enqueued(claims.enqueue(job), false);
         }
-        return connections.inTransaction(() -> dispatch.enqueuedWithKey(person.tenant(), idempotencyKey)
+        return connections.inTransaction(() -> claims.enqueuedWithKey(person.tenant(), idempotencyKey)
                 .map(existing -> new Enqueued(existing, true))
-                .orElseGet(() -> new Enqueued(dispatch.enqueue(job), false)));
+                .orElseGet(() -> new Enqueued(claims.enqueue(job), false)));
     }
 
     private Job draft(Person person, JobRequests.Enqueue request, String idempotencyKey) {
@@ -77,7 +81,7 @@ public class JobService {
     }
 
     public Job cancel(String tenant, UUID id, String reason) {
-        return dispatch.cancel(tenant, id, reason);
+        return releases.cancel(tenant, id, reason);
     }
 
     /** A copy of a final job, its payload merged with {@code config_override}, queued afresh. */
@@ -107,11 +111,11 @@ public class JobService {
         copy.secretNames = new ArrayList<>(original.secretNames);
         copy.secrets = original.secrets;
         copy.originalJobId = original.id;
-        return dispatch.enqueue(copy);
+        return claims.enqueue(copy);
     }
 
     private Job find(String tenant, UUID id) {
-        Job job = dispatch.read(id);
+        Job job = claims.read(id);
         if (!job.tenant.equals(tenant)) {
             throw ProblemException.notFound("Job");
         }

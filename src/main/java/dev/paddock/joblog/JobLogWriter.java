@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.paddock.common.IsoTimestamps;
-import dev.paddock.dispatch.DispatchStore;
+import dev.paddock.dispatch.Fence;
+import dev.paddock.dispatch.HeldJobs;
+import dev.paddock.dispatch.RowReader;
 import dev.paddock.signal.Signals;
 import dev.paddock.signal.SignalSender;
 import dev.paddock.db.Transactions;
@@ -30,7 +32,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * Appends a batch of log lines as its runner's call on the job it holds: one statement locks the
- * job, checks the fence and writes ({@link DispatchStore#appendingToHeldJob}). Lines are numbered by the
+ * job, checks the fence and writes ({@link HeldJobs#appendingToHeldJob}). Lines are numbered by the
  * service, from 1, in the order they arrive, so every reader pages with {@code after} from 0.
  * A runner may number its own lines with {@code offset} (from 0 or from 1, as it likes): a line
  * whose number this attempt of the job already sent is not stored again, so a resent batch is
@@ -43,51 +45,54 @@ public class JobLogWriter {
     public static final Set<String> LEVELS = Set.of("debug", "info", "warn", "error");
     private static final int MAX_MESSAGE = 65536;
     /**
-     * The lines not already sent, numbered on from the job's next number, which advances by as many,
-     * written by the runner's call on the job it holds ({@link DispatchStore#appendingToHeldJob}),
-     * which also renews the lease. A job with secrets is written only once its lines are masked. {@code fresh}
-     * filters the batch's lines: two statements, each with one stable plan, because a runner either
-     * numbers its lines or does not (a single statement for both was replanned for every unnumbered
-     * batch: a fifth more of PostgreSQL's CPU a batch, bench/RESULTS.md).
+     * The batch's lines, as the runner's call on the job it holds writes them
+     * ({@link HeldJobs#appendingToHeldJob}, which also renews the lease): {@code writer} is the job
+     * when it may be written (a job with secrets only once its lines are masked), {@code fresh} the
+     * lines not already sent, {@code stored} them numbered on from the job's next number. Two
+     * statements, each with one stable plan, because a runner either numbers its lines or does not
+     * (a single statement for both was replanned for every unnumbered batch: a fifth more of
+     * PostgreSQL's CPU a batch, bench/RESULTS.md).
      */
-    private static String insert(String fresh) {
-        return DispatchStore.appendingToHeldJob("""
-                writer AS (
-                    SELECT held_id, held_attempt, held_log_next_seq FROM held
-                     WHERE writable AND (held_secrets IS NULL OR :masked)),
-                fresh AS (
-                    SELECT l.* FROM writer,
-                           unnest(CAST(:clientSeqs AS bigint[]), CAST(:timestamps AS text[]), CAST(:levels AS text[]),
-                                  CAST(:messages AS text[]), CAST(:data AS text[]))
-                           WITH ORDINALITY AS l(client_seq, ts, level, message, data, ord)
-                    %s),
-                stored AS (
-                    INSERT INTO job_logs (job_id, seq, attempt, client_seq, timestamp, level, message, data)
-                    SELECT writer.held_id, writer.held_log_next_seq + row_number() OVER (ORDER BY ord) - 1,
-                           writer.held_attempt, client_seq, CAST(ts AS timestamptz), level, message, CAST(data AS jsonb)
-                      FROM fresh, writer
-                    RETURNING 1)""".formatted(fresh));
-    }
+    private static final String BATCH = """
+            writer AS (
+                SELECT held_id, held_attempt, held_log_next_seq FROM held
+                 WHERE writable AND (held_secrets IS NULL OR :masked)),
+            fresh AS (
+                SELECT l.* FROM writer,
+                       unnest(CAST(:clientSeqs AS bigint[]), CAST(:timestamps AS text[]), CAST(:levels AS text[]),
+                              CAST(:messages AS text[]), CAST(:data AS text[]))
+                       WITH ORDINALITY AS l(client_seq, ts, level, message, data, ord)
+            """;
+
+    private static final String STORED = """
+                ),
+            stored AS (
+                INSERT INTO job_logs (job_id, seq, attempt, client_seq, timestamp, level, message, data)
+                SELECT writer.held_id, writer.held_log_next_seq + row_number() OVER (ORDER BY ord) - 1,
+                       writer.held_attempt, client_seq, CAST(ts AS timestamptz), level, message, CAST(data AS jsonb)
+                  FROM fresh, writer
+                RETURNING 1)""";
 
     /** Lines without the runner's numbers: all are new. */
-    private static final String INSERT_UNNUMBERED = insert("");
+    private static final String INSERT_UNNUMBERED = HeldJobs.appendingToHeldJob(BATCH + STORED);
     /**
      * Lines the runner numbered: those this attempt already sent are left out. They are looked for
      * only among the batch's own numbers, with the attempt as a constant: PostgreSQL may run the NOT
      * EXISTS as one hashed scan of all the condition allows, which without those bounds read every
      * line of the job once a batch (bench/RESULTS.md, the agent's log throughput).
      */
-    private static final String INSERT_NUMBERED = insert("""
-            WHERE NOT EXISTS (
-                  SELECT 1 FROM job_logs sent
-                   WHERE sent.job_id = :job AND sent.attempt = (SELECT held_attempt FROM writer)
-                     AND sent.client_seq BETWEEN :firstClientSeq AND :lastClientSeq
-                     AND sent.client_seq = l.client_seq)""");
+    private static final String INSERT_NUMBERED = HeldJobs.appendingToHeldJob(BATCH + """
+                 WHERE NOT EXISTS (
+                       SELECT 1 FROM job_logs sent
+                        WHERE sent.job_id = :job AND sent.attempt = (SELECT held_attempt FROM writer)
+                          AND sent.client_seq BETWEEN :firstClientSeq AND :lastClientSeq
+                          AND sent.client_seq = l.client_seq)
+            """ + STORED);
     /** The unique index that stores a line a runner numbered once per attempt. */
     private static final String ONCE_PER_CLIENT_SEQ = "uq_job_logs_client_seq";
 
     @Inject
-    DispatchStore dispatch;
+    HeldJobs heldJobs;
 
     @Inject
     Transactions connections;
@@ -111,7 +116,7 @@ public class JobLogWriter {
      * @param offset the runner's number for the first line, or null when it does not number them
      * @return the next offset: the runner's number for its next line (the service's, without offset)
      */
-    public long append(UUID runnerId, String tenant, UUID jobId, DispatchStore.Fence fence, List<JsonNode> rawLines,
+    public long append(UUID runnerId, String tenant, UUID jobId, Fence fence, List<JsonNode> rawLines,
                        Long offset) {
         List<Line> lines = parse(rawLines);
         Appended appended;
@@ -124,7 +129,7 @@ public class JobLogWriter {
             // A copy of the batch was stored while the statement waited for the job's lock, after it
             // had looked for lines already sent: look again, under the lock, with a fresh snapshot.
             appended = connections.inTransaction(() -> {
-                dispatch.hold(runnerId, tenant, jobId);
+                heldJobs.hold(runnerId, tenant, jobId);
                 return store(runnerId, tenant, jobId, fence, lines, offset);
             });
         }
@@ -141,14 +146,14 @@ public class JobLogWriter {
      * One statement; two when the job has secrets: the first learns them and writes nothing, the
      * second writes the lines masked.
      */
-    private Appended store(UUID runnerId, String tenant, UUID jobId, DispatchStore.Fence fence, List<Line> lines,
+    private Appended store(UUID runnerId, String tenant, UUID jobId, Fence fence, List<Line> lines,
                            Long offset) {
-        DispatchStore.Answer<Long> stored = row -> row.getObject("stored", Long.class);
+        RowReader<Long> stored = row -> row.getObject("stored", Long.class);
         String insert = offset == null ? INSERT_UNNUMBERED : INSERT_NUMBERED;
-        DispatchStore.Call<Long> call = dispatch.change(runnerId, tenant, jobId, fence, insert,
+        HeldJobs.Call<Long> call = heldJobs.change(runnerId, tenant, jobId, fence, insert,
                 parameters(lines, offset, List.of(), false), stored);
         if (call.changed() == null) {
-            call = dispatch.change(runnerId, tenant, jobId, fence, insert,
+            call = heldJobs.change(runnerId, tenant, jobId, fence, insert,
                     parameters(lines, offset, secretValues(call.held()), true), stored);
         }
         if (call.changed() == null) {
@@ -269,7 +274,7 @@ public class JobLogWriter {
         return mapTexts(node, JobLogWriter::withoutNul);
     }
 
-    private List<String> secretValues(DispatchStore.Held job) {
+    private List<String> secretValues(HeldJobs.Held job) {
         if (job.secrets() == null) {
             return List.of();
         }

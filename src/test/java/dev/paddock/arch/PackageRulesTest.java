@@ -96,7 +96,7 @@ class PackageRulesTest {
                 }
             }
         });
-        assertThat(stateFragments).as("the rule still finds the dispatch core's fragments").contains("RENEWED_LEASE");
+        assertThat(stateFragments).as("the rule still finds the dispatch core's fragments").contains("REPORT_PROGRESS", "APPENDED");
         List<String> splicers = new ArrayList<>();
         sources().forEach((file, text) -> {
             if (!packageOf(file).equals("dispatch")) {
@@ -118,6 +118,32 @@ class PackageRulesTest {
         assertThat(writers).isEmpty();
         assertThat(RUNNERS_WRITE.matcher(sources().get(RUNNERS_WRITER)).find())
                 .as("the rule still recognises the store's own statements").isTrue();
+    }
+
+    /** Statements are read top to bottom: SQL is never a template filled with {@code formatted}. */
+    @Test
+    void noSqlIsATemplate() {
+        Pattern template = Pattern.compile("\"\"\"(.*?)\"\"\"\\s*\\.formatted\\(", Pattern.DOTALL);
+        Pattern sql = Pattern.compile("\\b(SELECT|UPDATE|INSERT|DELETE|WITH)\\b");
+        List<String> templates = new ArrayList<>();
+        sources().forEach((file, text) -> {
+            Matcher block = template.matcher(text);
+            while (block.find()) {
+                if (sql.matcher(block.group(1)).find()) {
+                    templates.add(MAIN.relativize(file).toString());
+                }
+            }
+        });
+        assertThat(templates).isEmpty();
+    }
+
+    /** Small classes with one job: a class that outgrows this is split by concern. */
+    @Test
+    void noClassIsOverFourHundredLines() {
+        List<String> large = sources().entrySet().stream()
+                .filter(entry -> entry.getValue().lines().count() > 400)
+                .map(entry -> MAIN.relativize(entry.getKey()) + " " + entry.getValue().lines().count()).toList();
+        assertThat(large).isEmpty();
     }
 
     /** Hibernate only reads: every write is SQL in a transaction of {@code db.Transactions}. */

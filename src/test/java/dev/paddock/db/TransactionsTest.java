@@ -1,6 +1,7 @@
 package dev.paddock.db;
 
-import dev.paddock.dispatch.DispatchStore;
+import dev.paddock.dispatch.JobClaims;
+import dev.paddock.dispatch.StopException;
 import dev.paddock.dispatch.Job;
 import dev.paddock.dispatch.JobStatus;
 import dev.paddock.signal.Signals;
@@ -33,7 +34,7 @@ class TransactionsTest {
     Transactions connections;
 
     @Inject
-    DispatchStore store;
+    JobClaims store;
 
     @Inject
     Signals signals;
@@ -61,8 +62,8 @@ class TransactionsTest {
         CompletableFuture<Void> waiter = signals.await(Signals.tenantTopic(tenant));
         assertThatThrownBy(() -> connections.inTransaction(() -> {
             store.enqueue(draft(tenant));
-            throw new DispatchStore.StopException(JobStatus.CANCELLED.wire());
-        })).isInstanceOf(DispatchStore.StopException.class);
+            throw new StopException(JobStatus.CANCELLED.wire());
+        })).isInstanceOf(StopException.class);
         assertThat(jobsOf(tenant)).isEqualTo(1);
         assertThat(waiter).isDone();
     }

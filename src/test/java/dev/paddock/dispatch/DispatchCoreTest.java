@@ -35,10 +35,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * number of jobs it runs.
  */
 @QuarkusTest
-class DispatchStoreTest {
+class DispatchCoreTest {
 
     @Inject
-    DispatchStore store;
+    JobClaims claims;
+
+    @Inject
+    HeldJobs heldJobs;
+
+    @Inject
+    JobReleases releases;
 
     @Inject
     AgroalDataSource dataSource;
@@ -46,8 +52,8 @@ class DispatchStoreTest {
     @Inject
     Transactions transactions;
 
-    private static DispatchStore.Outcome success() {
-        return new DispatchStore.Outcome(JobStatus.SUCCESS, Map.of("status", "success"), "ok", null, null, null,
+    private static Outcome success() {
+        return new Outcome(JobStatus.SUCCESS, Map.of("status", "success"), "ok", null, null, null,
                 null, null, null, null, null, null, null);
     }
 
@@ -73,7 +79,7 @@ class DispatchStoreTest {
             workers.add(pool.submit(() -> {
                 start.await();
                 while (true) {
-                    List<Job> claimed = store.claim(runnerId, 2);
+                    List<Job> claimed = claims.claim(runnerId, 2);
                     if (claimed.isEmpty() && queued(api.tenant) == 0) {
                         return null;
                     }
@@ -82,7 +88,7 @@ class DispatchStoreTest {
                             violations.add("claimed twice: " + job.id);
                         }
                         try {
-                            store.complete(runnerId, api.tenant, job.id, DispatchStore.Fence.lease(job.leaseId.toString()), success());
+                            heldJobs.complete(runnerId, api.tenant, job.id, Fence.lease(job.leaseId.toString()), success());
                         } catch (ProblemException cancelledMeanwhile) {
                             assertThat(cancelledMeanwhile.status()).isEqualTo(409);
                         }
@@ -96,7 +102,7 @@ class DispatchStoreTest {
             start.await();
             for (int i = jobs.size() - 1; i >= 0; i -= 5) {
                 try {
-                    store.cancel(api.tenant, UUID.fromString(jobs.get(i)), "not needed");
+                    releases.cancel(api.tenant, UUID.fromString(jobs.get(i)), "not needed");
                 } catch (ProblemException alreadyFinal) {
                     assertThat(alreadyFinal.status()).isEqualTo(409);
                 }
@@ -135,17 +141,17 @@ class DispatchStoreTest {
         UUID runner = UUID.fromString(api.onlineRunner(List.of(), 2).id());
         String retryable = api.enqueue(Map.of("type", "t", "max_attempts", 2, "priority", 1));
         String lastChance = api.enqueue(Map.of("type", "t", "max_attempts", 1));
-        assertThat(store.claim(runner, 2)).hasSize(2);
+        assertThat(claims.claim(runner, 2)).hasSize(2);
         assertThat(scalar("SELECT active_jobs FROM runners WHERE id = ?", runner)).isEqualTo(2);
 
-        store.release(runner, "runner deleted; out of attempts");
+        releases.release(runner, "runner deleted; out of attempts");
 
         assertThat(text("SELECT status || ' ' || coalesce(lease_id::text, '-') FROM jobs WHERE id = ?::uuid", retryable))
                 .isEqualTo("queued -");
         assertThat(text("SELECT status || ' ' || error || ' ' || coalesce(lease_id::text, '-') FROM jobs WHERE id = ?::uuid",
                 lastChance)).isEqualTo("failure runner deleted; out of attempts -");
         assertThat(scalar("SELECT active_jobs FROM runners WHERE id = ?", runner)).isZero();
-        assertThat(store.claim(runner, 2)).extracting(job -> job.id.toString()).containsExactly(retryable);
+        assertThat(claims.claim(runner, 2)).extracting(job -> job.id.toString()).containsExactly(retryable);
     }
 
     @Test
@@ -155,7 +161,7 @@ class DispatchStoreTest {
         for (int i = 0; i < 10; i++) {
             api.enqueue("t", List.of());
         }
-        assertThat(store.claim(runner, 10)).hasSize(10);
+        assertThat(claims.claim(runner, 10)).hasSize(10);
         update("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE tenant = ?", api.tenant);
 
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -164,7 +170,7 @@ class DispatchStoreTest {
         for (int i = 0; i < 4; i++) {
             sweeps.add(pool.submit(() -> {
                 start.await();
-                store.expireLeases();
+                releases.expireLeases();
                 return null;
             }));
         }
@@ -186,10 +192,10 @@ class DispatchStoreTest {
         Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
         UUID runnerId = UUID.fromString(runner.id());
         String id = api.enqueue("t", List.of());
-        Job claimed = store.claim(runnerId, 1).get(0);
-        store.cancel(api.tenant, claimed.id, "stop");
+        Job claimed = claims.claim(runnerId, 1).get(0);
+        releases.cancel(api.tenant, claimed.id, "stop");
         ProblemException again = org.junit.jupiter.api.Assertions.assertThrows(ProblemException.class,
-                () -> store.cancel(api.tenant, claimed.id, "again"));
+                () -> releases.cancel(api.tenant, claimed.id, "again"));
         assertThat(again.status()).isEqualTo(409);
         assertThat(stopsOf(runnerId)).containsExactly(claimed.id);
         // the runner's report on the cancelled job is refused, and that refusal acknowledges the stop
@@ -198,7 +204,7 @@ class DispatchStoreTest {
                 .body("type", org.hamcrest.Matchers.endsWith("job-cancelled"));
         assertThat(stopsOf(runnerId)).isEmpty();
         ProblemException complete = org.junit.jupiter.api.Assertions.assertThrows(ProblemException.class,
-                () -> store.complete(runnerId, api.tenant, claimed.id, DispatchStore.Fence.lease(claimed.leaseId.toString()), success()));
+                () -> heldJobs.complete(runnerId, api.tenant, claimed.id, Fence.lease(claimed.leaseId.toString()), success()));
         assertThat(complete.status()).isEqualTo(409);
         assertThat(text("SELECT status FROM jobs WHERE id = ?::uuid", id)).isEqualTo("cancelled");
         assertThat(scalar("SELECT active_jobs FROM runners WHERE id = ?", runnerId)).isZero();
@@ -241,9 +247,9 @@ class DispatchStoreTest {
         UUID runnerId = UUID.fromString(running.runner().id());
         // the backend's counters may still hold earlier transactions' (PostgreSQL 15): compare
         assertThatThrownBy(() -> transactions.inTransaction(() -> {
-            long[] before = transactions.run(DispatchStoreTest::updatesOfJobs);
-            store.renewLeasesAndListStops(List.of(runnerId));
-            long[] after = transactions.run(DispatchStoreTest::updatesOfJobs);
+            long[] before = transactions.run(DispatchCoreTest::updatesOfJobs);
+            heldJobs.renewLeasesAndListStops(List.of(runnerId));
+            long[] after = transactions.run(DispatchCoreTest::updatesOfJobs);
             assertThat(after[0] - before[0]).as("row versions written").isEqualTo(1);
             assertThat(after[1] - before[1]).as("of them heap-only").isEqualTo(1);
             throw new RolledBack();
@@ -290,6 +296,6 @@ class DispatchStoreTest {
 
     /** The jobs a heartbeat of this runner would tell it to stop (and its leases renewed). */
     private List<UUID> stopsOf(UUID runnerId) throws SQLException {
-        return store.renewLeasesAndListStops(List.of(runnerId)).getOrDefault(runnerId, List.of());
+        return heldJobs.renewLeasesAndListStops(List.of(runnerId)).getOrDefault(runnerId, List.of());
     }
 }
