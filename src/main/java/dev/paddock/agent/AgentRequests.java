@@ -1,6 +1,9 @@
 package dev.paddock.agent;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.paddock.common.Labels;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import dev.paddock.dispatch.JobStatus;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -11,11 +14,39 @@ import jakarta.validation.constraints.Size;
 
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
-/** What a runner agent sends about jobs: claims, progress, log lines, the final report. */
+/**
+ * What a runner agent sends: its registration and heartbeats, and about jobs: claims, progress,
+ * log lines, the final report.
+ */
 public final class AgentRequests {
 
+    private static final String NOT_BLANK = ".*\\S.*";
+
     private AgentRequests() {
+    }
+
+    @Schema(name = "RunnerHeartbeat")
+
+    public record Heartbeat(
+            @Pattern(regexp = "online|busy|draining|offline", message = "must be one of online, busy, draining, offline") String status,
+            @Size(max = 100) String version,
+            @JsonAlias("activeJobs") @Min(0) @Max(100000) Integer activeJobs,
+            @JsonAlias("systemInfo") Map<String, Object> systemInfo) {
+    }
+
+    @Schema(name = "RunnerRegister")
+
+    public record Register(
+            UUID id,
+            @Size(min = 1, max = 100) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String name,
+            @Size(max = Labels.MAX) List<@NotNull @Pattern(regexp = Labels.REGEX, message = Labels.MESSAGE) String> labels,
+            @Size(max = 100) String version,
+            @Size(max = 100) String os,
+            @Size(max = 100) String arch,
+            @Min(1) @Max(1000) Integer maxConcurrency,
+            Map<String, Object> capabilities) {
     }
 
     public record Claim(@Min(1) @Max(50) Integer limit, @Min(0) @Max(60) Integer waitSeconds) {

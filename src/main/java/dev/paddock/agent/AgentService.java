@@ -14,10 +14,15 @@ import dev.paddock.dispatch.Job;
 import dev.paddock.signal.Signals;
 import dev.paddock.dispatch.JobStatus;
 import dev.paddock.db.Transactions;
+import dev.paddock.job.JobView;
 import dev.paddock.joblog.JobLogWriter;
 import dev.paddock.problem.ProblemException;
-import dev.paddock.fleet.RunnerRequests;
-import dev.paddock.fleet.RunnerService;
+import dev.paddock.auth.RunnerCredentials;
+import dev.paddock.common.Labels;
+import dev.paddock.dispatch.JobReleases;
+import dev.paddock.runner.Runner;
+import dev.paddock.runner.RunnerStore;
+import dev.paddock.runner.RunnerTokens;
 import dev.paddock.secret.SecretCipher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -33,8 +38,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The runner agent protocol, free of any wire format: register, heartbeat, claim (with a long-poll
- * wait), and the fenced calls on a held job. The canonical HTTP routes are one adapter over it;
+ * The runner agent protocol, free of any wire format: register, heartbeat, update its own record,
+ * deregister, claim (with a long-poll wait), and the fenced calls on a held job. The canonical HTTP routes are one adapter over it;
  * other systems' agent dialects are siblings calling the same methods. A call on a held job is
  * one statement that locks, fences and changes it ({@link HeldJobs#change}), or, when it
  * is several, one local transaction ({@link Transactions}); a refusal that tells the
@@ -44,7 +49,13 @@ import java.util.concurrent.TimeoutException;
 public class AgentService {
 
     @Inject
-    RunnerService runners;
+    RunnerStore runners;
+
+    @Inject
+    RunnerCredentials credentials;
+
+    @Inject
+    JobReleases releases;
 
     @Inject
     JobClaims claims;
@@ -76,16 +87,56 @@ public class AgentService {
     public record LogsAccepted(int accepted, long nextOffset) {
     }
 
-    /** Self-registration by a person's credential: an upsert by id that always issues a new token. */
-    public RunnerService.Created register(Person person, RunnerRequests.Register request) {
-        return runners.register(person, request);
+    /** A runner just registered, with the token issued to it; {@code isNew} when the call created it. */
+    public record Registered(Runner runner, String token, boolean isNew) {
+    }
+
+    /** What a runner may change on its own record: descriptive fields, never its labels or capacity. */
+    public record SelfUpdate(String name, Map<String, Object> capabilities, String version, String os, String arch) {
+    }
+
+    /**
+     * Self-registration by a person's credential: an upsert by id within the tenant that always
+     * issues a new token (the old one dies at once on every replica), and the runner's first sign
+     * of life. An id held by another tenant is refused and nothing changes.
+     */
+    public Registered register(Person person, AgentRequests.Register request) {
+        UUID id = request.id() != null ? request.id() : UUID.randomUUID();
+        RunnerTokens.Issued token = RunnerTokens.issue();
+        RunnerStore.Fields fields = new RunnerStore.Fields(request.name(),
+                request.labels() == null ? null : Labels.normalize(request.labels()), request.maxConcurrency(),
+                request.capabilities(), request.version(), request.os(), request.arch());
+        return connections.inTransaction(() -> {
+            RunnerStore.Registered registered = runners.register(id, person.tenant(), person.subject(),
+                    person.viaApiKey() ? person.apiKeyId() : null, fields, token);
+            if (!registered.isNew()) {
+                credentials.forget(id);
+            }
+            return new Registered(registered.runner(), token.token(), registered.isNew());
+        });
+    }
+
+    /** The runner changes its own descriptive fields. */
+    public Runner updateSelf(AuthenticatedRunner self, SelfUpdate update) {
+        return runners.update(self.tenant(), self.id(), new RunnerStore.Fields(update.name(), null, null,
+                update.capabilities(), update.version(), update.os(), update.arch()))
+                .orElseThrow(() -> ProblemException.notFound("Runner"));
+    }
+
+    /** The runner deregisters itself: offline, record kept, its running jobs go back to the queue. */
+    public void deregister(AuthenticatedRunner self) {
+        connections.inTransaction(() -> {
+            releases.release(self.id(), "runner deregistered; out of attempts");
+            runners.deregister(self.tenant(), self.id()).orElseThrow(() -> ProblemException.notFound("Runner"));
+            credentials.forget(self.id());
+        });
     }
 
     /**
      * A sign of life with what the runner reports; renews its leases and lists the jobs it must
      * stop. Written with the other heartbeats arriving meanwhile, in one transaction.
      */
-    public Beat heartbeat(AuthenticatedRunner self, RunnerRequests.Heartbeat request) {
+    public Beat heartbeat(AuthenticatedRunner self, AgentRequests.Heartbeat request) {
         return heartbeats.beat(self, request);
     }
 
@@ -94,7 +145,7 @@ public class AgentService {
      * Holds no transaction while it waits: each attempt is its own, and the caller's thread (a
      * virtual one) parks on a signal. Empty when nothing came in time or the replica is stopping.
      */
-    public List<Job> claim(AuthenticatedRunner self, int limit, Duration wait) {
+    public List<JobView> claim(AuthenticatedRunner self, int limit, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         String topic = Signals.tenantTopic(self.tenant());
         while (true) {
@@ -104,7 +155,7 @@ public class AgentService {
                 List<Job> claimed = claims.claim(self.id(), limit);
                 long remaining = deadline - System.nanoTime();
                 if (!claimed.isEmpty() || remaining <= 0 || signals.stopping()) {
-                    return claimed;
+                    return claimed.stream().map(JobView::forHolder).toList();
                 }
                 signal.get(remaining, TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
@@ -120,24 +171,34 @@ public class AgentService {
         }
     }
 
-    /** The job as its runner sees it; reading a stopped job acknowledges the stop. */
-    public Job view(AuthenticatedRunner self, UUID jobId) {
-        return connections.inTransaction(() -> claims.read(heldJobs.hold(self.id(), self.tenant(), jobId).id()));
+    /**
+     * The job as its runner sees it, with its lease id while the runner holds it; reading a stopped
+     * job acknowledges the stop.
+     */
+    public JobView view(AuthenticatedRunner self, UUID jobId) {
+        Job job = connections.inTransaction(() -> claims.read(heldJobs.hold(self.id(), self.tenant(), jobId).id()));
+        return self.id().equals(job.runnerId) ? JobView.forHolder(job) : JobView.of(job);
     }
 
     /** Phase and progress; renews the lease. One statement. */
-    public Job reportProgress(AuthenticatedRunner self, UUID jobId, Fence fence, AgentRequests.StatusUpdate update) {
-        return heldJobs.reportProgress(self.id(), self.tenant(), jobId, fence, update.phase(), update.progress());
+    public JobView reportProgress(AuthenticatedRunner self, UUID jobId, LeaseCheck check,
+                                  AgentRequests.StatusUpdate update) {
+        return JobView.forHolder(heldJobs.reportProgress(self.id(), self.tenant(), jobId, check.fence(), update.phase(),
+                update.progress()));
     }
 
     /** Renews the lease of the running job as it stores the lines. */
-    public LogsAccepted appendLogs(AuthenticatedRunner self, UUID jobId, Fence fence, AgentRequests.LogBatch batch) {
-        long next = logWriter.append(self.id(), self.tenant(), jobId, fence, batch.lines(), batch.offset());
+    public LogsAccepted appendLogs(AuthenticatedRunner self, UUID jobId, LeaseCheck check, AgentRequests.LogBatch batch) {
+        long next = logWriter.append(self.id(), self.tenant(), jobId, check.fence(), batch.lines(), batch.offset());
         return new LogsAccepted(batch.lines().size(), next);
     }
 
     /** The final report; the same report again answers the same, a different one on a final job is 409. */
-    public Job report(AuthenticatedRunner self, UUID jobId, Fence fence, AgentRequests.Result result) {
+    public JobView report(AuthenticatedRunner self, UUID jobId, LeaseCheck check, AgentRequests.Result result) {
+        return JobView.forHolder(finish(self, jobId, check.fence(), result));
+    }
+
+    private Job finish(AuthenticatedRunner self, UUID jobId, Fence fence, AgentRequests.Result result) {
         // the final lines are kept in the report as stored: a NUL in them is U+FFFD in both
         List<JsonNode> logs = result.logs() == null ? List.of() : result.logs().stream().map(JobLogWriter::withoutNul).toList();
         @SuppressWarnings("unchecked")
@@ -166,8 +227,8 @@ public class AgentService {
     }
 
     /** Secrets only while the job runs on this runner under the caller's lease; otherwise 404. */
-    public Map<String, String> secrets(AuthenticatedRunner self, UUID jobId, Fence fence) {
-        HeldJobs.Held job = heldJobs.fenced(self.id(), self.tenant(), jobId, fence);
+    public Map<String, String> secrets(AuthenticatedRunner self, UUID jobId, LeaseCheck check) {
+        HeldJobs.Held job = heldJobs.fenced(self.id(), self.tenant(), jobId, check.fence());
         if (!job.is(JobStatus.RUNNING)) {
             throw ProblemException.notFound("Secrets of a running job");
         }

@@ -9,15 +9,12 @@ import dev.paddock.auth.Scopes;
 import dev.paddock.common.Bodies;
 import dev.paddock.common.Ids;
 import dev.paddock.common.Labels;
-import dev.paddock.dispatch.Fence;
-import dev.paddock.dispatch.Job;
 import dev.paddock.job.JobView;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.problem.ProblemMappers;
-import dev.paddock.fleet.RunnerRequests;
-import dev.paddock.fleet.RunnerService;
-import dev.paddock.fleet.RunnerView;
+import dev.paddock.runner.Runner;
+import dev.paddock.runner.RunnerView;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -26,7 +23,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -63,6 +64,12 @@ public class CanonicalAgentResource {
     Bodies bodies;
 
     @Inject
+    SetupInstructions setup;
+
+    @Context
+    UriInfo uriInfo;
+
+    @Inject
     ObjectMapper json;
 
     public record Registered(RunnerView runner, String token) {
@@ -82,17 +89,17 @@ public class CanonicalAgentResource {
             description = "JWT or API key with runners:register or runners:manage (a key may then act as the runner it registered). Body, or with no body the X-Runner-* headers (X-Runner-Tags as X-Runner-Labels). 201 when created, 200 when an existing runner of the tenant was updated; a new token either way. An id owned by another tenant is 409.")
     public RestResponse<Registered> register(
             @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = RunnerRequests.Register.class))) String rawBody,
+                    schema = @Schema(implementation = AgentRequests.Register.class))) String rawBody,
                                              @HeaderParam("X-Runner-Id") String headerId,
                                              @HeaderParam("X-Runner-Name") String headerName,
                                              @HeaderParam("X-Runner-Version") String headerVersion,
                                              @HeaderParam("X-Runner-Max-Concurrency") String headerMaxConcurrency,
                                              @HeaderParam("X-Runner-Labels") String headerLabels,
                                              @HeaderParam("X-Runner-Tags") String headerTags) {
-        RunnerRequests.Register request = rawBody != null && !rawBody.isBlank() ? parse(rawBody)
+        AgentRequests.Register request = rawBody != null && !rawBody.isBlank() ? parse(rawBody)
                 : fromHeaders(headerId, headerName, headerVersion, headerMaxConcurrency,
                 headerLabels != null ? headerLabels : headerTags);
-        RunnerService.Created created = agent.register(auth.person(), bodies.valid(request));
+        AgentService.Registered created = agent.register(auth.person(), bodies.valid(request));
         return RestResponse.status(created.isNew() ? RestResponse.Status.CREATED : RestResponse.Status.OK,
                 new Registered(RunnerView.of(created.runner()), created.token()));
     }
@@ -101,7 +108,7 @@ public class CanonicalAgentResource {
     @Path("heartbeat")
     @RunnerAccess(recordsSignOfLife = true)
     @Operation(summary = "Heartbeat", description = "Renews the leases of the runner's running jobs and tells it which of its jobs were cancelled or timed out. active_jobs is informational: the service counts the jobs a runner holds itself.")
-    public HeartbeatAnswer heartbeat(RunnerRequests.Heartbeat body) {
+    public HeartbeatAnswer heartbeat(AgentRequests.Heartbeat body) {
         return beat(auth.runner(), body);
     }
 
@@ -109,39 +116,59 @@ public class CanonicalAgentResource {
     @Path("{id}/heartbeat")
     @RunnerAccess(recordsSignOfLife = true, runnerInPath = "id")
     @Operation(summary = "Heartbeat (runner id in the path)", description = "The id must be the token's runner, or a runner the API key sent registered; another runner's id is 404.")
-    public HeartbeatAnswer heartbeatById(@PathParam("id") String id, RunnerRequests.Heartbeat body) {
+    public HeartbeatAnswer heartbeatById(@PathParam("id") String id, AgentRequests.Heartbeat body) {
         AuthenticatedRunner self = auth.runner();
         Authenticator.requireOwn(self, Ids.parse(id, "Runner"));
         return beat(self, body);
     }
 
-    private HeartbeatAnswer beat(AuthenticatedRunner self, RunnerRequests.Heartbeat body) {
-        RunnerRequests.Heartbeat request = body == null ? new RunnerRequests.Heartbeat(null, null, null, null)
+    private HeartbeatAnswer beat(AuthenticatedRunner self, AgentRequests.Heartbeat body) {
+        AgentRequests.Heartbeat request = body == null ? new AgentRequests.Heartbeat(null, null, null, null)
                 : bodies.valid(body);
         AgentService.Beat beat = agent.heartbeat(self, request);
         return new HeartbeatAnswer(beat.runnerId(), beat.status(), beat.stopJobIds(), beat.serverTime());
     }
 
     /** On a virtual thread: while it waits it holds no platform thread and no database connection. */
+    @GET
+    @Path("{id}/setup")
+    @Produces({"text/x-shellscript", MediaType.APPLICATION_JSON})
+    @Operation(summary = "Install script", description = "A POSIX sh script writing the runner's config (server URL, runner id, token) with mode 0600. Authenticated by the runner's own token in the query; 401 for a wrong one.")
+    @RunnerAccess(tokenInQuery = "token")
+    public Response setupScript(@PathParam("id") String id, @QueryParam("token") String token) {
+        AuthenticatedRunner self = auth.runner();
+        UUID runnerId;
+        try {
+            runnerId = Ids.parse(id, "Runner");
+        } catch (ProblemException e) {
+            throw ProblemException.unauthorized("The token does not belong to this runner.");
+        }
+        if (!self.id().equals(runnerId)) {
+            throw ProblemException.unauthorized("The token does not belong to this runner.");
+        }
+        Runner runner = Runner.findInTenant(runnerId, self.tenant());
+        if (runner == null) {
+            throw ProblemException.unauthorized("The token does not belong to this runner.");
+        }
+        return Response.ok(setup.script(runner, token.trim(), uriInfo), "text/x-shellscript").build();
+    }
+
     @POST
     @Path("jobs/claim")
     @RunOnVirtualThread
     @Operation(summary = "Claim jobs", description = "limit 1-50 (default 1), wait_seconds 0-60 (default 0). 200 with jobs, each with lease_id, lease_expires_at and attempt; 204 when none came within wait_seconds. Returns as soon as a matching job is enqueued on any replica.")
     public RestResponse<JobView.Many> claim(AgentRequests.Claim body) {
         AgentRequests.Claim request = body == null ? new AgentRequests.Claim(null, null) : bodies.valid(body);
-        List<Job> claimed = agent.claim(auth.runner(), request.limit() == null ? 1 : request.limit(),
+        List<JobView> claimed = agent.claim(auth.runner(), request.limit() == null ? 1 : request.limit(),
                 Duration.ofSeconds(request.waitSeconds() == null ? 0 : request.waitSeconds()));
-        return claimed.isEmpty() ? RestResponse.noContent()
-                : RestResponse.ok(new JobView.Many(claimed.stream().map(JobView::forHolder).toList()));
+        return claimed.isEmpty() ? RestResponse.noContent() : RestResponse.ok(new JobView.Many(claimed));
     }
 
     @GET
     @Path("jobs/{id}")
     @Operation(summary = "The job as its runner sees it", description = "status cancelled or timeout tells the runner to stop.")
     public JobView.One job(@PathParam("id") String id) {
-        AuthenticatedRunner self = auth.runner();
-        Job job = agent.view(self, Ids.parse(id, "Job"));
-        return new JobView.One(self.id().equals(job.runnerId) ? JobView.forHolder(job) : JobView.of(job));
+        return new JobView.One(agent.view(auth.runner(), Ids.parse(id, "Job")));
     }
 
     @POST
@@ -151,7 +178,8 @@ public class CanonicalAgentResource {
                               AgentRequests.StatusUpdate body) {
         AgentRequests.StatusUpdate update = body == null ? new AgentRequests.StatusUpdate(null, null, null)
                 : bodies.valid(body);
-        return new JobView.One(JobView.forHolder(agent.reportProgress(auth.runner(), Ids.parse(id, "Job"), Fence.lease(leaseId), update)));
+        return new JobView.One(agent.reportProgress(auth.runner(), Ids.parse(id, "Job"), LeaseCheck.lease(leaseId),
+                update));
     }
 
     @POST
@@ -159,7 +187,7 @@ public class CanonicalAgentResource {
     @Operation(summary = "Append log lines", description = "1-200 lines, each a string or {timestamp, level, message, data}. offset is the runner's number for the first line (from 0 or 1): a line this attempt already sent under that number is not stored again. next_offset is the number for the runner's next line. The service numbers stored lines from 1 (seq), in arrival order. Secret values are masked as ***.")
     public AgentService.LogsAccepted logs(@PathParam("id") String id, @HeaderParam(LEASE_HEADER) String leaseId,
                                           AgentRequests.LogBatch body) {
-        return agent.appendLogs(auth.runner(), Ids.parse(id, "Job"), Fence.lease(leaseId), bodies.valid(body));
+        return agent.appendLogs(auth.runner(), Ids.parse(id, "Job"), LeaseCheck.lease(leaseId), bodies.valid(body));
     }
 
     @POST
@@ -167,26 +195,27 @@ public class CanonicalAgentResource {
     @Operation(summary = "Final report", description = "The same report twice answers the same; a different report on a final job is 409.")
     public JobView.One result(@PathParam("id") String id, @HeaderParam(LEASE_HEADER) String leaseId,
                               AgentRequests.Result body) {
-        return new JobView.One(JobView.forHolder(agent.report(auth.runner(), Ids.parse(id, "Job"), Fence.lease(leaseId), bodies.valid(body))));
+        return new JobView.One(agent.report(auth.runner(), Ids.parse(id, "Job"), LeaseCheck.lease(leaseId),
+                bodies.valid(body)));
     }
 
     @GET
     @Path("jobs/{id}/secrets")
     @Operation(summary = "The job's secrets", description = "Only while the job runs on this runner under this lease; otherwise 404.")
     public Secrets secrets(@PathParam("id") String id, @HeaderParam(LEASE_HEADER) String leaseId) {
-        return new Secrets(agent.secrets(auth.runner(), Ids.parse(id, "Job"), Fence.lease(leaseId)));
+        return new Secrets(agent.secrets(auth.runner(), Ids.parse(id, "Job"), LeaseCheck.lease(leaseId)));
     }
 
     /** The body is optional (headers may say it all), so it is read whatever its content type. */
-    private RunnerRequests.Register parse(String rawBody) {
+    private AgentRequests.Register parse(String rawBody) {
         try {
-            return json.readValue(rawBody, RunnerRequests.Register.class);
+            return json.readValue(rawBody, AgentRequests.Register.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw ProblemMappers.fromJackson(e);
         }
     }
 
-    private static RunnerRequests.Register fromHeaders(String id, String name, String version, String maxConcurrency,
+    private static AgentRequests.Register fromHeaders(String id, String name, String version, String maxConcurrency,
                                                        String labels) {
         List<FieldError> errors = new ArrayList<>();
         UUID runnerId = null;
@@ -212,7 +241,7 @@ public class CanonicalAgentResource {
                 .map(String::trim).filter(label -> !label.isEmpty()).toList());
         String runnerName = name != null && !name.isBlank() ? name.trim() : runnerId != null ? runnerId.toString() : null;
         // absent headers leave an existing runner's values alone; a new runner gets the defaults
-        return new RunnerRequests.Register(runnerId, runnerName, labelList,
+        return new AgentRequests.Register(runnerId, runnerName, labelList,
                 version != null && !version.isBlank() ? version.trim() : null, null, null, concurrency, null);
     }
 }

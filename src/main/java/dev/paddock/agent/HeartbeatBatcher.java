@@ -5,7 +5,6 @@ import dev.paddock.common.Batcher;
 import dev.paddock.common.Times;
 import dev.paddock.db.Transactions;
 import dev.paddock.dispatch.HeldJobs;
-import dev.paddock.fleet.RunnerRequests;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.runner.RunnerStore;
 import io.quarkus.runtime.ShutdownEvent;
@@ -51,7 +50,7 @@ public class HeartbeatBatcher {
     @Inject
     RunnerStore runners;
 
-    private record Pending(AuthenticatedRunner runner, RunnerRequests.Heartbeat report, CompletableFuture<AgentService.Beat> answer) {
+    private record Pending(AuthenticatedRunner runner, AgentRequests.Heartbeat report, CompletableFuture<AgentService.Beat> answer) {
     }
 
     private Batcher<Pending> arrived;
@@ -68,7 +67,7 @@ public class HeartbeatBatcher {
      * Records the runner's heartbeat and answers once it is committed: the runner's status as
      * people now see it and the jobs it must stop. 401 when the runner is gone.
      */
-    public AgentService.Beat beat(AuthenticatedRunner runner, RunnerRequests.Heartbeat report) {
+    public AgentService.Beat beat(AuthenticatedRunner runner, AgentRequests.Heartbeat report) {
         Pending pending = new Pending(runner, report, new CompletableFuture<>());
         arrived.add(pending);
         try {
@@ -91,7 +90,7 @@ public class HeartbeatBatcher {
         // one report per runner, its latest; every heartbeat of that runner gets the same answer
         Map<UUID, RunnerStore.Report> latest = new LinkedHashMap<>();
         for (Pending pending : batch) {
-            RunnerRequests.Heartbeat beat = pending.report();
+            AgentRequests.Heartbeat beat = pending.report();
             latest.put(pending.runner().id(), new RunnerStore.Report(pending.runner().id(), beat.status(),
                     beat.version(), beat.systemInfo()));
         }

@@ -10,7 +10,7 @@ import dev.paddock.job.JobQueries;
 import dev.paddock.job.PodView;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.fleet.RunnerService;
-import dev.paddock.fleet.RunnerView;
+import dev.paddock.runner.RunnerView;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -10,7 +10,7 @@ import dev.paddock.auth.RunnerAccess;
 import dev.paddock.common.Bodies;
 import dev.paddock.common.Ids;
 import dev.paddock.common.QueryParams;
-import dev.paddock.dispatch.Fence;
+import dev.paddock.agent.LeaseCheck;
 import dev.paddock.job.JobView;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
@@ -87,7 +87,7 @@ public class AiReviewAgentResource {
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
-        return agent.claim(self, limit == null ? 1 : limit, Duration.ZERO).stream().map(JobView::forHolder).toList();
+        return agent.claim(self, limit == null ? 1 : limit, Duration.ZERO);
     }
 
     @POST
@@ -96,8 +96,8 @@ public class AiReviewAgentResource {
     @Operation(summary = "Report a task's phase (ai-review)", description = "{status: preparing | cloning | reviewing | submitting | …} is the phase; the job stays running -> {job}. Renews the lease.")
     public JobView.One status(@PathParam("id") String id, @HeaderParam("X-Lease-Id") String leaseId, TaskStatus body) {
         TaskStatus update = bodies.valid(body);
-        return new JobView.One(JobView.forHolder(agent.reportProgress(self(), Ids.parse(id, "Task"),
-                Fence.holderOr(leaseId), new AgentRequests.StatusUpdate(null, update.status().trim(), null))));
+        return new JobView.One(agent.reportProgress(self(), Ids.parse(id, "Task"),
+                LeaseCheck.holderOr(leaseId), new AgentRequests.StatusUpdate(null, update.status().trim(), null)));
     }
 
     @POST
@@ -109,7 +109,7 @@ public class AiReviewAgentResource {
         TaskLogs batch = bodies.valid(body);
         AgentRequests.LogBatch lines = bodies.valid(new AgentRequests.LogBatch(
                 batch.logs() != null ? batch.logs() : batch.lines(), null));
-        return agent.appendLogs(self(), Ids.parse(id, "Task"), Fence.holderOr(leaseId), lines);
+        return agent.appendLogs(self(), Ids.parse(id, "Task"), LeaseCheck.holderOr(leaseId), lines);
     }
 
     @POST
@@ -121,8 +121,7 @@ public class AiReviewAgentResource {
         AgentRequests.Result result = bodies.valid(new AgentRequests.Result(task.status(), null,
                 task.files() == null ? null : Map.of("files", task.files()), null, null, null, task.totalComments(),
                 task.rating(), task.metrics(), null, null, task.error(), task.logs()));
-        return new JobView.One(JobView.forHolder(agent.report(self(), Ids.parse(id, "Task"),
-                Fence.holderOr(leaseId), result)));
+        return new JobView.One(agent.report(self(), Ids.parse(id, "Task"), LeaseCheck.holderOr(leaseId), result));
     }
 
     /** The calling runner; a runner token naming another runner by runnerId finds nothing. */

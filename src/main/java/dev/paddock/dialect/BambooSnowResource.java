@@ -6,7 +6,6 @@ import dev.paddock.auth.PersonAccess;
 import dev.paddock.auth.Scopes;
 import dev.paddock.common.Bodies;
 import dev.paddock.common.Ids;
-import dev.paddock.dispatch.Job;
 import dev.paddock.job.JobQueries;
 import dev.paddock.job.JobRequests;
 import dev.paddock.job.JobService;
@@ -215,8 +214,8 @@ public class BambooSnowResource {
     @Operation(summary = "Cancel a run", description = "{reason} -> {id, status: cancelled, cancelled_at}; 409 for a finished run.")
     public Cancelled cancel(@PathParam("id") String id, JobRequests.Cancel body) {
         JobRequests.Cancel request = bodies.validOrNull(body);
-        Job job = jobs.cancel(auth.person().tenant(), Ids.parse(id, "Run"), request == null ? null : request.reason());
-        return new Cancelled(job.id, job.status, JobView.of(job).cancelledAt());
+        JobView job = jobs.cancel(auth.person().tenant(), Ids.parse(id, "Run"), request == null ? null : request.reason());
+        return new Cancelled(job.id(), job.status(), job.cancelledAt());
     }
 
     @POST
@@ -226,8 +225,8 @@ public class BambooSnowResource {
     public RestResponse<Retried> retry(@PathParam("id") String id, JobRequests.Retry body) {
         JobRequests.Retry request = bodies.validOrNull(body);
         UUID originalId = Ids.parse(id, "Run");
-        Job copy = jobs.retry(auth.person().tenant(), originalId, request == null ? null : request.configOverride());
-        return RestResponse.status(RestResponse.Status.CREATED, new Retried(originalId, copy.id, copy.status));
+        JobView copy = jobs.retry(auth.person().tenant(), originalId, request == null ? null : request.configOverride());
+        return RestResponse.status(RestResponse.Status.CREATED, new Retried(originalId, copy.id(), copy.status()));
     }
 
     @GET

@@ -8,8 +8,7 @@ import dev.paddock.auth.AuthenticatedRunner;
 import dev.paddock.auth.Authenticator;
 import dev.paddock.auth.RunnerAccess;
 import dev.paddock.common.Bodies;
-import dev.paddock.dispatch.Fence;
-import dev.paddock.dispatch.Job;
+import dev.paddock.agent.LeaseCheck;
 import dev.paddock.job.JobView;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import jakarta.inject.Inject;
@@ -82,7 +81,7 @@ public class ControlInfraAgentResource {
     @Path("jobs")
     @Operation(summary = "Poll for a job (controlinfra)", description = "Claims at most one job: {success: true, data: {job: {_id, id, type, repositoryName, repositoryConfig, branch, …the runner's job view with lease_id}}}; {success: true, data: {job: null}} when none.")
     public Envelope poll() {
-        List<Job> claimed = agent.claim(auth.runner(), 1, Duration.ZERO);
+        List<JobView> claimed = agent.claim(auth.runner(), 1, Duration.ZERO);
         return Envelope.of("job", claimed.isEmpty() ? null : jobView(claimed.get(0)));
     }
 
@@ -92,8 +91,8 @@ public class ControlInfraAgentResource {
     public Envelope status(StatusReport body, @HeaderParam("X-Lease-Id") String leaseId) {
         StatusReport report = bodies.valid(body);
         AuthenticatedRunner self = auth.runner();
-        Fence fence = Fence.holderOr(leaseId);
-        Job job;
+        LeaseCheck fence = LeaseCheck.holderOr(leaseId);
+        JobView job;
         if ("running".equals(report.status())) {
             job = agent.reportProgress(self, report.jobId(), fence, new AgentRequests.StatusUpdate("running", null, null));
         } else {
@@ -107,15 +106,15 @@ public class ControlInfraAgentResource {
     }
 
     /** The runner's job view with controlinfra's own names in front. */
-    private Map<String, Object> jobView(Job job) {
+    private Map<String, Object> jobView(JobView job) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> view = json.convertValue(JobView.forHolder(job), Map.class);
+        Map<String, Object> view = json.convertValue(job, Map.class);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("_id", view.get("id"));
         answer.put("id", view.get("id"));
         answer.put("type", view.get("type"));
         answer.put("repositoryName", view.get("repository"));
-        answer.put("repositoryConfig", job.payload == null ? null : job.payload.get("repository_config"));
+        answer.put("repositoryConfig", job.payload() == null ? null : job.payload().get("repository_config"));
         answer.put("branch", view.get("branch"));
         view.forEach(answer::putIfAbsent);
         return answer;

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.paddock.agent.AgentRequests;
 import dev.paddock.agent.AgentService;
+import dev.paddock.agent.LeaseCheck;
+import dev.paddock.job.JobView;
 import dev.paddock.auth.AuthenticatedRunner;
 import dev.paddock.auth.Authenticator;
 import dev.paddock.auth.Person;
@@ -18,14 +20,10 @@ import dev.paddock.auth.Scopes;
 import dev.paddock.common.Bodies;
 import dev.paddock.common.Ids;
 import dev.paddock.common.PageRequest;
-import dev.paddock.dispatch.Fence;
-import dev.paddock.dispatch.Job;
-import dev.paddock.dispatch.JobStatus;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.runner.Runner;
-import dev.paddock.fleet.RunnerRequests;
 import dev.paddock.fleet.RunnerService;
-import dev.paddock.fleet.RunnerView;
+import dev.paddock.runner.RunnerView;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -69,9 +67,8 @@ public class OoreRunnerResource {
 
     private static final String SIGNING_HEADER = "x-oore-signing-token";
     private static final Map<String, String> OORE_STATUS = Map.of(
-            JobStatus.QUEUED.wire(), "queued", JobStatus.RUNNING.wire(), "running",
-            JobStatus.SUCCESS.wire(), "succeeded", JobStatus.FAILURE.wire(), "failed",
-            JobStatus.CANCELLED.wire(), "canceled", JobStatus.TIMEOUT.wire(), "timed_out");
+            "queued", "queued", "running", "running", "success", "succeeded", "failure", "failed",
+            "cancelled", "canceled", "timeout", "timed_out");
 
     @Inject
     Authenticator auth;
@@ -159,7 +156,7 @@ public class OoreRunnerResource {
     @Operation(summary = "Register a runner (Oore)", description = "{name, capabilities} -> 200 {id, name, token, status, created_at, runner}. The token is shown only here.")
     public Registered register(Register body) {
         Register request = bodies.valid(body);
-        RunnerService.Created created = runners.register(auth.person(), new RunnerRequests.Register(null,
+        AgentService.Registered created = agent.register(auth.person(), new AgentRequests.Register(null,
                 request.name().trim(), null, null, null, null, null, request.capabilities()));
         OoreRunner runner = OoreRunner.of(RunnerView.of(created.runner()));
         return new Registered(runner.id(), runner.name(), created.token(), runner.status(), runner.createdAt(), runner);
@@ -183,8 +180,8 @@ public class OoreRunnerResource {
     public One update(@PathParam("runner_id") String runnerId, Update body) {
         Update request = bodies.valid(body);
         AuthenticatedRunner self = own(runnerId);
-        Runner runner = runners.updateSelf(self, new RunnerRequests.Update(request.name(), null, null,
-                request.capabilities(), null, null, null));
+        Runner runner = agent.updateSelf(self, new AgentService.SelfUpdate(request.name(), request.capabilities(),
+                null, null, null));
         return new One(OoreRunner.of(RunnerView.of(runner)));
     }
 
@@ -196,9 +193,9 @@ public class OoreRunnerResource {
     public RestResponse<Void> heartbeat(@PathParam("runner_id") String runnerId, Heartbeat body) {
         Heartbeat beat = body == null ? new Heartbeat(null, null) : bodies.valid(body);
         AuthenticatedRunner self = own(runnerId);
-        agent.heartbeat(self, new RunnerRequests.Heartbeat(beat.status(), null, null, null));
+        agent.heartbeat(self, new AgentRequests.Heartbeat(beat.status(), null, null, null));
         if (beat.capabilities() != null) {
-            runners.updateSelf(self, new RunnerRequests.Update(null, null, null, beat.capabilities(), null, null, null));
+            agent.updateSelf(self, new AgentService.SelfUpdate(null, beat.capabilities(), null, null, null));
         }
         return RestResponse.noContent();
     }
@@ -209,22 +206,22 @@ public class OoreRunnerResource {
     @SecurityRequirement(name = "runnerToken")
     @Operation(summary = "Claim a build (Oore)", description = "{protocol_version} (ignored) -> 200 {build_id, project_id, pipeline_id, build_number, config_snapshot, commit_sha, branch, lease_expires_at, signing_token, job} or 204. project_id, pipeline_id, build_number and config_snapshot are the payload's keys of those names, else repository, type, 0 and the whole payload; signing_token is the lease id.")
     public RestResponse<Map<String, Object>> claim(@PathParam("runner_id") String runnerId) {
-        List<Job> claimed = agent.claim(own(runnerId), 1, Duration.ZERO);
+        List<JobView> claimed = agent.claim(own(runnerId), 1, Duration.ZERO);
         if (claimed.isEmpty()) {
             return RestResponse.noContent();
         }
-        Job job = claimed.get(0);
-        Map<String, Object> payload = job.payload == null ? Map.of() : job.payload;
+        JobView job = claimed.get(0);
+        Map<String, Object> payload = job.payload() == null ? Map.of() : job.payload();
         Map<String, Object> build = new LinkedHashMap<>();
-        build.put("build_id", job.id);
-        build.put("project_id", payload.getOrDefault("project_id", job.repository));
-        build.put("pipeline_id", payload.getOrDefault("pipeline_id", job.type));
+        build.put("build_id", job.id());
+        build.put("project_id", payload.getOrDefault("project_id", job.repository()));
+        build.put("pipeline_id", payload.getOrDefault("pipeline_id", job.type()));
         build.put("build_number", payload.getOrDefault("build_number", 0));
         build.put("config_snapshot", payload.getOrDefault("config_snapshot", payload));
-        build.put("commit_sha", job.commitSha);
-        build.put("branch", job.branch);
-        build.put("lease_expires_at", seconds(job.leaseExpiresAt));
-        build.put("signing_token", job.leaseId);
+        build.put("commit_sha", job.commitSha());
+        build.put("branch", job.branch());
+        build.put("lease_expires_at", seconds(job.leaseExpiresAt()));
+        build.put("signing_token", job.leaseId());
         Map<String, Object> answer = new LinkedHashMap<>(build);
         answer.put("job", build);
         return RestResponse.ok(answer);
@@ -250,7 +247,7 @@ public class OoreRunnerResource {
         StatusReport report = bodies.valid(body);
         AuthenticatedRunner self = own(runnerId);
         UUID id = Ids.parse(jobId, "Job");
-        Fence fence = Fence.holderOr(lease(signingToken, leaseId));
+        LeaseCheck fence = LeaseCheck.holderOr(lease(signingToken, leaseId));
         if ("running".equals(report.status())) {
             return status(agent.reportProgress(self, id, fence, new AgentRequests.StatusUpdate("running", null, null)));
         }
@@ -275,7 +272,7 @@ public class OoreRunnerResource {
         Logs logs = bodies.valid(body);
         AuthenticatedRunner self = own(runnerId);
         UUID id = Ids.parse(jobId, "Job");
-        Fence fence = Fence.holderOr(lease(signingToken, leaseId));
+        LeaseCheck fence = LeaseCheck.holderOr(lease(signingToken, leaseId));
         // consecutive sequences go as one batch numbered from the first
         List<Chunk> chunks = logs.chunks().stream().sorted(Comparator.comparing(Chunk::sequence)).toList();
         int start = 0;
@@ -316,7 +313,7 @@ public class OoreRunnerResource {
 
     private JsonNode signing(String runnerId, String jobId, String signingToken, String secret) {
         Map<String, String> secrets = agent.secrets(own(runnerId), Ids.parse(jobId, "Job"),
-                Fence.lease(signingToken));
+                LeaseCheck.lease(signingToken));
         String material = secrets.get(secret);
         if (material == null) {
             throw ProblemException.notFound("Signing material");
@@ -340,8 +337,8 @@ public class OoreRunnerResource {
         return self;
     }
 
-    private static BuildStatus status(Job job) {
-        return new BuildStatus(job.id, OORE_STATUS.get(job.status));
+    private static BuildStatus status(JobView job) {
+        return new BuildStatus(job.id(), OORE_STATUS.get(job.status()));
     }
 
     private static Long seconds(Instant instant) {

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Request bodies of the runner routes. */
+/** Request bodies of people's runner routes. */
 public final class RunnerRequests {
 
     private static final String NOT_BLANK = ".*\\S.*";
@@ -44,25 +44,4 @@ public final class RunnerRequests {
             @Size(max = 100) String arch) {
     }
 
-    @Schema(name = "RunnerHeartbeat")
-
-    public record Heartbeat(
-            @Pattern(regexp = "online|busy|draining|offline", message = "must be one of online, busy, draining, offline") String status,
-            @Size(max = 100) String version,
-            @JsonAlias("activeJobs") @Min(0) @Max(100000) Integer activeJobs,
-            @JsonAlias("systemInfo") Map<String, Object> systemInfo) {
-    }
-
-    @Schema(name = "RunnerRegister")
-
-    public record Register(
-            UUID id,
-            @Size(min = 1, max = 100) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String name,
-            @Size(max = Labels.MAX) List<@NotNull @Pattern(regexp = Labels.REGEX, message = Labels.MESSAGE) String> labels,
-            @Size(max = 100) String version,
-            @Size(max = 100) String os,
-            @Size(max = 100) String arch,
-            @Min(1) @Max(1000) Integer maxConcurrency,
-            Map<String, Object> capabilities) {
-    }
 }

@@ -1,5 +1,6 @@
 package dev.paddock.fleet;
 
+import dev.paddock.runner.RunnerView;
 import dev.paddock.runner.RunnerStatus;
 import dev.paddock.auth.AuthenticatedRunner;
 import dev.paddock.auth.Authenticator;
@@ -7,6 +8,8 @@ import dev.paddock.auth.Person;
 import dev.paddock.auth.PersonAccess;
 import dev.paddock.auth.PersonOrRunnerAccess;
 import dev.paddock.auth.RunnerAccess;
+import dev.paddock.agent.AgentService;
+import dev.paddock.agent.SetupInstructions;
 import dev.paddock.auth.RateLimiter;
 import dev.paddock.auth.Scopes;
 import dev.paddock.common.Bodies;
@@ -41,7 +44,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** People's routes for the fleet (and the two a runner shares on its own record). */
+/**
+ * People's routes for the fleet, and the two a runner shares on its own record (PATCH and DELETE
+ * of {@code /api/runners/{id}}), which hand a runner's call to the agent protocol.
+ */
 @Path("/api/runners")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Runners", description = "The fleet, for people")
@@ -59,6 +65,9 @@ public class RunnerResource {
 
     @Inject
     SetupInstructions setup;
+
+    @Inject
+    AgentService agent;
 
     @Inject
     JobQueries jobQueries;
@@ -124,7 +133,9 @@ public class RunnerResource {
                 Authenticator.requireOwn(self, Ids.parse(id, "Runner"));
                 // labels and max_concurrency are people's to set: from the runner they are ignored,
                 // like any field it may not change
-                yield new RunnerView.One(RunnerView.of(runners.updateSelf(self, bodies.valid(request))));
+                RunnerRequests.Update valid = bodies.valid(request);
+                yield new RunnerView.One(RunnerView.of(agent.updateSelf(self, new AgentService.SelfUpdate(valid.name(),
+                        valid.capabilities(), valid.version(), valid.os(), valid.arch()))));
             }
             case Authenticator.PersonCaller(Person person) -> update(person, id, request);
         };
@@ -147,7 +158,7 @@ public class RunnerResource {
         switch (caller) {
             case Authenticator.RunnerCaller(AuthenticatedRunner self) -> {
                 Authenticator.requireOwn(self, runnerId);
-                runners.deregister(self);
+                agent.deregister(self);
             }
             case Authenticator.PersonCaller(Person person) -> runners.delete(person.tenant(), runnerId);
         }
@@ -204,27 +215,6 @@ public class RunnerResource {
     public SetupInstructions.Info setupInfo(@PathParam("id") String id) {
         Person person = auth.person();
         return setup.info(runners.get(person.tenant(), Ids.parse(id, "Runner")), uriInfo);
-    }
-
-    @GET
-    @Path("{id}/setup")
-    @Produces({"text/x-shellscript", MediaType.APPLICATION_JSON})
-    @Operation(summary = "Install script", description = "A POSIX sh script writing the runner's config (server URL, runner id, token) with mode 0600. Authenticated by the runner's own token in the query; 401 for a wrong one.")
-    @SecurityRequirement(name = "runnerToken")
-    @RunnerAccess(tokenInQuery = "token")
-    public Response setupScript(@PathParam("id") String id, @QueryParam("token") String token) {
-        AuthenticatedRunner self = auth.runner();
-        UUID runnerId;
-        try {
-            runnerId = Ids.parse(id, "Runner");
-        } catch (ProblemException e) {
-            throw ProblemException.unauthorized("The token does not belong to this runner.");
-        }
-        if (!self.id().equals(runnerId)) {
-            throw ProblemException.unauthorized("The token does not belong to this runner.");
-        }
-        String script = setup.script(runners.get(self.tenant(), runnerId), token.trim(), uriInfo);
-        return Response.ok(script, "text/x-shellscript").build();
     }
 
     @GET

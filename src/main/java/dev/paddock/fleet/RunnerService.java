@@ -1,6 +1,6 @@
 package dev.paddock.fleet;
 
-import dev.paddock.auth.AuthenticatedRunner;
+import dev.paddock.runner.RunnerView;
 import dev.paddock.auth.Person;
 import dev.paddock.auth.RunnerCredentials;
 import dev.paddock.common.Labels;
@@ -20,7 +20,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * People's and runners' operations on the fleet, each in one transaction: the rows are written by
+ * People's operations on the fleet, each in one transaction: the rows are written by
  * {@link RunnerStore}; a runner that leaves (deleted, deregistered) hands its running jobs back
  * through the dispatch core first (jobs are locked before runners); a changed token or liveness is
  * forgotten by every replica's credential cache.
@@ -40,8 +40,8 @@ public class RunnerService {
     @Inject
     RunnerCredentials credentials;
 
-    /** A runner with the token just issued to it; {@code isNew} when this call created it. */
-    public record Created(Runner runner, String token, boolean isNew) {
+    /** A runner with the token just issued to it. */
+    public record Created(Runner runner, String token) {
     }
 
     public record Filters(String status, List<String> labels, String q) {
@@ -52,7 +52,7 @@ public class RunnerService {
         Runner runner = store.create(person.tenant(), person.subject(), new RunnerStore.Fields(request.name(),
                 Labels.normalize(request.labels()), request.maxConcurrency(), request.capabilities(), null, null, null),
                 token);
-        return new Created(runner, token.token(), true);
+        return new Created(runner, token.token());
     }
 
     public RunnerView.Page list(String tenant, Filters filters, PageRequest page, boolean onlyAvailable) {
@@ -95,12 +95,6 @@ public class RunnerService {
                 request.capabilities(), null, null, null)));
     }
 
-    /** A runner changes its own descriptive fields; never its labels or capacity. */
-    public Runner updateSelf(AuthenticatedRunner self, RunnerRequests.Update request) {
-        return found(store.update(self.tenant(), self.id(), new RunnerStore.Fields(request.name(), null, null,
-                request.capabilities(), request.version(), request.os(), request.arch())));
-    }
-
     public void delete(String tenant, UUID id) {
         transactions.inTransaction(() -> {
             // another tenant's runner is not found below, and the release rolls back with it
@@ -110,21 +104,12 @@ public class RunnerService {
         });
     }
 
-    /** The runner deregisters itself: offline, record kept, its running jobs go back to the queue. */
-    public void deregister(AuthenticatedRunner self) {
-        transactions.inTransaction(() -> {
-            releases.release(self.id(), "runner deregistered; out of attempts");
-            found(store.deregister(self.tenant(), self.id()));
-            credentials.forget(self.id());
-        });
-    }
-
     public Created regenerateToken(String tenant, UUID id) {
         RunnerTokens.Issued token = RunnerTokens.issue();
         return transactions.inTransaction(() -> {
             Runner runner = found(store.replaceToken(tenant, id, token));
             credentials.forget(id);
-            return new Created(runner, token.token(), false);
+            return new Created(runner, token.token());
         });
     }
 
@@ -138,26 +123,6 @@ public class RunnerService {
 
     public Runner setDrain(String tenant, UUID id, boolean drain) {
         return found(store.setDrain(tenant, id, drain));
-    }
-
-    /**
-     * Self-registration, an upsert by id within the tenant that always issues a new token (the old
-     * one dies at once). An id held by another tenant is refused and nothing changes.
-     */
-    public Created register(Person person, RunnerRequests.Register request) {
-        UUID id = request.id() != null ? request.id() : UUID.randomUUID();
-        RunnerTokens.Issued token = RunnerTokens.issue();
-        RunnerStore.Fields fields = new RunnerStore.Fields(request.name(),
-                request.labels() == null ? null : Labels.normalize(request.labels()), request.maxConcurrency(),
-                request.capabilities(), request.version(), request.os(), request.arch());
-        return transactions.inTransaction(() -> {
-            RunnerStore.Registered registered = store.register(id, person.tenant(), person.subject(),
-                    person.viaApiKey() ? person.apiKeyId() : null, fields, token);
-            if (!registered.isNew()) {
-                credentials.forget(id);
-            }
-            return new Created(registered.runner(), token.token(), registered.isNew());
-        });
     }
 
     private static Runner found(Optional<Runner> runner) {

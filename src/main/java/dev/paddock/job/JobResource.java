@@ -77,7 +77,7 @@ public class JobResource {
             throw ProblemException.invalid("Idempotency-Key", "must be at most 200 characters");
         }
         JobService.Enqueued enqueued = jobs.enqueue(person, bodies.valid(body), key);
-        return RestResponse.status(RestResponse.Status.CREATED, new JobView.One(JobView.of(enqueued.job())));
+        return RestResponse.status(RestResponse.Status.CREATED, new JobView.One(enqueued.job()));
     }
 
     @GET
@@ -135,8 +135,8 @@ public class JobResource {
     public JobView.One cancel(@PathParam("id") String id, JobRequests.Cancel body) {
         Person person = auth.person();
         JobRequests.Cancel request = bodies.validOrNull(body);
-        return new JobView.One(JobView.of(jobs.cancel(person.tenant(), Ids.parse(id, "Job"),
-                request == null ? null : request.reason())));
+        return new JobView.One(jobs.cancel(person.tenant(), Ids.parse(id, "Job"),
+                request == null ? null : request.reason()));
     }
 
     @POST
@@ -147,8 +147,8 @@ public class JobResource {
         Person person = auth.person();
         JobRequests.Retry request = bodies.validOrNull(body);
         UUID originalId = Ids.parse(id, "Job");
-        Job copy = jobs.retry(person.tenant(), originalId, request == null ? null : request.configOverride());
-        return RestResponse.status(RestResponse.Status.CREATED, new Retried(originalId, copy.id, copy.status));
+        JobView copy = jobs.retry(person.tenant(), originalId, request == null ? null : request.configOverride());
+        return RestResponse.status(RestResponse.Status.CREATED, new Retried(originalId, copy.id(), copy.status()));
     }
 
     @GET

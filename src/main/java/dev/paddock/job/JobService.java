@@ -41,18 +41,18 @@ public class JobService {
     @Inject
     Transactions connections;
 
-    public record Enqueued(Job job, boolean replayed) {
+    public record Enqueued(JobView job, boolean replayed) {
     }
 
     public Enqueued enqueue(Person person, JobRequests.Enqueue request, String idempotencyKey) {
         checkPayloadSize(request.payload());
         Job job = draft(person, request, idempotencyKey);
         if (idempotencyKey == null) {
-            return new Enqueued(claims.enqueue(job), false);
+            return new Enqueued(JobView.of(claims.enqueue(job)), false);
         }
         return connections.inTransaction(() -> claims.enqueuedWithKey(person.tenant(), idempotencyKey)
-                .map(existing -> new Enqueued(existing, true))
-                .orElseGet(() -> new Enqueued(claims.enqueue(job), false)));
+                .map(existing -> new Enqueued(JobView.of(existing), true))
+                .orElseGet(() -> new Enqueued(JobView.of(claims.enqueue(job)), false)));
     }
 
     private Job draft(Person person, JobRequests.Enqueue request, String idempotencyKey) {
@@ -80,12 +80,12 @@ public class JobService {
         return job;
     }
 
-    public Job cancel(String tenant, UUID id, String reason) {
-        return releases.cancel(tenant, id, reason);
+    public JobView cancel(String tenant, UUID id, String reason) {
+        return JobView.of(releases.cancel(tenant, id, reason));
     }
 
     /** A copy of a final job, its payload merged with {@code config_override}, queued afresh. */
-    public Job retry(String tenant, UUID id, Map<String, Object> configOverride) {
+    public JobView retry(String tenant, UUID id, Map<String, Object> configOverride) {
         Job original = find(tenant, id);
         if (!original.isFinal()) {
             throw ProblemException.conflict("Only a finished job can be retried; this one is " + original.status + ".");
@@ -111,7 +111,7 @@ public class JobService {
         copy.secretNames = new ArrayList<>(original.secretNames);
         copy.secrets = original.secrets;
         copy.originalJobId = original.id;
-        return claims.enqueue(copy);
+        return JobView.of(claims.enqueue(copy));
     }
 
     private Job find(String tenant, UUID id) {

@@ -120,6 +120,18 @@ class PackageRulesTest {
                 .as("the rule still recognises the store's own statements").isTrue();
     }
 
+    /** Other systems' protocols are adapters over the agent protocol and people's views. */
+    @Test
+    void dialectsNeverReachIntoTheDispatchCore() {
+        List<String> reaching = sources().entrySet().stream()
+                .filter(entry -> packageOf(entry.getKey()).equals("dialect"))
+                .filter(entry -> entry.getValue().contains("dev.paddock.dispatch"))
+                .map(entry -> MAIN.relativize(entry.getKey()).toString()).toList();
+        assertThat(reaching).isEmpty();
+        assertThat(sources().keySet().stream().filter(file -> packageOf(file).equals("dialect")).count())
+                .as("the rule still finds the dialects").isGreaterThanOrEqualTo(5);
+    }
+
     /** Statements are read top to bottom: SQL is never a template filled with {@code formatted}. */
     @Test
     void noSqlIsATemplate() {

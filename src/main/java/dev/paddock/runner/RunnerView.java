@@ -1,6 +1,5 @@
-package dev.paddock.fleet;
+package dev.paddock.runner;
 
-import dev.paddock.runner.Runner;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.paddock.common.Times;
 

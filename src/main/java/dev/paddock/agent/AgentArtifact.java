@@ -1,4 +1,4 @@
-package dev.paddock.agentjar;
+package dev.paddock.agent;
 
 import dev.paddock.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;

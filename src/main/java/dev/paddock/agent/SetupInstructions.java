@@ -1,9 +1,8 @@
-package dev.paddock.fleet;
+package dev.paddock.agent;
 
 import dev.paddock.runner.Runner;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.paddock.agentjar.AgentArtifact;
 import dev.paddock.common.PaddockConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,4 +1,4 @@
-package dev.paddock.agentjar;
+package dev.paddock.agent;
 
 import dev.paddock.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
