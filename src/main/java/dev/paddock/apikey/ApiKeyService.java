@@ -1,12 +1,12 @@
 package dev.paddock.apikey;
 
+import dev.paddock.db.Transactions;
 import dev.paddock.auth.ApiKeyCredentials;
 import dev.paddock.auth.Person;
 import dev.paddock.auth.Scopes;
 import dev.paddock.common.IsoTimestamps;
 import dev.paddock.common.PageRequest;
 import dev.paddock.problem.ProblemException;
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -29,7 +29,7 @@ public class ApiKeyService {
     private static final String COLUMNS = "id, name, scopes, prefix, created_at, expires_at, last_used_at";
 
     @Inject
-    AgroalDataSource dataSource;
+    Transactions transactions;
 
     public ApiKeyView.Created create(Person person, ApiKeyRequests.Create request) {
         refuseKeys(person);
@@ -51,43 +51,42 @@ public class ApiKeyService {
 
     public ApiKeyView.Page list(Person person, PageRequest page) {
         refuseKeys(person);
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
-                     + ", count(*) OVER () AS total FROM api_keys WHERE " + KEYS_OF_CALLER
-                     + " ORDER BY created_at DESC, id LIMIT ? OFFSET ?")) {
-            int next = keysOfCaller(select, person, 1);
-            select.setInt(next, page.limit());
-            select.setInt(next + 1, page.offset());
-            List<ApiKeyView> keys = new ArrayList<>();
-            long total = -1;
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    keys.add(view(rows));
-                    total = rows.getLong("total");
+        return transactions.run(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
+                    + ", count(*) OVER () AS total FROM api_keys WHERE " + KEYS_OF_CALLER
+                    + " ORDER BY created_at DESC, id LIMIT ? OFFSET ?")) {
+                int next = keysOfCaller(select, person, 1);
+                select.setInt(next, page.limit());
+                select.setInt(next + 1, page.offset());
+                List<ApiKeyView> keys = new ArrayList<>();
+                long total = -1;
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        keys.add(view(rows));
+                        total = rows.getLong("total");
+                    }
                 }
+                if (total < 0) {
+                    total = count(connection, person);
+                }
+                return new ApiKeyView.Page(keys, total, page.limit(), page.offset(), page.page(), page.perPage());
             }
-            if (total < 0) {
-                total = count(connection, person);
-            }
-            return new ApiKeyView.Page(keys, total, page.limit(), page.offset(), page.page(), page.perPage());
-        } catch (SQLException e) {
-            throw new IllegalStateException("API keys not listed: " + e.getSQLState(), e);
-        }
+        });
     }
 
     /** Deleted, so it fails on every replica from the next call: keys are not cached. */
     public void delete(Person person, UUID id) {
         refuseKeys(person);
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement delete = connection.prepareStatement("DELETE FROM api_keys WHERE id = ? AND " + KEYS_OF_CALLER)) {
-            delete.setObject(1, id);
-            keysOfCaller(delete, person, 2);
-            if (delete.executeUpdate() == 0) {
-                throw ProblemException.notFound("API key");
+        transactions.run(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM api_keys WHERE id = ? AND " + KEYS_OF_CALLER)) {
+                delete.setObject(1, id);
+                keysOfCaller(delete, person, 2);
+                if (delete.executeUpdate() == 0) {
+                    throw ProblemException.notFound("API key");
+                }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("API key not deleted: " + e.getSQLState(), e);
-        }
+            return null;
+        });
     }
 
     /**
@@ -137,18 +136,17 @@ public class ApiKeyService {
     }
 
     private ApiKeyView one(String sql, Object... values) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                statement.setObject(i + 1, values[i]);
+        return transactions.run(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (int i = 0; i < values.length; i++) {
+                    statement.setObject(i + 1, values[i]);
+                }
+                try (ResultSet row = statement.executeQuery()) {
+                    row.next();
+                    return view(row);
+                }
             }
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return view(row);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("API key not stored: " + e.getSQLState(), e);
-        }
+        });
     }
 
     private static ApiKeyView view(ResultSet row) throws SQLException {

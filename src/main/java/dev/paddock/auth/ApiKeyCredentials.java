@@ -1,14 +1,12 @@
 package dev.paddock.auth;
 
+import dev.paddock.db.Transactions;
 import dev.paddock.runner.RunnerTokens;
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,7 +27,7 @@ public class ApiKeyCredentials {
               FROM api_keys WHERE key_hash = ?""";
 
     @Inject
-    AgroalDataSource dataSource;
+    Transactions transactions;
 
     public record Issued(String key, byte[] hash, String displayPrefix) {
     }
@@ -45,27 +43,26 @@ public class ApiKeyCredentials {
 
     /** The person a live key acts as: its tenant, its scopes, its creator's name; empty when unknown or expired. */
     public Optional<Person> authenticate(String key) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement find = connection.prepareStatement(FIND)) {
-            find.setBytes(1, RunnerTokens.hash(key));
-            try (ResultSet row = find.executeQuery()) {
-                if (!row.next() || row.getBoolean("expired")) {
-                    return Optional.empty();
-                }
-                UUID id = row.getObject("id", UUID.class);
-                if (row.getBoolean("stale")) {
-                    try (PreparedStatement used = connection.prepareStatement(
-                            "UPDATE api_keys SET last_used_at = now() WHERE id = ?")) {
-                        used.setObject(1, id);
-                        used.executeUpdate();
+        return transactions.run(connection -> {
+            try (PreparedStatement find = connection.prepareStatement(FIND)) {
+                find.setBytes(1, RunnerTokens.hash(key));
+                try (ResultSet row = find.executeQuery()) {
+                    if (!row.next() || row.getBoolean("expired")) {
+                        return Optional.empty();
                     }
+                    UUID id = row.getObject("id", UUID.class);
+                    if (row.getBoolean("stale")) {
+                        try (PreparedStatement used = connection.prepareStatement(
+                                "UPDATE api_keys SET last_used_at = now() WHERE id = ?")) {
+                            used.setObject(1, id);
+                            used.executeUpdate();
+                        }
+                    }
+                    String[] scopes = (String[]) row.getArray("scopes").getArray();
+                    return Optional.of(new Person(row.getString("created_by"), row.getString("tenant"),
+                            Scopes.expand(Arrays.asList(scopes)), id));
                 }
-                String[] scopes = (String[]) row.getArray("scopes").getArray();
-                return Optional.of(new Person(row.getString("created_by"), row.getString("tenant"),
-                        Scopes.expand(Arrays.asList(scopes)), id));
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("API key lookup failed: " + e.getSQLState(), e);
-        }
+        });
     }
 }

@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * Token buckets kept in PostgreSQL (Bucket4j), so a limit holds exactly across every replica and
  * restart; for rare, costly calls (token regeneration). The agents' per-call limit is
  * {@link AgentCallLimit}.
- * Callers must not be inside a JTA transaction: Bucket4j commits its own.
+ * Bucket4j runs its own short transaction on a pooled connection: the one transaction the
+ * service does not run through {@code db.Transactions}, so callers never hold one of theirs around it.
  */
 @ApplicationScoped
 public class RateLimiter {

@@ -7,7 +7,6 @@ import dev.paddock.db.Transactions;
 import dev.paddock.runner.RunnerStore;
 import dev.paddock.signal.SignalSender;
 import dev.paddock.signal.Signals;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PostConstruct;
@@ -17,10 +16,8 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.nio.ByteBuffer;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -51,7 +48,7 @@ public class RunnerCredentials {
     RunnerStore store;
 
     @Inject
-    AgroalDataSource dataSource;
+    Transactions transactions;
 
     @Inject
     Signals signals;
@@ -134,18 +131,17 @@ public class RunnerCredentials {
                     .map(holder -> new AuthenticatedRunner(holder.id(), holder.tenant(), bucket));
         }
         String find = "SELECT id, tenant FROM runners WHERE id = ? AND tenant = ? AND registered_with_key = ?";
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(find)) {
-            statement.setObject(1, runnerId);
-            statement.setString(2, tenant);
-            statement.setObject(3, keyId);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? Optional.of(new AuthenticatedRunner(runnerId, row.getString(2), bucket))
-                        : Optional.empty();
+        return transactions.run(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(find)) {
+                statement.setObject(1, runnerId);
+                statement.setString(2, tenant);
+                statement.setObject(3, keyId);
+                try (ResultSet row = statement.executeQuery()) {
+                    return row.next() ? Optional.of(new AuthenticatedRunner(runnerId, row.getString(2), bucket))
+                            : Optional.empty();
+                }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("runner lookup for an API key failed: " + e.getSQLState(), e);
-        }
+        });
     }
 
     /** Who of an API key's runners holds a job: ai-review's task calls name no runner (DIALECTS.md §1). */
@@ -169,23 +165,22 @@ public class RunnerCredentials {
                        EXISTS (SELECT 1 FROM runners r WHERE r.id = ANY (j.held_by) AND r.registered_with_key = ?) AS held
                   FROM jobs j
                  WHERE j.id = ? AND j.tenant = ?""";
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(find)) {
-            statement.setObject(1, keyId);
-            statement.setObject(2, keyId);
-            statement.setObject(3, jobId);
-            statement.setString(4, tenant);
-            try (ResultSet row = statement.executeQuery()) {
-                if (!row.next()) {
-                    return new JobHolder.Never();
+        return transactions.run(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(find)) {
+                statement.setObject(1, keyId);
+                statement.setObject(2, keyId);
+                statement.setObject(3, jobId);
+                statement.setString(4, tenant);
+                try (ResultSet row = statement.executeQuery()) {
+                    if (!row.next()) {
+                        return new JobHolder.Never();
+                    }
+                    UUID holder = row.getObject(1, UUID.class);
+                    return holder != null ? new JobHolder.Holder(holder)
+                            : row.getBoolean(2) ? new JobHolder.HeldBefore() : new JobHolder.Never();
                 }
-                UUID holder = row.getObject(1, UUID.class);
-                return holder != null ? new JobHolder.Holder(holder)
-                        : row.getBoolean(2) ? new JobHolder.HeldBefore() : new JobHolder.Never();
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("job holder lookup for an API key failed: " + e.getSQLState(), e);
-        }
+        });
     }
 
     /**

@@ -7,7 +7,9 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +40,7 @@ public class Transactions {
     private static final class Local {
         final Connection connection;
         final List<Runnable> afterCommit = new ArrayList<>(2);
+        final Map<Object, Object> resources = new HashMap<>(2);
 
         Local(Connection connection) {
             this.connection = connection;
@@ -104,6 +107,17 @@ public class Transactions {
         } else {
             local.afterCommit.add(action);
         }
+    }
+
+    /**
+     * The current transaction's value under {@code key}, made by {@code create} the first time it
+     * is asked for; null when no transaction is open. What a transaction gathers (e.g. the signals
+     * it sends once committed) lives and dies with it.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T resource(Object key, Supplier<T> create) {
+        Local local = CURRENT.get();
+        return local == null ? null : (T) local.resources.computeIfAbsent(key, k -> create.get());
     }
 
     private Local begin() {

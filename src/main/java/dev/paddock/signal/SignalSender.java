@@ -32,6 +32,8 @@ public class SignalSender {
 
     private static final Logger LOG = Logger.getLogger(SignalSender.class);
     private static final int MAX_BATCH = 1000;
+    /** The key of a transaction's signals among its resources. */
+    private static final Object PENDING = new Object();
     /**
      * Asynchronous commit for this transaction only: a notification is not durable whatever the
      * commit does, so waiting for the WAL flush would only delay it.
@@ -71,10 +73,22 @@ public class SignalSender {
      */
     public void afterCommit(String channel, String topic) {
         Signal signal = new Signal(channel, topic);
-        transactions.afterCommit(() -> {
-            signals.wakeLocally(signal.topic());
-            unsent.add(signal);
+        // a transaction's signals are a set: the same one twice is sent once
+        Set<Signal> committed = transactions.resource(PENDING, () -> {
+            Set<Signal> pending = new LinkedHashSet<>();
+            transactions.afterCommit(() -> sent(pending));
+            return pending;
         });
+        if (committed == null) {
+            sent(Set.of(signal));
+        } else {
+            committed.add(signal);
+        }
+    }
+
+    private void sent(Set<Signal> committed) {
+        committed.forEach(signal -> signals.wakeLocally(signal.topic()));
+        unsent.addAll(committed);
     }
 
     /**

@@ -162,7 +162,7 @@ class PackageRulesTest {
     @Test
     void oneWayToRunATransaction() {
         Pattern otherWays = Pattern.compile("@Transactional|QuarkusTransaction|\\.persist\\(|\\.setAutoCommit\\(|"
-                + "TransactionSynchronizationRegistry|UserTransaction");
+                + "TransactionSynchronizationRegistry|UserTransaction|dataSource\\.getConnection\\(");
         List<String> others = new ArrayList<>();
         sources().forEach((file, text) -> {
             if (!packageOf(file).equals("db") && otherWays.matcher(text).find()) {
