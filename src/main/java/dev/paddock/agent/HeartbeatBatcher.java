@@ -8,7 +8,7 @@ import dev.paddock.dispatch.HeldJobs;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.runner.RunnerStore;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -55,7 +55,8 @@ public class HeartbeatBatcher {
 
     private Batcher<Pending> arrived;
 
-    void start(@Observes StartupEvent event) {
+    @PostConstruct
+    void init() {
         arrived = new Batcher<>("paddock-heartbeats", WRITERS, MAX_BATCH, Duration.ZERO, this::write);
     }
 
@@ -85,8 +86,18 @@ public class HeartbeatBatcher {
         }
     }
 
-    /** One transaction for the batch, retried once (a deadlock or a dropped connection). */
+    /** Every heartbeat of the batch is answered, whatever happens to the batch. */
     private void write(List<Pending> batch) {
+        try {
+            writeOnce(batch);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Heartbeat batch of %d failed", batch.size());
+            batch.forEach(pending -> pending.answer().completeExceptionally(unavailable()));
+        }
+    }
+
+    /** One transaction for the batch, retried once (a deadlock or a dropped connection). */
+    private void writeOnce(List<Pending> batch) {
         // one report per runner, its latest; every heartbeat of that runner gets the same answer
         Map<UUID, RunnerStore.Report> latest = new LinkedHashMap<>();
         for (Pending pending : batch) {

@@ -10,6 +10,7 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -61,9 +62,13 @@ public class AgentCallLimit {
     /** The bucket keys of calls admitted here and not yet shared, one per call. */
     private Batcher<String> unshared;
 
+    @PostConstruct
+    void init() {
+        unshared = new Batcher<>("paddock-agent-calls", 1, 1_000_000, GATHER, this::share);
+    }
+
     void start(@Observes StartupEvent event) {
         signals.onSignal(Signals.AGENT_CALLS_CHANNEL, this::countedElsewhere);
-        unshared = new Batcher<>("paddock-agent-calls", 1, 1_000_000, GATHER, this::share);
     }
 
     /** Counts not yet shared are dropped: the other replicas' limits err on the generous side. */

@@ -205,7 +205,7 @@ public class RunnerCredentials {
             store.lateSignsOfLife(runners);
         } catch (Transactions.StatementFailed e) {
             lateSignsOfLife.addAll(runners);
-            LOG.warnf("Signs of life not written (%s); the next batch retries", e.getMessage());
+            LOG.warnf("Signs of life not written (%s); they are retried with the next batch", e.getMessage());
         }
     }
 }

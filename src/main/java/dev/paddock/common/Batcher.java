@@ -4,6 +4,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,10 @@ import java.util.function.Consumer;
 public final class Batcher<T> {
 
     private static final Logger LOG = Logger.getLogger(Batcher.class);
+    /** How often an idle writer looks whether it should stop. */
+    private static final long IDLE_POLL_MILLIS = 200;
+    /** How long {@link #stop} waits for a batch being written. */
+    private static final long STOP_WAIT_MILLIS = 5_000;
 
     private final String name;
     private final int maxBatch;
@@ -49,14 +54,25 @@ public final class Batcher<T> {
         arrived.add(item);
     }
 
-    public void addAll(java.util.Collection<T> items) {
+    public void addAll(Collection<T> items) {
         arrived.addAll(items);
     }
 
-    /** Stops the writers; answers what arrived and was not written. */
+    /**
+     * Lets the batch being written finish (without interrupting it: a statement cut off midway
+     * would be lost), stops the writers, and answers what arrived and was not written.
+     */
     public List<T> stop() {
         running = false;
-        threads.forEach(Thread::interrupt);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MILLIS);
+        for (Thread thread : threads) {
+            try {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         List<T> left = new ArrayList<>();
         arrived.drainTo(left);
         return left;
@@ -66,17 +82,19 @@ public final class Batcher<T> {
         List<T> batch = new ArrayList<>();
         while (running) {
             try {
-                T first = arrived.poll(1, TimeUnit.SECONDS);
+                T first = arrived.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
+                batch.add(first);
                 if (gatherMillis > 0) {
                     Thread.sleep(gatherMillis);
                 }
-                batch.add(first);
                 arrived.drainTo(batch, maxBatch - 1);
                 writer.accept(batch);
             } catch (InterruptedException e) {
+                // not written: left for whoever stops the batcher
+                arrived.addAll(batch);
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {

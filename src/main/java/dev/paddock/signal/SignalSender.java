@@ -3,7 +3,7 @@ package dev.paddock.signal;
 import dev.paddock.common.Batcher;
 import dev.paddock.db.Transactions;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -54,16 +54,15 @@ public class SignalSender {
 
     private Batcher<Signal> unsent;
 
-    void start(@Observes StartupEvent event) {
+    @PostConstruct
+    void init() {
         unsent = new Batcher<>("paddock-signals", 1, MAX_BATCH, Duration.ZERO, this::send);
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (unsent != null) {
-            List<Signal> left = unsent.stop();
-            if (!left.isEmpty()) {
-                send(left);
-            }
+        List<Signal> left = unsent.stop();
+        if (!left.isEmpty()) {
+            send(left);
         }
     }
 
