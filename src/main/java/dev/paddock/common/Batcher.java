@@ -50,6 +50,24 @@ public final class Batcher<T> {
         }
     }
 
+    /**
+     * {@code task} every {@code every} (after the previous run ends) on one daemon thread, until
+     * stopped: a batcher whose one item is the next run. The task answers for its own failures.
+     */
+    public static Batcher<Boolean> repeating(String name, Duration every, Runnable task) {
+        List<Batcher<Boolean>> self = new ArrayList<>(1);
+        Batcher<Boolean> batcher = new Batcher<>(name, 1, 1, every, runs -> {
+            try {
+                task.run();
+            } finally {
+                self.get(0).add(Boolean.TRUE);
+            }
+        });
+        self.add(batcher);
+        batcher.add(Boolean.TRUE);
+        return batcher;
+    }
+
     public void add(T item) {
         arrived.add(item);
     }

@@ -17,6 +17,8 @@ public interface PaddockConfig {
 
     Jobs jobs();
 
+    Events events();
+
     Secrets secrets();
 
     Log log();
@@ -49,6 +51,12 @@ public interface PaddockConfig {
 
         @WithDefault("5s")
         Duration sweepInterval();
+    }
+
+    interface Events {
+        /** How long events are kept (PADDOCK_EVENTS_RETENTION). */
+        @WithDefault("7d")
+        Duration retention();
     }
 
     interface Secrets {

@@ -1,5 +1,6 @@
 package dev.paddock.dispatch;
 
+import dev.paddock.event.EventStore;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.runner.RunnerStore;
 import dev.paddock.signal.SignalSender;
@@ -86,8 +87,10 @@ public class HeldJobs {
                        lease_expires_at = NULL, phase = NULL, progress = 100, updated_at = now()
                   FROM held
                  WHERE j.id = held.held_id AND held.writable
-                RETURNING j.*, j.runner_id AS former_runner),
+                RETURNING j.*, j.runner_id AS former_runner, 'running' AS previous_status),
             """ + RunnerStore.FREE_SLOTS_OF_FINISHED + """
+            ,
+            """ + EventStore.JOB_FINISHED + """
             ,
             changed AS (SELECT * FROM moved)""" + HELD_CLOSE;
 

@@ -1,6 +1,7 @@
 package dev.paddock.dispatch;
 
 import dev.paddock.db.Transactions;
+import dev.paddock.event.EventStore;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.runner.RunnerStore;
 import dev.paddock.signal.SignalSender;
@@ -22,15 +23,20 @@ import static dev.paddock.dispatch.DispatchSql.parameters;
 @ApplicationScoped
 public class JobClaims {
 
+    /** → queued, with its event. */
     static final String ENQUEUE = """
-            INSERT INTO jobs (id, tenant, type, name, labels, priority, timeout_seconds, max_attempts, repository,
-                              repository_url, branch, commit_sha, commit_message, pr_number, pull_request, trigger,
-                              payload, secret_names, secrets, idempotency_key, original_job_id)
-            VALUES (:job, :tenant, :type, :name, CAST(:labels AS varchar(63)[]), :priority, :timeoutSeconds,
-                    :maxAttempts, :repository, :repositoryUrl, :branch, :commitSha, :commitMessage, :prNumber,
-                    CAST(:pullRequest AS jsonb), CAST(:trigger AS jsonb), CAST(:payload AS jsonb),
-                    CAST(:secretNames AS text[]), :secrets, :idempotencyKey, :originalJobId)
-            RETURNING *""";
+            WITH enqueued AS (
+                INSERT INTO jobs (id, tenant, type, name, labels, priority, timeout_seconds, max_attempts, repository,
+                                  repository_url, branch, commit_sha, commit_message, pr_number, pull_request, trigger,
+                                  payload, secret_names, secrets, idempotency_key, original_job_id)
+                VALUES (:job, :tenant, :type, :name, CAST(:labels AS varchar(63)[]), :priority, :timeoutSeconds,
+                        :maxAttempts, :repository, :repositoryUrl, :branch, :commitSha, :commitMessage, :prNumber,
+                        CAST(:pullRequest AS jsonb), CAST(:trigger AS jsonb), CAST(:payload AS jsonb),
+                        CAST(:secretNames AS text[]), :secrets, :idempotencyKey, :originalJobId)
+                RETURNING *),
+            """ + EventStore.JOB_QUEUED + """
+
+            SELECT * FROM enqueued""";
 
     static final String READ = "SELECT * FROM jobs WHERE id = :job";
 
@@ -39,7 +45,7 @@ public class JobClaims {
     static final String ENQUEUED_WITH_KEY = "SELECT * FROM jobs WHERE tenant = :tenant AND idempotency_key = :key";
 
     /**
-     * queued → running. The guard {@code j.status IN ('queued')} is {@link JobStatus}'s list of the
+     * queued → running, with an event for each job started. The guard {@code j.status IN ('queued')} is {@link JobStatus}'s list of the
      * statuses that may become running ({@code DispatchGuardsTest} holds the two together).
      */
     static final String CLAIM = """
@@ -64,6 +70,8 @@ public class JobClaims {
                  WHERE j.id = picked.id
                 RETURNING j.*),
             """ + RunnerStore.TAKE_SLOTS + """
+            ,
+            """ + EventStore.JOB_STARTED + """
 
             SELECT * FROM claimed ORDER BY priority DESC, created_at, id""";
 

@@ -1,6 +1,7 @@
 package dev.paddock.dispatch;
 
 import dev.paddock.db.Transactions;
+import dev.paddock.event.EventStore;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.runner.RunnerStore;
 import dev.paddock.signal.SignalSender;
@@ -46,8 +47,11 @@ public class JobReleases {
                                           THEN (EXTRACT(EPOCH FROM (now() - j.started_at)) * 1000)::bigint END
                   FROM (SELECT id, status AS former_status FROM jobs WHERE id = :job) former
                  WHERE j.id = former.id AND j.status IN ('queued', 'running')
-                RETURNING j.*, CASE WHEN former.former_status = 'running' THEN j.runner_id END AS former_runner),
+                RETURNING j.*, CASE WHEN former.former_status = 'running' THEN j.runner_id END AS former_runner,
+                          former.former_status AS previous_status),
             """ + RunnerStore.FREE_SLOTS + """
+            ,
+            """ + EventStore.JOB_FINISHED + """
 
             SELECT * FROM moved""";
 
@@ -71,8 +75,10 @@ public class JobReleases {
                        lease_id = NULL, lease_expires_at = NULL, updated_at = now()
                   FROM picked
                  WHERE j.id = picked.id
-                RETURNING j.id, j.tenant, j.status, picked.runner_id AS former_runner),
+                RETURNING j.*, picked.runner_id AS former_runner),
             """ + RunnerStore.FREE_SLOTS + """
+            ,
+            """ + EventStore.JOB_RELEASED + """
 
             SELECT CAST(id AS text), tenant, status FROM moved""";
 
@@ -105,8 +111,10 @@ public class JobReleases {
                        updated_at = now()
                   FROM picked
                  WHERE j.id = picked.id
-                RETURNING j.id, j.runner_id AS former_runner),
+                RETURNING j.*, j.runner_id AS former_runner, 'running' AS previous_status),
             """ + RunnerStore.FREE_SLOTS + """
+            ,
+            """ + EventStore.JOB_FINISHED + """
 
             SELECT CAST(id AS text) FROM moved""";
 

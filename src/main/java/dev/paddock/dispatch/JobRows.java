@@ -21,7 +21,7 @@ import java.util.UUID;
  * half the service's CPU under lifecycle load. Column for column the entity's mapping; the test
  * of this class holds the two to each other.
  */
-final class JobRows {
+public final class JobRows {
 
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
     };
@@ -33,7 +33,7 @@ final class JobRows {
     private JobRows() {
     }
 
-    static Job read(ResultSet row, ObjectMapper json) throws SQLException {
+    public static Job read(ResultSet row, ObjectMapper json) throws SQLException {
         Job job = new Job();
         job.id = row.getObject("id", UUID.class);
         job.tenant = row.getString("tenant");

@@ -158,6 +158,22 @@ class PackageRulesTest {
         assertThat(large).isEmpty();
     }
 
+    /** Events are written only with their writer's statements (spliced into the changes' own). */
+    @Test
+    void onlyTheEventStoreWritesEvents() {
+        Pattern eventsWrite = Pattern.compile("\\b(UPDATE\\s+events|INSERT\\s+INTO\\s+events|DELETE\\s+FROM\\s+events)\\b",
+                Pattern.CASE_INSENSITIVE);
+        Path writer = MAIN.resolve("event/EventStore.java");
+        List<String> writers = new ArrayList<>();
+        sources().forEach((file, text) -> {
+            if (!file.equals(writer) && eventsWrite.matcher(text).find()) {
+                writers.add(MAIN.relativize(file).toString());
+            }
+        });
+        assertThat(writers).isEmpty();
+        assertThat(eventsWrite.matcher(sources().get(writer)).find()).as("the rule still finds the writer").isTrue();
+    }
+
     /** Hibernate only reads: every write is SQL in a transaction of {@code db.Transactions}. */
     @Test
     void oneWayToRunATransaction() {

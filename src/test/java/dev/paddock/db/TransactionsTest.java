@@ -1,8 +1,8 @@
 package dev.paddock.db;
 
+import dev.paddock.support.JobDrafts;
 import dev.paddock.dispatch.JobClaims;
 import dev.paddock.dispatch.StopException;
-import dev.paddock.dispatch.Job;
 import dev.paddock.dispatch.JobStatus;
 import dev.paddock.signal.Signals;
 import io.agroal.api.AgroalDataSource;
@@ -15,7 +15,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -47,8 +46,8 @@ class TransactionsTest {
         String tenant = "tenant-" + UUID.randomUUID();
         CompletableFuture<Void> waiter = signals.await(Signals.tenantTopic(tenant));
         assertThatThrownBy(() -> connections.inTransaction(() -> {
-            store.enqueue(draft(tenant));
-            store.enqueue(draft(tenant));
+            store.enqueue(JobDrafts.draft(tenant, "t"));
+            store.enqueue(JobDrafts.draft(tenant, "t"));
             throw new IllegalStateException("the next statement failed");
         })).hasMessage("the next statement failed");
         assertThat(jobsOf(tenant)).isZero();
@@ -61,7 +60,7 @@ class TransactionsTest {
         String tenant = "tenant-" + UUID.randomUUID();
         CompletableFuture<Void> waiter = signals.await(Signals.tenantTopic(tenant));
         assertThatThrownBy(() -> connections.inTransaction(() -> {
-            store.enqueue(draft(tenant));
+            store.enqueue(JobDrafts.draft(tenant, "t"));
             throw new StopException(JobStatus.CANCELLED.wire());
         })).isInstanceOf(StopException.class);
         assertThat(jobsOf(tenant)).isEqualTo(1);
@@ -76,7 +75,7 @@ class TransactionsTest {
         connections.inTransaction(() -> {
             transactionIds.add(currentTransactionId());
             connections.inTransaction(() -> {
-                store.enqueue(draft(tenant));
+                store.enqueue(JobDrafts.draft(tenant, "t"));
                 transactionIds.add(currentTransactionId());
                 return null;
             });
@@ -98,18 +97,6 @@ class TransactionsTest {
         });
     }
 
-    private static Job draft(String tenant) {
-        Job job = new Job();
-        job.tenant = tenant;
-        job.type = "t";
-        job.labels = List.of();
-        job.priority = 0;
-        job.timeoutSeconds = 60;
-        job.maxAttempts = 1;
-        job.payload = new HashMap<>();
-        job.secretNames = List.of();
-        return job;
-    }
 
     private long jobsOf(String tenant) throws SQLException {
         try (Connection connection = dataSource.getConnection();

@@ -263,8 +263,9 @@ public class FuzzTest {
      * What the tenant has stored, table by table, as a digest of every row: a refused request must
      * change none. Left out: a runner's signs of life (any authenticated call is one, refused or
      * not: it brings an offline runner back online, and with it the free slots derived from its
-     * status), an API key's last use, and a stopped job's acknowledgement (a refused call on a
-     * cancelled job is how its runner learns of the stop).
+     * status), an API key's last use, a stopped job's acknowledgement (a refused call on a
+     * cancelled job is how its runner learns of the stop), and an event's number (given after commit,
+     * whenever the sequencer runs).
      */
     private String[] contents(String tenant) throws SQLException {
         try (Connection connection = database.getConnection();
@@ -277,14 +278,16 @@ public class FuzzTest {
                             (SELECT md5(coalesce(string_agg((to_jsonb(k) - 'last_used_at')::text, '|' ORDER BY k.id), ''))
                                FROM api_keys k WHERE k.tenant = ?),
                             (SELECT md5(coalesce(string_agg(to_jsonb(l)::text, '|' ORDER BY l.job_id, l.seq), ''))
-                               FROM job_logs l JOIN jobs j ON j.id = l.job_id WHERE j.tenant = ?)""")) {
-            for (int i = 1; i <= 4; i++) {
+                               FROM job_logs l JOIN jobs j ON j.id = l.job_id WHERE j.tenant = ?),
+                            (SELECT md5(coalesce(string_agg((to_jsonb(e) - 'sequence')::text, '|' ORDER BY e.pos), ''))
+                               FROM events e WHERE e.tenant = ?)""")) {
+            for (int i = 1; i <= 5; i++) {
                 query.setString(i, tenant);
             }
             try (ResultSet row = query.executeQuery()) {
                 row.next();
                 return new String[]{"jobs " + row.getString(1), "runners " + row.getString(2),
-                        "api_keys " + row.getString(3), "job_logs " + row.getString(4)};
+                        "api_keys " + row.getString(3), "job_logs " + row.getString(4), "events " + row.getString(5)};
             }
         }
     }

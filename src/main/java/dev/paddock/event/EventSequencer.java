@@ -1,0 +1,56 @@
+package dev.paddock.event;
+
+import dev.paddock.common.Batcher;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+
+/**
+ * Numbers committed events every {@value #EVERY_MILLIS} ms on every replica (one numbering at a
+ * time across them, {@link EventStore#numberCommitted}), so an event is readable well within a
+ * second of its commit, and one a replica left unnumbered when it died is numbered by the others.
+ */
+@ApplicationScoped
+public class EventSequencer {
+
+    private static final Logger LOG = Logger.getLogger(EventSequencer.class);
+    static final long EVERY_MILLIS = 100;
+
+    @Inject
+    EventStore store;
+
+    private Batcher<Boolean> loop;
+    private volatile boolean failing;
+
+    void start(@Observes StartupEvent event) {
+        loop = Batcher.repeating("paddock-event-numbers", Duration.ofMillis(EVERY_MILLIS), this::number);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (loop != null) {
+            loop.stop();
+        }
+    }
+
+    private void number() {
+        try {
+            while (store.numberCommitted() > 0) {
+                // a full batch may have left more
+            }
+            if (failing) {
+                LOG.info("Events are numbered again");
+                failing = false;
+            }
+        } catch (RuntimeException e) {
+            if (!failing) {
+                LOG.warnf("Events not numbered (%s); trying again every %d ms", e.getMessage(), EVERY_MILLIS);
+                failing = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.paddock.event;
+
+import dev.paddock.db.Transactions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+
+/**
+ * The one writer of {@code events}. Events are written by the statement that makes the change
+ * they announce, so in its transaction: the owners of each change (the dispatch core for jobs)
+ * splice this class's fragments into their statements, each one a CTE that inserts an event per
+ * row of the CTE it names. They are numbered after commit ({@link #numberCommitted}), see the
+ * migration V1.10.0 for why.
+ */
+@ApplicationScoped
+public class EventStore {
+
+    /** After a CTE named {@code enqueued} (a new job's row): the job is queued, enqueued or retried. */
+    public static final String JOB_QUEUED = """
+            queued_event AS (
+                INSERT INTO events (tenant, type, subject, resource, details)
+                SELECT tenant, 'paddock.job.queued', id, to_jsonb(enqueued) - 'secrets',
+                       jsonb_build_object('reason', CASE WHEN original_job_id IS NULL THEN 'enqueued' ELSE 'retry' END)
+                  FROM enqueued)""";
+
+    /** After a CTE named {@code claimed} (the jobs a claim took): each job started. */
+    public static final String JOB_STARTED = """
+            started_events AS (
+                INSERT INTO events (tenant, type, subject, resource, details)
+                SELECT tenant, 'paddock.job.started', id, to_jsonb(claimed) - 'secrets',
+                       '{"previous_status": "queued"}'::jsonb
+                  FROM claimed)""";
+
+    /**
+     * After a CTE named {@code moved} (jobs a transition made final, each with its
+     * {@code previous_status} and {@code former_runner}): each job finished.
+     */
+    public static final String JOB_FINISHED = """
+            finished_events AS (
+                INSERT INTO events (tenant, type, subject, resource, details)
+                SELECT tenant, 'paddock.job.finished', id,
+                       to_jsonb(moved) - 'secrets' - 'former_runner' - 'previous_status',
+                       jsonb_build_object('previous_status', previous_status)
+                  FROM moved)""";
+
+    /**
+     * After a CTE named {@code moved} (running jobs taken from their runner, each with its
+     * {@code former_runner}): back in the queue (the lease was lost), or finished as a failure.
+     */
+    public static final String JOB_RELEASED = """
+            released_events AS (
+                INSERT INTO events (tenant, type, subject, resource, details)
+                SELECT tenant, CASE WHEN status = 'queued' THEN 'paddock.job.queued' ELSE 'paddock.job.finished' END,
+                       id, to_jsonb(moved) - 'secrets' - 'former_runner',
+                       CASE WHEN status = 'queued' THEN '{"reason": "lease_expired"}'::jsonb
+                            ELSE '{"previous_status": "running"}'::jsonb END
+                  FROM moved)""";
+
+    /** Whether any committed event waits for its number: one probe of a small partial index. */
+    static final String ANY_UNNUMBERED = "SELECT EXISTS (SELECT 1 FROM events WHERE sequence IS NULL)";
+
+    /** Numbering is one at a time across replicas: this row's lock, held until the numbering commits. */
+    static final String LOCK_NUMBERING = "SELECT last FROM event_sequencer FOR UPDATE";
+
+    /**
+     * The committed events without a number, in insertion order, numbered on from the last
+     * number given. A statement of its own, after the lock: its snapshot then holds every number
+     * given before.
+     */
+    static final String NUMBER_COMMITTED = """
+            WITH picked AS (
+                SELECT pos, row_number() OVER (ORDER BY pos) AS n FROM events
+                 WHERE sequence IS NULL
+                 ORDER BY pos
+                 LIMIT ?),
+            numbered AS (
+                UPDATE events e SET sequence = ? + p.n
+                  FROM picked p
+                 WHERE e.pos = p.pos AND e.sequence IS NULL
+                RETURNING e.sequence)
+            UPDATE event_sequencer SET last = greatest(last, (SELECT max(sequence) FROM numbered))
+             WHERE EXISTS (SELECT 1 FROM numbered)
+            RETURNING last""";
+
+    /**
+     * Events older than the retention, oldest first, a bounded batch at a time (the primary key's
+     * order is insertion order): short statements that never hold the writers back.
+     */
+    static final String DELETE_EXPIRED = """
+            DELETE FROM events
+             WHERE pos IN (SELECT pos FROM events ORDER BY pos LIMIT ?)
+               AND time < now() - ? * interval '1 millisecond' AND sequence IS NOT NULL""";
+
+    private static final int BATCH = 10_000;
+    static final int DELETE_BATCH = 1_000;
+
+    @Inject
+    Transactions transactions;
+
+    /** Deletes one batch of events older than {@code retention}; answers how many. */
+    public int deleteExpired(Duration retention) {
+        return transactions.run(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(DELETE_EXPIRED)) {
+                delete.setInt(1, DELETE_BATCH);
+                delete.setLong(2, retention.toMillis());
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Numbers the events committed so far, a batch at a time, in one transaction per batch; answers
+     * how many it numbered.
+     */
+    public int numberCommitted() {
+        boolean waiting = transactions.run(connection -> {
+            try (PreparedStatement any = connection.prepareStatement(ANY_UNNUMBERED);
+                 ResultSet row = any.executeQuery()) {
+                return row.next() && row.getBoolean(1);
+            }
+        });
+        if (!waiting) {
+            return 0;
+        }
+        return transactions.inTransaction(() -> transactions.run(connection -> {
+            long last;
+            try (PreparedStatement lock = connection.prepareStatement(LOCK_NUMBERING);
+                 ResultSet row = lock.executeQuery()) {
+                row.next();
+                last = row.getLong(1);
+            }
+            try (PreparedStatement number = connection.prepareStatement(NUMBER_COMMITTED)) {
+                number.setInt(1, BATCH);
+                number.setLong(2, last);
+                try (ResultSet row = number.executeQuery()) {
+                    return row.next() ? (int) (row.getLong(1) - last) : 0;
+                }
+            }
+        }));
+    }
+}

@@ -1,0 +1,130 @@
+package dev.paddock.feed;
+
+import dev.paddock.db.Transactions;
+import dev.paddock.dispatch.Job;
+import dev.paddock.dispatch.JobClaims;
+import dev.paddock.support.Api;
+import dev.paddock.support.JobDrafts;
+import dev.paddock.support.Tokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasSize;
+
+/** GET /api/events: a job's life as CloudEvents, in commit order, never skipping one. */
+@QuarkusTest
+class EventFeedTest {
+
+    @Inject
+    Transactions transactions;
+
+    @Inject
+    JobClaims claims;
+
+    @Test
+    void aJobsLifeIsQueuedStartedFinishedWithTheJobAsItWasEachTime() {
+        Api api = Api.newTenant();
+        Api.RunningJob running = api.runningJob();
+        Api.runner(running.runner().token()).header("X-Lease-Id", running.lease())
+                .body(Map.of("status", "success", "summary", "fine"))
+                .post("/api/runners/jobs/" + running.jobId() + "/result").then().statusCode(200);
+
+        Response events = eventsOf(api, 3, "");
+        events.then().body("events.type", contains("paddock.job.queued", "paddock.job.started", "paddock.job.finished"))
+                .body("events.subject", contains(running.jobId(), running.jobId(), running.jobId()))
+                .body("events.data.job.status", contains("queued", "running", "success"))
+                .body("events.data.reason", contains("enqueued", null, null))
+                .body("events.data.previous_status", contains(null, "queued", "running"))
+                .body("events[2].data.job.summary", equalTo("fine"))
+                .body("events[0].specversion", equalTo("1.0"))
+                .body("events[0].source", equalTo("paddock/" + api.tenant))
+                .body("events[0].datacontenttype", equalTo("application/json"));
+        List<String> sequences = events.path("events.sequence");
+        assertThat(sequences.stream().map(Long::parseLong).toList()).isSorted().doesNotHaveDuplicates();
+        assertThat(events.<Number>path("next_after").longValue()).isEqualTo(Long.parseLong(sequences.get(2)));
+
+        api.person().queryParam("type", "paddock.job.finished").get("/api/events").then().statusCode(200)
+                .body("events.type", contains("paddock.job.finished"));
+        api.person().queryParam("type", "paddock.job.*").queryParam("after", sequences.get(0))
+                .queryParam("limit", 1).get("/api/events").then().statusCode(200)
+                .body("events.type", contains("paddock.job.started"));
+    }
+
+    @Test
+    void aCallerSeesOnlyTheTypesItsScopesCover() {
+        Api api = Api.newTenant();
+        api.enqueue("t", List.of());
+        eventsOf(api, 1, "");
+        given().auth().oauth2(Tokens.person(api.tenant, "runners:read")).get("/api/events").then().statusCode(200)
+                .body("events", hasSize(0));
+        given().auth().oauth2(Tokens.person(api.tenant, "runners:register")).get("/api/events").then().statusCode(403);
+        given().auth().oauth2(Tokens.person(Tokens.newTenant(), "jobs:read")).get("/api/events").then()
+                .statusCode(200).body("events", hasSize(0));
+    }
+
+    @Test
+    void badParametersAreNamed() {
+        Api api = Api.newTenant();
+        api.person().queryParam("after", "-1").queryParam("limit", 0).queryParam("type", "no spaces please")
+                .get("/api/events").then().statusCode(400)
+                .body("errors.field", hasItems("after", "limit", "type"));
+    }
+
+    /**
+     * The outbox gap: a transaction that wrote its event first but commits last must not be
+     * skipped by a reader that already read past a later-written event.
+     */
+    @Test
+    void anEventCommittedAfterALaterOneIsStillReadAfterIt() throws Exception {
+        Api api = Api.newTenant();
+        CountDownLatch written = new CountDownLatch(1);
+        CountDownLatch commit = new CountDownLatch(1);
+        CompletableFuture<Job> slow = CompletableFuture.supplyAsync(() -> transactions.inTransaction(() -> {
+            Job job = claims.enqueue(JobDrafts.draft(api.tenant, "slow"));
+            written.countDown();
+            try {
+                assertThat(commit.await(10, TimeUnit.SECONDS)).isTrue();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return job;
+        }));
+        assertThat(written.await(10, TimeUnit.SECONDS)).isTrue();
+        String fast = api.enqueue("t", List.of());
+        Response seen = eventsOf(api, 1, "");
+        seen.then().body("events.subject", contains(fast));
+        String after = seen.path("events[0].sequence");
+
+        commit.countDown();
+        String slowJob = slow.get(10, TimeUnit.SECONDS).id.toString();
+        Response next = eventsOf(api, 1, after);
+        next.then().body("events.subject", contains(slowJob)).body("events.data.reason", contains("enqueued"));
+        assertThat(Long.parseLong(next.path("events[0].sequence"))).isGreaterThan(Long.parseLong(after));
+    }
+
+    /** The tenant's events after {@code after} once there are {@code count} of them (numbered within a second). */
+    private static Response eventsOf(Api api, int count, String after) {
+        Response[] last = new Response[1];
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            last[0] = api.person().queryParam("after", after.isEmpty() ? "0" : after).get("/api/events")
+                    .then().statusCode(200).extract().response();
+            return last[0].<List<Object>>path("events").size() >= count;
+        });
+        return last[0];
+    }
+}
