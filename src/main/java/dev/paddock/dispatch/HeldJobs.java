@@ -2,7 +2,7 @@ package dev.paddock.dispatch;
 
 import dev.paddock.event.EventStore;
 import dev.paddock.problem.ProblemException;
-import dev.paddock.runner.RunnerStore;
+import dev.paddock.runner.RunnerSql;
 import dev.paddock.signal.SignalSender;
 import dev.paddock.signal.Signals;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -88,7 +88,7 @@ public class HeldJobs {
                   FROM held
                  WHERE j.id = held.held_id AND held.writable
                 RETURNING j.*, j.runner_id AS former_runner, 'running' AS previous_status),
-            """ + RunnerStore.FREE_SLOTS_OF_FINISHED + """
+            """ + RunnerSql.FREE_SLOTS_OF_FINISHED + """
             ,
             """ + EventStore.JOB_FINISHED + """
             ,

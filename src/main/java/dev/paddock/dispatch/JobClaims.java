@@ -3,7 +3,7 @@ package dev.paddock.dispatch;
 import dev.paddock.db.Transactions;
 import dev.paddock.event.EventStore;
 import dev.paddock.problem.ProblemException;
-import dev.paddock.runner.RunnerStore;
+import dev.paddock.runner.RunnerSql;
 import dev.paddock.signal.SignalSender;
 import dev.paddock.signal.Signals;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -69,7 +69,7 @@ public class JobClaims {
                   FROM picked, runner r
                  WHERE j.id = picked.id
                 RETURNING j.*),
-            """ + RunnerStore.TAKE_SLOTS + """
+            """ + RunnerSql.TAKE_SLOTS + """
             ,
             """ + EventStore.JOB_STARTED + """
 

@@ -3,7 +3,7 @@ package dev.paddock.dispatch;
 import dev.paddock.db.Transactions;
 import dev.paddock.event.EventStore;
 import dev.paddock.problem.ProblemException;
-import dev.paddock.runner.RunnerStore;
+import dev.paddock.runner.RunnerSql;
 import dev.paddock.signal.SignalSender;
 import dev.paddock.signal.Signals;
 import io.quarkus.scheduler.Scheduled;
@@ -49,7 +49,7 @@ public class JobReleases {
                  WHERE j.id = former.id AND j.status IN ('queued', 'running')
                 RETURNING j.*, CASE WHEN former.former_status = 'running' THEN j.runner_id END AS former_runner,
                           former.former_status AS previous_status),
-            """ + RunnerStore.FREE_SLOTS + """
+            """ + RunnerSql.FREE_SLOTS + """
             ,
             """ + EventStore.JOB_FINISHED + """
 
@@ -76,7 +76,7 @@ public class JobReleases {
                   FROM picked
                  WHERE j.id = picked.id
                 RETURNING j.*, picked.runner_id AS former_runner),
-            """ + RunnerStore.FREE_SLOTS + """
+            """ + RunnerSql.FREE_SLOTS + """
             ,
             """ + EventStore.JOB_RELEASED + """
 
@@ -112,7 +112,7 @@ public class JobReleases {
                   FROM picked
                  WHERE j.id = picked.id
                 RETURNING j.*, j.runner_id AS former_runner, 'running' AS previous_status),
-            """ + RunnerStore.FREE_SLOTS + """
+            """ + RunnerSql.FREE_SLOTS + """
             ,
             """ + EventStore.JOB_FINISHED + """
 

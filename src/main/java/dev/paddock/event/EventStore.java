@@ -59,6 +59,48 @@ public class EventStore {
                             ELSE '{"previous_status": "running"}'::jsonb END
                   FROM moved)""";
 
+    /** After a CTE named {@code created} (new runners' rows): each runner was created. */
+    public static final String RUNNER_CREATED = """
+            created_event AS (
+                INSERT INTO events (tenant, type, subject, resource)
+                SELECT tenant, 'paddock.runner.created', id, to_jsonb(created) - 'token_hash' - 'inserted'
+                  FROM created)""";
+
+    /**
+     * After a CTE named {@code changed} (runners a statement changed, each with the
+     * {@code old_status} people saw before): the runners whose status came online, went offline or
+     * began draining.
+     */
+    public static final String RUNNER_STATUS_CHANGED = """
+            status_events AS (
+                INSERT INTO events (tenant, type, subject, resource, details)
+                SELECT changed.tenant, moved.type, changed.id,
+                       to_jsonb(changed) - 'token_hash' - 'old_status' - 'inserted',
+                       jsonb_build_object('previous_status', changed.old_status)
+                  FROM changed,
+                       LATERAL (SELECT CASE
+                           WHEN changed.status = 'offline' AND changed.old_status <> 'offline' THEN 'paddock.runner.offline'
+                           WHEN changed.status = 'draining' AND changed.old_status <> 'draining' THEN 'paddock.runner.draining'
+                           WHEN changed.status IN ('online', 'busy') AND changed.old_status IN ('offline', 'draining')
+                                THEN 'paddock.runner.online' END AS type) moved
+                 WHERE moved.type IS NOT NULL)""";
+
+    /** After a CTE named {@code changed} (runners given a new token): each runner's token was regenerated. */
+    public static final String RUNNER_TOKEN_REGENERATED = """
+            token_events AS (
+                INSERT INTO events (tenant, type, subject, resource)
+                SELECT tenant, 'paddock.runner.token_regenerated', id,
+                       to_jsonb(changed) - 'token_hash' - 'old_status' - 'inserted'
+                  FROM changed)""";
+
+    /** After a CTE named {@code deleted} (runners' deleted rows): each runner was deleted by a person. */
+    public static final String RUNNER_DELETED = """
+            deleted_events AS (
+                INSERT INTO events (tenant, type, subject, resource, details)
+                SELECT tenant, 'paddock.runner.deleted', id, to_jsonb(deleted) - 'token_hash',
+                       '{"reason": "deleted"}'::jsonb
+                  FROM deleted)""";
+
     /** Whether any committed event waits for its number: one probe of a small partial index. */
     static final String ANY_UNNUMBERED = "SELECT EXISTS (SELECT 1 FROM events WHERE sequence IS NULL)";
 

@@ -7,15 +7,20 @@ import dev.paddock.auth.Scopes;
 import dev.paddock.common.Times;
 import dev.paddock.db.Transactions;
 import dev.paddock.dispatch.JobRows;
+import dev.paddock.dispatch.RowReader;
 import dev.paddock.job.JobView;
+import dev.paddock.runner.RunnerRows;
+import dev.paddock.runner.RunnerView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +28,8 @@ import java.util.UUID;
 
 /**
  * A tenant's events in {@code sequence} order, as CloudEvents 1.0 JSON documents: each event's
- * resource rendered as the people's GET shows it, as it was when the event happened. A caller sees
+ * resource (a job or a runner) rendered as the people's GET shows it, as it was when the event
+ * happened. A caller sees
  * the event types its scopes cover.
  */
 @ApplicationScoped
@@ -36,18 +42,26 @@ public class EventFeed {
             Scopes.API_KEYS_MANAGE, "paddock.api\\_key.%",
             Scopes.WEBHOOKS_MANAGE, "paddock.webhook.%");
 
-    /**
-     * The events after {@code after}: the event's own columns, then the job it is about as it was
-     * (the snapshot rendered back into a {@code jobs} row).
-     */
+    /** The events after {@code after}: their own columns; the resources they are about are read next. */
     private static final String AFTER = """
-            SELECT e.sequence AS event_sequence, e.id AS event_id, e.type AS event_type,
-                   e.subject AS event_subject, e.time AS event_time, e.details AS event_details, j.*
-              FROM events e, jsonb_populate_record(NULL::jobs, e.resource) j
+            SELECT e.pos, e.sequence, e.id, e.type, e.subject, e.time, e.details
+              FROM events e
              WHERE e.tenant = ? AND e.sequence > ?
                AND e.type LIKE ANY (?) AND e.type LIKE ANY (?)
              ORDER BY e.sequence
              LIMIT ?""";
+
+    /** The jobs these events are about, as they were: the snapshots rendered back into rows of {@code jobs}. */
+    private static final String JOBS_AS_THEY_WERE = """
+            SELECT e.pos AS event_pos, j.*
+              FROM events e, jsonb_populate_record(NULL::jobs, e.resource) j
+             WHERE e.pos = ANY (?)""";
+
+    /** The runners these events are about, as they were. */
+    private static final String RUNNERS_AS_THEY_WERE = """
+            SELECT e.pos AS event_pos, r.*
+              FROM events e, jsonb_populate_record(NULL::runners, e.resource) r
+             WHERE e.pos = ANY (?)""";
 
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
     };
@@ -72,23 +86,56 @@ public class EventFeed {
         String[] wanted = types.isEmpty() ? new String[] {"%"}
                 : types.stream().map(EventFeed::pattern).toArray(String[]::new);
         List<Map<String, Object>> events = transactions.run(connection -> {
+            List<Map<String, Object>> read = new ArrayList<>();
+            Map<Long, Map<String, Object>> jobEvents = new HashMap<>();
+            Map<Long, Map<String, Object>> runnerEvents = new HashMap<>();
             try (PreparedStatement select = connection.prepareStatement(AFTER)) {
                 select.setString(1, person.tenant());
                 select.setLong(2, after);
                 select.setArray(3, connection.createArrayOf("text", allowed));
                 select.setArray(4, connection.createArrayOf("text", wanted));
                 select.setInt(5, limit);
-                List<Map<String, Object>> read = new ArrayList<>();
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        read.add(event(person.tenant(), rows));
+                        Map<String, Object> event = event(person.tenant(), rows);
+                        read.add(event);
+                        String type = (String) event.get("type");
+                        (type.startsWith("paddock.job.") ? jobEvents : runnerEvents).put(rows.getLong("pos"), event);
                     }
                 }
-                return read;
             }
+            render(connection, JOBS_AS_THEY_WERE, jobEvents, "job", row -> JobView.of(JobRows.read(row, json)));
+            render(connection, RUNNERS_AS_THEY_WERE, runnerEvents, "runner",
+                    row -> RunnerView.of(RunnerRows.read(row, json)));
+            return read;
         });
         long next = events.isEmpty() ? after : Long.parseLong((String) events.get(events.size() - 1).get("sequence"));
         return new Page(events, next);
+    }
+
+    /**
+     * Puts into each event's data, first, the resource it is about as it was ({@code key}: job or
+     * runner), read with {@code statement} from the events' snapshots.
+     */
+    private static void render(Connection connection, String statement, Map<Long, Map<String, Object>> events,
+                               String key, RowReader<Object> view) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement select = connection.prepareStatement(statement)) {
+            select.setArray(1, connection.createArrayOf("bigint", events.keySet().toArray()));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> data = (Map<String, Object>) events.get(rows.getLong("event_pos")).get("data");
+                    Map<String, Object> withResource = new LinkedHashMap<>();
+                    withResource.put(key, view.read(rows));
+                    withResource.putAll(data);
+                    data.clear();
+                    data.putAll(withResource);
+                }
+            }
+        }
     }
 
     /** {@code paddock.job.*} is a prefix; anything else one type. */
@@ -99,21 +146,20 @@ public class EventFeed {
 
     private Map<String, Object> event(String tenant, ResultSet row) throws SQLException {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("job", JobView.of(JobRows.read(row, json)));
         try {
-            data.putAll(json.readValue(row.getString("event_details"), OBJECT));
+            data.putAll(json.readValue(row.getString("details"), OBJECT));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new SQLException("an event's details are not a JSON object", e);
         }
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("specversion", "1.0");
-        event.put("id", row.getObject("event_id", UUID.class));
+        event.put("id", row.getObject("id", UUID.class));
         event.put("source", "paddock/" + tenant);
-        event.put("type", row.getString("event_type"));
-        event.put("subject", row.getObject("event_subject", UUID.class));
-        event.put("time", Times.out(row.getObject("event_time", OffsetDateTime.class).toInstant()));
+        event.put("type", row.getString("type"));
+        event.put("subject", row.getObject("subject", UUID.class));
+        event.put("time", Times.out(row.getObject("time", OffsetDateTime.class).toInstant()));
         event.put("datacontenttype", "application/json");
-        event.put("sequence", Long.toString(row.getLong("event_sequence")));
+        event.put("sequence", Long.toString(row.getLong("sequence")));
         event.put("data", data);
         return event;
     }

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 /** The tenant's events, to catch up from. */
 @Path("/api/events")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "Events", description = "Every change of a job's state, in commit order")
+@Tag(name = "Events", description = "Every change of a job's or a runner's state, in commit order")
 @SecurityRequirement(name = "jwt")
 public class EventResource {
 
@@ -44,7 +44,7 @@ public class EventResource {
     @Operation(summary = "The tenant's events after a sequence number",
             description = "after (a sequence, default 0), type (exact, or a prefix ending in *; repeatable), limit "
                     + "(1-1000, default 100) -> {events: [CloudEvents 1.0 JSON, sequence order], next_after}. "
-                    + "jobs:read sees paddock.job.*. An event is numbered within a second of its commit; a reader "
+                    + "jobs:read sees paddock.job.*, runners:read paddock.runner.*. An event is numbered within a second of its commit; a reader "
                     + "that follows next_after never skips one.")
     @PersonAccess({Scopes.JOBS_READ, Scopes.RUNNERS_READ, Scopes.API_KEYS_MANAGE, Scopes.WEBHOOKS_MANAGE})
     public EventFeed.Page events() {

@@ -18,7 +18,7 @@ import java.util.UUID;
  * A {@code runners} row read straight from JDBC into a detached {@link Runner}: what the store's
  * writes answer ({@code RETURNING *}). Column for column the entity's mapping.
  */
-final class RunnerRows {
+public final class RunnerRows {
 
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
     };
@@ -26,7 +26,7 @@ final class RunnerRows {
     private RunnerRows() {
     }
 
-    static Runner read(ResultSet row, ObjectMapper json) throws SQLException {
+    public static Runner read(ResultSet row, ObjectMapper json) throws SQLException {
         Runner runner = new Runner();
         runner.id = row.getObject("id", UUID.class);
         runner.tenant = row.getString("tenant");

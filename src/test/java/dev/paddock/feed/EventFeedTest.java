@@ -44,7 +44,7 @@ class EventFeedTest {
                 .body(Map.of("status", "success", "summary", "fine"))
                 .post("/api/runners/jobs/" + running.jobId() + "/result").then().statusCode(200);
 
-        Response events = eventsOf(api, 3, "");
+        Response events = eventsOf(api, 3, "", "paddock.job.*");
         events.then().body("events.type", contains("paddock.job.queued", "paddock.job.started", "paddock.job.finished"))
                 .body("events.subject", contains(running.jobId(), running.jobId(), running.jobId()))
                 .body("events.data.job.status", contains("queued", "running", "success"))
@@ -63,6 +63,33 @@ class EventFeedTest {
         api.person().queryParam("type", "paddock.job.*").queryParam("after", sequences.get(0))
                 .queryParam("limit", 1).get("/api/events").then().statusCode(200)
                 .body("events.type", contains("paddock.job.started"));
+    }
+
+    @Test
+    void aRunnersLifeIsWrittenByTheChangesThemselves() {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.createRunner("r1", List.of(), 1);
+        Api.runner(runner.token()).body(Map.of()).post("/api/runners/heartbeat").then().statusCode(200);
+        api.person().post("/api/runners/" + runner.id() + "/drain").then().statusCode(200);
+        api.person().post("/api/runners/" + runner.id() + "/resume").then().statusCode(200);
+        api.person().post("/api/runners/" + runner.id() + "/mark-offline").then().statusCode(200);
+        api.person().post("/api/runners/" + runner.id() + "/regenerate-token").then().statusCode(200);
+        api.person().delete("/api/runners/" + runner.id()).then().statusCode(204);
+
+        Response events = eventsOf(api, 7, "", "paddock.runner.*");
+        events.then().body("events.type", contains("paddock.runner.created", "paddock.runner.online",
+                        "paddock.runner.draining", "paddock.runner.online", "paddock.runner.offline",
+                        "paddock.runner.token_regenerated", "paddock.runner.deleted"))
+                .body("events.subject", contains(runner.id(), runner.id(), runner.id(), runner.id(), runner.id(),
+                        runner.id(), runner.id()))
+                .body("events.data.runner.status", contains("offline", "online", "draining", "online", "offline",
+                        "offline", "offline"))
+                .body("events.data.previous_status", contains(null, "offline", "online", "draining", "online",
+                        null, null))
+                .body("events[6].data.reason", equalTo("deleted"))
+                .body("events.data.runner.token", contains(null, null, null, null, null, null, null));
+        given().auth().oauth2(Tokens.person(api.tenant, "jobs:read")).get("/api/events").then().statusCode(200)
+                .body("events", hasSize(0));
     }
 
     @Test
@@ -119,10 +146,14 @@ class EventFeedTest {
 
     /** The tenant's events after {@code after} once there are {@code count} of them (numbered within a second). */
     private static Response eventsOf(Api api, int count, String after) {
+        return eventsOf(api, count, after, "paddock.*");
+    }
+
+    private static Response eventsOf(Api api, int count, String after, String type) {
         Response[] last = new Response[1];
         await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            last[0] = api.person().queryParam("after", after.isEmpty() ? "0" : after).get("/api/events")
-                    .then().statusCode(200).extract().response();
+            last[0] = api.person().queryParam("after", after.isEmpty() ? "0" : after).queryParam("type", type)
+                    .get("/api/events").then().statusCode(200).extract().response();
             return last[0].<List<Object>>path("events").size() >= count;
         });
         return last[0];

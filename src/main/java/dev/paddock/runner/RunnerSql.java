@@ -1,0 +1,232 @@
+package dev.paddock.runner;
+
+import dev.paddock.event.EventStore;
+
+/**
+ * Every statement that writes {@code runners}, as text blocks read top to bottom: those
+ * {@link RunnerStore} runs, and the fragments with which the dispatch core counts a runner's slots
+ * in its own statements. The status events of each change are written by the same statement
+ * ({@link EventStore}'s fragments).
+ */
+public final class RunnerSql {
+
+    private RunnerSql() {
+    }
+
+    /** A runner a person adds, offline until it calls. */
+    static final String CREATE = """
+            WITH created AS (
+                INSERT INTO runners (id, tenant, name, labels, max_concurrency, capabilities, reported_status,
+                                     registered_by, token_hash, token_prefix)
+                VALUES (:id, :tenant, :name, CAST(:labels AS varchar(63)[]), coalesce(:maxConcurrency, 5),
+                        coalesce(CAST(:capabilities AS jsonb), '{}'), 'offline', :registeredBy, :tokenHash, :tokenPrefix)
+                RETURNING *),
+            """ + EventStore.RUNNER_CREATED + """
+
+            SELECT * FROM created""";
+
+    /**
+     * Self-registration: an upsert by id within the tenant that issues a new token and is the
+     * runner's first sign of life. An id held by another tenant answers no row and changes nothing.
+     * A new runner is created; an existing one has a new token, and is back online if it was not.
+     */
+    static final String REGISTER = """
+            WITH before AS (
+                SELECT id, status AS old_status FROM runners WHERE id = :id AND tenant = :tenant FOR NO KEY UPDATE),
+            registered AS (
+                INSERT INTO runners AS r (id, tenant, name, labels, max_concurrency, capabilities, version, os, arch,
+                                          reported_status, last_heartbeat_at, registered_by, registered_with_key,
+                                          token_hash, token_prefix)
+                VALUES (:id, :tenant, coalesce(:name, CAST(:id AS text)), coalesce(CAST(:labels AS varchar(63)[]), '{}'),
+                        coalesce(:maxConcurrency, 5), coalesce(CAST(:capabilities AS jsonb), '{}'),
+                        coalesce(:version, 'unknown'), :os, :arch, 'online', now(), :registeredBy, :apiKey,
+                        :tokenHash, :tokenPrefix)
+                ON CONFLICT (id) DO UPDATE
+                   SET name = coalesce(:name, r.name), labels = coalesce(CAST(:labels AS varchar(63)[]), r.labels),
+                       max_concurrency = coalesce(:maxConcurrency, r.max_concurrency),
+                       capabilities = coalesce(CAST(:capabilities AS jsonb), r.capabilities),
+                       version = coalesce(:version, r.version), os = coalesce(:os, r.os), arch = coalesce(:arch, r.arch),
+                       reported_status = 'online', last_heartbeat_at = now(),
+                       registered_with_key = coalesce(:apiKey, r.registered_with_key),
+                       token_hash = :tokenHash, token_prefix = :tokenPrefix, updated_at = now()
+                 WHERE r.tenant = :tenant
+                RETURNING r.*, r.xmax = 0 AS inserted),
+            created AS (SELECT * FROM registered WHERE inserted),
+            changed AS (
+                SELECT registered.*, before.old_status FROM registered JOIN before ON before.id = registered.id
+                 WHERE NOT registered.inserted),
+            """ + EventStore.RUNNER_CREATED + """
+            ,
+            """ + EventStore.RUNNER_STATUS_CHANGED + """
+            ,
+            """ + EventStore.RUNNER_TOKEN_REGENERATED + """
+
+            SELECT * FROM registered""";
+
+    static final String UPDATE_FIELDS = """
+            UPDATE runners
+               SET name = coalesce(:name, name), labels = coalesce(CAST(:labels AS varchar(63)[]), labels),
+                   max_concurrency = coalesce(:maxConcurrency, max_concurrency),
+                   capabilities = coalesce(CAST(:capabilities AS jsonb), capabilities),
+                   version = coalesce(:version, version), os = coalesce(:os, os), arch = coalesce(:arch, arch),
+                   updated_at = now()
+             WHERE id = :id AND tenant = :tenant
+            RETURNING *""";
+
+    static final String REPLACE_TOKEN = """
+            WITH changed AS (
+                UPDATE runners SET token_hash = :tokenHash, token_prefix = :tokenPrefix, updated_at = now()
+                 WHERE id = :id AND tenant = :tenant
+                RETURNING *),
+            """ + EventStore.RUNNER_TOKEN_REGENERATED + """
+
+            SELECT * FROM changed""";
+
+    /** The runner, locked, with the status people saw before the statement's change. */
+    static final String BEFORE = """
+            WITH before AS (
+                SELECT id, status AS old_status FROM runners WHERE id = :id AND tenant = :tenant FOR NO KEY UPDATE),
+            """;
+
+    /** The end of a statement that changed runners (a CTE named {@code changed}): its status events. */
+    static final String STATUS_EVENTS = EventStore.RUNNER_STATUS_CHANGED + """
+
+            SELECT * FROM changed""";
+
+    /** Out of service: offline, and a drain superseded (the runner is out either way). */
+    static final String MARK_OFFLINE = BEFORE + """
+            changed AS (
+                UPDATE runners r SET reported_status = 'offline', drain_requested = FALSE, updated_at = now()
+                  FROM before WHERE r.id = before.id
+                RETURNING r.*, before.old_status),
+            """ + STATUS_EVENTS;
+
+    /** The runner says it leaves: offline, a person's drain kept. */
+    static final String DEREGISTER = BEFORE + """
+            changed AS (
+                UPDATE runners r SET reported_status = 'offline', updated_at = now()
+                  FROM before WHERE r.id = before.id
+                RETURNING r.*, before.old_status),
+            """ + STATUS_EVENTS;
+
+    /** Resuming also ends a drain the runner reported itself. */
+    static final String SET_DRAIN = BEFORE + """
+            changed AS (
+                UPDATE runners r
+                   SET drain_requested = :drain,
+                       reported_status = CASE WHEN NOT :drain AND r.reported_status = 'draining' THEN 'online'
+                                              ELSE r.reported_status END,
+                       updated_at = now()
+                  FROM before WHERE r.id = before.id
+                RETURNING r.*, before.old_status),
+            """ + STATUS_EVENTS;
+
+    static final String DELETE = """
+            WITH deleted AS (
+                DELETE FROM runners WHERE id = :id AND tenant = :tenant RETURNING *),
+            """ + EventStore.RUNNER_DELETED + """
+
+            SELECT * FROM deleted""";
+
+    /**
+     * What runners report about themselves, and their signs of life, many at once. Runners are
+     * locked in id order, so batches never wait on each other in a cycle; a report's active_jobs
+     * is not taken (the service counts what a runner holds).
+     */
+    static final String RECORD_HEARTBEATS = """
+            WITH beat AS (
+                SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:statuses AS text[]), CAST(:versions AS text[]),
+                                     CAST(:systemInfos AS text[])) AS b(id, status, version, system_info)),
+            locked AS (
+                SELECT r.id, r.status AS old_status FROM runners r WHERE r.id IN (SELECT id FROM beat)
+                 ORDER BY r.id FOR NO KEY UPDATE),
+            changed AS (
+                UPDATE runners r SET reported_status = beat.status, version = coalesce(beat.version, r.version),
+                       system_info = coalesce(CAST(beat.system_info AS jsonb), r.system_info),
+                       last_heartbeat_at = now(), updated_at = now()
+                  FROM beat, locked
+                 WHERE r.id = beat.id AND r.id = locked.id
+                RETURNING r.*, locked.old_status),
+            """ + EventStore.RUNNER_STATUS_CHANGED + """
+
+            SELECT id, status FROM changed""";
+
+    /**
+     * The end of a call's sign of life, after a CTE named {@code before} (the runner found and
+     * locked, with the status people saw): the runner is seen, and an offline one is back.
+     */
+    static final String SEEN = """
+            changed AS (
+                UPDATE runners r SET last_heartbeat_at = now(),
+                       reported_status = CASE WHEN r.reported_status = 'offline' THEN 'online' ELSE r.reported_status END
+                  FROM before WHERE r.id = before.id
+                RETURNING r.*, before.old_status),
+            """ + EventStore.RUNNER_STATUS_CHANGED + """
+
+            SELECT id, tenant FROM changed""";
+
+    /** A call's sign of life, found by the caller's token. */
+    static final String SIGN_OF_LIFE_BY_TOKEN = """
+            WITH before AS (
+                SELECT id, status AS old_status FROM runners WHERE token_hash = :tokenHash FOR NO KEY UPDATE),
+            """ + SEEN;
+
+    /** A call's sign of life for an API key acting as a runner it registered. */
+    static final String SIGN_OF_LIFE_FOR_KEY = """
+            WITH before AS (
+                SELECT id, status AS old_status FROM runners
+                 WHERE id = :id AND tenant = :tenant AND registered_with_key = :apiKey FOR NO KEY UPDATE),
+            """ + SEEN;
+
+    /**
+     * Signs of life written late only stamp the time: they were given soon enough after one
+     * written at once that the runner was still online, and a deregistration or a person's
+     * mark-offline since then must not be undone by calls made before it.
+     */
+    static final String LATE_SIGNS_OF_LIFE = """
+            UPDATE runners SET last_heartbeat_at = now() WHERE id = ANY (CAST(:ids AS uuid[]))""";
+
+    /**
+     * Runners silent for longer than offline-after, by the database clock; idempotent. Runners a
+     * heartbeat holds are skipped: they are not silent.
+     */
+    static final String MARK_SILENT_OFFLINE = """
+            WITH silent AS (
+                SELECT id, status AS old_status FROM runners
+                 WHERE reported_status <> 'offline' AND last_heartbeat_at < now() - :silentMillis * interval '1 millisecond'
+                   FOR NO KEY UPDATE SKIP LOCKED),
+            changed AS (
+                UPDATE runners r SET reported_status = 'offline', updated_at = now()
+                  FROM silent WHERE r.id = silent.id
+                RETURNING r.*, silent.old_status),
+            """ + EventStore.RUNNER_STATUS_CHANGED + """
+
+            SELECT count(*) FROM changed""";
+
+    /**
+     * A claim's CTE (after one named {@code claimed}, the jobs it took): the claiming runner
+     * {@code :runner} holds them now.
+     */
+    public static final String TAKE_SLOTS = """
+            counted AS (
+                UPDATE runners SET active_jobs = active_jobs + (SELECT count(*) FROM claimed)
+                 WHERE id = :runner AND EXISTS (SELECT 1 FROM claimed))""";
+
+    /**
+     * A transition's CTE (after one named {@code moved}, the rows it took out of running, each
+     * with its {@code former_runner}): those runners hold them no more. One UPDATE per row of
+     * runners, as PostgreSQL applies only one change to a row in one statement.
+     */
+    public static final String FREE_SLOTS = """
+            freed AS (
+                UPDATE runners r SET active_jobs = greatest(r.active_jobs - f.n, 0)
+                  FROM (SELECT former_runner, count(*) AS n FROM moved WHERE former_runner IS NOT NULL GROUP BY 1) f
+                 WHERE r.id = f.former_runner)""";
+
+    /** {@link #FREE_SLOTS} for jobs their runner finished: each counts as a job it completed. */
+    public static final String FREE_SLOTS_OF_FINISHED = """
+            freed AS (
+                UPDATE runners r SET active_jobs = greatest(r.active_jobs - f.n, 0), jobs_completed = r.jobs_completed + f.n
+                  FROM (SELECT former_runner, count(*) AS n FROM moved WHERE former_runner IS NOT NULL GROUP BY 1) f
+                 WHERE r.id = f.former_runner)""";
+}
