@@ -1,11 +1,12 @@
 package dev.paddock.apikey;
 
-import dev.paddock.db.Transactions;
 import dev.paddock.auth.ApiKeyCredentials;
 import dev.paddock.auth.Person;
 import dev.paddock.auth.Scopes;
 import dev.paddock.common.IsoTimestamps;
 import dev.paddock.common.PageRequest;
+import dev.paddock.db.Transactions;
+import dev.paddock.event.EventStore;
 import dev.paddock.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,10 +16,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -27,6 +26,37 @@ import java.util.UUID;
 public class ApiKeyService {
 
     private static final String COLUMNS = "id, name, scopes, prefix, created_at, expires_at, last_used_at";
+
+    /**
+     * The keys a person acts on: their own; with api-keys:manage, every key of the tenant. Another
+     * person's key is then not found, as another tenant's is.
+     */
+    private static final String KEYS_OF_CALLER = "tenant = ? AND (? OR created_by = ?)";
+
+    /** A new key, and its event in the same statement. */
+    private static final String CREATE = """
+            WITH created AS (
+                INSERT INTO api_keys (id, tenant, name, scopes, prefix, key_hash, created_by, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                RETURNING *),
+            """ + EventStore.API_KEY_CREATED + """
+
+            SELECT * FROM created""";
+
+    /**
+     * A key the caller may act on ({@link #KEYS_OF_CALLER}) deleted, and its event in the same
+     * statement; answers how many.
+     */
+    private static final String REVOKE = """
+            WITH revoked AS (
+                DELETE FROM api_keys
+                 WHERE id = ? AND (
+            """ + KEYS_OF_CALLER + """
+                 )
+                RETURNING *),
+            """ + EventStore.API_KEY_REVOKED + """
+
+            SELECT count(*) FROM revoked""";
 
     @Inject
     Transactions transactions;
@@ -41,8 +71,7 @@ public class ApiKeyService {
         }
         Instant expiresAt = expiry(request.expiresAt());
         ApiKeyCredentials.Issued issued = ApiKeyCredentials.issue();
-        ApiKeyView view = one("INSERT INTO api_keys (id, tenant, name, scopes, prefix, key_hash, created_by, expires_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + COLUMNS,
+        ApiKeyView view = one(CREATE,
                 UUID.randomUUID(), person.tenant(), request.name().trim(), scopes.toArray(String[]::new),
                 issued.displayPrefix(), issued.hash(), person.subject(),
                 expiresAt == null ? null : java.sql.Timestamp.from(expiresAt));
@@ -62,7 +91,7 @@ public class ApiKeyService {
                 long total = -1;
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        keys.add(view(rows));
+                        keys.add(ApiKeyView.read(rows));
                         total = rows.getLong("total");
                     }
                 }
@@ -78,22 +107,20 @@ public class ApiKeyService {
     public void delete(Person person, UUID id) {
         refuseKeys(person);
         transactions.run(connection -> {
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM api_keys WHERE id = ? AND " + KEYS_OF_CALLER)) {
+            try (PreparedStatement delete = connection.prepareStatement(REVOKE)) {
                 delete.setObject(1, id);
                 keysOfCaller(delete, person, 2);
-                if (delete.executeUpdate() == 0) {
-                    throw ProblemException.notFound("API key");
+                try (ResultSet revoked = delete.executeQuery()) {
+                    revoked.next();
+                    if (revoked.getLong(1) == 0) {
+                        throw ProblemException.notFound("API key");
+                    }
                 }
             }
             return null;
         });
     }
 
-    /**
-     * The keys a person acts on: their own; with api-keys:manage, every key of the tenant. Another
-     * person's key is then not found, as another tenant's is.
-     */
-    private static final String KEYS_OF_CALLER = "tenant = ? AND (? OR created_by = ?)";
 
     /** Binds {@link #KEYS_OF_CALLER} from parameter {@code first}; answers the next parameter's index. */
     private static int keysOfCaller(PreparedStatement statement, Person person, int first) throws SQLException {
@@ -143,20 +170,9 @@ public class ApiKeyService {
                 }
                 try (ResultSet row = statement.executeQuery()) {
                     row.next();
-                    return view(row);
+                    return ApiKeyView.read(row);
                 }
             }
         });
-    }
-
-    private static ApiKeyView view(ResultSet row) throws SQLException {
-        return ApiKeyView.of(row.getObject("id", UUID.class), row.getString("name"),
-                Arrays.asList((String[]) row.getArray("scopes").getArray()), row.getString("prefix"),
-                instant(row, "created_at"), instant(row, "expires_at"), instant(row, "last_used_at"));
-    }
-
-    private static Instant instant(ResultSet row, String column) throws SQLException {
-        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
     }
 }

@@ -101,6 +101,20 @@ public class EventStore {
                        '{"reason": "deleted"}'::jsonb
                   FROM deleted)""";
 
+    /** After a CTE named {@code created} (a new API key's row): the key was created. */
+    public static final String API_KEY_CREATED = """
+            api_key_event AS (
+                INSERT INTO events (tenant, type, subject, resource)
+                SELECT tenant, 'paddock.api_key.created', id, to_jsonb(created) - 'key_hash'
+                  FROM created)""";
+
+    /** After a CTE named {@code revoked} (deleted API keys' rows): each key was revoked. */
+    public static final String API_KEY_REVOKED = """
+            api_key_event AS (
+                INSERT INTO events (tenant, type, subject, resource)
+                SELECT tenant, 'paddock.api_key.revoked', id, to_jsonb(revoked) - 'key_hash'
+                  FROM revoked)""";
+
     /** Whether any committed event waits for its number: one probe of a small partial index. */
     static final String ANY_UNNUMBERED = "SELECT EXISTS (SELECT 1 FROM events WHERE sequence IS NULL)";
 

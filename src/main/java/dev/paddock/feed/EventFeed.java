@@ -2,6 +2,7 @@ package dev.paddock.feed;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paddock.apikey.ApiKeyView;
 import dev.paddock.auth.Person;
 import dev.paddock.auth.Scopes;
 import dev.paddock.common.Times;
@@ -28,7 +29,7 @@ import java.util.UUID;
 
 /**
  * A tenant's events in {@code sequence} order, as CloudEvents 1.0 JSON documents: each event's
- * resource (a job or a runner) rendered as the people's GET shows it, as it was when the event
+ * resource (a job, a runner or an API key) rendered as the people's GET shows it, as it was when the event
  * happened. A caller sees
  * the event types its scopes cover.
  */
@@ -55,6 +56,12 @@ public class EventFeed {
     private static final String JOBS_AS_THEY_WERE = """
             SELECT e.pos AS event_pos, j.*
               FROM events e, jsonb_populate_record(NULL::jobs, e.resource) j
+             WHERE e.pos = ANY (?)""";
+
+    /** The API keys these events are about, as they were. */
+    private static final String API_KEYS_AS_THEY_WERE = """
+            SELECT e.pos AS event_pos, k.*
+              FROM events e, jsonb_populate_record(NULL::api_keys, e.resource) k
              WHERE e.pos = ANY (?)""";
 
     /** The runners these events are about, as they were. */
@@ -89,6 +96,7 @@ public class EventFeed {
             List<Map<String, Object>> read = new ArrayList<>();
             Map<Long, Map<String, Object>> jobEvents = new HashMap<>();
             Map<Long, Map<String, Object>> runnerEvents = new HashMap<>();
+            Map<Long, Map<String, Object>> apiKeyEvents = new HashMap<>();
             try (PreparedStatement select = connection.prepareStatement(AFTER)) {
                 select.setString(1, person.tenant());
                 select.setLong(2, after);
@@ -100,13 +108,15 @@ public class EventFeed {
                         Map<String, Object> event = event(person.tenant(), rows);
                         read.add(event);
                         String type = (String) event.get("type");
-                        (type.startsWith("paddock.job.") ? jobEvents : runnerEvents).put(rows.getLong("pos"), event);
+                        (type.startsWith("paddock.job.") ? jobEvents : type.startsWith("paddock.runner.") ? runnerEvents
+                                : apiKeyEvents).put(rows.getLong("pos"), event);
                     }
                 }
             }
             render(connection, JOBS_AS_THEY_WERE, jobEvents, "job", row -> JobView.of(JobRows.read(row, json)));
             render(connection, RUNNERS_AS_THEY_WERE, runnerEvents, "runner",
                     row -> RunnerView.of(RunnerRows.read(row, json)));
+            render(connection, API_KEYS_AS_THEY_WERE, apiKeyEvents, "api_key", ApiKeyView::read);
             return read;
         });
         long next = events.isEmpty() ? after : Long.parseLong((String) events.get(events.size() - 1).get("sequence"));

@@ -3,6 +3,7 @@ package dev.paddock.feed;
 import dev.paddock.db.Transactions;
 import dev.paddock.dispatch.Job;
 import dev.paddock.dispatch.JobClaims;
+import dev.paddock.runner.RunnerStore;
 import dev.paddock.support.Api;
 import dev.paddock.support.JobDrafts;
 import dev.paddock.support.Tokens;
@@ -35,6 +36,9 @@ class EventFeedTest {
 
     @Inject
     JobClaims claims;
+
+    @Inject
+    RunnerStore runners;
 
     @Test
     void aJobsLifeIsQueuedStartedFinishedWithTheJobAsItWasEachTime() {
@@ -90,6 +94,41 @@ class EventFeedTest {
                 .body("events.data.runner.token", contains(null, null, null, null, null, null, null));
         given().auth().oauth2(Tokens.person(api.tenant, "jobs:read")).get("/api/events").then().statusCode(200)
                 .body("events", hasSize(0));
+    }
+
+    @Test
+    void aSilentRunnerMarkedOfflineBySweepIsAnnounced() throws Exception {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
+        Thread.sleep(20);
+        // the sweep with a silence shorter than this runner's: every such runner of the database goes offline
+        runners.markSilentOffline(Duration.ofMillis(10));
+        Response events = eventsOf(api, 3, "", "paddock.runner.*");
+        events.then().body("events.type", contains("paddock.runner.created", "paddock.runner.online",
+                        "paddock.runner.offline"))
+                .body("events[2].subject", equalTo(runner.id()))
+                .body("events[2].data.previous_status", equalTo("online"))
+                .body("events[2].data.runner.status", equalTo("offline"));
+    }
+
+    @Test
+    void apiKeysCreatedAndRevokedAreTheTenantsAuditTrail() {
+        String tenant = Tokens.newTenant();
+        String manager = Tokens.person(tenant, "api-keys:manage jobs:read");
+        String keyId = given().auth().oauth2(manager).contentType("application/json")
+                .body(Map.of("name", "ci", "scopes", List.of("jobs:read"))).post("/api/api-keys")
+                .then().statusCode(201).extract().path("api_key.id");
+        given().auth().oauth2(manager).delete("/api/api-keys/" + keyId).then().statusCode(204);
+
+        await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> given().auth().oauth2(manager)
+                .queryParam("type", "paddock.api_key.*").get("/api/events").then().statusCode(200)
+                .body("events.type", contains("paddock.api_key.created", "paddock.api_key.revoked"))
+                .body("events.subject", contains(keyId, keyId))
+                .body("events.data.api_key.name", contains("ci", "ci"))
+                .body("events.data.api_key.scopes", contains(List.of("jobs:read"), List.of("jobs:read")))
+                .body("events.data.key", contains(null, null)));
+        given().auth().oauth2(Tokens.person(tenant, "jobs:read")).queryParam("type", "paddock.api_key.*")
+                .get("/api/events").then().statusCode(200).body("events", hasSize(0));
     }
 
     @Test
