@@ -1,6 +1,8 @@
 package dev.paddock.event;
 
 import dev.paddock.db.Transactions;
+import dev.paddock.signal.SignalSender;
+import dev.paddock.signal.Signals;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -136,10 +138,10 @@ public class EventStore {
                 UPDATE events e SET sequence = ? + p.n
                   FROM picked p
                  WHERE e.pos = p.pos AND e.sequence IS NULL
-                RETURNING e.sequence)
+                RETURNING e.sequence, e.tenant)
             UPDATE event_sequencer SET last = greatest(last, (SELECT max(sequence) FROM numbered))
              WHERE EXISTS (SELECT 1 FROM numbered)
-            RETURNING last""";
+            RETURNING last, (SELECT array_agg(DISTINCT tenant) FROM numbered)""";
 
     /**
      * Events older than the retention, oldest first, a bounded batch at a time (the primary key's
@@ -155,6 +157,9 @@ public class EventStore {
 
     @Inject
     Transactions transactions;
+
+    @Inject
+    SignalSender signals;
 
     /** Deletes one batch of events older than {@code retention}; answers how many. */
     public int deleteExpired(Duration retention) {
@@ -192,7 +197,14 @@ public class EventStore {
                 number.setInt(1, BATCH);
                 number.setLong(2, last);
                 try (ResultSet row = number.executeQuery()) {
-                    return row.next() ? (int) (row.getLong(1) - last) : 0;
+                    if (!row.next()) {
+                        return 0;
+                    }
+                    // streams of these tenants read on, on every replica, once the numbers are committed
+                    for (String tenant : (String[]) row.getArray(2).getArray()) {
+                        signals.afterCommit(Signals.EVENTS_CHANNEL, Signals.eventsTopic(tenant));
+                    }
+                    return (int) (row.getLong(1) - last);
                 }
             }
         }));

@@ -8,12 +8,16 @@ import dev.paddock.common.QueryParams;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
 import jakarta.inject.Inject;
+import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -22,7 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** The tenant's events, to catch up from. */
+/** The tenant's events, to catch up from and to follow live. */
 @Path("/api/events")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Events", description = "Every change of a job's or a runner's state, in commit order")
@@ -36,6 +40,9 @@ public class EventResource {
 
     @Inject
     EventFeed feed;
+
+    @Inject
+    EventStream stream;
 
     @Context
     UriInfo uriInfo;
@@ -54,25 +61,55 @@ public class EventResource {
         long after = 0;
         String afterText = query.getFirst("after");
         if (afterText != null) {
-            try {
-                after = Long.parseLong(afterText.trim());
-                if (after < 0) {
-                    errors.add(new FieldError("after", "must be a sequence number, 0 or more"));
-                }
-            } catch (NumberFormatException e) {
-                errors.add(new FieldError("after", "must be a sequence number, 0 or more"));
-            }
+            after = sequence(afterText, "after", errors);
         }
-        List<String> types = query.getOrDefault("type", List.of());
-        for (String type : types) {
-            if (!TYPE.matcher(type).matches()) {
-                errors.add(new FieldError("type", "must be an event type, or a prefix ending in *"));
-            }
-        }
+        List<String> types = types(errors);
         Integer limit = QueryParams.integer(query, "limit", 1, 1000, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
         return feed.after(person, after, types, limit == null ? 100 : limit);
+    }
+
+    @GET
+    @Path("stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RunOnVirtualThread
+    @Operation(summary = "The tenant's events, live (Server-Sent Events)",
+            description = "One event each: id = its sequence, event = its type, data = the CloudEvent as one line of "
+                    + "JSON; live across replicas, with keep-alive comments. Starts after the newest event at the time "
+                    + "of the request, or after Last-Event-ID; type filters as GET /api/events.")
+    @PersonAccess({Scopes.JOBS_READ, Scopes.RUNNERS_READ, Scopes.API_KEYS_MANAGE, Scopes.WEBHOOKS_MANAGE})
+    public void stream(@HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink,
+                       @Context Sse sse) {
+        Person person = auth.person();
+        List<FieldError> errors = new ArrayList<>();
+        long after = lastEventId == null || lastEventId.isBlank() ? -1 : sequence(lastEventId, "Last-Event-ID", errors);
+        List<String> types = types(errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        stream.stream(person, after < 0 ? stream.newest(person.tenant()) : after, types, sink, sse);
+    }
+
+    private static long sequence(String text, String field, List<FieldError> errors) {
+        try {
+            long sequence = Long.parseLong(text.trim());
+            if (sequence >= 0) {
+                return sequence;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        errors.add(new FieldError(field, "must be a sequence number, 0 or more"));
+        return 0;
+    }
+
+    private List<String> types(List<FieldError> errors) {
+        List<String> types = uriInfo.getQueryParameters().getOrDefault("type", List.of());
+        if (types.stream().anyMatch(type -> !TYPE.matcher(type).matches())) {
+            errors.add(new FieldError("type", "must be an event type, or a prefix ending in *"));
+        }
+        return types;
     }
 }

@@ -1,5 +1,6 @@
 package dev.paddock.joblog;
 
+import dev.paddock.common.SseSending;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.signal.Signals;
@@ -49,13 +50,13 @@ public class JobLogStream {
                         lines = reader.read(jobId, after, null, null, BATCH);
                         for (JobLogReader.LogLine line : lines) {
                             // unnamed events, so EventSource.onmessage sees every line; only the end is named
-                            send(sink, sse.newEventBuilder().id(Long.toString(line.seq()))
+                            SseSending.send(sink, sse.newEventBuilder().id(Long.toString(line.seq()))
                                     .data(json.writeValueAsString(line)).build());
                             after = line.seq();
                         }
                     } while (lines.size() == BATCH);
                     if (finalBefore) {
-                        send(sink, sse.newEventBuilder().name("end").data(json.writeValueAsString(
+                        SseSending.send(sink, sse.newEventBuilder().name("end").data(json.writeValueAsString(
                                 java.util.Map.of("job_id", jobId, "status", status(tenant, jobId)))).build());
                         return;
                     }
@@ -65,13 +66,13 @@ public class JobLogStream {
                     try {
                         signal.get(KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
                     } catch (TimeoutException e) {
-                        send(sink, sse.newEventBuilder().comment("keep-alive").build());
+                        SseSending.send(sink, sse.newEventBuilder().comment("keep-alive").build());
                     }
                 } finally {
                     signals.forget(topic, signal);
                 }
             }
-        } catch (ClientGone | InterruptedException | ExecutionException | JsonProcessingException e) {
+        } catch (SseSending.ClientGone | InterruptedException | ExecutionException | JsonProcessingException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -80,24 +81,5 @@ public class JobLogStream {
 
     private String status(String tenant, UUID jobId) {
         return reader.statusOf(tenant, jobId);
-    }
-
-    private static void send(SseEventSink sink, jakarta.ws.rs.sse.OutboundSseEvent event)
-            throws InterruptedException, ClientGone {
-        if (sink.isClosed()) {
-            throw new ClientGone();
-        }
-        try {
-            sink.send(event).toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new ClientGone();
-        }
-    }
-
-    /** The client went away: stop streaming quietly. */
-    private static final class ClientGone extends Exception {
-        ClientGone() {
-            super(null, null, false, false);
-        }
     }
 }

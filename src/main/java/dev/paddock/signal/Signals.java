@@ -36,6 +36,8 @@ public class Signals {
 
     public static final String JOBS_CHANNEL = "paddock_jobs";
     public static final String LOGS_CHANNEL = "paddock_logs";
+    /** A tenant's events were numbered (topic: {@link #eventsTopic}): event streams read on. */
+    public static final String EVENTS_CHANNEL = "paddock_events";
     /** A runner's credentials or liveness changed (payload: its id): caches drop what they hold of it. */
     public static final String RUNNERS_CHANNEL = "paddock_runners";
     /** Agent calls counted on one replica, for the others' rate limits (payload: see AgentCallLimit). */
@@ -87,6 +89,10 @@ public class Signals {
 
     public static String jobTopic(java.util.UUID jobId) {
         return "j:" + jobId;
+    }
+
+    public static String eventsTopic(String tenant) {
+        return "e:" + tenant;
     }
 
     public boolean stopping() {
@@ -161,6 +167,7 @@ public class Signals {
                  Statement statement = connection.createStatement()) {
                 statement.execute("LISTEN " + JOBS_CHANNEL);
                 statement.execute("LISTEN " + LOGS_CHANNEL);
+                statement.execute("LISTEN " + EVENTS_CHANNEL);
                 for (String channel : LISTENED_CHANNELS) {
                     statement.execute("LISTEN " + channel);
                 }

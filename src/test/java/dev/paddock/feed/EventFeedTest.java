@@ -5,13 +5,21 @@ import dev.paddock.dispatch.Job;
 import dev.paddock.dispatch.JobClaims;
 import dev.paddock.runner.RunnerStore;
 import dev.paddock.support.Api;
+import dev.paddock.support.Background;
 import dev.paddock.support.JobDrafts;
 import dev.paddock.support.Tokens;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +41,9 @@ class EventFeedTest {
 
     @Inject
     Transactions transactions;
+
+    @TestHTTPResource("/")
+    URL base;
 
     @Inject
     JobClaims claims;
@@ -149,6 +160,70 @@ class EventFeedTest {
         api.person().queryParam("after", "-1").queryParam("limit", 0).queryParam("type", "no spaces please")
                 .get("/api/events").then().statusCode(400)
                 .body("errors.field", hasItems("after", "limit", "type"));
+    }
+
+    /** The stream starts after the newest event, says each as it is numbered, and resumes after Last-Event-ID. */
+    @Test
+    void theStreamSaysEachEventLiveAndResumesAfterTheLastOneSeen() throws Exception {
+        Api api = Api.newTenant();
+        String before = api.enqueue("t", List.of());
+        api.person().post("/api/jobs/" + before + "/cancel").then().statusCode(200);
+        eventsOf(api, 2, "");
+        HttpURLConnection live = openStream(api, null);
+        CompletableFuture<String>[] received = new CompletableFuture[1];
+        Api.RunningJob running = api.runningJob();
+        received[0] = Background.call(() -> readUntil(live, "paddock.job.finished", running.jobId()));
+        Api.runner(running.runner().token()).header("X-Lease-Id", running.lease())
+                .body(Map.of("status", "failure", "error", "boom"))
+                .post("/api/runners/jobs/" + running.jobId() + "/result").then().statusCode(200);
+        String stream = received[0].get(10, TimeUnit.SECONDS);
+        assertThat(stream).doesNotContain(before).contains("event:paddock.job.queued", "event:paddock.job.started",
+                "event:paddock.job.finished", "\"subject\":\"" + running.jobId() + "\"");
+        assertThat(stream.indexOf("event:paddock.job.queued")).isLessThan(stream.indexOf("event:paddock.job.finished"));
+
+        HttpURLConnection resumed = openStream(api, "0");
+        String backlog = Background.call(() -> readUntil(resumed, "paddock.job.finished", running.jobId()))
+                .get(10, TimeUnit.SECONDS);
+        assertThat(backlog).contains(before, running.jobId());
+    }
+
+    private HttpURLConnection openStream(Api api, String lastEventId) throws Exception {
+        HttpURLConnection connection = (HttpURLConnection) URI.create(base.toString().replaceAll("/$", "")
+                + "/api/events/stream?type=paddock.job.*").toURL().openConnection();
+        connection.setRequestProperty("Authorization", "Bearer " + api.jwt);
+        connection.setRequestProperty("Accept", "text/event-stream");
+        if (lastEventId != null) {
+            connection.setRequestProperty("Last-Event-ID", lastEventId);
+        }
+        connection.setReadTimeout(10_000);
+        assertThat(connection.getResponseCode()).isEqualTo(200);
+        return connection;
+    }
+
+    /** The stream's text up to and including the first event of type {@code last} about {@code subject}. */
+    private static String readUntil(HttpURLConnection connection, String last, String subject) {
+        StringBuilder all = new StringBuilder();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(connection.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            boolean lastSeen = false;
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                all.append(line).append('\n');
+                if (line.startsWith("event:")) {
+                    lastSeen = false;
+                }
+                if (line.startsWith("data:") && line.contains("\"type\":\"" + last + "\"")
+                        && line.contains("\"subject\":\"" + subject + "\"")) {
+                    lastSeen = true;
+                } else if (lastSeen && line.isEmpty()) {
+                    break;
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            connection.disconnect();
+        }
+        return all.toString();
     }
 
     /**
