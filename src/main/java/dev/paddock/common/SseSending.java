@@ -1,8 +1,10 @@
 package dev.paddock.common;
 
 import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -22,6 +24,19 @@ public final class SseSending {
             sink.send(event).toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new ClientGone();
+        }
+    }
+
+    /**
+     * Waits up to {@code seconds} for {@code signal}; sends a keep-alive comment when none came, so
+     * proxies keep the stream open and a client that left is noticed.
+     */
+    public static void awaitOrKeepAlive(CompletableFuture<Void> signal, long seconds, SseEventSink sink, Sse sse)
+            throws InterruptedException, ExecutionException, ClientGone {
+        try {
+            signal.get(seconds, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            send(sink, sse.newEventBuilder().comment("keep-alive").build());
         }
     }
 

@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A tenant's events live over Server-Sent Events, on a virtual thread: from after the newest event
@@ -80,11 +78,7 @@ public class EventStream {
                     if (signals.stopping()) {
                         return;
                     }
-                    try {
-                        signal.get(KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
-                    } catch (TimeoutException e) {
-                        SseSending.send(sink, sse.newEventBuilder().comment("keep-alive").build());
-                    }
+                    SseSending.awaitOrKeepAlive(signal, KEEP_ALIVE_SECONDS, sink, sse);
                 } finally {
                     signals.forget(topic, signal);
                 }

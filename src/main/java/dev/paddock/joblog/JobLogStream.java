@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Streams a job's log over Server-Sent Events on a virtual thread: the backlog after the last
@@ -63,11 +61,7 @@ public class JobLogStream {
                     if (signals.stopping()) {
                         return;
                     }
-                    try {
-                        signal.get(KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
-                    } catch (TimeoutException e) {
-                        SseSending.send(sink, sse.newEventBuilder().comment("keep-alive").build());
-                    }
+                    SseSending.awaitOrKeepAlive(signal, KEEP_ALIVE_SECONDS, sink, sse);
                 } finally {
                     signals.forget(topic, signal);
                 }
