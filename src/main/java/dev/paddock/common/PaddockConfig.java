@@ -19,6 +19,8 @@ public interface PaddockConfig {
 
     Events events();
 
+    Webhooks webhooks();
+
     Secrets secrets();
 
     Log log();
@@ -43,6 +45,10 @@ public interface PaddockConfig {
     interface Runners {
         @WithDefault("90s")
         Duration offlineAfter();
+
+        /** An ephemeral runner that has claimed nothing this long after its creation is deleted. */
+        @WithDefault("1h")
+        Duration ephemeralIdle();
     }
 
     interface Jobs {
@@ -57,6 +63,28 @@ public interface PaddockConfig {
         /** How long events are kept (PADDOCK_EVENTS_RETENTION). */
         @WithDefault("7d")
         Duration retention();
+    }
+
+    interface Webhooks {
+        /** The waits before each retry of a failed delivery; after the last, the delivery has failed. */
+        @WithDefault("5s,5m,30m,2h,5h,10h,10h")
+        List<Duration> retrySchedule();
+
+        /** A webhook without a successful delivery for this long is set inactive. */
+        @WithDefault("5d")
+        Duration disableAfter();
+
+        /** Lets webhooks call loopback, link-local, private and unique-local addresses (tests, closed networks). */
+        @WithDefault("false")
+        boolean allowPrivateNetworks();
+
+        /** How long a receiver has to answer: connecting, sending and reading its answer. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Deliveries this replica sends at once; 0: it sends none (the other replicas do). */
+        @WithDefault("16")
+        int concurrency();
     }
 
     interface Secrets {

@@ -4,6 +4,7 @@ import dev.paddock.common.Batcher;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -24,6 +25,9 @@ public class EventSequencer {
     @Inject
     EventStore store;
 
+    @Inject
+    Event<EventsNumbered> numbered;
+
     private Batcher<Boolean> loop;
     private volatile boolean failing;
 
@@ -39,8 +43,12 @@ public class EventSequencer {
 
     private void number() {
         try {
-            while (store.numberCommitted() > 0) {
-                // a full batch may have left more
+            int count = 0;
+            for (int batch = store.numberCommitted(); batch > 0; batch = store.numberCommitted()) {
+                count += batch; // a full batch may have left more
+            }
+            if (count > 0) {
+                numbered.fire(new EventsNumbered(count));
             }
             if (failing) {
                 LOG.info("Events are numbered again");

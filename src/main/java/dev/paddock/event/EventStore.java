@@ -117,6 +117,14 @@ public class EventStore {
                 SELECT tenant, 'paddock.api_key.revoked', id, to_jsonb(revoked) - 'key_hash'
                   FROM revoked)""";
 
+    /** After a CTE named {@code disabled} (webhooks set inactive for want of a successful delivery). */
+    public static final String WEBHOOK_DISABLED = """
+            disabled_events AS (
+                INSERT INTO events (tenant, type, subject, resource, details)
+                SELECT tenant, 'paddock.webhook.disabled', id, to_jsonb(disabled) - 'secrets',
+                       '{"reason": "failing"}'::jsonb
+                  FROM disabled)""";
+
     /** Whether any committed event waits for its number: one probe of a small partial index. */
     static final String ANY_UNNUMBERED = "SELECT EXISTS (SELECT 1 FROM events WHERE sequence IS NULL)";
 

@@ -7,11 +7,13 @@ import dev.paddock.auth.Person;
 import dev.paddock.auth.Scopes;
 import dev.paddock.common.Times;
 import dev.paddock.db.Transactions;
+import dev.paddock.event.EventTypes;
 import dev.paddock.dispatch.JobRows;
 import dev.paddock.dispatch.RowReader;
 import dev.paddock.job.JobView;
 import dev.paddock.runner.RunnerRows;
 import dev.paddock.runner.RunnerView;
+import dev.paddock.webhook.WebhookView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -21,6 +23,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +32,7 @@ import java.util.UUID;
 
 /**
  * A tenant's events in {@code sequence} order, as CloudEvents 1.0 JSON documents: each event's
- * resource (a job, a runner or an API key) rendered as the people's GET shows it, as it was when the event
+ * resource (a job, a runner, an API key or a webhook) rendered as the people's GET shows it, as it was when the event
  * happened. A caller sees
  * the event types its scopes cover.
  */
@@ -52,6 +55,13 @@ public class EventFeed {
              ORDER BY e.sequence
              LIMIT ?""";
 
+    /** Events by position, of any type. */
+    private static final String AT = """
+            SELECT e.pos, e.sequence, e.id, e.type, e.subject, e.time, e.details
+              FROM events e
+             WHERE e.tenant = ? AND e.pos = ANY (?)
+             ORDER BY e.pos""";
+
     /** The jobs these events are about, as they were: the snapshots rendered back into rows of {@code jobs}. */
     private static final String JOBS_AS_THEY_WERE = """
             SELECT e.pos AS event_pos, j.*
@@ -68,6 +78,12 @@ public class EventFeed {
     private static final String RUNNERS_AS_THEY_WERE = """
             SELECT e.pos AS event_pos, r.*
               FROM events e, jsonb_populate_record(NULL::runners, e.resource) r
+             WHERE e.pos = ANY (?)""";
+
+    /** The webhooks these events are about, as they were. */
+    private static final String WEBHOOKS_AS_THEY_WERE = """
+            SELECT e.pos AS event_pos, w.*
+              FROM events e, jsonb_populate_record(NULL::webhooks, e.resource) w
              WHERE e.pos = ANY (?)""";
 
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
@@ -91,36 +107,51 @@ public class EventFeed {
         String[] allowed = TYPES_BY_SCOPE.entrySet().stream().filter(entry -> person.has(entry.getKey()))
                 .map(Map.Entry::getValue).toArray(String[]::new);
         String[] wanted = types.isEmpty() ? new String[] {"%"}
-                : types.stream().map(EventFeed::pattern).toArray(String[]::new);
+                : types.stream().map(EventTypes::likePattern).toArray(String[]::new);
         List<Map<String, Object>> events = transactions.run(connection -> {
-            List<Map<String, Object>> read = new ArrayList<>();
-            Map<Long, Map<String, Object>> jobEvents = new HashMap<>();
-            Map<Long, Map<String, Object>> runnerEvents = new HashMap<>();
-            Map<Long, Map<String, Object>> apiKeyEvents = new HashMap<>();
             try (PreparedStatement select = connection.prepareStatement(AFTER)) {
                 select.setString(1, person.tenant());
                 select.setLong(2, after);
                 select.setArray(3, connection.createArrayOf("text", allowed));
                 select.setArray(4, connection.createArrayOf("text", wanted));
                 select.setInt(5, limit);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        Map<String, Object> event = event(person.tenant(), rows);
-                        read.add(event);
-                        String type = (String) event.get("type");
-                        (type.startsWith("paddock.job.") ? jobEvents : type.startsWith("paddock.runner.") ? runnerEvents
-                                : apiKeyEvents).put(rows.getLong("pos"), event);
-                    }
-                }
+                return new ArrayList<>(rendered(connection, person.tenant(), select).values());
             }
-            render(connection, JOBS_AS_THEY_WERE, jobEvents, "job", row -> JobView.of(JobRows.read(row, json)));
-            render(connection, RUNNERS_AS_THEY_WERE, runnerEvents, "runner",
-                    row -> RunnerView.of(RunnerRows.read(row, json)));
-            render(connection, API_KEYS_AS_THEY_WERE, apiKeyEvents, "api_key", ApiKeyView::read);
-            return read;
         });
         long next = events.isEmpty() ? after : Long.parseLong((String) events.get(events.size() - 1).get("sequence"));
         return new Page(events, next);
+    }
+
+    /** The tenant's events at these positions (whatever their type), each as its CloudEvent, by position. */
+    public Map<Long, Map<String, Object>> at(String tenant, Collection<Long> positions) {
+        return transactions.run(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(AT)) {
+                select.setString(1, tenant);
+                select.setArray(2, connection.createArrayOf("bigint", positions.toArray()));
+                return rendered(connection, tenant, select);
+            }
+        });
+    }
+
+    /** The events {@code select} reads, in its order, each with the resource it is about. */
+    private Map<Long, Map<String, Object>> rendered(Connection connection, String tenant, PreparedStatement select)
+            throws SQLException {
+        Map<Long, Map<String, Object>> read = new LinkedHashMap<>();
+        Map<String, Map<Long, Map<String, Object>>> byKind = new HashMap<>();
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                Map<String, Object> event = event(tenant, rows);
+                read.put(rows.getLong("pos"), event);
+                String kind = ((String) event.get("type")).split("\\.")[1];
+                byKind.computeIfAbsent(kind, key -> new HashMap<>()).put(rows.getLong("pos"), event);
+            }
+        }
+        render(connection, JOBS_AS_THEY_WERE, byKind.get("job"), "job", row -> JobView.of(JobRows.read(row, json)));
+        render(connection, RUNNERS_AS_THEY_WERE, byKind.get("runner"), "runner",
+                row -> RunnerView.of(RunnerRows.read(row, json)));
+        render(connection, API_KEYS_AS_THEY_WERE, byKind.get("api_key"), "api_key", ApiKeyView::read);
+        render(connection, WEBHOOKS_AS_THEY_WERE, byKind.get("webhook"), "webhook", WebhookView::read);
+        return read;
     }
 
     /**
@@ -129,7 +160,7 @@ public class EventFeed {
      */
     private static void render(Connection connection, String statement, Map<Long, Map<String, Object>> events,
                                String key, RowReader<Object> view) throws SQLException {
-        if (events.isEmpty()) {
+        if (events == null || events.isEmpty()) {
             return;
         }
         try (PreparedStatement select = connection.prepareStatement(statement)) {
@@ -146,12 +177,6 @@ public class EventFeed {
                 }
             }
         }
-    }
-
-    /** {@code paddock.job.*} is a prefix; anything else one type. */
-    static String pattern(String type) {
-        String escaped = type.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-        return escaped.endsWith("*") ? escaped.substring(0, escaped.length() - 1) + "%" : escaped;
     }
 
     private Map<String, Object> event(String tenant, ResultSet row) throws SQLException {

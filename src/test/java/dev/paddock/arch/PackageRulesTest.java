@@ -109,15 +109,27 @@ class PackageRulesTest {
 
     @Test
     void onlyTheRunnerStatementsWriteRunners() {
+        assertOnlyWriter(RUNNERS_WRITE, RUNNERS_WRITER);
+    }
+
+    /** Webhooks and their deliveries: one class holds every statement that writes them. */
+    @Test
+    void onlyTheWebhookStatementsWriteWebhooksAndDeliveries() {
+        assertOnlyWriter(Pattern.compile("\\b(UPDATE|INSERT\\s+INTO|DELETE\\s+FROM)\\s+(webhooks|webhook_deliveries)\\b",
+                Pattern.CASE_INSENSITIVE), MAIN.resolve("webhook/WebhookSql.java"));
+    }
+
+    /** No source but {@code writer} holds SQL that {@code write} recognises, and {@code writer} does. */
+    private static void assertOnlyWriter(Pattern write, Path writer) {
         List<String> writers = new ArrayList<>();
         sources().forEach((file, text) -> {
-            if (!file.equals(RUNNERS_WRITER) && RUNNERS_WRITE.matcher(text).find()) {
+            if (!file.equals(writer) && write.matcher(text).find()) {
                 writers.add(MAIN.relativize(file).toString());
             }
         });
         assertThat(writers).isEmpty();
-        assertThat(RUNNERS_WRITE.matcher(sources().get(RUNNERS_WRITER)).find())
-                .as("the rule still recognises the store's own statements").isTrue();
+        assertThat(write.matcher(sources().get(writer)).find()).as("the rule still recognises the writer's statements")
+                .isTrue();
     }
 
     /** Other systems' protocols are adapters over the agent protocol and people's views. */
@@ -161,17 +173,8 @@ class PackageRulesTest {
     /** Events are written only with their writer's statements (spliced into the changes' own). */
     @Test
     void onlyTheEventStoreWritesEvents() {
-        Pattern eventsWrite = Pattern.compile("\\b(UPDATE\\s+events|INSERT\\s+INTO\\s+events|DELETE\\s+FROM\\s+events)\\b",
-                Pattern.CASE_INSENSITIVE);
-        Path writer = MAIN.resolve("event/EventStore.java");
-        List<String> writers = new ArrayList<>();
-        sources().forEach((file, text) -> {
-            if (!file.equals(writer) && eventsWrite.matcher(text).find()) {
-                writers.add(MAIN.relativize(file).toString());
-            }
-        });
-        assertThat(writers).isEmpty();
-        assertThat(eventsWrite.matcher(sources().get(writer)).find()).as("the rule still finds the writer").isTrue();
+        assertOnlyWriter(Pattern.compile("\\b(UPDATE\\s+events|INSERT\\s+INTO\\s+events|DELETE\\s+FROM\\s+events)\\b",
+                Pattern.CASE_INSENSITIVE), MAIN.resolve("event/EventStore.java"));
     }
 
     /** Hibernate only reads: every write is SQL in a transaction of {@code db.Transactions}. */

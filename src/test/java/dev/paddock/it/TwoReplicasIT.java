@@ -105,6 +105,42 @@ class TwoReplicasIT {
         assertThat(new java.util.HashSet<>(seen)).isEqualTo(enqueued);
     }
 
+    /** Both replicas send webhooks: 40 enqueues at once, on both, and each event arrives exactly once. */
+    @Test
+    void noEventIsDeliveredTwiceByTwoReplicas() throws Exception {
+        try (dev.paddock.support.WebhookReceiver receiver = dev.paddock.support.WebhookReceiver.start()) {
+            Api api = Api.newTenant();
+            String webhookId = api.person().body(Map.of("url", receiver.url(), "events", List.of("paddock.job.queued")))
+                    .post("/api/webhooks").then().statusCode(201).extract().path("webhook.id");
+            ExecutorService pool = Executors.newFixedThreadPool(40);
+            List<CompletableFuture<String>> enqueues = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String baseUri = i % 2 == 0 ? second.url() : "";
+                enqueues.add(CompletableFuture.supplyAsync(() -> {
+                    var request = api.person();
+                    if (!baseUri.isEmpty()) {
+                        request = request.baseUri(baseUri);
+                    }
+                    return request.body(Map.of("type", "t")).post("/api/jobs").then().statusCode(201)
+                            .extract().<String>path("job.id");
+                }, pool));
+            }
+            java.util.Set<String> jobs = new java.util.HashSet<>();
+            for (CompletableFuture<String> enqueue : enqueues) {
+                jobs.add(enqueue.get(30, TimeUnit.SECONDS));
+            }
+            pool.shutdown();
+            await().atMost(java.time.Duration.ofSeconds(20)).until(() -> receiver.received().size() >= 40);
+            Thread.sleep(1_500); // a second sender, if any, would have sent by now
+            assertThat(receiver.received()).extracting(r -> r.header("webhook-id")).doesNotHaveDuplicates().hasSize(40);
+            assertThat(receiver.received()).extracting(r -> (String) io.restassured.path.json.JsonPath.from(r.body())
+                    .get("subject")).containsExactlyInAnyOrderElementsOf(jobs);
+            api.person().queryParam("limit", 200).get("/api/webhooks/" + webhookId + "/deliveries").then()
+                    .body("total", org.hamcrest.Matchers.is(40))
+                    .body("deliveries.attempts", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.is(1)));
+        }
+    }
+
     @Test
     void aTokenRegeneratedOrARunnerDeletedOnOneReplicaIsRefusedOnTheOther() {
         Api api = Api.newTenant();

@@ -11,7 +11,7 @@ import java.util.UUID;
 public final class Tokens {
 
     public static final String ISSUER = "https://paddock.test";
-    public static final String ALL_SCOPES = "runners:manage runners:register jobs:manage";
+    public static final String ALL_SCOPES = "runners:manage runners:register jobs:manage webhooks:manage";
 
     private static final PrivateKey KEY = load("privateKey.pem");
 

@@ -1,0 +1,137 @@
+package dev.paddock.delivery;
+
+import dev.paddock.common.PaddockConfig;
+import dev.paddock.webhook.UrlGuard;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One HTTP attempt of a delivery: {@code POST} to the address the guard checked (the URL's host
+ * only names it, for the {@code Host} header and TLS), no redirect followed, the whole exchange
+ * within the configured timeout, the answer read up to {@value #MAX_READ} bytes and kept up to
+ * {@value #MAX_KEPT}.
+ */
+@ApplicationScoped
+public class WebhookSender {
+
+    static final int MAX_READ = 64 * 1024;
+    static final int MAX_KEPT = 1024;
+
+    /** How an attempt ended: a 2xx is delivered; {@code error} says what went wrong otherwise. */
+    public record Attempt(boolean delivered, Integer statusCode, String error, String response, int durationMs) {
+    }
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    PaddockConfig config;
+
+    private HttpClient client;
+
+    @PostConstruct
+    void init() {
+        long timeout = config.webhooks().timeout().toMillis();
+        client = vertx.createHttpClient(new HttpClientOptions()
+                        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout))
+                        .setKeepAlive(true).setKeepAliveTimeout(30)
+                        .setVerifyHost(true).setForceSni(true)
+                        .setDecompressionSupported(false)
+                        .setMaxRedirects(0),
+                new PoolOptions().setHttp1MaxSize(Math.max(1, config.webhooks().concurrency())));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        client.close();
+    }
+
+    /** Sends {@code body} to {@code target}; blocks the calling (virtual) thread until the attempt ends. */
+    public Attempt send(UrlGuard.Target target, Map<String, String> headers, String body) {
+        long timeout = config.webhooks().timeout().toMillis();
+        long started = System.nanoTime();
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+                .setServer(SocketAddress.inetSocketAddress(target.port(), target.address().getHostAddress()))
+                .setHost(target.host()).setPort(target.port()).setSsl(target.https()).setURI(target.pathAndQuery())
+                .setFollowRedirects(false).setConnectTimeout(timeout).setIdleTimeout(timeout);
+        headers.forEach(options::putHeader);
+        Future<Attempt> attempt = client.request(options).compose(request -> {
+            sent.set(request);
+            return request.send(Buffer.buffer(body.getBytes(StandardCharsets.UTF_8))).compose(response -> {
+                Promise<Attempt> read = Promise.promise();
+                Buffer answer = Buffer.buffer();
+                response.handler(chunk -> {
+                    if (answer.length() + chunk.length() > MAX_READ) {
+                        read.tryComplete(ended(started, false, response.statusCode(),
+                                "the answer is larger than 64 KiB", answer));
+                        request.reset();
+                    } else {
+                        answer.appendBuffer(chunk);
+                    }
+                });
+                response.exceptionHandler(read::tryFail);
+                response.endHandler(done -> {
+                    int status = response.statusCode();
+                    boolean delivered = status >= 200 && status < 300;
+                    String error = delivered ? null : status >= 300 && status < 400
+                            ? "answered " + status + " (a redirect, not followed)" : "answered " + status;
+                    read.tryComplete(ended(started, delivered, status, error, answer));
+                });
+                return read.future();
+            });
+        });
+        try {
+            return attempt.toCompletionStage().toCompletableFuture().get(timeout, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            HttpClientRequest request = sent.get();
+            if (request != null) {
+                request.reset();
+            }
+            return ended(started, false, null, "no answer within " + timeout + " ms", null);
+        } catch (ExecutionException e) {
+            return ended(started, false, null, describe(e.getCause()), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ended(started, false, null, "interrupted (the replica is stopping)", null);
+        }
+    }
+
+    private static Attempt ended(long started, boolean delivered, Integer status, String error, Buffer answer) {
+        String kept = null;
+        if (answer != null && answer.length() > 0) {
+            byte[] bytes = answer.getBytes(0, Math.min(answer.length(), MAX_KEPT));
+            kept = new String(bytes, StandardCharsets.UTF_8).replace('\u0000', '\uFFFD');
+        }
+        int duration = (int) TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        return new Attempt(delivered, status, error, kept, duration);
+    }
+
+    /** What went wrong, in a line: the failure's type and message, never more. */
+    private static String describe(Throwable failure) {
+        String message = failure == null ? null : failure.getMessage();
+        String type = failure == null ? "failure" : failure.getClass().getSimpleName();
+        String line = message == null ? type : type + ": " + message;
+        return line.length() > 500 ? line.substring(0, 500) : line;
+    }
+}

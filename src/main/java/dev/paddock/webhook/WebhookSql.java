@@ -1,0 +1,196 @@
+package dev.paddock.webhook;
+
+import dev.paddock.event.EventStore;
+
+/**
+ * Every statement that writes {@code webhooks} or {@code webhook_deliveries}: the one place their
+ * rules live (a webhook's fan-out cursor, a delivery's claim, retry and failure).
+ */
+final class WebhookSql {
+
+    private WebhookSql() {
+    }
+
+    /** The newest numbered event of a tenant: where a new or reactivated webhook's deliveries start. */
+    private static final String NEWEST_EVENT = "(SELECT coalesce(max(e.sequence), 0) FROM events e WHERE e.tenant = ?)";
+
+    static final String CREATE = """
+            INSERT INTO webhooks (id, tenant, url, events, event_patterns, description, active, secrets,
+                                  fanned_out_through, created_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?,
+            """ + NEWEST_EVENT + """
+            , ?)
+            RETURNING *""";
+
+    static final String ONE = "SELECT * FROM webhooks WHERE tenant = ? AND id = ?";
+
+    static final String ONE_FOR_UPDATE = "SELECT * FROM webhooks WHERE tenant = ? AND id = ? FOR UPDATE";
+
+    static final String PAGE = """
+            SELECT *, count(*) OVER () AS total FROM webhooks
+             WHERE tenant = ?
+             ORDER BY created_at DESC, id
+             LIMIT ? OFFSET ?""";
+
+    static final String COUNT = "SELECT count(*) FROM webhooks WHERE tenant = ?";
+
+    /**
+     * A change: each of url, events (with their patterns) and description when given (non-null),
+     * active when given. Made active again, it is delivered the events from now on (none of those
+     * it missed while inactive) and its failing clock starts over.
+     */
+    static final String CHANGE = """
+            UPDATE webhooks w
+               SET url = coalesce(?::text, w.url),
+                   events = coalesce(?::text[], w.events),
+                   event_patterns = coalesce(?::text[], w.event_patterns),
+                   description = CASE WHEN ? THEN nullif(?::text, '') ELSE w.description END,
+                   active = coalesce(?::boolean, w.active),
+                   fanned_out_through = CASE WHEN coalesce(?::boolean, w.active) AND NOT w.active
+                       THEN (SELECT coalesce(max(e.sequence), 0) FROM events e WHERE e.tenant = w.tenant)
+                       ELSE w.fanned_out_through END,
+                   failing_since = CASE WHEN coalesce(?::boolean, w.active) AND NOT w.active THEN NULL ELSE w.failing_since END,
+                   updated_at = now()
+             WHERE w.tenant = ? AND w.id = ?
+            RETURNING *""";
+
+    /** An inactive webhook's automatic deliveries still pending fail: nothing is sent to it until it is active again. */
+    static final String FAIL_PENDING_OF_INACTIVE = """
+            UPDATE webhook_deliveries d
+               SET status = 'failed', last_error = 'the webhook is inactive', claim = NULL, claimed_until = NULL
+              FROM webhooks w
+             WHERE w.id = d.webhook_id AND w.id = ANY (?) AND NOT w.active
+               AND d.status = 'pending' AND NOT d.manual""";
+
+    static final String DELETE = "DELETE FROM webhooks WHERE tenant = ? AND id = ?";
+
+    static final String NEW_SECRETS = """
+            UPDATE webhooks SET secrets = ?, previous_secret_until = now() + interval '24 hours', updated_at = now()
+             WHERE tenant = ? AND id = ?""";
+
+    /** A delivery people asked for (ping), of a body made here: sent even to an inactive webhook. */
+    static final String MANUAL = """
+            INSERT INTO webhook_deliveries (webhook_id, event_id, event_type, body, manual)
+            SELECT id, ?, ?, ?, TRUE FROM webhooks WHERE tenant = ? AND id = ?
+            RETURNING id""";
+
+    /** One of a webhook's deliveries sent again, as a new delivery of the same event. */
+    static final String REDELIVER = """
+            INSERT INTO webhook_deliveries (webhook_id, event_id, event_type, event_sequence, event_pos, body, manual)
+            SELECT d.webhook_id, d.event_id, d.event_type, d.event_sequence, d.event_pos, d.body, TRUE
+              FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+             WHERE w.tenant = ? AND w.id = ? AND d.id = ?
+            RETURNING id""";
+
+    static final String DELIVERIES = """
+            SELECT d.*, count(*) OVER () AS total FROM webhook_deliveries d
+             WHERE d.webhook_id = ?
+             ORDER BY d.created_at DESC, d.id
+             LIMIT ? OFFSET ?""";
+
+    static final String DELIVERY_COUNT = "SELECT count(*) FROM webhook_deliveries WHERE webhook_id = ?";
+
+    /**
+     * The fan-out: for up to 100 active webhooks behind their tenant's newest event (each locked,
+     * skipped when another replica holds it), a delivery of each of the next events (up to 1,000)
+     * whose type they subscribe to, and the cursor moved past every event looked at. The events are
+     * followed by sequence, as a feed reader follows {@code after}: none is skipped, none taken twice.
+     */
+    static final String FAN_OUT = """
+            WITH due AS (
+                SELECT w.id, w.tenant, w.event_patterns, w.fanned_out_through
+                  FROM webhooks w
+                 WHERE w.active
+                   AND w.fanned_out_through < (SELECT coalesce(max(e.sequence), 0) FROM events e WHERE e.tenant = w.tenant)
+                 ORDER BY w.id
+                 LIMIT 100
+                   FOR UPDATE SKIP LOCKED),
+            seen AS (
+                SELECT due.id AS webhook_id, due.event_patterns, e.id AS event_id, e.type, e.sequence, e.pos
+                  FROM due, LATERAL (SELECT id, type, sequence, pos FROM events
+                                      WHERE tenant = due.tenant AND sequence > due.fanned_out_through
+                                      ORDER BY sequence
+                                      LIMIT 1000) e),
+            inserted AS (
+                INSERT INTO webhook_deliveries (webhook_id, event_id, event_type, event_sequence, event_pos)
+                SELECT webhook_id, event_id, type, sequence, pos FROM seen WHERE type LIKE ANY (event_patterns)
+                RETURNING 1),
+            advanced AS (
+                UPDATE webhooks w SET fanned_out_through = s.through
+                  FROM (SELECT webhook_id, max(sequence) AS through FROM seen GROUP BY webhook_id) s
+                 WHERE w.id = s.webhook_id
+                RETURNING 1)
+            SELECT (SELECT count(*) FROM advanced), (SELECT count(*) FROM inserted)""";
+
+    /**
+     * Up to {@code ?} due deliveries, in order of when they are due and then of sequence, claimed
+     * for this replica until {@code ?} ms from now: another replica takes one only after that (its
+     * claimer died mid-send). Automatic deliveries only while their webhook is active.
+     */
+    static final String CLAIM_DUE = """
+            WITH due AS (
+                SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+                 WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+                   AND (d.claimed_until IS NULL OR d.claimed_until < now())
+                   AND (d.manual OR w.active)
+                 ORDER BY d.next_attempt_at, d.event_sequence
+                 LIMIT ?
+                   FOR UPDATE OF d SKIP LOCKED)
+            UPDATE webhook_deliveries d SET claim = ?, claimed_until = now() + ? * interval '1 millisecond'
+              FROM due, webhooks w
+             WHERE d.id = due.id AND w.id = d.webhook_id
+            RETURNING d.id, d.event_id, d.event_type, d.event_pos, d.body, d.attempts, d.webhook_id,
+                      w.tenant, w.url, w.secrets, w.previous_secret_until > now() AS previous_honoured""";
+
+    /**
+     * The outcomes of attempts (arrays, one entry per delivery) recorded under the claim they were
+     * made with (a delivery claimed again since is left to its new claimer): delivered, retried
+     * after the wait given, or failed (no wait given, or its webhook was made inactive meanwhile). Each webhook then remembers its last success
+     * or since when it fails; one that has failed for longer than {@code ?} ms is set inactive,
+     * with its event.
+     */
+    static final String RECORD = """
+            WITH outcome AS (
+                SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::boolean[], ?::int[], ?::text[], ?::text[], ?::int[],
+                                     ?::bigint[], ?::text[])
+                    AS o(id, claim, delivered, status_code, error, response, duration_ms, retry_after_ms, body)),
+            recorded AS (
+                UPDATE webhook_deliveries d
+                   SET attempts = d.attempts + 1, last_status_code = o.status_code, last_error = o.error,
+                       last_response = o.response, last_attempt_at = now(), duration_ms = o.duration_ms,
+                       body = coalesce(d.body, o.body), claim = NULL, claimed_until = NULL,
+                       status = CASE WHEN o.delivered THEN 'delivered'
+                                     WHEN o.retry_after_ms IS NULL OR NOT (d.manual OR w.active) THEN 'failed'
+                                     ELSE 'pending' END,
+                       next_attempt_at = CASE WHEN o.delivered OR o.retry_after_ms IS NULL THEN d.next_attempt_at
+                                              ELSE now() + o.retry_after_ms * interval '1 millisecond' END
+                  FROM outcome o, webhooks w
+                 WHERE d.id = o.id AND d.claim = o.claim AND w.id = d.webhook_id
+                RETURNING d.webhook_id, o.delivered),
+            per_webhook AS (
+                SELECT webhook_id, bool_or(delivered) AS delivered FROM recorded GROUP BY webhook_id),
+            before AS (
+                SELECT w.id, w.active FROM webhooks w JOIN per_webhook p ON p.webhook_id = w.id),
+            changed AS (
+                UPDATE webhooks w
+                   SET last_delivery_at = CASE WHEN p.delivered THEN now() ELSE w.last_delivery_at END,
+                       failing_since = CASE WHEN p.delivered THEN NULL ELSE coalesce(w.failing_since, now()) END,
+                       active = w.active AND (p.delivered OR w.failing_since IS NULL
+                                              OR w.failing_since >= now() - ? * interval '1 millisecond')
+                  FROM per_webhook p
+                 WHERE w.id = p.webhook_id
+                RETURNING w.*),
+            disabled AS (
+                SELECT changed.* FROM changed JOIN before ON before.id = changed.id
+                 WHERE before.active AND NOT changed.active),
+            """ + EventStore.WEBHOOK_DISABLED + """
+
+            SELECT array_agg(id) FROM disabled""";
+
+    /** Finished deliveries older than the events' retention, a bounded batch at a time. */
+    static final String DELETE_EXPIRED = """
+            DELETE FROM webhook_deliveries
+             WHERE id IN (SELECT id FROM webhook_deliveries
+                           WHERE status <> 'pending' AND created_at < now() - ? * interval '1 millisecond'
+                           LIMIT ?)""";
+}

@@ -1,0 +1,53 @@
+package dev.paddock.webhook;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.paddock.common.Times;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A webhook as people see it: never its secret. {@code last_delivery_at} is its last successful
+ * delivery; {@code failing_since} the first failed attempt after that (null while it succeeds).
+ */
+public record WebhookView(UUID id, String url, List<String> events, String description, boolean active,
+                          Instant createdAt, Instant lastDeliveryAt, Instant failingSince) {
+
+    /** A row of {@code webhooks} (or a snapshot of one rendered back into a row). */
+    public static WebhookView read(ResultSet row) throws SQLException {
+        return new WebhookView(row.getObject("id", UUID.class), row.getString("url"),
+                Arrays.asList((String[]) row.getArray("events").getArray()), row.getString("description"),
+                row.getBoolean("active"), instant(row, "created_at"), instant(row, "last_delivery_at"),
+                instant(row, "failing_since"));
+    }
+
+    static Instant instant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : Times.out(value.toInstant());
+    }
+
+    /** The answer to a creation: the secret is shown here and never again. */
+    @Schema(name = "WebhookCreated")
+    public record Created(WebhookView webhook, String secret) {
+    }
+
+    @Schema(name = "WebhookOne")
+    public record One(WebhookView webhook) {
+    }
+
+    @Schema(name = "WebhookSecret")
+    public record Secret(String secret) {
+    }
+
+    @Schema(name = "WebhookPage")
+    public record Page(List<WebhookView> webhooks, long total, int limit, int offset,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Integer page,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Integer perPage) {
+    }
+}
