@@ -42,6 +42,11 @@ import java.util.regex.Pattern;
  *                                                       sample i claiming as runner rn_depth_i
  *   logs BASE TENANT WRITERS SECONDS                     log ingestion in lines/s, 200-line batches; writer i
  *                                                       is runner rn_log_i, paced under the 120/min limit
+ *   enqueue BASE TENANT COUNT CONCURRENCY               COUNT jobs enqueued (each one paddock.job.queued event)
+ *   jwt TENANT                                          prints a person's JWT for TENANT, every scope
+ *   receiver PORT OUT                                   a webhook receiver on 127.0.0.1:PORT answering 204; appends
+ *                                                       "webhook-id sequence latency-ms" per request to OUT, the
+ *                                                       latency from the event's time to its arrival
  *   faults BASE_A BASE_B TENANT JOBS RUNNERS ACKS         the workload of bench/faults.sh: runners on both
  *                                                       replicas claim, log and report while faults are
  *                                                       injected; every acknowledged result and log batch is
@@ -63,7 +68,10 @@ public class LoadGen {
             case "depth" -> depth(args[1], args[2], Integer.parseInt(args[3]));
             case "faults" -> faults(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]),
                     Path.of(args[6]));
+            case "enqueue" -> enqueue(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "receiver" -> receiver(Integer.parseInt(args[1]), Path.of(args[2]));
             case "check" -> jwt("check");
+            case "jwt" -> System.out.println(jwt(args[1]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -97,6 +105,56 @@ public class LoadGen {
         System.out.printf("lifecycles: %.1f /s (%d in %d s, %d concurrent, %d runners), p50 %.1f ms, p99 %.1f ms, errors %d%n",
                 done.get() / (double) seconds, done.get(), seconds, concurrency, runners,
                 percentile(micros, 50) / 1000.0, percentile(micros, 99) / 1000.0, errors.get());
+    }
+
+    static void enqueue(String base, String tenant, int count, int concurrency) throws Exception {
+        String jwt = jwt(tenant);
+        AtomicLong next = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        long started = System.nanoTime();
+        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int w = 0; w < concurrency; w++) {
+                workers.submit(() -> {
+                    while (next.getAndIncrement() < count) {
+                        try {
+                            expect(send(base, "POST", "/api/jobs", "Authorization", "Bearer " + jwt, "{\"type\":\"bench\"}"), 201);
+                        } catch (Exception e) {
+                            errors.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+        }
+        System.out.printf("enqueued %d in %.1f s, errors %d%n", count,
+                (System.nanoTime() - started) / 1e9, errors.get());
+    }
+
+    private static final Pattern EVENT_TIME = Pattern.compile("\"time\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern EVENT_SEQUENCE = Pattern.compile("\"sequence\"\\s*:\\s*\"(\\d+)\"");
+
+    /** A webhook receiver: answers 204 at once and writes one line per request, until killed. */
+    static void receiver(int port, Path out) throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new InetSocketAddress("127.0.0.1", port), 512);
+        java.io.PrintWriter lines = new java.io.PrintWriter(Files.newBufferedWriter(out,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                long latency = java.time.Instant.now().toEpochMilli()
+                        - java.time.Instant.parse(first(EVENT_TIME, body)).toEpochMilli();
+                exchange.sendResponseHeaders(204, -1);
+                synchronized (lines) {
+                    lines.println(exchange.getRequestHeaders().getFirst("webhook-id") + " " + first(EVENT_SEQUENCE, body)
+                            + " " + latency);
+                }
+            }
+        });
+        server.start();
+        System.out.println("receiving on 127.0.0.1:" + port);
+        Thread.currentThread().join();
     }
 
     /** One job through its whole life; false when the claim found no job (another worker took it). */
@@ -493,7 +551,7 @@ public class LoadGen {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         String header = b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
         String claims = b64.encodeToString(("{\"iss\":\"https://paddock.test\",\"sub\":\"bench\",\"tenant\":\"" + tenant
-                + "\",\"scope\":\"runners:manage runners:register jobs:manage\",\"iat\":" + now + ",\"exp\":"
+                + "\",\"scope\":\"runners:manage runners:register jobs:manage webhooks:manage\",\"iat\":" + now + ",\"exp\":"
                 + (now + 7200) + ",\"jti\":\"" + UUID.randomUUID() + "\"}").getBytes(StandardCharsets.UTF_8));
         Signature signature = Signature.getInstance("SHA256withRSA");
         signature.initSign(key);

@@ -46,7 +46,8 @@ public final class AgentRequests {
             @Size(max = 100) String os,
             @Size(max = 100) String arch,
             @Min(1) @Max(1000) Integer maxConcurrency,
-            Map<String, Object> capabilities) {
+            Map<String, Object> capabilities,
+            Boolean ephemeral) {
     }
 
     public record Claim(@Min(1) @Max(50) Integer limit, @Min(0) @Max(60) Integer waitSeconds) {

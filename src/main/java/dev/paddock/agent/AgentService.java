@@ -105,7 +105,7 @@ public class AgentService {
         RunnerTokens.Issued token = RunnerTokens.issue();
         RunnerStore.Fields fields = new RunnerStore.Fields(request.name(),
                 request.labels() == null ? null : Labels.normalize(request.labels()), request.maxConcurrency(),
-                request.capabilities(), request.version(), request.os(), request.arch());
+                request.capabilities(), request.version(), request.os(), request.arch(), request.ephemeral());
         return connections.inTransaction(() -> {
             RunnerStore.Registered registered = runners.register(id, person.tenant(), person.subject(),
                     person.viaApiKey() ? person.apiKeyId() : null, fields, token);
@@ -119,15 +119,16 @@ public class AgentService {
     /** The runner changes its own descriptive fields. */
     public Runner updateSelf(AuthenticatedRunner self, SelfUpdate update) {
         return runners.update(self.tenant(), self.id(), new RunnerStore.Fields(update.name(), null, null,
-                update.capabilities(), update.version(), update.os(), update.arch()))
+                update.capabilities(), update.version(), update.os(), update.arch(), null))
                 .orElseThrow(() -> ProblemException.notFound("Runner"));
     }
 
     /** The runner deregisters itself: offline, record kept, its running jobs go back to the queue. */
     public void deregister(AuthenticatedRunner self) {
         connections.inTransaction(() -> {
-            releases.release(self.id(), "runner deregistered; out of attempts");
+            // the runner first: an ephemeral one is then deleted by the release of its job, if it held one
             runners.deregister(self.tenant(), self.id()).orElseThrow(() -> ProblemException.notFound("Runner"));
+            releases.release(self.id(), "runner deregistered; out of attempts");
             credentials.forget(self.id());
         });
     }

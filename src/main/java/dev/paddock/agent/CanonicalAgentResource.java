@@ -242,6 +242,6 @@ public class CanonicalAgentResource {
         String runnerName = name != null && !name.isBlank() ? name.trim() : runnerId != null ? runnerId.toString() : null;
         // absent headers leave an existing runner's values alone; a new runner gets the defaults
         return new AgentRequests.Register(runnerId, runnerName, labelList,
-                version != null && !version.isBlank() ? version.trim() : null, null, null, concurrency, null);
+                version != null && !version.isBlank() ? version.trim() : null, null, null, concurrency, null, null);
     }
 }

@@ -113,7 +113,11 @@ public class RunnerCredentials {
             return Optional.empty();
         }
         AuthenticatedRunner runner = new AuthenticatedRunner(holder.get().id(), holder.get().tenant(), tokenHash);
-        byToken.put(key, new Known(runner, now));
+        if (!holder.get().ephemeral()) {
+            // an ephemeral runner is deleted by the statement that ends its job, which tells no
+            // cache: its token is looked up on each call, so it dies at once on every replica
+            byToken.put(key, new Known(runner, now));
+        }
         return Optional.of(runner);
     }
 

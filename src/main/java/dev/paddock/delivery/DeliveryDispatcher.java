@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -59,6 +60,8 @@ public class DeliveryDispatcher {
     ObjectMapper json;
 
     private final Semaphore wake = new Semaphore(0);
+    /** Events were numbered, or people added a delivery, since the last fan-out. */
+    private final AtomicBoolean newWork = new AtomicBoolean(true);
     private Semaphore senders;
     private Batcher<Deliveries.Outcome> outcomes;
     private Thread loop;
@@ -90,24 +93,31 @@ public class DeliveryDispatcher {
     }
 
     void numbered(@Observes EventsNumbered numbered) {
+        newWork.set(true);
         wake.release();
     }
 
     void added(@Observes WebhookService.DeliveryAdded added) {
+        newWork.set(true);
         wake.release();
     }
 
     private void dispatchLoop() {
         while (running) {
             try {
-                wake.tryAcquire(IDLE_MILLIS, TimeUnit.MILLISECONDS);
+                boolean woken = wake.tryAcquire(IDLE_MILLIS, TimeUnit.MILLISECONDS);
                 wake.drainPermits();
                 if (!running) {
                     return;
                 }
-                deliveries.fanOut();
+                // the tick and new work look for everything; a send that ended only for due work,
+                // once a quarter of the senders are free (claims in batches, not one per send)
+                boolean fresh = newWork.getAndSet(false) || !woken;
+                if (fresh) {
+                    deliveries.fanOut();
+                }
                 int free = senders.availablePermits();
-                if (free > 0) {
+                if (free > 0 && (fresh || free >= Math.max(1, config.webhooks().concurrency() / 4))) {
                     for (Deliveries.Claimed claimed : rendered(deliveries.claim(free, claimLease()))) {
                         senders.acquire();
                         Thread.ofVirtual().name("paddock-webhook-send").start(() -> send(claimed));

@@ -157,7 +157,7 @@ public class OoreRunnerResource {
     public Registered register(Register body) {
         Register request = bodies.valid(body);
         AgentService.Registered created = agent.register(auth.person(), new AgentRequests.Register(null,
-                request.name().trim(), null, null, null, null, null, request.capabilities()));
+                request.name().trim(), null, null, null, null, null, request.capabilities(), null));
         OoreRunner runner = OoreRunner.of(RunnerView.of(created.runner()));
         return new Registered(runner.id(), runner.name(), created.token(), runner.status(), runner.createdAt(), runner);
     }

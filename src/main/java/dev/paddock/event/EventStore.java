@@ -103,6 +103,14 @@ public class EventStore {
                        '{"reason": "deleted"}'::jsonb
                   FROM deleted)""";
 
+    /** After a CTE named {@code retired} (ephemeral runners' deleted rows): each runner's one job is over, or never came. */
+    public static final String RUNNER_RETIRED = """
+            retired_events AS (
+                INSERT INTO events (tenant, type, subject, resource, details)
+                SELECT tenant, 'paddock.runner.deleted', id, to_jsonb(retired) - 'token_hash',
+                       '{"reason": "ephemeral"}'::jsonb
+                  FROM retired)""";
+
     /** After a CTE named {@code created} (a new API key's row): the key was created. */
     public static final String API_KEY_CREATED = """
             api_key_event AS (

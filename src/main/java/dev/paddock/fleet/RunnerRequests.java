@@ -28,7 +28,8 @@ public final class RunnerRequests {
             @NotBlank @Size(max = 100) String name,
             @Size(max = Labels.MAX) List<@NotNull @Pattern(regexp = Labels.REGEX, message = Labels.MESSAGE) String> labels,
             @Min(1) @Max(1000) Integer maxConcurrency,
-            Map<String, Object> capabilities) {
+            Map<String, Object> capabilities,
+            Boolean ephemeral) {
     }
 
     /** PUT and PATCH: only the fields present change. */

@@ -50,7 +50,8 @@ public class RunnerService {
     public Created create(Person person, RunnerRequests.Create request) {
         RunnerTokens.Issued token = RunnerTokens.issue();
         Runner runner = store.create(person.tenant(), person.subject(), new RunnerStore.Fields(request.name(),
-                Labels.normalize(request.labels()), request.maxConcurrency(), request.capabilities(), null, null, null),
+                Labels.normalize(request.labels()), request.maxConcurrency(), request.capabilities(), null, null, null,
+                request.ephemeral()),
                 token);
         return new Created(runner, token.token());
     }
@@ -92,14 +93,15 @@ public class RunnerService {
     public Runner update(String tenant, UUID id, RunnerRequests.Update request) {
         return found(store.update(tenant, id, new RunnerStore.Fields(request.name(),
                 request.labels() == null ? null : Labels.normalize(request.labels()), request.maxConcurrency(),
-                request.capabilities(), null, null, null)));
+                request.capabilities(), null, null, null, null)));
     }
 
     public void delete(String tenant, UUID id) {
         transactions.inTransaction(() -> {
-            // another tenant's runner is not found below, and the release rolls back with it
-            releases.release(id, "runner deleted; out of attempts");
+            // deleted first: another tenant's runner is not found, and the release that follows
+            // finds an ephemeral runner's row already gone rather than retiring it as its own
             found(store.delete(tenant, id));
+            releases.release(id, "runner deleted; out of attempts");
             credentials.forget(id);
         });
     }

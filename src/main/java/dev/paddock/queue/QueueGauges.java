@@ -33,6 +33,8 @@ public class QueueGauges {
     private MultiGauge running;
     private MultiGauge available;
     private MultiGauge busy;
+    private MultiGauge waitP50;
+    private MultiGauge waitP95;
 
     @PostConstruct
     void init() {
@@ -41,6 +43,10 @@ public class QueueGauges {
         running = MultiGauge.builder("paddock_queue_jobs_running").description("Running jobs per label set").register(registry);
         available = MultiGauge.builder("paddock_queue_runners_available").description("Runners that could take such a job now").register(registry);
         busy = MultiGauge.builder("paddock_queue_runners_busy").description("Matching runners that are full").register(registry);
+        waitP50 = MultiGauge.builder("paddock_queue_wait_p50_seconds")
+                .description("Median wait (queued to claimed) of the jobs claimed in the last hour").register(registry);
+        waitP95 = MultiGauge.builder("paddock_queue_wait_p95_seconds")
+                .description("95th percentile wait (queued to claimed) of the jobs claimed in the last hour").register(registry);
     }
 
     @Scheduled(every = "${paddock.jobs.sweep-interval}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -52,9 +58,18 @@ public class QueueGauges {
             register(running, entries, QueueSnapshot.Entry::running, 1);
             register(available, entries, QueueSnapshot.Entry::runnersAvailable, 1);
             register(busy, entries, QueueSnapshot.Entry::runnersBusy, 1);
+            register(waitP50, entries, QueueSnapshot.Entry::waitP50Ms);
+            register(waitP95, entries, QueueSnapshot.Entry::waitP95Ms);
         } catch (RuntimeException e) {
             LOG.warnf("Queue gauges not refreshed (%s)", e.getClass().getSimpleName());
         }
+    }
+
+    /** Seconds, for the label sets that have a figure (a wait over no job has none). */
+    private static void register(MultiGauge gauge, List<QueueSnapshot.Entry> entries,
+                                 java.util.function.Function<QueueSnapshot.Entry, Long> millis) {
+        gauge.register(entries.stream().filter(entry -> millis.apply(entry) != null).map(entry -> MultiGauge.Row.of(
+                Tags.of("labels", String.join(",", entry.labels())), millis.apply(entry) / 1000.0)).toList(), true);
     }
 
     private static void register(MultiGauge gauge, List<QueueSnapshot.Entry> entries,

@@ -27,7 +27,7 @@ public class QueueResource {
     QueueSnapshot snapshot;
 
     @GET
-    @Operation(summary = "The queue by label set", description = "queued, oldest_wait_ms, running, runners_available, runners_busy per label set; the same figures are Prometheus gauges (paddock_queue_*) at /q/metrics on the management interface (port 9000), not on this port.")
+    @Operation(summary = "The queue by label set", description = "queued, oldest_wait_ms, wait_p50_ms and wait_p95_ms (queued to claimed, over the jobs claimed in the last hour; null when none was), running, runners_available, runners_busy per label set, for the label sets of jobs queued or running now or claimed in the last hour; the same figures are Prometheus gauges (paddock_queue_*) at /q/metrics on the management interface (port 9000), not on this port.")
     @PersonAccess(Scopes.JOBS_READ)
     public QueueSnapshot.Queues queues() {
         Person person = auth.person();

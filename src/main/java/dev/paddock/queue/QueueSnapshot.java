@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * The queue by label set: queued and running jobs, the oldest wait, and the runners that could
  * take such a job (available: {@code free_slots > 0}, what a claim reads) or could but are full
- * (busy). One SQL statement per snapshot.
+ * (busy), and how long such jobs waited in the last hour. One SQL statement per snapshot.
  */
 @ApplicationScoped
 public class QueueSnapshot {
@@ -18,38 +18,75 @@ public class QueueSnapshot {
     @Inject
     EntityManager em;
 
-    public record Entry(List<String> labels, long queued, long oldestWaitMs, long running, long runnersAvailable,
-                        long runnersBusy) {
+    /** {@code wait_*}: queued → claimed, over the jobs claimed in the last hour; null when none was. */
+    public record Entry(List<String> labels, long queued, long oldestWaitMs, Long waitP50Ms, Long waitP95Ms,
+                        long running, long runnersAvailable, long runnersBusy) {
     }
 
     public record Queues(List<Entry> queues) {
     }
 
+    /**
+     * The label sets of the jobs queued or running now and of those claimed in the last hour (the
+     * waits: queued → claimed, their last attempt's), with the runners that could take such a job.
+     * The jobs claimed lately are read per tenant through an index: the tenant's, or every tenant
+     * found by a loose scan of that index.
+     */
+    private static final String SNAPSHOT = """
+            WITH RECURSIVE tenants AS (
+                (SELECT tenant FROM jobs WHERE CAST(?1 AS text) IS NULL ORDER BY tenant LIMIT 1)
+                UNION ALL
+                SELECT (SELECT j.tenant FROM jobs j WHERE j.tenant > t.tenant ORDER BY j.tenant LIMIT 1)
+                  FROM tenants t WHERE t.tenant IS NOT NULL),
+            asked AS (
+                SELECT tenant FROM tenants WHERE tenant IS NOT NULL
+                UNION ALL
+                SELECT CAST(?1 AS text) WHERE CAST(?1 AS text) IS NOT NULL),
+            relevant AS (
+                SELECT tenant, labels, status, queued_at, NULL::float8 AS wait_ms FROM jobs
+                 WHERE status IN ('queued', 'running') AND (CAST(?1 AS text) IS NULL OR tenant = ?1)
+                UNION ALL
+                SELECT j.tenant, j.labels, 'claimed', NULL, extract(epoch FROM j.started_at - j.queued_at) * 1000
+                  FROM asked, jobs j
+                 WHERE j.tenant = asked.tenant AND j.started_at >= now() - interval '1 hour'),
+            sorted AS (
+                SELECT tenant, (SELECT coalesce(array_agg(l ORDER BY l), '{}') FROM unnest(labels) l) AS label_set,
+                       status, queued_at, wait_ms
+                  FROM relevant),
+            sets AS (
+                SELECT tenant, label_set,
+                       count(*) FILTER (WHERE status = 'queued') AS queued,
+                       count(*) FILTER (WHERE status = 'running') AS running,
+                       min(queued_at) FILTER (WHERE status = 'queued') AS oldest
+                  FROM sorted GROUP BY 1, 2),
+            waits AS (
+                SELECT label_set, percentile_cont(0.5) WITHIN GROUP (ORDER BY wait_ms) AS p50,
+                       percentile_cont(0.95) WITHIN GROUP (ORDER BY wait_ms) AS p95
+                  FROM sorted WHERE status = 'claimed' GROUP BY 1)
+            SELECT array_to_string(s.label_set, ','), sum(s.queued),
+                   max(coalesce(extract(epoch FROM now() - s.oldest) * 1000, 0)),
+                   min(w.p50), min(w.p95), sum(s.running),
+                   sum((SELECT count(*) FROM runners r WHERE r.tenant = s.tenant AND r.labels @> s.label_set
+                           AND r.free_slots > 0)),
+                   sum((SELECT count(*) FROM runners r WHERE r.tenant = s.tenant AND r.labels @> s.label_set
+                           AND r.status = 'busy' AND r.free_slots = 0))
+              FROM sets s LEFT JOIN waits w ON w.label_set = s.label_set
+             GROUP BY s.label_set ORDER BY 1""";
+
     /** One tenant's queues, or every tenant's merged when {@code tenant} is null (for the gauges). */
     public List<Entry> take(String tenant) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
-                WITH sets AS (
-                    SELECT tenant, (SELECT coalesce(array_agg(l ORDER BY l), '{}') FROM unnest(labels) l) AS label_set,
-                           count(*) FILTER (WHERE status = 'queued') AS queued,
-                           count(*) FILTER (WHERE status = 'running') AS running,
-                           min(queued_at) FILTER (WHERE status = 'queued') AS oldest
-                      FROM jobs
-                     WHERE status IN ('queued', 'running') AND (CAST(?1 AS text) IS NULL OR tenant = ?1)
-                     GROUP BY 1, 2)
-                SELECT array_to_string(s.label_set, ','), sum(s.queued), max(coalesce(extract(epoch FROM now() - s.oldest) * 1000, 0)),
-                       sum(s.running),
-                       sum((SELECT count(*) FROM runners r WHERE r.tenant = s.tenant AND r.labels @> s.label_set
-                               AND r.free_slots > 0)),
-                       sum((SELECT count(*) FROM runners r WHERE r.tenant = s.tenant AND r.labels @> s.label_set
-                               AND r.status = 'busy' AND r.free_slots = 0))
-                  FROM sets s GROUP BY 1 ORDER BY 1""").setParameter(1, tenant).getResultList();
-        return rows.stream().map(row -> new Entry(
-                row[0] == null || ((String) row[0]).isEmpty() ? List.of() : Arrays.asList(((String) row[0]).split(",")),
-                num(row[1]), num(row[2]), num(row[3]), num(row[4]), num(row[5]))).toList();
+        List<Object[]> rows = em.createNativeQuery(SNAPSHOT).setParameter(1, tenant).getResultList();
+        return rows.stream().map(row -> new Entry(labels(row[0]), num(row[1]), num(row[2]),
+                row[3] == null ? null : num(row[3]), row[4] == null ? null : num(row[4]),
+                num(row[5]), num(row[6]), num(row[7]))).toList();
+    }
+
+    private static List<String> labels(Object joined) {
+        return joined == null || ((String) joined).isEmpty() ? List.of() : Arrays.asList(((String) joined).split(","));
     }
 
     private static long num(Object value) {
-        return value == null ? 0 : ((Number) value).longValue();
+        return value == null ? 0 : Math.round(((Number) value).doubleValue());
     }
 }

@@ -59,6 +59,10 @@ public class Runner extends PanacheEntityBase {
     @Column(name = "jobs_completed", insertable = false, updatable = false)
     public long jobsCompleted;
 
+    /** For one job in its life: deleted when that job's attempt ends (V1.12.0). */
+    @Column(name = "ephemeral", insertable = false, updatable = false)
+    public boolean ephemeral;
+
     @Column(name = "reported_status")
     public String reportedStatus;
 

@@ -9,7 +9,8 @@ import org.jboss.logging.Logger;
 /**
  * Runners silent for longer than {@code paddock.runners.offline-after} are marked offline, by the
  * database clock; one idempotent statement, safe on every replica at once. Their running jobs keep
- * their leases until those run out.
+ * their leases until those run out. Ephemeral runners that claimed nothing within
+ * {@code PADDOCK_RUNNERS_EPHEMERAL_IDLE} of their creation are deleted.
  */
 @ApplicationScoped
 public class RunnerLiveness {
@@ -27,6 +28,7 @@ public class RunnerLiveness {
     void sweep() {
         try {
             store.markSilentOffline(config.runners().offlineAfter());
+            store.retireUnusedEphemeral(config.runners().ephemeralIdle());
         } catch (RuntimeException e) {
             LOG.warnf("Runner liveness sweep failed (%s); the next one will retry", e.getClass().getSimpleName());
         }

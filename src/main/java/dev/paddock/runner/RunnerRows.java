@@ -41,6 +41,7 @@ public final class RunnerRows {
         runner.maxConcurrency = row.getInt("max_concurrency");
         runner.activeJobs = row.getInt("active_jobs");
         runner.jobsCompleted = row.getLong("jobs_completed");
+        runner.ephemeral = row.getBoolean("ephemeral");
         runner.reportedStatus = row.getString("reported_status");
         runner.drainRequested = row.getBoolean("drain_requested");
         runner.tokenHash = row.getBytes("token_hash");

@@ -13,13 +13,22 @@ public final class RunnerSql {
     private RunnerSql() {
     }
 
+    /** After a CTE named {@code moved}: the ephemeral runners among its former runners are deleted. */
+    private static final String RETIRE_EPHEMERAL = """
+            retired AS (
+                DELETE FROM runners r
+                 WHERE r.ephemeral AND r.id IN (SELECT former_runner FROM moved)
+                RETURNING r.*),
+            """ + EventStore.RUNNER_RETIRED;
+
     /** A runner a person adds, offline until it calls. */
     static final String CREATE = """
             WITH created AS (
                 INSERT INTO runners (id, tenant, name, labels, max_concurrency, capabilities, reported_status,
-                                     registered_by, token_hash, token_prefix)
+                                     registered_by, token_hash, token_prefix, ephemeral)
                 VALUES (:id, :tenant, :name, CAST(:labels AS varchar(63)[]), coalesce(:maxConcurrency, 5),
-                        coalesce(CAST(:capabilities AS jsonb), '{}'), 'offline', :registeredBy, :tokenHash, :tokenPrefix)
+                        coalesce(CAST(:capabilities AS jsonb), '{}'), 'offline', :registeredBy, :tokenHash, :tokenPrefix,
+                        coalesce(CAST(:ephemeral AS boolean), FALSE))
                 RETURNING *),
             """ + EventStore.RUNNER_CREATED + """
 
@@ -36,11 +45,11 @@ public final class RunnerSql {
             registered AS (
                 INSERT INTO runners AS r (id, tenant, name, labels, max_concurrency, capabilities, version, os, arch,
                                           reported_status, last_heartbeat_at, registered_by, registered_with_key,
-                                          token_hash, token_prefix)
+                                          token_hash, token_prefix, ephemeral)
                 VALUES (:id, :tenant, coalesce(:name, CAST(:id AS text)), coalesce(CAST(:labels AS varchar(63)[]), '{}'),
                         coalesce(:maxConcurrency, 5), coalesce(CAST(:capabilities AS jsonb), '{}'),
                         coalesce(:version, 'unknown'), :os, :arch, 'online', now(), :registeredBy, :apiKey,
-                        :tokenHash, :tokenPrefix)
+                        :tokenHash, :tokenPrefix, coalesce(CAST(:ephemeral AS boolean), FALSE))
                 ON CONFLICT (id) DO UPDATE
                    SET name = coalesce(:name, r.name), labels = coalesce(CAST(:labels AS varchar(63)[]), r.labels),
                        max_concurrency = coalesce(:maxConcurrency, r.max_concurrency),
@@ -48,7 +57,8 @@ public final class RunnerSql {
                        version = coalesce(:version, r.version), os = coalesce(:os, r.os), arch = coalesce(:arch, r.arch),
                        reported_status = 'online', last_heartbeat_at = now(),
                        registered_with_key = coalesce(:apiKey, r.registered_with_key),
-                       token_hash = :tokenHash, token_prefix = :tokenPrefix, updated_at = now()
+                       token_hash = :tokenHash, token_prefix = :tokenPrefix,
+                       ephemeral = coalesce(CAST(:ephemeral AS boolean), r.ephemeral), updated_at = now()
                  WHERE r.tenant = :tenant
                 RETURNING r.*, r.xmax = 0 AS inserted),
             created AS (SELECT * FROM registered WHERE inserted),
@@ -163,7 +173,7 @@ public final class RunnerSql {
                 RETURNING r.*, before.old_status),
             """ + EventStore.RUNNER_STATUS_CHANGED + """
 
-            SELECT id, tenant FROM changed""";
+            SELECT id, tenant, ephemeral FROM changed""";
 
     /** A call's sign of life, found by the caller's token. */
     static final String SIGN_OF_LIFE_BY_TOKEN = """
@@ -204,29 +214,49 @@ public final class RunnerSql {
             SELECT count(*) FROM changed""";
 
     /**
+     * Ephemeral runners that claimed nothing within {@code :idleMillis} of their creation are
+     * deleted, each with its event; idempotent, skipping rows another statement holds.
+     */
+    static final String RETIRE_UNUSED_EPHEMERAL = """
+            WITH unused AS (
+                SELECT id FROM runners
+                 WHERE ephemeral AND first_claim_at IS NULL AND created_at < now() - :idleMillis * interval '1 millisecond'
+                   FOR UPDATE SKIP LOCKED),
+            retired AS (
+                DELETE FROM runners r USING unused WHERE r.id = unused.id AND r.first_claim_at IS NULL
+                RETURNING r.*),
+            """ + EventStore.RUNNER_RETIRED + """
+
+            SELECT count(*) FROM retired""";
+
+    /**
      * A claim's CTE (after one named {@code claimed}, the jobs it took): the claiming runner
-     * {@code :runner} holds them now.
+     * {@code :runner} holds them now, and has claimed (an ephemeral runner's one claim in a life).
      */
     public static final String TAKE_SLOTS = """
             counted AS (
-                UPDATE runners SET active_jobs = active_jobs + (SELECT count(*) FROM claimed)
+                UPDATE runners SET active_jobs = active_jobs + (SELECT count(*) FROM claimed),
+                       first_claim_at = coalesce(first_claim_at, now())
                  WHERE id = :runner AND EXISTS (SELECT 1 FROM claimed))""";
 
     /**
-     * A transition's CTE (after one named {@code moved}, the rows it took out of running, each
-     * with its {@code former_runner}): those runners hold them no more. One UPDATE per row of
+     * A transition's CTEs (after one named {@code moved}, the rows it took out of running, each
+     * with its {@code former_runner}): those runners hold them no more, and an ephemeral one, its
+     * one attempt over, is deleted with its event. The job keeps naming it. One change per row of
      * runners, as PostgreSQL applies only one change to a row in one statement.
      */
     public static final String FREE_SLOTS = """
             freed AS (
                 UPDATE runners r SET active_jobs = greatest(r.active_jobs - f.n, 0)
                   FROM (SELECT former_runner, count(*) AS n FROM moved WHERE former_runner IS NOT NULL GROUP BY 1) f
-                 WHERE r.id = f.former_runner)""";
+                 WHERE r.id = f.former_runner AND NOT r.ephemeral),
+            """ + RETIRE_EPHEMERAL;
 
     /** {@link #FREE_SLOTS} for jobs their runner finished: each counts as a job it completed. */
     public static final String FREE_SLOTS_OF_FINISHED = """
             freed AS (
                 UPDATE runners r SET active_jobs = greatest(r.active_jobs - f.n, 0), jobs_completed = r.jobs_completed + f.n
                   FROM (SELECT former_runner, count(*) AS n FROM moved WHERE former_runner IS NOT NULL GROUP BY 1) f
-                 WHERE r.id = f.former_runner)""";
+                 WHERE r.id = f.former_runner AND NOT r.ephemeral),
+            """ + RETIRE_EPHEMERAL;
 }

@@ -32,7 +32,7 @@ public class RunnerStore {
 
     /** A runner's descriptive fields; null keeps what the runner has (or the default, for a new one). */
     public record Fields(String name, List<String> labels, Integer maxConcurrency, Map<String, Object> capabilities,
-                         String version, String os, String arch) {
+                         String version, String os, String arch, Boolean ephemeral) {
     }
 
     /** The runner after a registration, and whether the registration created it. */
@@ -44,7 +44,7 @@ public class RunnerStore {
     }
 
     /** The runner holding a token, as its sign of life found it. */
-    public record Holder(UUID id, String tenant) {
+    public record Holder(UUID id, String tenant, boolean ephemeral) {
     }
 
     @Inject
@@ -176,10 +176,20 @@ public class RunnerStore {
 
     /** Runners silent for longer than {@code silence} are offline; their jobs keep their leases until those run out. */
     public int markSilentOffline(Duration silence) {
-        NamedSql sql = NamedSql.of(RunnerSql.MARK_SILENT_OFFLINE);
+        return count(RunnerSql.MARK_SILENT_OFFLINE, Map.of("silentMillis", silence.toMillis()));
+    }
+
+    /** Ephemeral runners unused {@code idle} after their creation are deleted; answers how many. */
+    public int retireUnusedEphemeral(Duration idle) {
+        return count(RunnerSql.RETIRE_UNUSED_EPHEMERAL, Map.of("idleMillis", idle.toMillis()));
+    }
+
+    /** Runs a statement that answers how many runners it changed. */
+    private int count(String statement, Map<String, Object> parameters) {
+        NamedSql sql = NamedSql.of(statement);
         return transactions.run(connection -> {
-            try (PreparedStatement statement = sql.prepare(connection, Map.of("silentMillis", silence.toMillis()));
-                 ResultSet row = statement.executeQuery()) {
+            try (PreparedStatement prepared = sql.prepare(connection, parameters);
+                 ResultSet row = prepared.executeQuery()) {
                 row.next();
                 return row.getInt(1);
             }
@@ -191,7 +201,7 @@ public class RunnerStore {
         return transactions.run(connection -> {
             try (PreparedStatement prepared = sql.prepare(connection, parameters);
                  ResultSet row = prepared.executeQuery()) {
-                return row.next() ? Optional.of(new Holder(row.getObject(1, UUID.class), row.getString(2)))
+                return row.next() ? Optional.of(new Holder(row.getObject(1, UUID.class), row.getString(2), row.getBoolean(3)))
                         : Optional.empty();
             }
         });
@@ -216,6 +226,7 @@ public class RunnerStore {
         parameters.put("version", fields.version());
         parameters.put("os", fields.os());
         parameters.put("arch", fields.arch());
+        parameters.put("ephemeral", fields.ephemeral());
         return parameters;
     }
 

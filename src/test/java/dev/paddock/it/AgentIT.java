@@ -371,6 +371,31 @@ class AgentIT {
         assertThat(new JsonPath(Files.readString(byJwt)).getString("token")).startsWith("rn_");
     }
 
+    /** The autoscaler's recipe: register --ephemeral, then run --once; the server retires the runner. */
+    @Test
+    void anEphemeralRunnerRunsOneJobAndIsGoneAfterIt() throws Exception {
+        Path home = Files.createTempDirectory("paddock-ephemeral");
+        Path jar = home.resolve("paddock-agent.jar");
+        Files.write(jar, given().baseUri(service.url()).get("/agent/paddock-agent.jar").then().statusCode(200).extract().asByteArray());
+        Path config = home.resolve("runner.json");
+        Process register = java(jar, "register", "--server", service.url(), "--jwt", jwt, "--name", "pod-1",
+                "--labels", "autoscaled", "--ephemeral", "--config", config.toString());
+        String output = new String(register.getInputStream().readAllBytes());
+        assertThat(register.waitFor()).as(output).isZero();
+        String runnerId = new JsonPath(Files.readString(config)).getString("runner_id");
+        person().get("/api/runners/" + runnerId).then().statusCode(200).body("runner.ephemeral", org.hamcrest.Matchers.is(true));
+
+        String id = enqueue(Map.of("type", "t", "labels", List.of("autoscaled"), "payload", Map.of("script", "echo one job")));
+        String other = enqueue(Map.of("type", "t", "labels", List.of("autoscaled"), "payload", Map.of("script", "echo another")));
+        Process once = java(jar, "run", "--once", "--config", config.toString(), "--heartbeat-interval", "1s");
+        String onceOutput = new String(once.getInputStream().readAllBytes());
+        assertThat(once.waitFor()).as(onceOutput).isZero();
+        assertThat(job(id).getString("job.status")).isEqualTo("success");
+        assertThat(job(id).getString("job.runner.name")).isEqualTo("pod-1");
+        assertThat(job(other).getString("job.status")).isEqualTo("queued");
+        person().get("/api/runners/" + runnerId).then().statusCode(404);
+    }
+
     @Test
     void aRefusedTokenAtStartExitsThreeAtOnce() throws Exception {
         Runner runner = runner("linux");

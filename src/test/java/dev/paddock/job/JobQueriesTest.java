@@ -171,6 +171,26 @@ public class JobQueriesTest {
     }
 
     @Test
+    void theQueueSaysHowLongTheJobsClaimedInTheLastHourWaited() throws Exception {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.onlineRunner(List.of("arm"), 5);
+        api.enqueue("t", List.of("arm"));
+        api.enqueue("t", List.of("never"));
+        Thread.sleep(400);
+        api.enqueue("t", List.of("arm"));
+        Api.runner(runner.token()).body(Map.of("limit", 5)).post("/api/runners/jobs/claim").then().statusCode(200)
+                .body("jobs.size()", equalTo(2));
+        var queues = api.person().get("/api/queue").then().statusCode(200).extract().jsonPath();
+        Map<String, Object> arm = queues.getMap("queues.find { it.labels == ['arm'] }");
+        assertThat(arm).containsEntry("queued", 0).containsEntry("running", 2);
+        assertThat(((Number) arm.get("wait_p95_ms")).longValue()).isGreaterThanOrEqualTo(400)
+                .isGreaterThanOrEqualTo(((Number) arm.get("wait_p50_ms")).longValue());
+        assertThat(((Number) arm.get("wait_p50_ms")).longValue()).isGreaterThanOrEqualTo(0);
+        Map<String, Object> never = queues.getMap("queues.find { it.labels == ['never'] }");
+        assertThat(never).containsEntry("queued", 1).containsEntry("wait_p50_ms", null).containsEntry("wait_p95_ms", null);
+    }
+
+    @Test
     void metricsExposeQueueGauges() {
         Api api = Api.newTenant();
         api.enqueue("t", List.of("metrics-probe"));

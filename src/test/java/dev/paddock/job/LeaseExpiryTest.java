@@ -59,6 +59,19 @@ public class LeaseExpiryTest {
                 .body("type", equalTo("https://paddock.dev/problems/lease-lost"));
     }
 
+    /** An ephemeral runner's one attempt ends when its lease is lost: the job is requeued and the runner deleted. */
+    @Test
+    void anEphemeralRunnerWhoseLeaseIsLostIsDeleted() {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = dev.paddock.fleet.EphemeralRunnerTest.ephemeralRunner(api, "vanishing");
+        String job = api.enqueue(Map.of("type", "t", "max_attempts", 2));
+        Api.claimOne(runner.token());
+        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> api.person().get("/api/jobs/" + job).then()
+                .body("job.status", equalTo("queued")));
+        api.person().get("/api/runners/" + runner.id()).then().statusCode(404);
+        Api.runner(runner.token()).body(Map.of()).post("/api/runners/jobs/claim").then().statusCode(401);
+    }
+
     @Test
     void aRequeuedJobsNextAttemptKeepsItsOwnLogLines() throws Exception {
         Api api = Api.newTenant();

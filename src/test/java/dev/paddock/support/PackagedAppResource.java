@@ -41,6 +41,7 @@ public class PackagedAppResource implements QuarkusTestResourceLifecycleManager 
         settings.put("paddock.webhooks.retry-schedule", "200ms,200ms,200ms");
         settings.put("paddock.webhooks.disable-after", "3s");
         settings.put("paddock.webhooks.timeout", "2s");
+        settings.put("paddock.runners.ephemeral-idle", "3s");
         // where @TestHTTPResource(management = true) looks: quarkus.management.test-port's default
         settings.put("quarkus.management.port", "9001");
         return settings;
