@@ -45,8 +45,8 @@ import java.util.regex.Pattern;
  *   enqueue BASE TENANT COUNT CONCURRENCY               COUNT jobs enqueued (each one paddock.job.queued event)
  *   jwt TENANT                                          prints a person's JWT for TENANT, every scope
  *   receiver PORT OUT                                   a webhook receiver on 127.0.0.1:PORT answering 204; appends
- *                                                       "webhook-id sequence latency-ms" per request to OUT, the
- *                                                       latency from the event's time to its arrival
+ *                                                       "webhook-id sequence latency-ms arrival-ms" per request
+ *                                                       to OUT, the latency from the event's time to its arrival
  *   faults BASE_A BASE_B TENANT JOBS RUNNERS ACKS         the workload of bench/faults.sh: runners on both
  *                                                       replicas claim, log and report while faults are
  *                                                       injected; every acknowledged result and log batch is
@@ -143,12 +143,16 @@ public class LoadGen {
         server.createContext("/", exchange -> {
             try (exchange) {
                 String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                long latency = java.time.Instant.now().toEpochMilli()
-                        - java.time.Instant.parse(first(EVENT_TIME, body)).toEpochMilli();
+                if (!EVENT_TIME.matcher(body).find()) {
+                    exchange.sendResponseHeaders(400, -1); // not an event: the script's probe
+                    return;
+                }
+                long arrived = System.currentTimeMillis();
+                long latency = arrived - java.time.Instant.parse(first(EVENT_TIME, body)).toEpochMilli();
                 exchange.sendResponseHeaders(204, -1);
                 synchronized (lines) {
                     lines.println(exchange.getRequestHeaders().getFirst("webhook-id") + " " + first(EVENT_SEQUENCE, body)
-                            + " " + latency);
+                            + " " + latency + " " + arrived);
                 }
             }
         });

@@ -22,7 +22,7 @@ public class ApiKeyCredentials {
     public static final String PREFIX = "pk_";
     private static final int DISPLAY_PREFIX_LENGTH = 11;
     private static final String FIND = """
-            SELECT id, tenant, scopes, created_by, expires_at IS NOT NULL AND expires_at <= now() AS expired,
+            SELECT id, tenant, scopes, created_by, expires_at, expires_at IS NOT NULL AND expires_at <= now() AS expired,
                    last_used_at IS NULL OR last_used_at < now() - interval '1 minute' AS stale
               FROM api_keys WHERE key_hash = ?""";
 
@@ -59,8 +59,9 @@ public class ApiKeyCredentials {
                         }
                     }
                     String[] scopes = (String[]) row.getArray("scopes").getArray();
+                    java.time.OffsetDateTime expires = row.getObject("expires_at", java.time.OffsetDateTime.class);
                     return Optional.of(new Person(row.getString("created_by"), row.getString("tenant"),
-                            Scopes.expand(Arrays.asList(scopes)), id));
+                            Scopes.expand(Arrays.asList(scopes)), id, expires == null ? null : expires.toInstant()));
                 }
             }
         });

@@ -76,7 +76,9 @@ public class VerifiedJwts {
         if (tenant == null || tenant.isBlank()) {
             throw ProblemException.unauthorized("The token names no tenant and no subject.");
         }
-        return new Person(subject == null ? tenant : subject, tenant, Scopes.expand(scopes(token)));
+        long expiration = token.getExpirationTime();
+        return new Person(subject == null ? tenant : subject, tenant, Scopes.expand(scopes(token)), null,
+                expiration > 0 ? java.time.Instant.ofEpochSecond(expiration) : null);
     }
 
     private static List<String> scopes(JsonWebToken token) {

@@ -25,6 +25,8 @@ public interface PaddockConfig {
 
     Log log();
 
+    Ui ui();
+
     /** Public base URL of this service for install scripts; taken from the request when absent. */
     Optional<String> serverUrl();
 
@@ -82,8 +84,12 @@ public interface PaddockConfig {
         @WithDefault("10s")
         Duration timeout();
 
-        /** Deliveries this replica sends at once; 0: it sends none (the other replicas do). */
-        @WithDefault("16")
+        /**
+         * Deliveries this replica sends at once; 0: it sends none (the other replicas do). Sends
+         * wait on the network, not the CPU: under load a send took 100 ms on average, so keeping up
+         * with a thousand events a second needs about a hundred in flight (bench/webhooks.sh).
+         */
+        @WithDefault("64")
         int concurrency();
     }
 
@@ -100,6 +106,11 @@ public interface PaddockConfig {
         /** Dev and test only: without a key, generate one for this process instead of refusing to start. */
         @WithDefault("false")
         boolean generateWhenMissing();
+    }
+
+    interface Ui {
+        /** Where the dashboard's pages load htmx from: its WebJar, served by the service (pom.xml's htmx.version). */
+        String htmx();
     }
 
     interface Log {

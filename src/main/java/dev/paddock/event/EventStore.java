@@ -136,6 +136,15 @@ public class EventStore {
     /** Whether any committed event waits for its number: one probe of a small partial index. */
     static final String ANY_UNNUMBERED = "SELECT EXISTS (SELECT 1 FROM events WHERE sequence IS NULL)";
 
+    /**
+     * The numbering reaches its batch's rows through indexes, whatever the planner estimates:
+     * under load the statistics lag (the last ANALYZE saw nearly every event numbered), a batch
+     * estimated at a row was joined to a scan of the whole table, and one batch ran for minutes
+     * while events piled up unnumbered (bench/webhooks.sh). Planned afresh each time, too.
+     */
+    static final String INDEXED_PLAN = """
+            SELECT set_config('enable_seqscan', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)""";
+
     /** Numbering is one at a time across replicas: this row's lock, held until the numbering commits. */
     static final String LOCK_NUMBERING = "SELECT last FROM event_sequencer FOR UPDATE";
 
@@ -203,6 +212,9 @@ public class EventStore {
             return 0;
         }
         return transactions.inTransaction(() -> transactions.run(connection -> {
+            try (PreparedStatement indexed = connection.prepareStatement(INDEXED_PLAN)) {
+                indexed.execute();
+            }
             long last;
             try (PreparedStatement lock = connection.prepareStatement(LOCK_NUMBERING);
                  ResultSet row = lock.executeQuery()) {

@@ -240,14 +240,6 @@ public class RunnerResource {
     }
 
     private RunnerService.Filters filters() {
-        var query = uriInfo.getQueryParameters();
-        List<FieldError> errors = new ArrayList<>();
-        String status = QueryParams.oneOf(query, "status", RunnerStatus.ALL, errors);
-        List<String> labels = QueryParams.labels(query, "label", errors);
-        String q = QueryParams.text(query, "q");
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalid(errors);
-        }
-        return new RunnerService.Filters(status, labels, q);
+        return RunnerService.Filters.from(uriInfo.getQueryParameters());
     }
 }

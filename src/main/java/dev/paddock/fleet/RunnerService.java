@@ -45,6 +45,19 @@ public class RunnerService {
     }
 
     public record Filters(String status, List<String> labels, String q) {
+
+        /** From a request's query: {@code status}, {@code label} (repeatable), {@code q}; 400 naming a bad one. */
+        public static Filters from(jakarta.ws.rs.core.MultivaluedMap<String, String> query) {
+            List<dev.paddock.problem.FieldError> errors = new java.util.ArrayList<>();
+            String status = dev.paddock.common.QueryParams.oneOf(query, "status", dev.paddock.runner.RunnerStatus.ALL,
+                    errors);
+            List<String> labels = dev.paddock.common.QueryParams.labels(query, "label", errors);
+            String q = dev.paddock.common.QueryParams.text(query, "q");
+            if (!errors.isEmpty()) {
+                throw ProblemException.invalid(errors);
+            }
+            return new Filters(status, labels, q);
+        }
     }
 
     public Created create(Person person, RunnerRequests.Create request) {

@@ -192,6 +192,32 @@ public class WebhookTest {
         }
     }
 
+    /** A receiver that answers something that is not HTTP: a failed attempt, nothing else. */
+    @Test
+    void aReceiverAnsweringGarbageIsAFailedAttempt() throws Exception {
+        try (java.net.ServerSocket garbage = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                while (!garbage.isClosed()) {
+                    try (java.net.Socket socket = garbage.accept()) {
+                        socket.getInputStream().read(new byte[4096]);
+                        socket.getOutputStream().write("\u0000\u0001 not http at all\r\n\r\n".getBytes());
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+            Api api = Api.newTenant();
+            String id = webhook(api, "http://127.0.0.1:" + garbage.getLocalPort() + "/", List.of("paddock.job.queued"))[0];
+            api.person().post("/api/webhooks/" + id + "/ping").then().statusCode(202);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(deliveries(api, id))
+                    .singleElement().satisfies(delivery -> assertThat(delivery)
+                            .containsEntry("status", "failed").containsEntry("attempts", 4)
+                            .containsEntry("last_status_code", null)));
+            assertThat((String) deliveries(api, id).get(0).get("last_error")).isNotBlank();
+            api.person().get("/api/webhooks/" + id).then().statusCode(200);
+        }
+    }
+
     @Test
     void pingAndRedeliverSendToTheWebhookAndAreLogged() throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.start()) {

@@ -1,0 +1,41 @@
+package dev.paddock.ui;
+
+import dev.paddock.auth.PublicAccess;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.runtime.LaunchMode;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * The dashboard's pages: shells without data (the browser's navigation cannot carry the
+ * credential, which lives in sessionStorage), so they need none; their fragments do.
+ */
+@Path("/ui")
+@Produces(MediaType.TEXT_HTML)
+@PublicAccess
+public class UiPages {
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance signIn(boolean devSignIn);
+
+        static native TemplateInstance fleet();
+    }
+
+    @GET
+    @Operation(hidden = true)
+    public String fleet() {
+        return Templates.fleet().render();
+    }
+
+    @GET
+    @Path("sign-in")
+    @Operation(hidden = true)
+    public String signIn() {
+        return Templates.signIn(LaunchMode.current() == LaunchMode.DEVELOPMENT).render();
+    }
+}

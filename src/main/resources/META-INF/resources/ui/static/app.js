@@ -1,0 +1,227 @@
+// Paddock's dashboard in the browser. The credential (an API key or a JWT) lives in
+// sessionStorage only, and goes as a bearer token on the dashboard's own requests: htmx's
+// fragment loads and the actions' fetch() calls. Nothing here builds HTML from data: values are
+// set with textContent, and fragments come escaped by the server.
+(() => {
+  'use strict';
+  const KEY = 'paddock.credential';
+  const credential = () => sessionStorage.getItem(KEY);
+  const page = document.body.dataset.page;
+  let me = null;
+
+  const toSignIn = (reason) => {
+    sessionStorage.removeItem(KEY);
+    if (reason) {
+      sessionStorage.setItem('paddock.sign-in-reason', reason);
+    }
+    window.location.assign('/ui/sign-in');
+  };
+
+  const notice = (text) => {
+    const box = document.getElementById('notice');
+    if (box) {
+      box.textContent = text;
+      box.hidden = !text;
+    }
+  };
+
+  const api = async (method, url, body) => {
+    const response = await fetch(url, {
+      method,
+      headers: Object.assign({ Authorization: 'Bearer ' + credential() },
+        body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (response.status === 401) {
+      toSignIn('Your credential was refused (it expired, was revoked, or is not valid here).');
+      throw new Error('refused');
+    }
+    const text = await response.text();
+    const json = text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : null;
+    if (!response.ok) {
+      const problem = json || {};
+      const fields = (problem.errors || []).map((e) => e.field + ': ' + e.message).join('; ');
+      throw new Error((problem.detail || problem.title || ('HTTP ' + response.status)) + (fields ? ' (' + fields + ')' : ''));
+    }
+    return json;
+  };
+
+  const allowed = (needs) => !needs || (me && needs.split(' ').some((scope) => me.scopes.includes(scope)));
+
+  // ---- the shown-once dialog (tokens, keys): its values are set as text
+  const showOnce = (title, value, extra) => {
+    document.getElementById('shown-once-title').textContent = title;
+    document.getElementById('shown-once-value').textContent = value;
+    const extraRow = document.getElementById('shown-once-extra-row');
+    extraRow.hidden = !extra;
+    document.getElementById('shown-once-extra').textContent = extra || '';
+    document.getElementById('shown-once').showModal();
+  };
+  document.addEventListener('click', (event) => {
+    const copy = event.target.closest('[data-copy]');
+    if (copy) {
+      navigator.clipboard?.writeText(document.getElementById(copy.dataset.copy).textContent).catch(() => {});
+    }
+  });
+
+  const installLine = (runnerId, token) =>
+    "curl -fsSL '" + window.location.origin + '/api/runners/' + runnerId + '/setup?token=' + token + "' | sh -s -- --start";
+
+  // ---- htmx: every fragment request carries the credential; a refusal says why
+  document.addEventListener('htmx:configRequest', (event) => {
+    event.detail.headers.Authorization = 'Bearer ' + credential();
+  });
+  document.addEventListener('htmx:responseError', (event) => {
+    const status = event.detail.xhr.status;
+    if (status === 401) {
+      toSignIn('Your credential was refused (it expired, was revoked, or is not valid here).');
+    } else if (status === 403) {
+      notice('Your credential may not see this.');
+    } else {
+      let detail = 'HTTP ' + status;
+      try {
+        detail = JSON.parse(event.detail.xhr.responseText).detail || detail;
+      } catch (ignored) { /* not a problem document */ }
+      notice(detail);
+    }
+  });
+  document.addEventListener('htmx:afterRequest', (event) => {
+    if (event.detail.successful) {
+      notice('');
+    }
+  });
+
+  // ---- the data parts of a page load once the credential is known to allow them
+  const activate = () => {
+    document.querySelectorAll('[data-needs]').forEach((element) => {
+      const ok = allowed(element.dataset.needs);
+      if (element.dataset.src) {
+        if (!ok) {
+          element.textContent = 'Your credential does not hold ' + element.dataset.needs.split(' ').join(' or ')
+            + ', which this needs.';
+          return;
+        }
+        element.setAttribute('hx-get', element.dataset.src);
+        element.setAttribute('hx-trigger', 'load, refresh' + (element.dataset.every ? ', every ' + element.dataset.every : ''));
+        if (element.dataset.include) {
+          element.setAttribute('hx-include', element.dataset.include);
+        }
+        window.htmx.process(element);
+      } else {
+        element.hidden = !ok;
+      }
+    });
+    document.querySelectorAll('form.filters').forEach((form) => {
+      const refresh = () => document.querySelectorAll('[data-src]').forEach((target) => window.htmx.trigger(target, 'refresh'));
+      form.addEventListener('change', refresh);
+      form.addEventListener('input', refresh);
+      form.addEventListener('submit', (event) => { event.preventDefault(); refresh(); });
+    });
+    document.querySelectorAll('header nav a').forEach((link) => {
+      if (link.getAttribute('href') === window.location.pathname) {
+        link.setAttribute('aria-current', 'page');
+      }
+    });
+  };
+
+  const refreshAll = () => document.querySelectorAll('[data-src][hx-get]').forEach((target) => window.htmx.trigger(target, 'refresh'));
+
+  // ---- actions: buttons name the API call; the API decides
+  document.addEventListener('click', async (event) => {
+    const button = event.target.closest('button[data-action]');
+    if (!button) {
+      return;
+    }
+    if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) {
+      return;
+    }
+    button.disabled = true;
+    try {
+      const answer = await api(button.dataset.action, button.dataset.url, button.dataset.action === 'DELETE' ? undefined : {});
+      if (button.dataset.shows === 'token' && answer) {
+        const runnerId = button.closest('[data-runner]')?.dataset.runner;
+        showOnce('The new token', answer.token, runnerId ? installLine(runnerId, answer.token) : null);
+      }
+      notice('');
+      refreshAll();
+    } catch (error) {
+      if (error.message !== 'refused') {
+        notice(error.message);
+      }
+    } finally {
+      button.disabled = false;
+    }
+  });
+
+  const addRunner = document.getElementById('add-runner');
+  addRunner?.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const form = new FormData(addRunner);
+    const labels = String(form.get('labels') || '').split(',').map((label) => label.trim()).filter(Boolean);
+    try {
+      const answer = await api('POST', '/api/runners', { name: form.get('name'), labels });
+      showOnce('The token of ' + answer.runner.name, answer.runner.token, installLine(answer.runner.id, answer.runner.token));
+      addRunner.reset();
+      refreshAll();
+    } catch (error) {
+      if (error.message !== 'refused') {
+        notice(error.message);
+      }
+    }
+  });
+
+  // ---- sign-in
+  if (page === 'sign-in') {
+    const reason = sessionStorage.getItem('paddock.sign-in-reason');
+    if (reason) {
+      const box = document.getElementById('sign-in-reason');
+      box.textContent = reason;
+      box.hidden = false;
+      sessionStorage.removeItem('paddock.sign-in-reason');
+    }
+    const signIn = async (value) => {
+      const response = await fetch('/api/me', { headers: { Authorization: 'Bearer ' + value } });
+      if (!response.ok) {
+        const box = document.getElementById('sign-in-reason');
+        box.textContent = response.status === 401 ? 'That credential was refused: it is not valid, has expired or was revoked.'
+          : 'That credential holds none of Paddock\'s scopes.';
+        box.hidden = false;
+        return;
+      }
+      sessionStorage.setItem(KEY, value);
+      window.location.assign('/ui/');
+    };
+    document.getElementById('sign-in-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      signIn(document.getElementById('credential').value.trim());
+    });
+    const dev = document.getElementById('dev-sign-in-form');
+    dev?.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const form = new FormData(dev);
+      const response = await fetch('/dev/token', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ sub: form.get('sub'), tenant: form.get('tenant'), scope: form.get('scope') }) });
+      signIn((await response.json()).token);
+    });
+    return;
+  }
+
+  // ---- every other page: signed in, or sent to sign in
+  if (!credential()) {
+    toSignIn(null);
+    return;
+  }
+  document.getElementById('sign-out').addEventListener('click', () => {
+    sessionStorage.removeItem(KEY);
+    window.location.assign('/ui/sign-in');
+  });
+  api('GET', '/api/me').then((answer) => {
+    me = answer;
+    document.getElementById('who').textContent = (me.kind === 'api_key' ? 'API key of ' : '') + me.subject + ' · ' + me.tenant;
+    activate();
+  }).catch((error) => {
+    if (error.message !== 'refused') {
+      notice(error.message);
+    }
+  });
+})();

@@ -1,0 +1,73 @@
+package dev.paddock.ui;
+
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The installed Chromium driven by Playwright, for the dashboard's tests: Playwright downloads no
+ * browser here ({@code PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1}); the binary is
+ * {@code PADDOCK_TEST_CHROMIUM}, else Debian's {@code /usr/bin/chromium}. Every page records its
+ * console errors and uncaught exceptions (a CSP violation is a console error), and fails on any
+ * dialog it did not expect (an {@code alert} of injected script would be one).
+ */
+public final class Browser implements AutoCloseable {
+
+    private final Playwright playwright;
+    private final com.microsoft.playwright.Browser browser;
+
+    /** What went wrong in a page's console, and the dialogs it opened. */
+    public record Watched(Page page, List<String> errors) {
+    }
+
+    public Browser() {
+        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        String binary = System.getenv().getOrDefault("PADDOCK_TEST_CHROMIUM", "/usr/bin/chromium");
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(Path.of(binary)).setHeadless(true).setArgs(List.of("--no-sandbox")));
+    }
+
+    /** A fresh context (its own sessionStorage) at 1280 px, watched. */
+    public Watched open() {
+        Page page = browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions()
+                .setViewportSize(1280, 900)).newPage();
+        List<String> errors = new CopyOnWriteArrayList<>();
+        page.onConsoleMessage(message -> {
+            if ("error".equals(message.type())) {
+                errors.add("console: " + message.text());
+            }
+        });
+        page.onPageError(error -> errors.add("page error: " + error));
+        page.onDialog(dialog -> {
+            if ("confirm".equals(dialog.type())) {
+                dialog.accept();
+            } else {
+                errors.add("unexpected " + dialog.type() + ": " + dialog.message());
+                dialog.dismiss();
+            }
+        });
+        return new Watched(page, errors);
+    }
+
+    /** Saves a screenshot of the page under target/ui-screenshots/. */
+    public static void screenshot(Page page, String name) {
+        try {
+            Files.createDirectories(Path.of("target/ui-screenshots"));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/ui-screenshots", name + ".png")).setFullPage(true));
+    }
+
+    @Override
+    public void close() {
+        browser.close();
+        playwright.close();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.paddock.ui;
+
+import dev.paddock.support.Api;
+import dev.paddock.support.Tokens;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+/**
+ * The dashboard's routes: pages hold no data and need no credential; fragments are guarded as the
+ * API routes they mirror; every answer under /ui carries the strict CSP.
+ */
+@QuarkusTest
+class DashboardRoutesTest {
+
+    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; frame-ancestors 'none'";
+
+    @Test
+    void pagesAreShellsWithTheStrictPolicyAndTheirScriptsAreServedHere() {
+        for (String page : List.of("/ui/", "/ui/sign-in")) {
+            given().get(page).then().statusCode(200).contentType(containsString("text/html"))
+                    .header("Content-Security-Policy", is(CSP))
+                    .body(not(containsString("<script>"))).body(not(containsString("style=")));
+        }
+        String page = given().get("/ui/").then().extract().asString();
+        String htmx = page.replaceAll("(?s).*<script src=\"([^\"]*htmx[^\"]*)\".*", "$1");
+        given().get(htmx).then().statusCode(200);
+        given().get("/ui/static/app.js").then().statusCode(200).header("Content-Security-Policy", is(CSP));
+        given().get("/ui/static/app.css").then().statusCode(200);
+    }
+
+    @Test
+    void fragmentsAreGuardedAsTheApiRoutesTheyShow() {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
+        given().get("/ui/fragments/runners").then().statusCode(401).contentType(containsString("application/problem+json"));
+        given().header("X-Runner-Token", runner.token()).get("/ui/fragments/runners").then().statusCode(401);
+        given().auth().oauth2(Tokens.person(api.tenant, "jobs:read")).get("/ui/fragments/runners").then().statusCode(403);
+        given().auth().oauth2(Tokens.person(api.tenant, "runners:read")).queryParam("status", "sideways")
+                .get("/ui/fragments/runners").then().statusCode(400).body("errors[0].field", is("status"));
+        given().auth().oauth2(Tokens.person(api.tenant, "runners:read")).get("/ui/fragments/runners").then()
+                .statusCode(200).body(containsString(runner.id())).body(not(containsString("Drain")));
+    }
+}

@@ -1,0 +1,135 @@
+package dev.paddock.ui;
+
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import dev.paddock.support.Api;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URL;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The fleet page in a real browser: sign-in, live status, adding a runner, scopes, tenants, escaping. */
+@QuarkusTest
+class FleetPageTest {
+
+    @TestHTTPResource("/ui/")
+    URL ui;
+
+    static Browser browser;
+
+    @BeforeAll
+    static void launch() {
+        browser = new Browser();
+    }
+
+    @AfterAll
+    static void quit() {
+        browser.close();
+    }
+
+    static String key(Api api, List<String> scopes) {
+        return api.person().body(Map.of("name", "dashboard", "scopes", scopes)).post("/api/api-keys")
+                .then().statusCode(201).extract().path("key");
+    }
+
+    /** Signs in on the sign-in page with a credential; lands on the fleet. */
+    Page signIn(Browser.Watched watched, String credential) {
+        Page page = watched.page();
+        page.navigate(ui.toString());
+        page.waitForURL("**/ui/sign-in");
+        page.getByLabel("An API key (pk_…) or a JWT").fill(credential);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        page.waitForURL("**/ui/");
+        return page;
+    }
+
+    @Test
+    void signedInWithAKeyTheFleetShowsARunnerComingOnlineAndNamesAsText() {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.createRunner("<img src=x onerror=alert(1)>", List.of("linux", "gpu"), 3);
+        Browser.Watched watched = browser.open();
+        Page page = signIn(watched, key(api, List.of("runners:manage")));
+
+        var row = page.locator("tr[data-runner='" + runner.id() + "']");
+        assertThat(row.locator(".name")).hasText("<img src=x onerror=alert(1)>");
+        assertThat(row.locator(".badge")).hasText("offline");
+        assertThat(page.locator("img")).hasCount(0);
+        Api.runner(runner.token()).body(Map.of("status", "online")).post("/api/runners/heartbeat").then().statusCode(200);
+        assertThat(row.locator(".badge")).hasText("online", new com.microsoft.playwright.assertions.LocatorAssertions
+                .HasTextOptions().setTimeout(10_000));
+        assertThat(row).containsText("linux");
+        assertThat(row).containsText("0 / 3");
+        Browser.screenshot(page, "fleet");
+        assertThat(watched.errors()).isEmpty();
+        assertThat((Boolean) page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).isTrue();
+    }
+
+    @Test
+    void addingARunnerShowsItsTokenAndInstallLineOnce() {
+        Api api = Api.newTenant();
+        Browser.Watched watched = browser.open();
+        Page page = signIn(watched, key(api, List.of("runners:manage")));
+        page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).first().fill("added-in-browser");
+        page.getByLabel("Labels").fill("linux, arm");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add runner")).click();
+        var dialog = page.locator("#shown-once");
+        assertThat(dialog).isVisible();
+        String token = page.locator("#shown-once-value").textContent();
+        assertThat(token).startsWith("rn_");
+        assertThat(page.locator("#shown-once-extra")).containsText("| sh -s -- --start");
+        Browser.screenshot(page, "fleet-add-runner");
+        dialog.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Close")).click();
+        assertThat(page.locator("#runners")).containsText("added-in-browser");
+        assertThat(page.locator("#runners")).not().containsText(token);
+        // the token works: the runner it names is the one added
+        Api.runner(token).body(Map.of()).post("/api/runners/heartbeat").then().statusCode(200);
+        assertThat(watched.errors()).isEmpty();
+    }
+
+    @Test
+    void anotherTenantsKeySeesNoneOfItAndAReadOnlyKeyGetsNoButtons() {
+        Api api = Api.newTenant();
+        api.createRunner("theirs", List.of(), 1);
+        Api other = Api.newTenant();
+        Browser.Watched watched = browser.open();
+        Page page = signIn(watched, key(other, List.of("runners:read")));
+        assertThat(page.locator("#runners")).containsText("No runner matches.");
+        assertThat(page.locator("#runners")).not().containsText("theirs");
+        assertThat(page.locator("#add-runner")).isHidden();
+
+        other.createRunner("mine", List.of(), 1);
+        page.reload();
+        assertThat(page.locator("#runners")).containsText("mine");
+        assertThat(page.locator("#runners button")).hasCount(0);
+        assertThat(watched.errors()).isEmpty();
+    }
+
+    @Test
+    void aKeyWithoutTheScopeIsToldSoAndNothingIsAskedAndARefusedOneReturnsToSignIn() {
+        Api api = Api.newTenant();
+        Browser.Watched watched = browser.open();
+        List<String> asked = new CopyOnWriteArrayList<>();
+        watched.page().onRequest(request -> asked.add(request.url()));
+        Page page = signIn(watched, key(api, List.of("jobs:read")));
+        assertThat(page.locator("#runners")).containsText("does not hold runners:read");
+        assertThat(asked).noneMatch(url -> url.contains("/ui/fragments/"));
+
+        Browser.Watched refused = browser.open();
+        Page again = refused.page();
+        again.navigate(ui.toString() + "sign-in");
+        again.getByLabel("An API key (pk_…) or a JWT").fill("pk_not_a_key_at_all_not_a_key_at_all_not_a_k");
+        again.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        assertThat(again.locator("#sign-in-reason")).containsText("refused");
+        assertThat(again).hasURL(java.util.regex.Pattern.compile(".*/ui/sign-in$"));
+        Browser.screenshot(again, "sign-in");
+    }
+}
