@@ -12,6 +12,11 @@ import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import dev.paddock.common.Ids;
+import dev.paddock.dispatch.JobStatus;
+import dev.paddock.job.JobQueries;
+import dev.paddock.job.JobView;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -32,6 +37,10 @@ public class UiFragments {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance runners(List<RunnerRow> runners, RunnerView.Page page, boolean canManage);
+
+        static native TemplateInstance jobs(JobView.Page page, String previous, String next);
+
+        static native TemplateInstance job(JobView job, boolean canManage, boolean isFinal);
     }
 
     /** A runner as the fleet table shows it. */
@@ -43,6 +52,9 @@ public class UiFragments {
 
     @Inject
     RunnerService runnerService;
+
+    @Inject
+    JobQueries jobQueries;
 
     @Context
     UriInfo uriInfo;
@@ -61,5 +73,31 @@ public class UiFragments {
         List<RunnerRow> rows = page.runners().stream()
                 .map(runner -> new RunnerRow(runner, Ago.since(runner.lastHeartbeatAt(), now))).toList();
         return Templates.runners(rows, page, person.has(Scopes.RUNNERS_MANAGE)).render();
+    }
+
+    /** As {@code GET /api/jobs}: the same filters and paging, the same scope. */
+    @GET
+    @Path("jobs")
+    @Operation(hidden = true)
+    @PersonAccess(Scopes.JOBS_READ)
+    public String jobs() {
+        var query = uriInfo.getQueryParameters();
+        JobView.Page page = jobQueries.list(auth.person().tenant(), query);
+        String previous = page.offset() == 0 ? null : Integer.toString(Math.max(0, page.offset() - page.limit()));
+        String next = page.offset() + page.jobs().size() >= page.total() ? null
+                : Integer.toString(page.offset() + page.limit());
+        return Templates.jobs(page, previous, next).render();
+    }
+
+    /** As {@code GET /api/jobs/{id}}: the job, why it waits, its result; cancel and retry with jobs:manage. */
+    @GET
+    @Path("jobs/{id}")
+    @Operation(hidden = true)
+    @PersonAccess(Scopes.JOBS_READ)
+    public String job(@PathParam("id") String id) {
+        Person person = auth.person();
+        JobView job = jobQueries.detail(person.tenant(), Ids.parse(id, "Job"));
+        boolean isFinal = JobStatus.of(job.status()).isFinal();
+        return Templates.job(job, person.has(Scopes.JOBS_MANAGE), isFinal).render();
     }
 }

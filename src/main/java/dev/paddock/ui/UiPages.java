@@ -6,6 +6,9 @@ import io.quarkus.qute.TemplateInstance;
 import io.quarkus.runtime.LaunchMode;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import dev.paddock.common.Ids;
+import java.util.UUID;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -24,12 +27,30 @@ public class UiPages {
         static native TemplateInstance signIn(boolean devSignIn);
 
         static native TemplateInstance fleet();
+
+        static native TemplateInstance jobs();
+
+        static native TemplateInstance job(UUID id);
     }
 
     @GET
     @Operation(hidden = true)
     public String fleet() {
         return Templates.fleet().render();
+    }
+
+    @GET
+    @Path("jobs")
+    @Operation(hidden = true)
+    public String jobs() {
+        return Templates.jobs().render();
+    }
+
+    @GET
+    @Path("jobs/{id}")
+    @Operation(hidden = true)
+    public String job(@PathParam("id") String id) {
+        return Templates.job(Ids.parse(id, "Job")).render();
     }
 
     @GET

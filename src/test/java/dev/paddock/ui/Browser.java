@@ -55,6 +55,24 @@ public final class Browser implements AutoCloseable {
         return new Watched(page, errors);
     }
 
+    /** An API key of the tenant with these scopes. */
+    public static String key(dev.paddock.support.Api api, List<String> scopes) {
+        return api.person().body(Map.of("name", "dashboard", "scopes", scopes)).post("/api/api-keys")
+                .then().statusCode(201).extract().path("key");
+    }
+
+    /** Signs in on the sign-in page with a credential; lands on the fleet page ({@code ui} is /ui/). */
+    public static Page signIn(Watched watched, java.net.URL ui, String credential) {
+        Page page = watched.page();
+        page.navigate(ui.toString());
+        page.waitForURL("**/ui/sign-in");
+        page.getByLabel("An API key (pk_…) or a JWT").fill(credential);
+        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                new Page.GetByRoleOptions().setName("Sign in")).click();
+        page.waitForURL("**/ui/");
+        return page;
+    }
+
     /** Saves a screenshot of the page under target/ui-screenshots/. */
     public static void screenshot(Page page, String name) {
         try {

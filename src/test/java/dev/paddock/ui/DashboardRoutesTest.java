@@ -24,7 +24,7 @@ class DashboardRoutesTest {
 
     @Test
     void pagesAreShellsWithTheStrictPolicyAndTheirScriptsAreServedHere() {
-        for (String page : List.of("/ui/", "/ui/sign-in")) {
+        for (String page : List.of("/ui/", "/ui/sign-in", "/ui/jobs", "/ui/jobs/" + java.util.UUID.randomUUID())) {
             given().get(page).then().statusCode(200).contentType(containsString("text/html"))
                     .header("Content-Security-Policy", is(CSP))
                     .body(not(containsString("<script>"))).body(not(containsString("style=")));
@@ -47,5 +47,16 @@ class DashboardRoutesTest {
                 .get("/ui/fragments/runners").then().statusCode(400).body("errors[0].field", is("status"));
         given().auth().oauth2(Tokens.person(api.tenant, "runners:read")).get("/ui/fragments/runners").then()
                 .statusCode(200).body(containsString(runner.id())).body(not(containsString("Drain")));
+
+        String job = api.enqueue("t", List.of());
+        given().get("/ui/fragments/jobs").then().statusCode(401);
+        given().auth().oauth2(Tokens.person(api.tenant, "runners:read")).get("/ui/fragments/jobs").then().statusCode(403);
+        given().auth().oauth2(Tokens.person(api.tenant, "runners:read")).get("/ui/fragments/jobs/" + job).then().statusCode(403);
+        given().auth().oauth2(Tokens.person(api.tenant, "jobs:read")).get("/ui/fragments/jobs/" + job).then()
+                .statusCode(200).body(containsString(job)).body(not(containsString("Cancel")));
+        given().auth().oauth2(Tokens.person(Tokens.newTenant(), "jobs:read")).get("/ui/fragments/jobs/" + job).then()
+                .statusCode(404);
+        given().auth().oauth2(Tokens.person(api.tenant, "jobs:read")).get("/ui/fragments/jobs/not-a-uuid").then()
+                .statusCode(404);
     }
 }

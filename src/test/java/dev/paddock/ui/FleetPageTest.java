@@ -3,13 +3,9 @@ package dev.paddock.ui;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import dev.paddock.support.Api;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URL;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,37 +15,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The fleet page in a real browser: sign-in, live status, adding a runner, scopes, tenants, escaping. */
 @QuarkusTest
-class FleetPageTest {
-
-    @TestHTTPResource("/ui/")
-    URL ui;
-
-    static Browser browser;
-
-    @BeforeAll
-    static void launch() {
-        browser = new Browser();
-    }
-
-    @AfterAll
-    static void quit() {
-        browser.close();
-    }
+public class FleetPageTest extends BrowserTest {
 
     static String key(Api api, List<String> scopes) {
-        return api.person().body(Map.of("name", "dashboard", "scopes", scopes)).post("/api/api-keys")
-                .then().statusCode(201).extract().path("key");
+        return Browser.key(api, scopes);
     }
 
-    /** Signs in on the sign-in page with a credential; lands on the fleet. */
     Page signIn(Browser.Watched watched, String credential) {
-        Page page = watched.page();
-        page.navigate(ui.toString());
-        page.waitForURL("**/ui/sign-in");
-        page.getByLabel("An API key (pk_…) or a JWT").fill(credential);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-        page.waitForURL("**/ui/");
-        return page;
+        return Browser.signIn(watched, ui, credential);
     }
 
     @Test

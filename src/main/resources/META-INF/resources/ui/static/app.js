@@ -111,17 +111,133 @@
         element.hidden = !ok;
       }
     });
-    document.querySelectorAll('form.filters').forEach((form) => {
-      const refresh = () => document.querySelectorAll('[data-src]').forEach((target) => window.htmx.trigger(target, 'refresh'));
-      form.addEventListener('change', refresh);
-      form.addEventListener('input', refresh);
-      form.addEventListener('submit', (event) => { event.preventDefault(); refresh(); });
+    document.querySelectorAll('form.filters:not(#log-filters)').forEach((form) => {
+      const offset = form.querySelector('input[name="offset"]');
+      const refresh = (fromStart) => {
+        if (offset && fromStart) {
+          offset.value = '0';
+        }
+        document.querySelectorAll('[data-src][hx-get]').forEach((target) => window.htmx.trigger(target, 'refresh'));
+      };
+      form.addEventListener('change', () => refresh(true));
+      form.addEventListener('input', () => refresh(true));
+      form.addEventListener('submit', (event) => { event.preventDefault(); refresh(true); });
+      document.addEventListener('click', (event) => {
+        const pager = event.target.closest('[data-page-offset]');
+        if (pager && offset) {
+          offset.value = pager.dataset.pageOffset;
+          refresh(false);
+        }
+      });
+    });
+    document.querySelectorAll('[data-stream]').forEach((element) => {
+      if (allowed(element.dataset.needs)) {
+        followLog(element);
+      } else {
+        element.textContent = 'Your credential does not hold ' + element.dataset.needs + ', which this needs.';
+      }
     });
     document.querySelectorAll('header nav a').forEach((link) => {
       if (link.getAttribute('href') === window.location.pathname) {
         link.setAttribute('aria-current', 'page');
       }
     });
+  };
+
+  // ---- a job's live log: Server-Sent Events read with fetch() (an EventSource cannot send the
+  // Authorization header); each line added as text, the tail followed, reconnecting after the
+  // last line seen
+  const LEVELS = ['debug', 'info', 'warn', 'error'];
+  const followLog = async (element) => {
+    const state = document.getElementById('log-state');
+    const level = document.getElementById('log-level');
+    const follow = document.getElementById('log-follow');
+    const shown = (line) => LEVELS.indexOf(line.dataset.level) >= LEVELS.indexOf(level.value);
+    level.addEventListener('change', () => element.querySelectorAll('.line').forEach((line) => { line.hidden = !shown(line); }));
+    const add = (event) => {
+      const line = document.createElement('div');
+      line.className = 'line level-' + event.level;
+      line.dataset.level = event.level;
+      line.dataset.seq = event.seq;
+      for (const [kind, text] of [['seq', String(event.seq)], ['attempt', '#' + event.attempt],
+        ['time', event.timestamp], ['level', event.level], ['message', event.message]]) {
+        const part = document.createElement('span');
+        part.className = kind;
+        part.textContent = text;
+        line.append(part, ' ');
+      }
+      line.hidden = !shown(line);
+      element.append(line);
+      if (follow.checked) {
+        line.scrollIntoView({ block: 'end' });
+      }
+    };
+    let last = null;
+    for (let tries = 0; tries < 100; tries++) {
+      const headers = { Authorization: 'Bearer ' + credential(), Accept: 'text/event-stream' };
+      if (last !== null) {
+        headers['Last-Event-ID'] = last;
+      }
+      let response;
+      try {
+        response = await fetch(element.dataset.stream, { headers });
+      } catch (error) {
+        state.textContent = 'reconnecting…';
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        continue;
+      }
+      if (response.status === 401) {
+        toSignIn('Your credential was refused (it expired, was revoked, or is not valid here).');
+        return;
+      }
+      if (!response.ok) {
+        state.textContent = 'the log cannot be read (HTTP ' + response.status + ')';
+        return;
+      }
+      state.textContent = 'live';
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      let ended = false;
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) {
+          break;
+        }
+        buffer += value;
+        let cut;
+        while ((cut = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          let name = 'message';
+          let id = null;
+          const data = [];
+          for (const row of block.split('\n')) {
+            if (row.startsWith('event:')) {
+              name = row.slice(6).trim();
+            } else if (row.startsWith('id:')) {
+              id = row.slice(3).trim();
+            } else if (row.startsWith('data:')) {
+              data.push(row.slice(5).replace(/^ /, ''));
+            }
+          }
+          if (name === 'end') {
+            ended = true;
+          } else if (data.length) {
+            add(JSON.parse(data.join('\n')));
+            if (id !== null) {
+              last = id;
+            }
+          }
+        }
+      }
+      if (ended) {
+        state.textContent = 'the job is over: this is its whole log';
+        refreshAll();
+        return;
+      }
+      state.textContent = 'reconnecting…';
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
   };
 
   const refreshAll = () => document.querySelectorAll('[data-src][hx-get]').forEach((target) => window.htmx.trigger(target, 'refresh'));
@@ -138,6 +254,10 @@
     button.disabled = true;
     try {
       const answer = await api(button.dataset.action, button.dataset.url, button.dataset.action === 'DELETE' ? undefined : {});
+      if (button.dataset.shows === 'retry' && answer) {
+        window.location.assign('/ui/jobs/' + answer.new_job_id);
+        return;
+      }
       if (button.dataset.shows === 'token' && answer) {
         const runnerId = button.closest('[data-runner]')?.dataset.runner;
         showOnce('The new token', answer.token, runnerId ? installLine(runnerId, answer.token) : null);

@@ -1,0 +1,91 @@
+package dev.paddock.ui;
+
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.AriaRole;
+import dev.paddock.support.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The jobs list and a job's page in a real browser: the live log, cancel, escaping. */
+@QuarkusTest
+public class JobPageTest extends BrowserTest {
+
+    private static final LocatorAssertions.ContainsTextOptions SOON =
+            new LocatorAssertions.ContainsTextOptions().setTimeout(10_000);
+
+    @Test
+    void aJobsLogAppearsLiveOnItsPageAndThePageCancelsIt() {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.onlineRunner(List.of("linux"), 1);
+        String jobId = api.enqueue(Map.of("type", "build", "name", "Build <b>main</b>", "labels", List.of("linux")));
+        Browser.Watched watched = browser.open();
+        Page page = Browser.signIn(watched, ui, Browser.key(api, List.of("jobs:manage", "runners:read")));
+
+        page.navigate(ui + "jobs");
+        var link = page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Build <b>main</b>"));
+        assertThat(link).isVisible();
+        Browser.screenshot(page, "jobs");
+        link.click();
+        page.waitForURL("**/ui/jobs/" + jobId);
+        assertThat(page.locator("#job")).containsText("queued");
+        assertThat(page.locator("#job")).containsText("Why it waits");
+
+        Map<String, Object> claimed = Api.claimOne(runner.token());
+        String lease = (String) claimed.get("lease_id");
+        Api.runner(runner.token()).header("X-Lease-Id", lease)
+                .body(Map.of("lines", List.of("cloning the repository", "<script>alert(1)</script>",
+                        Map.of("level", "warn", "message", "a warning"))))
+                .post("/api/runners/jobs/" + jobId + "/logs").then().statusCode(200);
+        assertThat(page.locator("#log")).containsText("cloning the repository", SOON);
+        assertThat(page.locator("#log")).containsText("<script>alert(1)</script>");
+        assertThat(page.locator("#log .line").first()).containsText("#1");
+        Api.runner(runner.token()).header("X-Lease-Id", lease).body(Map.of("lines", List.of("later line")))
+                .post("/api/runners/jobs/" + jobId + "/logs").then().statusCode(200);
+        assertThat(page.locator("#log")).containsText("later line", SOON);
+
+        page.selectOption("#log-level", "warn");
+        assertThat(page.locator("#log .line:not([hidden])")).hasCount(1);
+        page.selectOption("#log-level", "debug");
+        assertThat(page.locator("#job")).containsText("running", SOON);
+        Browser.screenshot(page, "job");
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel")).click();
+        assertThat(page.locator("#job .badge")).containsText("cancelled", SOON);
+        api.person().get("/api/jobs/" + jobId).then().statusCode(200)
+                .body("job.status", org.hamcrest.Matchers.is("cancelled"));
+        assertThat(page.locator("#log-state")).containsText("over", SOON);
+        assertThat(page.locator("#job")).not().containsText("Cancel");
+        assertThat(watched.errors()).isEmpty();
+    }
+
+    @Test
+    void aFinishedJobCanBeRetriedFromItsPageAndAReadOnlyKeyGetsNoButtons() {
+        Api api = Api.newTenant();
+        Api.RunningJob running = api.runningJob();
+        Api.runner(running.runner().token()).header("X-Lease-Id", running.lease())
+                .body(Map.of("status", "failure", "error", "exit 1")).post("/api/runners/jobs/" + running.jobId() + "/result")
+                .then().statusCode(200);
+        Browser.Watched reader = browser.open();
+        Page readOnly = Browser.signIn(reader, ui, Browser.key(api, List.of("jobs:read")));
+        readOnly.navigate(ui + "jobs/" + running.jobId());
+        assertThat(readOnly.locator("#job")).containsText("exit 1");
+        assertThat(readOnly.locator("#job button")).hasCount(0);
+
+        Browser.Watched manager = browser.open();
+        Page page = Browser.signIn(manager, ui, Browser.key(api, List.of("jobs:manage")));
+        page.navigate(ui + "jobs/" + running.jobId());
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Retry")).click();
+        page.waitForURL(url -> !url.endsWith(running.jobId()) && url.contains("/ui/jobs/"));
+        assertThat(page.locator("#job")).containsText("queued");
+        assertThat(page.locator("#job")).containsText("Retry of");
+        assertThat(reader.errors()).isEmpty();
+        assertThat(manager.errors()).isEmpty();
+    }
+}
