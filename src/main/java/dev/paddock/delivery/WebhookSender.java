@@ -53,13 +53,18 @@ public class WebhookSender {
     @PostConstruct
     void init() {
         long timeout = config.webhooks().timeout().toMillis();
-        client = vertx.createHttpClient(new HttpClientOptions()
+        client = vertx.httpClientBuilder()
+                .with(new HttpClientOptions()
                         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout))
                         .setKeepAlive(true).setKeepAliveTimeout(30)
                         .setVerifyHost(true).setForceSni(true)
                         .setDecompressionSupported(false)
-                        .setMaxRedirects(0),
-                new PoolOptions().setHttp1MaxSize(Math.max(1, config.webhooks().concurrency())));
+                        .setMaxRedirects(0))
+                .with(new PoolOptions().setHttp1MaxSize(Math.max(1, config.webhooks().concurrency())))
+                // a receiver's garbage fails its attempt (recorded there); the connection's own
+                // report of it would be an ERROR line in the service log for a stranger's bytes
+                .withConnectHandler(connection -> connection.exceptionHandler(ignored -> { }))
+                .build();
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -74,7 +79,8 @@ public class WebhookSender {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
                 .setServer(SocketAddress.inetSocketAddress(target.port(), target.address().getHostAddress()))
                 .setHost(target.host()).setPort(target.port()).setSsl(target.https()).setURI(target.pathAndQuery())
-                .setFollowRedirects(false).setConnectTimeout(timeout).setIdleTimeout(timeout);
+                // the whole attempt's deadline is the one below: no idle timeout of Vert.x's own races it
+                .setFollowRedirects(false).setConnectTimeout(timeout);
         headers.forEach(options::putHeader);
         Future<Attempt> attempt = client.request(options).compose(request -> {
             sent.set(request);

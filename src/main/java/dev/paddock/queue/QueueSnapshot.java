@@ -82,6 +82,13 @@ public class QueueSnapshot {
                 num(row[5]), num(row[6]), num(row[7]))).toList();
     }
 
+    /** How many of the tenant's runners, in any status, have every label of the set: none means no runner can serve it. */
+    public long runnersMatching(String tenant, List<String> labels) {
+        return ((Number) em.createNativeQuery(
+                "SELECT count(*) FROM runners WHERE tenant = ?1 AND labels @> CAST(?2 AS varchar(63)[])")
+                .setParameter(1, tenant).setParameter(2, labels.toArray(String[]::new)).getSingleResult()).longValue();
+    }
+
     private static List<String> labels(Object joined) {
         return joined == null || ((String) joined).isEmpty() ? List.of() : Arrays.asList(((String) joined).split(","));
     }

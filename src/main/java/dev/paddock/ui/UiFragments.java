@@ -17,6 +17,7 @@ import dev.paddock.common.Ids;
 import dev.paddock.dispatch.JobStatus;
 import dev.paddock.job.JobQueries;
 import dev.paddock.job.JobView;
+import dev.paddock.queue.QueueSnapshot;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -40,7 +41,13 @@ public class UiFragments {
 
         static native TemplateInstance jobs(JobView.Page page, String previous, String next);
 
+        static native TemplateInstance queue(List<QueueRow> queues);
+
         static native TemplateInstance job(JobView job, boolean canManage, boolean isFinal);
+    }
+
+    /** A label set of the queue, and whether any runner at all has its labels. */
+    public record QueueRow(QueueSnapshot.Entry entry, boolean servable) {
     }
 
     /** A runner as the fleet table shows it. */
@@ -55,6 +62,9 @@ public class UiFragments {
 
     @Inject
     JobQueries jobQueries;
+
+    @Inject
+    QueueSnapshot queueSnapshot;
 
     @Context
     UriInfo uriInfo;
@@ -73,6 +83,18 @@ public class UiFragments {
         List<RunnerRow> rows = page.runners().stream()
                 .map(runner -> new RunnerRow(runner, Ago.since(runner.lastHeartbeatAt(), now))).toList();
         return Templates.runners(rows, page, person.has(Scopes.RUNNERS_MANAGE)).render();
+    }
+
+    /** As {@code GET /api/queue}, with the label sets no runner has marked. */
+    @GET
+    @Path("queue")
+    @Operation(hidden = true)
+    @PersonAccess(Scopes.JOBS_READ)
+    public String queue() {
+        String tenant = auth.person().tenant();
+        List<QueueRow> rows = queueSnapshot.take(tenant).stream()
+                .map(entry -> new QueueRow(entry, queueSnapshot.runnersMatching(tenant, entry.labels()) > 0)).toList();
+        return Templates.queue(rows).render();
     }
 
     /** As {@code GET /api/jobs}: the same filters and paging, the same scope. */

@@ -30,6 +30,8 @@ public class UiPages {
 
         static native TemplateInstance jobs();
 
+        static native TemplateInstance queue();
+
         static native TemplateInstance job(UUID id);
     }
 
@@ -44,6 +46,13 @@ public class UiPages {
     @Operation(hidden = true)
     public String jobs() {
         return Templates.jobs().render();
+    }
+
+    @GET
+    @Path("queue")
+    @Operation(hidden = true)
+    public String queue() {
+        return Templates.queue().render();
     }
 
     @GET
