@@ -18,6 +18,8 @@ import dev.paddock.dispatch.JobStatus;
 import dev.paddock.job.JobQueries;
 import dev.paddock.job.JobView;
 import dev.paddock.queue.QueueSnapshot;
+import dev.paddock.apikey.ApiKeyService;
+import dev.paddock.apikey.ApiKeyView;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -43,6 +45,8 @@ public class UiFragments {
 
         static native TemplateInstance queue(List<QueueRow> queues);
 
+        static native TemplateInstance apiKeys(ApiKeyView.Page page);
+
         static native TemplateInstance job(JobView job, boolean canManage, boolean isFinal);
     }
 
@@ -66,6 +70,9 @@ public class UiFragments {
     @Inject
     QueueSnapshot queueSnapshot;
 
+    @Inject
+    ApiKeyService apiKeyService;
+
     @Context
     UriInfo uriInfo;
 
@@ -83,6 +90,16 @@ public class UiFragments {
         List<RunnerRow> rows = page.runners().stream()
                 .map(runner -> new RunnerRow(runner, Ago.since(runner.lastHeartbeatAt(), now))).toList();
         return Templates.runners(rows, page, person.has(Scopes.RUNNERS_MANAGE)).render();
+    }
+
+    /** As {@code GET /api/api-keys}: a person's keys (every key with api-keys:manage); a key is refused (403). */
+    @GET
+    @Path("api-keys")
+    @Operation(hidden = true)
+    @PersonAccess
+    public String apiKeys() {
+        return Templates.apiKeys(apiKeyService.list(auth.person(), PageRequest.from(uriInfo.getQueryParameters())))
+                .render();
     }
 
     /** As {@code GET /api/queue}, with the label sets no runner has marked. */

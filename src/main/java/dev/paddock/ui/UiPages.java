@@ -32,6 +32,10 @@ public class UiPages {
 
         static native TemplateInstance queue();
 
+        static native TemplateInstance events();
+
+        static native TemplateInstance apiKeys();
+
         static native TemplateInstance job(UUID id);
     }
 
@@ -53,6 +57,20 @@ public class UiPages {
     @Operation(hidden = true)
     public String queue() {
         return Templates.queue().render();
+    }
+
+    @GET
+    @Path("api-keys")
+    @Operation(hidden = true)
+    public String apiKeys() {
+        return Templates.apiKeys().render();
+    }
+
+    @GET
+    @Path("events")
+    @Operation(hidden = true)
+    public String events() {
+        return Templates.events().render();
     }
 
     @GET

@@ -14,6 +14,10 @@ abstract class BrowserTest {
 
     static Browser browser;
 
+    /** For what arrives through the page's polling or streams: within 10 s. */
+    static final com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions SOON =
+            new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(10_000);
+
     @BeforeAll
     static void launch() {
         browser = new Browser();

@@ -24,7 +24,8 @@ class DashboardRoutesTest {
 
     @Test
     void pagesAreShellsWithTheStrictPolicyAndTheirScriptsAreServedHere() {
-        for (String page : List.of("/ui/", "/ui/sign-in", "/ui/jobs", "/ui/jobs/" + java.util.UUID.randomUUID())) {
+        for (String page : List.of("/ui/", "/ui/sign-in", "/ui/jobs", "/ui/jobs/" + java.util.UUID.randomUUID(),
+                "/ui/queue", "/ui/api-keys", "/ui/events")) {
             given().get(page).then().statusCode(200).contentType(containsString("text/html"))
                     .header("Content-Security-Policy", is(CSP))
                     .body(not(containsString("<script>"))).body(not(containsString("style=")));
@@ -58,5 +59,14 @@ class DashboardRoutesTest {
                 .statusCode(404);
         given().auth().oauth2(Tokens.person(api.tenant, "jobs:read")).get("/ui/fragments/jobs/not-a-uuid").then()
                 .statusCode(404);
+
+        String key = api.person().body(java.util.Map.of("name", "k", "scopes", List.of("jobs:read")))
+                .post("/api/api-keys").then().statusCode(201).extract().path("key");
+        given().get("/ui/fragments/api-keys").then().statusCode(401);
+        given().header("x-api-key", key).get("/ui/fragments/api-keys").then().statusCode(403);
+        given().auth().oauth2(api.jwt).get("/ui/fragments/api-keys").then().statusCode(200)
+                .body(containsString(key.substring(0, 10)));
+        given().get("/ui/fragments/queue").then().statusCode(401);
+        given().auth().oauth2(Tokens.person(api.tenant, "runners:read")).get("/ui/fragments/queue").then().statusCode(403);
     }
 }

@@ -1,7 +1,6 @@
 package dev.paddock.ui;
 
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import dev.paddock.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,9 +15,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The jobs list and a job's page in a real browser: the live log, cancel, escaping. */
 @QuarkusTest
 public class JobPageTest extends BrowserTest {
-
-    private static final LocatorAssertions.ContainsTextOptions SOON =
-            new LocatorAssertions.ContainsTextOptions().setTimeout(10_000);
 
     @Test
     void aJobsLogAppearsLiveOnItsPageAndThePageCancelsIt() {

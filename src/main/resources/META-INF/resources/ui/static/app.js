@@ -93,6 +93,29 @@
 
   // ---- the data parts of a page load once the credential is known to allow them
   const activate = () => {
+    // parts that only a person's credential may use: a key is told so, and nothing is called
+    document.querySelectorAll('[data-person]').forEach((element) => {
+      if (me.kind === 'api_key') {
+        element.remove();
+        document.getElementById('keys-by-people').hidden = false;
+      } else if (element.dataset.src) {
+        element.dataset.needs = '';
+      } else {
+        element.hidden = false;
+      }
+    });
+    const scopes = document.getElementById('key-scopes');
+    if (scopes && me.kind !== 'api_key') {
+      for (const scope of me.scopes) {
+        const label = document.createElement('label');
+        const box = document.createElement('input');
+        box.type = 'checkbox';
+        box.name = 'scope';
+        box.value = scope;
+        label.append(box, ' ' + scope);
+        scopes.append(label, ' ');
+      }
+    }
     document.querySelectorAll('[data-needs]').forEach((element) => {
       const ok = allowed(element.dataset.needs);
       if (element.dataset.src) {
@@ -130,6 +153,14 @@
         }
       });
     });
+    document.querySelectorAll('[data-events]').forEach((element) => {
+      if (allowed(element.dataset.needs)) {
+        followEvents(element);
+      } else {
+        element.textContent = 'Your credential does not hold ' + element.dataset.needs.split(' ').join(' or ')
+          + ', which this needs.';
+      }
+    });
     document.querySelectorAll('[data-stream]').forEach((element) => {
       if (allowed(element.dataset.needs)) {
         followLog(element);
@@ -144,34 +175,10 @@
     });
   };
 
-  // ---- a job's live log: Server-Sent Events read with fetch() (an EventSource cannot send the
-  // Authorization header); each line added as text, the tail followed, reconnecting after the
-  // last line seen
-  const LEVELS = ['debug', 'info', 'warn', 'error'];
-  const followLog = async (element) => {
-    const state = document.getElementById('log-state');
-    const level = document.getElementById('log-level');
-    const follow = document.getElementById('log-follow');
-    const shown = (line) => LEVELS.indexOf(line.dataset.level) >= LEVELS.indexOf(level.value);
-    level.addEventListener('change', () => element.querySelectorAll('.line').forEach((line) => { line.hidden = !shown(line); }));
-    const add = (event) => {
-      const line = document.createElement('div');
-      line.className = 'line level-' + event.level;
-      line.dataset.level = event.level;
-      line.dataset.seq = event.seq;
-      for (const [kind, text] of [['seq', String(event.seq)], ['attempt', '#' + event.attempt],
-        ['time', event.timestamp], ['level', event.level], ['message', event.message]]) {
-        const part = document.createElement('span');
-        part.className = kind;
-        part.textContent = text;
-        line.append(part, ' ');
-      }
-      line.hidden = !shown(line);
-      element.append(line);
-      if (follow.checked) {
-        line.scrollIntoView({ block: 'end' });
-      }
-    };
+  // ---- Server-Sent Events read with fetch() (an EventSource cannot send the Authorization
+  // header): each event handed to onEvent(name, data), reconnecting after the last id seen, until
+  // an `end` event; the state line says where the stream stands
+  const readEvents = async (url, state, onEvent) => {
     let last = null;
     for (let tries = 0; tries < 100; tries++) {
       const headers = { Authorization: 'Bearer ' + credential(), Accept: 'text/event-stream' };
@@ -180,7 +187,7 @@
       }
       let response;
       try {
-        response = await fetch(element.dataset.stream, { headers });
+        response = await fetch(url, { headers });
       } catch (error) {
         state.textContent = 'reconnecting…';
         await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -188,16 +195,15 @@
       }
       if (response.status === 401) {
         toSignIn('Your credential was refused (it expired, was revoked, or is not valid here).');
-        return;
+        return false;
       }
       if (!response.ok) {
-        state.textContent = 'the log cannot be read (HTTP ' + response.status + ')';
-        return;
+        state.textContent = 'cannot be read (HTTP ' + response.status + ')';
+        return false;
       }
       state.textContent = 'live';
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = '';
-      let ended = false;
       for (;;) {
         const { value, done } = await reader.read();
         if (done) {
@@ -221,23 +227,68 @@
             }
           }
           if (name === 'end') {
-            ended = true;
-          } else if (data.length) {
-            add(JSON.parse(data.join('\n')));
+            return true;
+          }
+          if (data.length) {
+            onEvent(name, JSON.parse(data.join('\n')));
             if (id !== null) {
               last = id;
             }
           }
         }
       }
-      if (ended) {
-        state.textContent = 'the job is over: this is its whole log';
-        refreshAll();
-        return;
-      }
       state.textContent = 'reconnecting…';
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
+    return false;
+  };
+
+  const row = (className, parts) => {
+    const line = document.createElement('div');
+    line.className = className;
+    for (const [kind, text] of parts) {
+      const part = document.createElement('span');
+      part.className = kind;
+      part.textContent = text;
+      line.append(part, ' ');
+    }
+    return line;
+  };
+
+  // ---- a job's live log: each line with its attempt, a level filter, the tail followed
+  const LEVELS = ['debug', 'info', 'warn', 'error'];
+  const followLog = async (element) => {
+    const state = document.getElementById('log-state');
+    const level = document.getElementById('log-level');
+    const follow = document.getElementById('log-follow');
+    const shown = (line) => LEVELS.indexOf(line.dataset.level) >= LEVELS.indexOf(level.value);
+    level.addEventListener('change', () => element.querySelectorAll('.line').forEach((line) => { line.hidden = !shown(line); }));
+    const ended = await readEvents(element.dataset.stream, state, (name, event) => {
+      const line = row('line level-' + event.level, [['seq', String(event.seq)], ['attempt', '#' + event.attempt],
+        ['time', event.timestamp], ['level', event.level], ['message', event.message]]);
+      line.dataset.level = event.level;
+      line.hidden = !shown(line);
+      element.append(line);
+      if (follow.checked) {
+        line.scrollIntoView({ block: 'end' });
+      }
+    });
+    if (ended) {
+      state.textContent = 'the job is over: this is its whole log';
+      refreshAll();
+    }
+  };
+
+  // ---- the activity feed: the tenant's events as they are numbered, newest on top
+  const followEvents = (element) => {
+    const state = document.getElementById('events-state');
+    readEvents(element.dataset.events, state, (name, event) => {
+      const data = event.data || {};
+      const about = data.job ? (data.job.name || data.job.type) : data.runner ? data.runner.name
+        : data.api_key ? data.api_key.name : data.webhook ? data.webhook.url : event.subject;
+      const detail = data.reason || (data.job && data.job.status) || (data.runner && data.runner.status) || '';
+      element.prepend(row('event', [['time', event.time], ['type', event.type], ['about', about], ['detail', detail]]));
+    });
   };
 
   const refreshAll = () => document.querySelectorAll('[data-src][hx-get]').forEach((target) => window.htmx.trigger(target, 'refresh'));
@@ -270,6 +321,22 @@
       }
     } finally {
       button.disabled = false;
+    }
+  });
+
+  const addKey = document.getElementById('add-key');
+  addKey?.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const form = new FormData(addKey);
+    try {
+      const answer = await api('POST', '/api/api-keys', { name: form.get('name'), scopes: form.getAll('scope') });
+      showOnce('The key ' + answer.api_key.name, answer.key, null);
+      addKey.reset();
+      refreshAll();
+    } catch (error) {
+      if (error.message !== 'refused') {
+        notice(error.message);
+      }
     }
   });
 

@@ -1,0 +1,36 @@
+package dev.paddock.ui;
+
+import com.microsoft.playwright.Page;
+import dev.paddock.support.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The activity feed in a real browser: the tenant's events live, only those the credential may read. */
+@QuarkusTest
+public class EventsPageTest extends BrowserTest {
+
+    @Test
+    void eventsAppearLiveAndOnlyThoseTheCredentialMayRead() {
+        Api api = Api.newTenant();
+        Browser.Watched watched = browser.open();
+        Page page = Browser.signIn(watched, ui, Browser.key(api, List.of("jobs:read")));
+        page.navigate(ui + "events");
+        assertThat(page.locator("#events-state")).containsText("live", SOON);
+
+        api.enqueue(Map.of("type", "build", "name", "<i>nightly</i>"));
+        api.createRunner("not for this key", List.of(), 1);
+        Api.newTenant().enqueue(Map.of("type", "elsewhere"));
+        assertThat(page.locator("#events")).containsText("paddock.job.queued", SOON);
+        assertThat(page.locator("#events")).containsText("<i>nightly</i>");
+        assertThat(page.locator("#events")).not().containsText("paddock.runner.created");
+        assertThat(page.locator("#events")).not().containsText("elsewhere");
+        Browser.screenshot(page, "events");
+        assertThat(watched.errors()).isEmpty();
+    }
+}
