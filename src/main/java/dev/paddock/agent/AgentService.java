@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.auth.AuthenticatedRunner;
 import dev.paddock.auth.Person;
-import dev.paddock.common.Times;
 import dev.paddock.dispatch.Fence;
 import dev.paddock.dispatch.HeldJobs;
 import dev.paddock.dispatch.JobClaims;

@@ -2,7 +2,6 @@ package dev.paddock.fleet;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import dev.paddock.common.Labels;
-import com.fasterxml.jackson.annotation.JsonAlias;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -12,7 +11,6 @@ import jakarta.validation.constraints.Size;
 
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /** Request bodies of people's runner routes. */
 public final class RunnerRequests {

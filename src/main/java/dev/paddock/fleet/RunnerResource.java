@@ -1,13 +1,11 @@
 package dev.paddock.fleet;
 
 import dev.paddock.runner.RunnerView;
-import dev.paddock.runner.RunnerStatus;
 import dev.paddock.auth.AuthenticatedRunner;
 import dev.paddock.auth.Authenticator;
 import dev.paddock.auth.Person;
 import dev.paddock.auth.PersonAccess;
 import dev.paddock.auth.PersonOrRunnerAccess;
-import dev.paddock.auth.RunnerAccess;
 import dev.paddock.agent.AgentService;
 import dev.paddock.agent.SetupInstructions;
 import dev.paddock.auth.RateLimiter;
@@ -15,12 +13,9 @@ import dev.paddock.auth.Scopes;
 import dev.paddock.common.Bodies;
 import dev.paddock.common.Ids;
 import dev.paddock.common.PageRequest;
-import dev.paddock.common.QueryParams;
 import dev.paddock.job.JobQueries;
 import dev.paddock.job.JobView;
 import dev.paddock.job.PodView;
-import dev.paddock.problem.FieldError;
-import dev.paddock.problem.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -30,7 +25,6 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -40,7 +34,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
