@@ -3,7 +3,9 @@ package dev.paddock.ui;
 import dev.paddock.auth.PublicAccess;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.runtime.LaunchMode;
+import dev.paddock.auth.DevTokenResource;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -21,6 +23,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Produces(MediaType.TEXT_HTML)
 @PublicAccess
 public class UiPages {
+
+    /** Present only in a dev build (POST /dev/token): then the sign-in page offers a dev sign-in. */
+    @Inject
+    Instance<DevTokenResource> devTokens;
 
     @CheckedTemplate
     static class Templates {
@@ -84,6 +90,6 @@ public class UiPages {
     @Path("sign-in")
     @Operation(hidden = true)
     public String signIn() {
-        return Templates.signIn(LaunchMode.current() == LaunchMode.DEVELOPMENT).render();
+        return Templates.signIn(devTokens.isResolvable()).render();
     }
 }

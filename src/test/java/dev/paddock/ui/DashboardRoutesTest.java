@@ -30,6 +30,8 @@ class DashboardRoutesTest {
                     .header("Content-Security-Policy", is(CSP))
                     .body(not(containsString("<script>"))).body(not(containsString("style=")));
         }
+        // the dev sign-in mints tokens through POST /dev/token, which only a dev build has
+        given().get("/ui/sign-in").then().body(not(containsString("Dev sign-in")));
         String page = given().get("/ui/").then().extract().asString();
         String htmx = page.replaceAll("(?s).*<script src=\"([^\"]*htmx[^\"]*)\".*", "$1");
         given().get(htmx).then().statusCode(200);
