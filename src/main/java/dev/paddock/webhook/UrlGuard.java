@@ -35,7 +35,7 @@ public final class UrlGuard {
     }
 
     /** Where to connect: the URL's parts, and the checked address. */
-    public record Target(URI uri, boolean https, String host, int port, String pathAndQuery, InetAddress address) {
+    public record Target(boolean https, String host, int port, String pathAndQuery, InetAddress address) {
     }
 
     private UrlGuard() {
@@ -101,7 +101,7 @@ public final class UrlGuard {
         int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         String pathAndQuery = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
-        return new Target(uri, https, host, port, pathAndQuery, addresses[0]);
+        return new Target(https, host, port, pathAndQuery, addresses[0]);
     }
 
     private static void refusePrivate(InetAddress[] addresses) throws Refused {
