@@ -108,4 +108,14 @@ class TransactionsTest {
             }
         }
     }
+
+    /** JIT compiling costs 80-200 ms a plan: a short statement with a high estimate paid it every time. */
+    @Test
+    void theServiceConnectionsRunWithoutPostgresJit() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             ResultSet row = connection.createStatement().executeQuery("SELECT current_setting('jit')")) {
+            row.next();
+            assertThat(row.getString(1)).isEqualTo("off");
+        }
+    }
 }
