@@ -7,8 +7,6 @@ import dev.paddock.common.PaddockConfig;
 import dev.paddock.event.EventsNumbered;
 import dev.paddock.feed.EventFeed;
 import dev.paddock.webhook.Deliveries;
-import dev.paddock.webhook.UrlGuard;
-import dev.paddock.webhook.WebhookSecrets;
 import dev.paddock.webhook.WebhookService;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -20,7 +18,6 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -31,8 +28,9 @@ import java.util.stream.Collectors;
 /**
  * Each replica's webhook sender: woken when events are numbered here, when people add a delivery
  * here, when a send ends, and every second (for retries falling due and work of the other
- * replicas), it turns numbered events into deliveries, claims as many due deliveries as it has free
- * senders, and sends each on a virtual thread. At most {@code paddock.webhooks.concurrency} sends
+ * replicas), it follows the webhooks with new events that no replica follows
+ * ({@link WebhookFollowers}: their first attempts), claims as many due deliveries (retries, ping,
+ * redeliver) as it has free senders, and sends each on a virtual thread. At most {@code paddock.webhooks.concurrency} sends
  * run at once, each within the timeout, so a slow receiver holds one sender, never the others nor
  * the agent path; outcomes are written in batches.
  */
@@ -41,7 +39,7 @@ public class DeliveryDispatcher {
 
     private static final Logger LOG = Logger.getLogger(DeliveryDispatcher.class);
     private static final long IDLE_MILLIS = 1_000;
-    /** A claim outlives the attempt's timeout twice over and this much; then its replica is presumed dead. */
+    /** A claim or a hold outlives the attempt's timeout twice over and this much; then its replica is presumed dead. */
     private static final Duration CLAIM_MARGIN = Duration.ofSeconds(5);
 
     @Inject
@@ -54,13 +52,16 @@ public class DeliveryDispatcher {
     WebhookSender sender;
 
     @Inject
+    WebhookFollowers followers;
+
+    @Inject
     PaddockConfig config;
 
     @Inject
     ObjectMapper json;
 
     private final Semaphore wake = new Semaphore(0);
-    /** Events were numbered, or people added a delivery, since the last fan-out. */
+    /** Events were numbered, or people added a delivery, since the loop last looked. */
     private final AtomicBoolean newWork = new AtomicBoolean(true);
     private Semaphore senders;
     private Batcher<Deliveries.Outcome> outcomes;
@@ -114,11 +115,11 @@ public class DeliveryDispatcher {
                 // once a quarter of the senders are free (claims in batches, not one per send)
                 boolean fresh = newWork.getAndSet(false) || !woken;
                 if (fresh) {
-                    deliveries.fanOut();
+                    followers.followMore(config.webhooks().concurrency(), senders, hold());
                 }
                 int free = senders.availablePermits();
                 if (free > 0 && (fresh || free >= Math.max(1, config.webhooks().concurrency() / 4))) {
-                    for (Deliveries.Claimed claimed : rendered(deliveries.claim(free, claimLease()))) {
+                    for (Deliveries.Claimed claimed : rendered(deliveries.claim(free, hold()))) {
                         senders.acquire();
                         Thread.ofVirtual().name("paddock-webhook-send").start(() -> send(claimed));
                     }
@@ -138,7 +139,8 @@ public class DeliveryDispatcher {
         }
     }
 
-    private Duration claimLease() {
+    /** How long a claim on a delivery, or a hold on a followed webhook, lasts. */
+    private Duration hold() {
         return config.webhooks().timeout().multipliedBy(2).plus(CLAIM_MARGIN);
     }
 
@@ -169,44 +171,16 @@ public class DeliveryDispatcher {
 
     private void send(Deliveries.Claimed delivery) {
         try {
-            WebhookSender.Attempt attempt;
-            if (delivery.body() == null) {
-                attempt = new WebhookSender.Attempt(false, null, "the event is no longer kept (PADDOCK_EVENTS_RETENTION)",
-                        null, 0);
-            } else {
-                attempt = attempt(delivery);
-            }
-            Duration retryAfter = attempt.delivered() || delivery.body() == null ? null : retryAfter(delivery.attempts() + 1);
+            WebhookSender.Attempt attempt = delivery.body() == null ? WebhookSender.eventGone()
+                    : sender.send(delivery.url(), delivery.keys(), delivery.eventId(), delivery.body());
+            Duration retryAfter = attempt.delivered() || delivery.body() == null ? null
+                    : RetrySchedule.after(config.webhooks().retrySchedule(), delivery.attempts() + 1);
             outcomes.add(new Deliveries.Outcome(delivery, attempt.delivered(), attempt.statusCode(), attempt.error(),
                     attempt.response(), attempt.durationMs(), retryAfter, delivery.body()));
         } finally {
             senders.release();
             wake.release();
         }
-    }
-
-    private WebhookSender.Attempt attempt(Deliveries.Claimed delivery) {
-        UrlGuard.Target target;
-        try {
-            target = UrlGuard.target(delivery.url(), config.webhooks().allowPrivateNetworks(), UrlGuard.SYSTEM);
-        } catch (UrlGuard.Refused refused) {
-            return new WebhookSender.Attempt(false, null, "not sent: the URL " + refused.getMessage(), null, 0);
-        }
-        long timestamp = System.currentTimeMillis() / 1000;
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", "application/cloudevents+json");
-        headers.put("User-Agent", "Paddock-Webhooks");
-        headers.put("webhook-id", delivery.eventId().toString());
-        headers.put("webhook-timestamp", Long.toString(timestamp));
-        headers.put("webhook-signature",
-                WebhookSecrets.signature(delivery.keys(), delivery.eventId().toString(), timestamp, delivery.body()));
-        return sender.send(target, headers, delivery.body());
-    }
-
-    /** The wait before attempt {@code attempts + 1}, after {@code attempts} failed ones; null after the last. */
-    private Duration retryAfter(int attempts) {
-        List<Duration> schedule = config.webhooks().retrySchedule();
-        return attempts <= schedule.size() ? schedule.get(attempts - 1) : null;
     }
 
     private void record(List<Deliveries.Outcome> batch) {

@@ -2,6 +2,7 @@ package dev.paddock.delivery;
 
 import dev.paddock.common.PaddockConfig;
 import dev.paddock.webhook.UrlGuard;
+import dev.paddock.webhook.WebhookSecrets;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -20,7 +21,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -71,8 +75,34 @@ public class WebhookSender {
         client.close();
     }
 
-    /** Sends {@code body} to {@code target}; blocks the calling (virtual) thread until the attempt ends. */
-    public Attempt send(UrlGuard.Target target, Map<String, String> headers, String body) {
+    /**
+     * One attempt of an event's delivery: the URL checked again (after resolving it), the body
+     * signed with each key as Standard Webhooks says, sent; blocks the calling (virtual) thread
+     * until the attempt ends.
+     */
+    public Attempt send(String url, List<String> keys, UUID eventId, String body) {
+        UrlGuard.Target target;
+        try {
+            target = UrlGuard.target(url, config.webhooks().allowPrivateNetworks(), UrlGuard.SYSTEM);
+        } catch (UrlGuard.Refused refused) {
+            return new Attempt(false, null, "not sent: the URL " + refused.getMessage(), null, 0);
+        }
+        long timestamp = System.currentTimeMillis() / 1000;
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/cloudevents+json");
+        headers.put("User-Agent", "Paddock-Webhooks");
+        headers.put("webhook-id", eventId.toString());
+        headers.put("webhook-timestamp", Long.toString(timestamp));
+        headers.put("webhook-signature", WebhookSecrets.signature(keys, eventId.toString(), timestamp, body));
+        return send(target, headers, body);
+    }
+
+    /** What an attempt came to when the event it would send is no longer kept. */
+    static Attempt eventGone() {
+        return new Attempt(false, null, "the event is no longer kept (PADDOCK_EVENTS_RETENTION)", null, 0);
+    }
+
+    private Attempt send(UrlGuard.Target target, Map<String, String> headers, String body) {
         long timeout = config.webhooks().timeout().toMillis();
         long started = System.nanoTime();
         AtomicReference<HttpClientRequest> sent = new AtomicReference<>();

@@ -55,6 +55,9 @@ public class EventFeed {
              ORDER BY e.sequence
              LIMIT ?""";
 
+    /** The sequence of a tenant's newest numbered event: each event numbered up to it is committed. */
+    private static final String NEWEST = "SELECT coalesce(max(sequence), 0) FROM events WHERE tenant = ?";
+
     /** Events by position, of any type. */
     private static final String AT = """
             SELECT e.pos, e.sequence, e.id, e.type, e.subject, e.time, e.details
@@ -99,6 +102,14 @@ public class EventFeed {
     }
 
     /**
+     * A window of a tenant's events for a webhook's follower: each as its CloudEvent, by position,
+     * in sequence order; {@code through}: where the next window starts, past the events of other
+     * types too.
+     */
+    public record Window(Map<Long, Map<String, Object>> events, long through) {
+    }
+
+    /**
      * Up to {@code limit} of the tenant's events after {@code after} whose type the caller may see
      * and matches one of {@code types} (exact, or a prefix ending in {@code *}; every type when
      * empty).
@@ -120,6 +131,36 @@ public class EventFeed {
         });
         long next = events.isEmpty() ? after : Long.parseLong((String) events.get(events.size() - 1).get("sequence"));
         return new Page(events, next);
+    }
+
+    /**
+     * Up to {@code limit} of the tenant's events after {@code after} whose type matches one of
+     * {@code patterns} (LIKE patterns). A window that is not full took every such event up to the
+     * newest numbered before it was read, so the next starts after that one.
+     */
+    public Window window(String tenant, long after, List<String> patterns, int limit) {
+        return transactions.run(connection -> {
+            long newest;
+            try (PreparedStatement select = connection.prepareStatement(NEWEST)) {
+                select.setString(1, tenant);
+                try (ResultSet row = select.executeQuery()) {
+                    row.next();
+                    newest = row.getLong(1);
+                }
+            }
+            Map<Long, Map<String, Object>> events;
+            try (PreparedStatement select = connection.prepareStatement(AFTER)) {
+                select.setString(1, tenant);
+                select.setLong(2, after);
+                select.setArray(3, connection.createArrayOf("text", patterns.toArray()));
+                select.setArray(4, connection.createArrayOf("text", new Object[] {"%"}));
+                select.setInt(5, limit);
+                events = rendered(connection, tenant, select);
+            }
+            long last = events.values().stream().mapToLong(event -> Long.parseLong((String) event.get("sequence")))
+                    .max().orElse(after);
+            return new Window(events, events.size() < limit ? Math.max(newest, last) : last);
+        });
     }
 
     /** The tenant's events at these positions (whatever their type), each as its CloudEvent, by position. */

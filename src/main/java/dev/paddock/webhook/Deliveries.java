@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The senders' side of deliveries, safe on every replica at once: the fan-out of numbered events
- * into deliveries, claims on due deliveries, and the recorded outcomes of attempts.
+ * The senders' side of deliveries, safe on every replica at once: webhooks followed by one replica
+ * at a time, which makes the first attempts of their events and records them a window at a time;
+ * claims on due deliveries (retries, ping, redeliver), and the recorded outcomes of their attempts.
  */
 @ApplicationScoped
 public class Deliveries {
@@ -41,22 +42,126 @@ public class Deliveries {
     @Inject
     SecretCipher cipher;
 
-    /** Turns the events numbered since the last fan-out into deliveries; answers how many it made. */
-    public int fanOut() {
-        int made = 0;
-        while (true) {
-            long[] advancedAndInserted = transactions.run(connection -> {
-                try (PreparedStatement fanOut = connection.prepareStatement(WebhookSql.FAN_OUT);
-                     ResultSet row = fanOut.executeQuery()) {
-                    row.next();
-                    return new long[] {row.getLong(1), row.getLong(2)};
+    /**
+     * A webhook this replica follows as {@code claim}: the first attempts of its events after
+     * {@code cursor} whose type matches one of {@code patterns} (LIKE patterns) are made here.
+     */
+    public record Followed(UUID id, UUID claim, String tenant, String url, List<String> keys, List<String> patterns,
+                           long cursor) {
+    }
+
+    /** The first attempt of one of a followed webhook's events; {@code retryAfter} as in {@link Outcome}. */
+    public record FirstAttempt(UUID eventId, String eventType, long sequence, long pos, String body, boolean delivered,
+                               Integer statusCode, String error, String response, int durationMs, Duration retryAfter) {
+    }
+
+    /** Up to {@code limit} webhooks with events to send that no replica follows, followed from here for {@code hold}. */
+    public List<Followed> follow(int limit, Duration hold) {
+        UUID claim = UUID.randomUUID();
+        return transactions.run(connection -> {
+            List<Followed> followed = new ArrayList<>();
+            try (PreparedStatement follow = connection.prepareStatement(WebhookSql.FOLLOW)) {
+                follow.setInt(1, limit);
+                follow.setObject(2, claim);
+                follow.setLong(3, hold.toMillis());
+                try (ResultSet rows = follow.executeQuery()) {
+                    while (rows.next()) {
+                        followed.add(followed(rows, claim));
+                    }
                 }
-            });
-            made += (int) advancedAndInserted[1];
-            if (advancedAndInserted[0] == 0) {
-                return made;
             }
+            return followed;
+        });
+    }
+
+    /**
+     * The webhook held on for {@code hold} more, as it is now (its URL and secrets may have
+     * changed); null when this replica no longer follows it (inactive, deleted, taken over).
+     */
+    public Followed followOn(Followed webhook, Duration hold) {
+        return transactions.run(connection -> {
+            try (PreparedStatement followOn = connection.prepareStatement(WebhookSql.FOLLOW_ON)) {
+                followOn.setLong(1, hold.toMillis());
+                followOn.setObject(2, webhook.id());
+                followOn.setObject(3, webhook.claim());
+                followOn.setLong(4, webhook.cursor());
+                try (ResultSet row = followOn.executeQuery()) {
+                    return row.next() ? followed(row, webhook.claim()) : null;
+                }
+            }
+        });
+    }
+
+    /** This replica stops following the webhook. */
+    public void unfollow(Followed webhook) {
+        transactions.run(connection -> {
+            try (PreparedStatement unfollow = connection.prepareStatement(WebhookSql.UNFOLLOW)) {
+                unfollow.setObject(1, webhook.id());
+                unfollow.setObject(2, webhook.claim());
+                return unfollow.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Records the first attempts of a window of the webhook's events and moves its cursor to
+     * {@code through} (past the events of other types too), holding it for {@code hold} more;
+     * answers it as it is now, or null when this replica no longer follows it (then nothing was
+     * recorded: whoever follows it next sends the window again) or it was set inactive here.
+     */
+    public Followed firstAttempts(Followed webhook, List<FirstAttempt> attempts, long through, Duration hold,
+                                  Duration disableAfter) {
+        return transactions.inTransaction(() -> transactions.run(connection -> {
+            try (PreparedStatement record = connection.prepareStatement(WebhookSql.FIRST_ATTEMPTS)) {
+                int size = attempts.size();
+                Object[][] columns = new Object[11][size];
+                for (int i = 0; i < size; i++) {
+                    FirstAttempt attempt = attempts.get(i);
+                    Object[] values = {attempt.eventId(), attempt.eventType(), attempt.sequence(), attempt.pos(),
+                            attempt.body(), attempt.delivered(), attempt.statusCode(), attempt.error(), attempt.response(),
+                            attempt.durationMs(), attempt.retryAfter() == null ? null : attempt.retryAfter().toMillis()};
+                    for (int column = 0; column < values.length; column++) {
+                        columns[column][i] = values[column];
+                    }
+                }
+                String[] types = {"uuid", "text", "bigint", "bigint", "text", "boolean", "integer", "text", "text",
+                        "integer", "bigint"};
+                for (int column = 0; column < types.length; column++) {
+                    record.setArray(column + 1, connection.createArrayOf(types[column], columns[column]));
+                }
+                record.setLong(12, through);
+                record.setLong(13, hold.toMillis());
+                record.setLong(14, disableAfter.toMillis());
+                record.setObject(15, webhook.id());
+                record.setObject(16, webhook.claim());
+                record.setLong(17, webhook.cursor());
+                try (ResultSet row = record.executeQuery()) {
+                    if (!row.next()) {
+                        return null;
+                    }
+                    if (row.getBoolean("disabled")) {
+                        failPendingOfInactive(connection, connection.createArrayOf("uuid", new Object[] {webhook.id()}));
+                        return null;
+                    }
+                    return followed(row, webhook.claim());
+                }
+            }
+        }));
+    }
+
+    private Followed followed(ResultSet row, UUID claim) throws java.sql.SQLException {
+        return new Followed(row.getObject("id", UUID.class), claim, row.getString("tenant"), row.getString("url"),
+                keys(row), List.of((String[]) row.getArray("event_patterns").getArray()), row.getLong("fanned_out_through"));
+    }
+
+    /** The secrets a body is signed with: the current one, and the previous one while it is honoured. */
+    private List<String> keys(ResultSet row) throws java.sql.SQLException {
+        Map<String, String> secrets = cipher.decrypt(row.getBytes("secrets"));
+        List<String> keys = new ArrayList<>(List.of(secrets.get("current")));
+        if (row.getBoolean("previous_honoured") && secrets.containsKey("previous")) {
+            keys.add(secrets.get("previous"));
         }
+        return keys;
     }
 
     /** Up to {@code limit} due deliveries, claimed for this replica for {@code lease}. */
@@ -70,16 +175,11 @@ public class Deliveries {
                 select.setLong(3, lease.toMillis());
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        Map<String, String> secrets = cipher.decrypt(rows.getBytes("secrets"));
-                        List<String> keys = new ArrayList<>(List.of(secrets.get("current")));
-                        if (rows.getBoolean("previous_honoured") && secrets.containsKey("previous")) {
-                            keys.add(secrets.get("previous"));
-                        }
                         claimed.add(new Claimed(rows.getObject("id", UUID.class), claim,
                                 rows.getObject("event_id", UUID.class), rows.getString("event_type"),
                                 (Long) rows.getObject("event_pos"), rows.getString("body"), rows.getInt("attempts"),
                                 rows.getObject("webhook_id", UUID.class), rows.getString("tenant"),
-                                rows.getString("url"), keys));
+                                rows.getString("url"), keys(rows)));
                     }
                 }
             }

@@ -91,36 +91,89 @@ final class WebhookSql {
     static final String DELIVERY_COUNT = "SELECT count(*) FROM webhook_deliveries WHERE webhook_id = ?";
 
     /**
-     * The fan-out: for up to 100 active webhooks behind their tenant's newest event (each locked,
-     * skipped when another replica holds it), a delivery of each of the next events (up to 1,000)
-     * whose type they subscribe to, and the cursor moved past every event looked at. The events are
-     * followed by sequence, as a feed reader follows {@code after}: none is skipped, none taken twice.
+     * Up to {@code ?} active webhooks behind their tenant's newest event that no replica follows
+     * (or whose follower let its hold run out: it died), held for this replica ({@code ?}) until
+     * {@code ?} ms from now. Rows another replica is taking are skipped.
      */
-    static final String FAN_OUT = """
+    static final String FOLLOW = """
             WITH due AS (
-                SELECT w.id, w.tenant, w.event_patterns, w.fanned_out_through
-                  FROM webhooks w
-                 WHERE w.active
+                SELECT w.id FROM webhooks w
+                 WHERE w.active AND (w.sender_until IS NULL OR w.sender_until < now())
                    AND w.fanned_out_through < (SELECT coalesce(max(e.sequence), 0) FROM events e WHERE e.tenant = w.tenant)
                  ORDER BY w.id
-                 LIMIT 100
-                   FOR UPDATE SKIP LOCKED),
-            seen AS (
-                SELECT due.id AS webhook_id, due.event_patterns, e.id AS event_id, e.type, e.sequence, e.pos
-                  FROM due, LATERAL (SELECT id, type, sequence, pos FROM events
-                                      WHERE tenant = due.tenant AND sequence > due.fanned_out_through
-                                      ORDER BY sequence
-                                      LIMIT 1000) e),
+                 LIMIT ?
+                   FOR UPDATE SKIP LOCKED)
+            UPDATE webhooks w SET sender_claim = ?, sender_until = now() + ? * interval '1 millisecond'
+              FROM due
+             WHERE w.id = due.id
+            RETURNING w.*, w.previous_secret_until > now() AS previous_honoured""";
+
+    /**
+     * A followed webhook held on for {@code ?} ms more, as it is now, while this replica still
+     * holds it ({@code ?}, {@code ?}), it is active and nobody moved its cursor from {@code ?}
+     * (made active again, it starts from a newer event).
+     */
+    static final String FOLLOW_ON = """
+            UPDATE webhooks w SET sender_until = now() + ? * interval '1 millisecond'
+             WHERE w.id = ? AND w.sender_claim = ? AND w.active AND w.fanned_out_through = ?
+            RETURNING w.*, w.previous_secret_until > now() AS previous_honoured""";
+
+    /** A followed webhook let go: the next replica to find events for it takes it at once. */
+    static final String UNFOLLOW = "UPDATE webhooks SET sender_claim = NULL, sender_until = NULL WHERE id = ? AND sender_claim = ?";
+
+    /**
+     * A webhook's health after attempts ({@code p.delivered}: whether one of them was delivered,
+     * null when there was none): it remembers its last success or since when it fails, and one
+     * failing for longer than {@code ?} ms is set inactive.
+     */
+    private static final String HEALTH = """
+                   last_delivery_at = CASE WHEN p.delivered THEN now() ELSE w.last_delivery_at END,
+                   failing_since = CASE WHEN p.delivered THEN NULL WHEN NOT p.delivered THEN coalesce(w.failing_since, now())
+                                        ELSE w.failing_since END,
+                   active = w.active AND (p.delivered IS NOT FALSE OR w.failing_since IS NULL
+                                          OR w.failing_since >= now() - ? * interval '1 millisecond')""";
+
+    /**
+     * A window of a followed webhook's events recorded, if this replica still follows it as in
+     * {@link #FOLLOW_ON} ({@code ?} webhook, {@code ?} claim, {@code ?} cursor): the first
+     * attempts (arrays, one entry per event sent) as deliveries (delivered; pending for a retry
+     * after the wait given; failed without a wait or once the webhook is set inactive), the cursor
+     * moved to {@code ?} (past the events it skipped too), the hold renewed for {@code ?} ms and the
+     * webhook's health. Answers the webhook as it is now, and whether it was set inactive here.
+     */
+    static final String FIRST_ATTEMPTS = """
+            WITH attempt AS (
+                SELECT * FROM unnest(?::uuid[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::boolean[], ?::int[],
+                                     ?::text[], ?::text[], ?::int[], ?::bigint[])
+                    AS a(event_id, event_type, event_sequence, event_pos, body, delivered, status_code, error, response,
+                         duration_ms, retry_after_ms)),
+            p AS (
+                SELECT bool_or(delivered) AS delivered FROM attempt),
+            changed AS (
+                UPDATE webhooks w
+                   SET fanned_out_through = ?, sender_until = now() + ? * interval '1 millisecond',
+            """ + HEALTH + """
+
+                  FROM p
+                 WHERE w.id = ? AND w.sender_claim = ? AND w.active AND w.fanned_out_through = ?
+                RETURNING w.*),
             inserted AS (
-                INSERT INTO webhook_deliveries (webhook_id, event_id, event_type, event_sequence, event_pos)
-                SELECT webhook_id, event_id, type, sequence, pos FROM seen WHERE type LIKE ANY (event_patterns)
+                INSERT INTO webhook_deliveries (webhook_id, event_id, event_type, event_sequence, event_pos, body, status,
+                                                attempts, last_status_code, last_error, last_response, last_attempt_at,
+                                                next_attempt_at, duration_ms)
+                SELECT c.id, a.event_id, a.event_type, a.event_sequence, a.event_pos,
+                       CASE WHEN a.delivered THEN NULL ELSE a.body END,
+                       CASE WHEN a.delivered THEN 'delivered'
+                            WHEN a.retry_after_ms IS NULL OR NOT c.active THEN 'failed' ELSE 'pending' END,
+                       1, a.status_code, a.error, a.response, now(),
+                       now() + coalesce(a.retry_after_ms, 0) * interval '1 millisecond', a.duration_ms
+                  FROM attempt a, changed c
                 RETURNING 1),
-            advanced AS (
-                UPDATE webhooks w SET fanned_out_through = s.through
-                  FROM (SELECT webhook_id, max(sequence) AS through FROM seen GROUP BY webhook_id) s
-                 WHERE w.id = s.webhook_id
-                RETURNING 1)
-            SELECT (SELECT count(*) FROM advanced), (SELECT count(*) FROM inserted)""";
+            disabled AS (
+                SELECT * FROM changed WHERE NOT active),
+            """ + EventStore.WEBHOOK_DISABLED + """
+
+            SELECT c.*, c.previous_secret_until > now() AS previous_honoured, NOT c.active AS disabled FROM changed c""";
 
     /**
      * Up to {@code ?} due deliveries, in order of when they are due and then of sequence, claimed
@@ -145,9 +198,8 @@ final class WebhookSql {
     /**
      * The outcomes of attempts (arrays, one entry per delivery) recorded under the claim they were
      * made with (a delivery claimed again since is left to its new claimer): delivered, retried
-     * after the wait given, or failed (no wait given, or its webhook was made inactive meanwhile). Each webhook then remembers its last success
-     * or since when it fails; one that has failed for longer than {@code ?} ms is set inactive,
-     * with its event.
+     * after the wait given, or failed (no wait given, or its webhook was made inactive meanwhile); then
+     * each webhook's health ({@link #HEALTH}), with the event of one set inactive.
      */
     static final String RECORD = """
             WITH outcome AS (
@@ -173,10 +225,9 @@ final class WebhookSql {
                 SELECT w.id, w.active FROM webhooks w JOIN per_webhook p ON p.webhook_id = w.id),
             changed AS (
                 UPDATE webhooks w
-                   SET last_delivery_at = CASE WHEN p.delivered THEN now() ELSE w.last_delivery_at END,
-                       failing_since = CASE WHEN p.delivered THEN NULL ELSE coalesce(w.failing_since, now()) END,
-                       active = w.active AND (p.delivered OR w.failing_since IS NULL
-                                              OR w.failing_since >= now() - ? * interval '1 millisecond')
+                   SET
+            """ + HEALTH + """
+
                   FROM per_webhook p
                  WHERE w.id = p.webhook_id
                 RETURNING w.*),

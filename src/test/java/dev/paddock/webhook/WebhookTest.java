@@ -265,6 +265,25 @@ public class WebhookTest {
         }
     }
 
+    /** The replica following the webhook reads its secrets again before the next window it sends. */
+    @Test
+    void aSecretRotatedWhileTheWebhookIsFollowedSignsTheNextEvents() throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            Api api = Api.newTenant();
+            String[] hook = webhook(api, receiver.url(), List.of("paddock.job.queued"));
+            api.enqueue("first", List.of());
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 1);
+            String rotated = api.person().post("/api/webhooks/" + hook[0] + "/rotate-secret").then().statusCode(200)
+                    .extract().path("secret");
+            api.enqueue("second", List.of());
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 2);
+            WebhookReceiver.Received second = receiver.received().get(1);
+            assertThat(StandardWebhooks.verify(rotated, second)).isTrue();
+            assertThat(StandardWebhooks.verify(hook[1], second)).isTrue();
+            assertThat(StandardWebhooks.verify(rotated, receiver.received().get(0))).isFalse();
+        }
+    }
+
     @Test
     void aWebhookWithoutASuccessfulDeliveryForTheDisableAfterPeriodIsSetInactiveWithItsEvent() throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.start(n -> Answer.status(500))) {

@@ -1,0 +1,206 @@
+package dev.paddock.delivery;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paddock.common.PaddockConfig;
+import dev.paddock.feed.EventFeed;
+import dev.paddock.signal.Signals;
+import dev.paddock.webhook.Deliveries;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The first attempts of every event, made by the one replica that follows its webhook: it reads
+ * the webhook's next window of events (as a feed reader follows {@code after}, so none is skipped),
+ * sends them at once through the shared senders, and records the window in one statement that
+ * moves the webhook's cursor and renews the hold (while the next window is being sent). One statement to read and one to write per
+ * window, instead of three row writes per delivery; a failed attempt becomes a pending delivery
+ * that the claims retry. A follower with nothing to send for a second lets its webhook go.
+ */
+@ApplicationScoped
+public class WebhookFollowers {
+
+    private static final Logger LOG = Logger.getLogger(WebhookFollowers.class);
+    /** Events a window holds: sent at once (as far as the senders allow), recorded together. */
+    static final int WINDOW = 500;
+    private static final long IDLE_MILLIS = 1_000;
+
+    @Inject
+    Deliveries deliveries;
+
+    @Inject
+    EventFeed feed;
+
+    @Inject
+    WebhookSender sender;
+
+    @Inject
+    Signals signals;
+
+    @Inject
+    PaddockConfig config;
+
+    @Inject
+    ObjectMapper json;
+
+    private final AtomicInteger following = new AtomicInteger();
+    private volatile boolean stopping;
+    private volatile boolean failing;
+
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+    }
+
+    /**
+     * Follows from here the webhooks with events to send that no replica follows, up to
+     * {@code most} at once, each held for {@code hold} at a time.
+     */
+    void followMore(int most, Semaphore senders, Duration hold) {
+        int room = most - following.get();
+        if (room <= 0 || stopping) {
+            return;
+        }
+        for (Deliveries.Followed webhook : deliveries.follow(room, hold)) {
+            following.incrementAndGet();
+            Thread.ofVirtual().name("paddock-webhook-follower").start(() -> follow(webhook, senders, hold));
+        }
+    }
+
+    private void follow(Deliveries.Followed webhook, Semaphore senders, Duration hold) {
+        Deliveries.Followed current = webhook; // as last recorded: the window in flight starts at its cursor
+        Sending inFlight = null;
+        try {
+            while (current != null && !stopping) {
+                String topic = Signals.eventsTopic(current.tenant());
+                // awaited before the read: events numbered after it wake the wait below
+                CompletableFuture<Void> numbered = signals.await(topic);
+                try {
+                    long from = inFlight == null ? current.cursor() : inFlight.window().through();
+                    EventFeed.Window window = feed.window(current.tenant(), from, current.patterns(), WINDOW);
+                    if (window.through() > from) {
+                        // the next window is sent while the one before it is recorded
+                        Sending next = send(current, window, senders);
+                        if (inFlight != null) {
+                            current = recorded(current, inFlight, hold);
+                        }
+                        inFlight = next;
+                    } else if (inFlight != null) {
+                        current = recorded(current, inFlight, hold);
+                        inFlight = null;
+                    } else if (awaited(numbered)) {
+                        current = deliveries.followOn(current, hold); // as it is now: its URL or secrets may have changed
+                    } else {
+                        break;
+                    }
+                } finally {
+                    signals.forget(topic, numbered);
+                }
+            }
+            if (current != null && inFlight != null) {
+                recorded(current, inFlight, hold);
+            }
+            if (failing) {
+                LOG.info("Webhooks are followed again");
+                failing = false;
+            }
+        } catch (RuntimeException e) {
+            // nothing of the window was recorded: whoever follows the webhook next sends it again
+            if (!failing) {
+                LOG.warnf("A webhook's events not sent (%s); it is followed again within %d s", e.getMessage(),
+                        hold.toSeconds());
+                failing = true;
+            }
+        } finally {
+            following.decrementAndGet();
+            try {
+                deliveries.unfollow(webhook);
+            } catch (RuntimeException e) {
+                // its hold runs out
+            }
+        }
+    }
+
+    /** The webhook as it is once the window's attempts are recorded; null when no longer followed from here. */
+    private Deliveries.Followed recorded(Deliveries.Followed webhook, Sending sending, Duration hold) {
+        return deliveries.firstAttempts(webhook, sending.attempts(), sending.window().through(), hold,
+                config.webhooks().disableAfter());
+    }
+
+    /** A window's first attempts, being made at once (each holding a sender). */
+    private record Sending(EventFeed.Window window, List<Thread> sends, Deliveries.FirstAttempt[] made) {
+
+        /** The attempts once all are made, in sequence order. */
+        List<Deliveries.FirstAttempt> attempts() {
+            for (Thread send : sends) {
+                try {
+                    send.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while sending a window of events", e);
+                }
+            }
+            return List.of(made);
+        }
+    }
+
+    private Sending send(Deliveries.Followed webhook, EventFeed.Window window, Semaphore senders) {
+        List<Map.Entry<Long, Map<String, Object>>> events = new ArrayList<>(window.events().entrySet());
+        Deliveries.FirstAttempt[] made = new Deliveries.FirstAttempt[events.size()];
+        List<Thread> sends = new ArrayList<>(events.size());
+        for (int i = 0; i < made.length; i++) {
+            int index = i;
+            senders.acquireUninterruptibly();
+            sends.add(Thread.ofVirtual().name("paddock-webhook-send").start(() -> {
+                try {
+                    made[index] = attempt(webhook, events.get(index).getKey(), events.get(index).getValue());
+                } finally {
+                    senders.release();
+                }
+            }));
+        }
+        return new Sending(window, sends, made);
+    }
+
+    private Deliveries.FirstAttempt attempt(Deliveries.Followed webhook, long pos, Map<String, Object> event) {
+        UUID eventId = (UUID) event.get("id");
+        String body;
+        try {
+            body = json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an event could not be written", e);
+        }
+        WebhookSender.Attempt attempt = sender.send(webhook.url(), webhook.keys(), eventId, body);
+        Duration retryAfter = attempt.delivered() ? null : RetrySchedule.after(config.webhooks().retrySchedule(), 1);
+        return new Deliveries.FirstAttempt(eventId, (String) event.get("type"),
+                Long.parseLong((String) event.get("sequence")), pos, body, attempt.delivered(), attempt.statusCode(),
+                attempt.error(), attempt.response(), attempt.durationMs(), retryAfter);
+    }
+
+    /** Whether events of the tenant were numbered within a second. */
+    private static boolean awaited(CompletableFuture<Void> numbered) {
+        try {
+            numbered.get(IDLE_MILLIS, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
