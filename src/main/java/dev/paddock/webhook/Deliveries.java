@@ -194,9 +194,13 @@ public class Deliveries {
     public void record(List<Outcome> outcomes, Duration disableAfter) {
         transactions.inTransaction(() -> transactions.run(connection -> {
             Array disabled;
+            Object[] ids = outcomes.stream().map(outcome -> outcome.delivery().id()).toArray();
+            try (PreparedStatement lock = connection.prepareStatement(WebhookSql.LOCK_WEBHOOKS_OF)) {
+                lock.setArray(1, connection.createArrayOf("uuid", ids));
+                lock.executeQuery().close();
+            }
             try (PreparedStatement record = connection.prepareStatement(WebhookSql.RECORD)) {
                 int size = outcomes.size();
-                Object[] ids = new Object[size];
                 Object[] claims = new Object[size];
                 Object[] delivered = new Object[size];
                 Object[] codes = new Object[size];
@@ -207,7 +211,6 @@ public class Deliveries {
                 Object[] bodies = new Object[size];
                 for (int i = 0; i < size; i++) {
                     Outcome outcome = outcomes.get(i);
-                    ids[i] = outcome.delivery().id();
                     claims[i] = outcome.delivery().claim();
                     delivered[i] = outcome.delivered();
                     codes[i] = outcome.statusCode();

@@ -4,7 +4,9 @@ import dev.paddock.event.EventStore;
 
 /**
  * Every statement that writes {@code webhooks} or {@code webhook_deliveries}: the one place their
- * rules live (a webhook's fan-out cursor, a delivery's claim, retry and failure).
+ * rules live (a webhook's follower and cursor, a delivery's claim, retry and failure). A
+ * transaction that writes both locks the webhook first, then its deliveries: two in opposite
+ * orders would deadlock (a webhook set inactive fails its pending deliveries).
  */
 final class WebhookSql {
 
@@ -194,6 +196,13 @@ final class WebhookSql {
              WHERE d.id = due.id AND w.id = d.webhook_id
             RETURNING d.id, d.event_id, d.event_type, d.event_pos, d.body, d.attempts, d.webhook_id,
                       w.tenant, w.url, w.secrets, w.previous_secret_until > now() AS previous_honoured""";
+
+    /** The webhooks of these deliveries, locked in one order before their outcomes are recorded. */
+    static final String LOCK_WEBHOOKS_OF = """
+            SELECT w.id FROM webhooks w
+             WHERE w.id IN (SELECT d.webhook_id FROM webhook_deliveries d WHERE d.id = ANY (?))
+             ORDER BY w.id
+               FOR UPDATE""";
 
     /**
      * The outcomes of attempts (arrays, one entry per delivery) recorded under the claim they were
