@@ -81,6 +81,29 @@ public class JobLogReader {
                 .setParameter(4, since == null ? Instant.EPOCH : since)
                 .setParameter(5, limit)
                 .getResultList();
+        return lines(rows);
+    }
+
+    /**
+     * The tenant's job's {@code limit} lines before {@code before} (the last ones when null), in
+     * order: a page back from the tail, as the dashboard shows a long log.
+     */
+    public List<LogLine> before(String tenant, UUID jobId, Long before, int limit) {
+        statusOf(tenant, jobId);
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("""
+                SELECT * FROM (SELECT seq, attempt, timestamp, level, message, CAST(data AS text) AS data FROM job_logs
+                                WHERE job_id = ?1 AND seq < ?2
+                                ORDER BY seq DESC LIMIT ?3) page
+                 ORDER BY seq""")
+                .setParameter(1, jobId)
+                .setParameter(2, before == null ? Long.MAX_VALUE : before)
+                .setParameter(3, limit)
+                .getResultList();
+        return lines(rows);
+    }
+
+    private List<LogLine> lines(List<Object[]> rows) {
         List<LogLine> lines = new ArrayList<>(rows.size());
         for (Object[] row : rows) {
             lines.add(new LogLine(((Number) row[0]).longValue(), ((Number) row[1]).intValue(), Times.out(toInstant(row[2])),

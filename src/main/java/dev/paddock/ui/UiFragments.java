@@ -20,6 +20,10 @@ import dev.paddock.job.JobView;
 import dev.paddock.queue.QueueSnapshot;
 import dev.paddock.apikey.ApiKeyService;
 import dev.paddock.apikey.ApiKeyView;
+import dev.paddock.common.QueryParams;
+import dev.paddock.joblog.JobLogReader;
+import dev.paddock.problem.FieldError;
+import dev.paddock.problem.ProblemException;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -27,6 +31,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -39,19 +44,38 @@ public class UiFragments {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance runners(List<RunnerRow> runners, RunnerView.Page page, boolean canManage);
+        static native TemplateInstance runners(List<RunnerRow> runners, RunnerView.Page page, Pager pager,
+                                               boolean canManage);
 
-        static native TemplateInstance jobs(JobView.Page page, String previous, String next);
+        static native TemplateInstance jobs(JobView.Page page, Pager pager);
 
         static native TemplateInstance queue(List<QueueRow> queues);
 
         static native TemplateInstance apiKeys(ApiKeyView.Page page);
 
         static native TemplateInstance job(JobView job, boolean canManage, boolean isFinal);
+
+        static native TemplateInstance log(List<JobLogReader.LogLine> lines, long first, long last);
     }
+
+    /** Lines a page of a job's log holds: the browser keeps a few pages, however long the log. */
+    static final int LOG_PAGE = 500;
 
     /** A label set of the queue, and whether any runner at all has its labels. */
     public record QueueRow(QueueSnapshot.Entry entry, boolean servable) {
+    }
+
+    /**
+     * Where a list's page sits: its first and last row (from 1) of {@code total}, and the offsets
+     * of the pages before and after it (null at either end).
+     */
+    public record Pager(long total, int from, int to, String previous, String next) {
+
+        static Pager of(int offset, int limit, int shown, long total) {
+            return new Pager(total, shown == 0 ? 0 : offset + 1, offset + shown,
+                    offset == 0 ? null : Integer.toString(Math.max(0, offset - limit)),
+                    offset + shown >= total ? null : Integer.toString(offset + limit));
+        }
     }
 
     /** A runner as the fleet table shows it. */
@@ -73,6 +97,9 @@ public class UiFragments {
     @Inject
     ApiKeyService apiKeyService;
 
+    @Inject
+    JobLogReader logReader;
+
     @Context
     UriInfo uriInfo;
 
@@ -89,7 +116,8 @@ public class UiFragments {
         Instant now = Instant.now();
         List<RunnerRow> rows = page.runners().stream()
                 .map(runner -> new RunnerRow(runner, Ago.since(runner.lastHeartbeatAt(), now))).toList();
-        return Templates.runners(rows, page, person.has(Scopes.RUNNERS_MANAGE)).render();
+        return Templates.runners(rows, page, Pager.of(page.offset(), page.limit(), rows.size(), page.total()),
+                person.has(Scopes.RUNNERS_MANAGE)).render();
     }
 
     /** As {@code GET /api/api-keys}: a person's keys (every key with api-keys:manage); a key is refused (403). */
@@ -122,10 +150,7 @@ public class UiFragments {
     public String jobs() {
         var query = uriInfo.getQueryParameters();
         JobView.Page page = jobQueries.list(auth.person().tenant(), query);
-        String previous = page.offset() == 0 ? null : Integer.toString(Math.max(0, page.offset() - page.limit()));
-        String next = page.offset() + page.jobs().size() >= page.total() ? null
-                : Integer.toString(page.offset() + page.limit());
-        return Templates.jobs(page, previous, next).render();
+        return Templates.jobs(page, Pager.of(page.offset(), page.limit(), page.jobs().size(), page.total())).render();
     }
 
     /** As {@code GET /api/jobs/{id}}: the job, why it waits, its result; cancel and retry with jobs:manage. */
@@ -138,5 +163,26 @@ public class UiFragments {
         JobView job = jobQueries.detail(person.tenant(), Ids.parse(id, "Job"));
         boolean isFinal = JobStatus.of(job.status()).isFinal();
         return Templates.job(job, person.has(Scopes.JOBS_MANAGE), isFinal).render();
+    }
+
+    /**
+     * As {@code GET /api/jobs/{id}/logs}, paged back from the tail: the {@value #LOG_PAGE} lines
+     * before {@code before} (the last ones without it), each with its sequence number and attempt.
+     */
+    @GET
+    @Path("jobs/{id}/log")
+    @Operation(hidden = true)
+    @PersonAccess(Scopes.JOBS_READ)
+    public String log(@PathParam("id") String id) {
+        List<FieldError> errors = new ArrayList<>();
+        Integer before = QueryParams.integer(uriInfo.getQueryParameters(), "before", 1, Integer.MAX_VALUE, errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        List<JobLogReader.LogLine> lines = logReader.before(auth.person().tenant(), Ids.parse(id, "Job"),
+                before == null ? null : before.longValue(), LOG_PAGE);
+        long first = lines.isEmpty() ? (before == null ? 1 : before) : lines.get(0).seq();
+        long last = lines.isEmpty() ? first - 1 : lines.get(lines.size() - 1).seq();
+        return Templates.log(lines, first, last).render();
     }
 }

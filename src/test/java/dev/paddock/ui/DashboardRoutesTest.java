@@ -61,6 +61,15 @@ class DashboardRoutesTest {
                 .statusCode(404);
         given().auth().oauth2(Tokens.person(api.tenant, "jobs:read")).get("/ui/fragments/jobs/not-a-uuid").then()
                 .statusCode(404);
+        given().get("/ui/fragments/jobs/" + job + "/log").then().statusCode(401);
+        given().auth().oauth2(Tokens.person(api.tenant, "runners:read")).get("/ui/fragments/jobs/" + job + "/log").then()
+                .statusCode(403);
+        given().auth().oauth2(Tokens.person(Tokens.newTenant(), "jobs:read")).get("/ui/fragments/jobs/" + job + "/log")
+                .then().statusCode(404);
+        given().auth().oauth2(Tokens.person(api.tenant, "jobs:read")).queryParam("before", "soon")
+                .get("/ui/fragments/jobs/" + job + "/log").then().statusCode(400).body("errors[0].field", is("before"));
+        given().auth().oauth2(Tokens.person(api.tenant, "jobs:read")).get("/ui/fragments/jobs/" + job + "/log").then()
+                .statusCode(200).body(containsString("data-last=\"0\""));
 
         String key = api.person().body(java.util.Map.of("name", "k", "scopes", List.of("jobs:read")))
                 .post("/api/api-keys").then().statusCode(201).extract().path("key");

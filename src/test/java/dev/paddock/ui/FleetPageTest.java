@@ -46,6 +46,29 @@ public class FleetPageTest extends BrowserTest {
         assertThat((Boolean) page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).isTrue();
     }
 
+    /** The fleet is paged on the server: 50 runners to a page, the next a click away. */
+    @Test
+    void aLargeFleetIsShownAPageAtATime() {
+        Api api = Api.newTenant();
+        for (int i = 1; i <= 55; i++) {
+            api.createRunner(String.format("pool-%03d", i), List.of("linux"), 1);
+        }
+        Browser.Watched watched = browser.open();
+        Page page = signIn(watched, key(api, List.of("runners:read")));
+        var rows = page.locator("#runners tr[data-runner]");
+        assertThat(page.locator("#runners .count")).containsText("55 runners, 1–50");
+        assertThat(rows).hasCount(50);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Next")).click();
+        assertThat(page.locator("#runners .count")).containsText("55 runners, 51–55");
+        assertThat(rows).hasCount(5);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Previous")).click();
+        assertThat(rows).hasCount(50);
+        page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).last().fill("pool-05");
+        assertThat(page.locator("#runners .count")).containsText("6 runners");
+        assertThat(rows).hasCount(6);
+        assertThat(watched.errors()).isEmpty();
+    }
+
     @Test
     void addingARunnerShowsItsTokenAndInstallLineOnce() {
         Api api = Api.newTenant();

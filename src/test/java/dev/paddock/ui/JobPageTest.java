@@ -84,4 +84,45 @@ public class JobPageTest extends BrowserTest {
         assertThat(reader.errors()).isEmpty();
         assertThat(manager.errors()).isEmpty();
     }
+
+    /**
+     * A long log costs the browser a few pages: the page opens on the last lines, earlier pages
+     * come on request, and while the tail is followed at most 2,000 lines stay in the page.
+     */
+    @Test
+    void aLongLogOpensAtItsTailPagesBackAndKeepsTheBrowserLight() {
+        Api api = Api.newTenant();
+        Api.RunningJob running = api.runningJob();
+        appendLines(running, 1, 1200);
+        Browser.Watched watched = browser.open();
+        Page page = Browser.signIn(watched, ui, Browser.key(api, List.of("jobs:read")));
+        page.navigate(ui + "jobs/" + running.jobId());
+
+        var lines = page.locator("#log .line");
+        assertThat(lines.last()).containsText("line 1200", SOON);
+        assertThat(lines).hasCount(500);
+        assertThat(lines.first()).containsText("line 701");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Earlier lines")).click();
+        assertThat(lines).hasCount(1000);
+        assertThat(lines.first()).containsText("line 201");
+        assertThat(page.locator("#log-follow")).not().isChecked();
+
+        page.locator("#log-follow").check();
+        appendLines(running, 1201, 2400);
+        assertThat(lines.last()).containsText("line 2400", SOON);
+        assertThat(lines).hasCount(2000);
+        assertThat(lines.first()).containsText("line 401");
+        assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Earlier lines"))).isVisible();
+        assertThat(watched.errors()).isEmpty();
+    }
+
+    /** Lines "line {from}" to "line {to}" from the job's runner, 200 to a batch. */
+    private static void appendLines(Api.RunningJob running, int from, int to) {
+        for (int start = from; start <= to; start += 200) {
+            List<String> batch = java.util.stream.IntStream.rangeClosed(start, Math.min(to, start + 199))
+                    .mapToObj(n -> "line " + n).toList();
+            Api.runner(running.runner().token()).header("X-Lease-Id", running.lease()).body(Map.of("lines", batch))
+                    .post("/api/runners/jobs/" + running.jobId() + "/logs").then().statusCode(200);
+        }
+    }
 }

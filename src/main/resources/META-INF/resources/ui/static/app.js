@@ -176,10 +176,11 @@
   };
 
   // ---- Server-Sent Events read with fetch() (an EventSource cannot send the Authorization
-  // header): each event handed to onEvent(name, data), reconnecting after the last id seen, until
-  // an `end` event; the state line says where the stream stands
-  const readEvents = async (url, state, onEvent) => {
-    let last = null;
+  // header): each event handed to onEvent(name, data), from after the id `from` (null: the
+  // first), reconnecting after the last id seen, until an `end` event; the state line says where
+  // the stream stands
+  const readEvents = async (url, state, onEvent, from = null) => {
+    let last = from;
     for (let tries = 0; tries < 100; tries++) {
       const headers = { Authorization: 'Bearer ' + credential(), Accept: 'text/event-stream' };
       if (last !== null) {
@@ -255,24 +256,87 @@
     return line;
   };
 
-  // ---- a job's live log: each line with its attempt, a level filter, the tail followed
+  // ---- a job's log, however long: its last page, then the lines that follow live (drawn once a
+  // frame, the tail followed); earlier pages on request; while the tail is followed the page keeps
+  // at most LOG_KEEP lines, so a log of a million lines costs the browser what one of LOG_KEEP does
   const LEVELS = ['debug', 'info', 'warn', 'error'];
+  const LOG_KEEP = 2000;
   const followLog = async (element) => {
     const state = document.getElementById('log-state');
     const level = document.getElementById('log-level');
     const follow = document.getElementById('log-follow');
+    const earlierRow = document.getElementById('log-earlier-row');
     const shown = (line) => LEVELS.indexOf(line.dataset.level) >= LEVELS.indexOf(level.value);
     level.addEventListener('change', () => element.querySelectorAll('.line').forEach((line) => { line.hidden = !shown(line); }));
+    const firstShown = () => Number(element.firstElementChild?.dataset.seq || 1);
+    const atEnd = () => { if (follow.checked) { element.scrollTop = element.scrollHeight; } };
+    // a page of lines (the fragment comes escaped by the server), before a sequence number or the last
+    const linesBefore = async (before) => {
+      const response = await fetch(element.dataset.pages + (before ? '?before=' + before : ''),
+        { headers: { Authorization: 'Bearer ' + credential() } });
+      if (response.status === 401) {
+        toSignIn('Your credential was refused (it expired, was revoked, or is not valid here).');
+        throw new Error('refused');
+      }
+      if (!response.ok) {
+        throw new Error('HTTP ' + response.status);
+      }
+      const template = document.createElement('template');
+      template.innerHTML = await response.text();
+      const part = template.content.firstElementChild;
+      part.querySelectorAll('.line').forEach((line) => { line.hidden = !shown(line); });
+      return part;
+    };
+    const showEarlier = () => { earlierRow.hidden = firstShown() <= 1; };
+    document.getElementById('log-earlier').addEventListener('click', async () => {
+      follow.checked = false;
+      try {
+        const part = await linesBefore(firstShown());
+        const height = element.scrollHeight;
+        element.prepend(...part.children);
+        element.scrollTop += element.scrollHeight - height;
+        showEarlier();
+      } catch (error) {
+        if (error.message !== 'refused') {
+          notice(error.message);
+        }
+      }
+    });
+    let last;
+    try {
+      const tail = await linesBefore(null);
+      last = Number(tail.dataset.last);
+      element.append(...tail.children);
+    } catch (error) {
+      if (error.message !== 'refused') {
+        state.textContent = 'cannot be read (' + error.message + ')';
+      }
+      return;
+    }
+    showEarlier();
+    atEnd();
+    let arrived = [];
+    const draw = () => {
+      element.append(...arrived);
+      arrived = [];
+      if (follow.checked) {
+        for (let extra = element.childElementCount - LOG_KEEP; extra > 0; extra--) {
+          element.firstElementChild.remove();
+        }
+        showEarlier();
+      }
+      atEnd();
+    };
     const ended = await readEvents(element.dataset.stream, state, (name, event) => {
       const line = row('line level-' + event.level, [['seq', String(event.seq)], ['attempt', '#' + event.attempt],
         ['time', event.timestamp], ['level', event.level], ['message', event.message]]);
       line.dataset.level = event.level;
+      line.dataset.seq = String(event.seq);
       line.hidden = !shown(line);
-      element.append(line);
-      if (follow.checked) {
-        line.scrollIntoView({ block: 'end' });
+      if (arrived.push(line) === 1) {
+        requestAnimationFrame(draw);
       }
-    });
+    }, last > 0 ? String(last) : null);
     if (ended) {
       state.textContent = 'the job is over: this is its whole log';
       refreshAll();
