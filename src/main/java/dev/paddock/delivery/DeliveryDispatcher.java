@@ -30,9 +30,9 @@ import java.util.stream.Collectors;
  * here, when a send ends, and every second (for retries falling due and work of the other
  * replicas), it follows the webhooks with new events that no replica follows
  * ({@link WebhookFollowers}: their first attempts), claims as many due deliveries (retries, ping,
- * redeliver) as it has free senders, and sends each on a virtual thread. At most {@code paddock.webhooks.concurrency} sends
- * run at once, each within the timeout, so a slow receiver holds one sender, never the others nor
- * the agent path; outcomes are written in batches.
+ * redeliver) as it has free senders, and sends each on a virtual thread. At most
+ * {@code paddock.webhooks.concurrency} sends run at once, each within the timeout, so a slow
+ * receiver holds one sender, never the others nor the agent path; outcomes are written in batches.
  */
 @ApplicationScoped
 public class DeliveryDispatcher {
