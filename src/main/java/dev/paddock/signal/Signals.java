@@ -112,7 +112,13 @@ public class Signals {
     /** A future completed at the next signal on {@code topic}; always {@link #forget} it afterwards. */
     public CompletableFuture<Void> await(String topic) {
         CompletableFuture<Void> signal = new CompletableFuture<>();
-        waiters.computeIfAbsent(topic, key -> ConcurrentHashMap.newKeySet()).add(signal);
+        // added inside the map's own step: a set fetched first could be removed by the last waiter
+        // leaving (forget) before the add, and the signal would wait in a set nobody wakes
+        waiters.compute(topic, (key, set) -> {
+            Set<CompletableFuture<Void>> joined = set == null ? ConcurrentHashMap.newKeySet() : set;
+            joined.add(signal);
+            return joined;
+        });
         if (stopping) {
             signal.complete(null);
         }
