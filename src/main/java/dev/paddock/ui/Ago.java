@@ -3,7 +3,10 @@ package dev.paddock.ui;
 import java.time.Duration;
 import java.time.Instant;
 
-/** "12 s ago", "3 min ago", "5 h ago", "2 d ago"; "never" for no time. */
+/**
+ * Times as people read them: "12 s ago", "3 min ago", "5 h ago", "2 d ago" ("never" for no
+ * time); spans as "340 ms", "42 s", "7 min", "3 h".
+ */
 final class Ago {
 
     private Ago() {
@@ -13,16 +16,24 @@ final class Ago {
         if (then == null) {
             return "never";
         }
-        long seconds = Math.max(0, Duration.between(then, now).toSeconds());
+        return coarse(Math.max(0, Duration.between(then, now).toSeconds())) + " ago";
+    }
+
+    /** A span: milliseconds under a second, then the coarsest unit that keeps two digits of it. */
+    static String span(long millis) {
+        return millis < 1_000 ? millis + " ms" : coarse(millis / 1_000);
+    }
+
+    private static String coarse(long seconds) {
         if (seconds < 120) {
-            return seconds + " s ago";
+            return seconds + " s";
         }
         if (seconds < 7_200) {
-            return seconds / 60 + " min ago";
+            return seconds / 60 + " min";
         }
         if (seconds < 172_800) {
-            return seconds / 3_600 + " h ago";
+            return seconds / 3_600 + " h";
         }
-        return seconds / 86_400 + " d ago";
+        return seconds / 86_400 + " d";
     }
 }

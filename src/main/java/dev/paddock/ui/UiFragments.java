@@ -63,6 +63,16 @@ public class UiFragments {
 
     /** A label set of the queue, and whether any runner at all has its labels. */
     public record QueueRow(QueueSnapshot.Entry entry, boolean servable) {
+
+        /** How long the oldest queued job has waited, as people read it; "—" when none waits. */
+        public String oldestWait() {
+            return entry.queued() > 0 ? Ago.span(entry.oldestWaitMs()) : "—";
+        }
+
+        /** The waits' median and 95th percentile over the last hour; "—" when no job was claimed. */
+        public String waits() {
+            return entry.waitP50Ms() == null ? "—" : Ago.span(entry.waitP50Ms()) + " / " + Ago.span(entry.waitP95Ms());
+        }
     }
 
     /**

@@ -468,7 +468,9 @@
   });
   api('GET', '/api/me').then((answer) => {
     me = answer;
-    document.getElementById('who').textContent = (me.kind === 'api_key' ? 'API key of ' : '') + me.subject + ' · ' + me.tenant;
+    const who = document.getElementById('who');
+    who.textContent = (me.kind === 'api_key' ? 'API key of ' : '') + me.subject + ' · ' + me.tenant;
+    who.title = who.textContent;
     activate();
   }).catch((error) => {
     if (error.message !== 'refused') {
