@@ -1,5 +1,6 @@
 package dev.paddock.apikey;
 
+import dev.paddock.db.Columns;
 import dev.paddock.auth.ApiKeyCredentials;
 import dev.paddock.auth.Person;
 import dev.paddock.auth.Scopes;
@@ -91,7 +92,7 @@ public class ApiKeyService {
                 long total = -1;
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        keys.add(ApiKeyView.read(rows));
+                        keys.add(ApiKeyView.read(Columns.of(rows)));
                         total = rows.getLong("total");
                     }
                 }
@@ -170,7 +171,7 @@ public class ApiKeyService {
                 }
                 try (ResultSet row = statement.executeQuery()) {
                     row.next();
-                    return ApiKeyView.read(row);
+                    return ApiKeyView.read(Columns.of(row));
                 }
             }
         });

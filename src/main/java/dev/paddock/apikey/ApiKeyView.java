@@ -3,12 +3,10 @@ package dev.paddock.apikey;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.paddock.common.Times;
+import dev.paddock.db.Columns;
 
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -17,15 +15,9 @@ public record ApiKeyView(UUID id, String name, List<String> scopes, String prefi
                          Instant expiresAt, Instant lastUsedAt) {
 
     /** A row of {@code api_keys} (or of its columns people see), as people see it. */
-    public static ApiKeyView read(ResultSet row) throws SQLException {
-        return of(row.getObject("id", UUID.class), row.getString("name"),
-                Arrays.asList((String[]) row.getArray("scopes").getArray()), row.getString("prefix"),
-                instant(row, "created_at"), instant(row, "expires_at"), instant(row, "last_used_at"));
-    }
-
-    private static Instant instant(ResultSet row, String column) throws SQLException {
-        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
+    public static ApiKeyView read(Columns row) throws SQLException {
+        return of(row.uuid("id"), row.string("name"), row.strings("scopes"), row.string("prefix"),
+                row.instant("created_at"), row.instant("expires_at"), row.instant("last_used_at"));
     }
 
     static ApiKeyView of(UUID id, String name, List<String> scopes, String prefix, Instant createdAt,

@@ -2,6 +2,7 @@ package dev.paddock.dispatch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paddock.db.Columns;
 import dev.paddock.common.PaddockConfig;
 import dev.paddock.db.NamedSql;
 import dev.paddock.db.Transactions;
@@ -54,7 +55,7 @@ class DispatchSql {
     }
 
     Job job(ResultSet row) throws java.sql.SQLException {
-        return JobRows.read(row, json);
+        return JobRows.read(Columns.of(row));
     }
 
     /** Name, value, name, value…; values may be null. */

@@ -6,10 +6,10 @@ import dev.paddock.apikey.ApiKeyView;
 import dev.paddock.auth.Person;
 import dev.paddock.auth.Scopes;
 import dev.paddock.common.Times;
+import dev.paddock.db.Columns;
 import dev.paddock.db.Transactions;
 import dev.paddock.event.EventTypes;
 import dev.paddock.dispatch.JobRows;
-import dev.paddock.dispatch.RowReader;
 import dev.paddock.job.JobView;
 import dev.paddock.runner.RunnerRows;
 import dev.paddock.runner.RunnerView;
@@ -17,14 +17,12 @@ import dev.paddock.webhook.WebhookView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,9 +44,9 @@ public class EventFeed {
             Scopes.API_KEYS_MANAGE, "paddock.api\\_key.%",
             Scopes.WEBHOOKS_MANAGE, "paddock.webhook.%");
 
-    /** The events after {@code after}: their own columns; the resources they are about are read next. */
+    /** The events after {@code after}, each with the row it is about as it was then. */
     private static final String AFTER = """
-            SELECT e.pos, e.sequence, e.id, e.type, e.subject, e.time, e.details
+            SELECT e.pos, e.sequence, e.id, e.type, e.subject, e.time, e.details, e.resource
               FROM events e
              WHERE e.tenant = ? AND e.sequence > ?
                AND e.type LIKE ANY (?) AND e.type LIKE ANY (?)
@@ -60,34 +58,10 @@ public class EventFeed {
 
     /** Events by position, of any type. */
     private static final String AT = """
-            SELECT e.pos, e.sequence, e.id, e.type, e.subject, e.time, e.details
+            SELECT e.pos, e.sequence, e.id, e.type, e.subject, e.time, e.details, e.resource
               FROM events e
              WHERE e.tenant = ? AND e.pos = ANY (?)
              ORDER BY e.pos""";
-
-    /** The jobs these events are about, as they were: the snapshots rendered back into rows of {@code jobs}. */
-    private static final String JOBS_AS_THEY_WERE = """
-            SELECT e.pos AS event_pos, j.*
-              FROM events e, jsonb_populate_record(NULL::jobs, e.resource) j
-             WHERE e.pos = ANY (?)""";
-
-    /** The API keys these events are about, as they were. */
-    private static final String API_KEYS_AS_THEY_WERE = """
-            SELECT e.pos AS event_pos, k.*
-              FROM events e, jsonb_populate_record(NULL::api_keys, e.resource) k
-             WHERE e.pos = ANY (?)""";
-
-    /** The runners these events are about, as they were. */
-    private static final String RUNNERS_AS_THEY_WERE = """
-            SELECT e.pos AS event_pos, r.*
-              FROM events e, jsonb_populate_record(NULL::runners, e.resource) r
-             WHERE e.pos = ANY (?)""";
-
-    /** The webhooks these events are about, as they were. */
-    private static final String WEBHOOKS_AS_THEY_WERE = """
-            SELECT e.pos AS event_pos, w.*
-              FROM events e, jsonb_populate_record(NULL::webhooks, e.resource) w
-             WHERE e.pos = ANY (?)""";
 
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
     };
@@ -126,7 +100,7 @@ public class EventFeed {
                 select.setArray(3, connection.createArrayOf("text", allowed));
                 select.setArray(4, connection.createArrayOf("text", wanted));
                 select.setInt(5, limit);
-                return new ArrayList<>(rendered(connection, person.tenant(), select).values());
+                return new ArrayList<>(rendered(person.tenant(), select).values());
             }
         });
         long next = events.isEmpty() ? after : Long.parseLong((String) events.get(events.size() - 1).get("sequence"));
@@ -155,7 +129,7 @@ public class EventFeed {
                 select.setArray(3, connection.createArrayOf("text", patterns.toArray()));
                 select.setArray(4, connection.createArrayOf("text", new Object[] {"%"}));
                 select.setInt(5, limit);
-                events = rendered(connection, tenant, select);
+                events = rendered(tenant, select);
             }
             long last = events.values().stream().mapToLong(event -> Long.parseLong((String) event.get("sequence")))
                     .max().orElse(after);
@@ -169,59 +143,39 @@ public class EventFeed {
             try (PreparedStatement select = connection.prepareStatement(AT)) {
                 select.setString(1, tenant);
                 select.setArray(2, connection.createArrayOf("bigint", positions.toArray()));
-                return rendered(connection, tenant, select);
+                return rendered(tenant, select);
             }
         });
     }
 
     /** The events {@code select} reads, in its order, each with the resource it is about. */
-    private Map<Long, Map<String, Object>> rendered(Connection connection, String tenant, PreparedStatement select)
+    private Map<Long, Map<String, Object>> rendered(String tenant, PreparedStatement select)
             throws SQLException {
         Map<Long, Map<String, Object>> read = new LinkedHashMap<>();
-        Map<String, Map<Long, Map<String, Object>>> byKind = new HashMap<>();
         try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
-                Map<String, Object> event = event(tenant, rows);
-                read.put(rows.getLong("pos"), event);
-                String kind = ((String) event.get("type")).split("\\.")[1];
-                byKind.computeIfAbsent(kind, key -> new HashMap<>()).put(rows.getLong("pos"), event);
+                read.put(rows.getLong("pos"), event(tenant, rows));
             }
         }
-        render(connection, JOBS_AS_THEY_WERE, byKind.get("job"), "job", row -> JobView.of(JobRows.read(row, json)));
-        render(connection, RUNNERS_AS_THEY_WERE, byKind.get("runner"), "runner",
-                row -> RunnerView.of(RunnerRows.read(row, json)));
-        render(connection, API_KEYS_AS_THEY_WERE, byKind.get("api_key"), "api_key", ApiKeyView::read);
-        render(connection, WEBHOOKS_AS_THEY_WERE, byKind.get("webhook"), "webhook", WebhookView::read);
         return read;
     }
 
-    /**
-     * Puts into each event's data, first, the resource it is about as it was ({@code key}: job or
-     * runner), read with {@code statement} from the events' snapshots.
-     */
-    private static void render(Connection connection, String statement, Map<Long, Map<String, Object>> events,
-                               String key, RowReader<Object> view) throws SQLException {
-        if (events == null || events.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement select = connection.prepareStatement(statement)) {
-            select.setArray(1, connection.createArrayOf("bigint", events.keySet().toArray()));
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> data = (Map<String, Object>) events.get(rows.getLong("event_pos")).get("data");
-                    Map<String, Object> withResource = new LinkedHashMap<>();
-                    withResource.put(key, view.read(rows));
-                    withResource.putAll(data);
-                    data.clear();
-                    data.putAll(withResource);
-                }
-            }
-        }
+    /** The resource an event is about, as the people's GET shows it: {@code kind} names it (job, runner, …). */
+    private static Object resource(String kind, Columns row) throws SQLException {
+        return switch (kind) {
+            case "job" -> JobView.of(JobRows.read(row));
+            case "runner" -> RunnerView.of(RunnerRows.read(row));
+            case "api_key" -> ApiKeyView.read(row);
+            case "webhook" -> WebhookView.read(row);
+            default -> throw new SQLException("an event about a " + kind + ", which has no view");
+        };
     }
 
     private Map<String, Object> event(String tenant, ResultSet row) throws SQLException {
+        String type = row.getString("type");
+        String kind = type.split("\\.")[1];
         Map<String, Object> data = new LinkedHashMap<>();
+        data.put(kind, resource(kind, Columns.ofSnapshot(row.getString("resource"))));
         try {
             data.putAll(json.readValue(row.getString("details"), OBJECT));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -231,7 +185,7 @@ public class EventFeed {
         event.put("specversion", "1.0");
         event.put("id", row.getObject("id", UUID.class));
         event.put("source", "paddock/" + tenant);
-        event.put("type", row.getString("type"));
+        event.put("type", type);
         event.put("subject", row.getObject("subject", UUID.class));
         event.put("time", Times.out(row.getObject("time", OffsetDateTime.class).toInstant()));
         event.put("datacontenttype", "application/json");

@@ -2,6 +2,7 @@ package dev.paddock.runner;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paddock.db.Columns;
 import dev.paddock.db.NamedSql;
 import dev.paddock.db.Transactions;
 import dev.paddock.problem.ProblemException;
@@ -79,7 +80,7 @@ public class RunnerStore {
                 if (!row.next()) {
                     throw ProblemException.conflict("A runner with this id belongs to someone else.");
                 }
-                return new Registered(RunnerRows.read(row, json), row.getBoolean("inserted"));
+                return new Registered(RunnerRows.read(Columns.of(row)), row.getBoolean("inserted"));
             }
         });
     }
@@ -211,7 +212,7 @@ public class RunnerStore {
         return transactions.run(connection -> {
             try (PreparedStatement prepared = sql.prepare(connection, parameters);
                  ResultSet row = prepared.executeQuery()) {
-                return row.next() ? Optional.of(RunnerRows.read(row, json)) : Optional.empty();
+                return row.next() ? Optional.of(RunnerRows.read(Columns.of(row))) : Optional.empty();
             }
         });
     }

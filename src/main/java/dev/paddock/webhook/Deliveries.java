@@ -118,7 +118,8 @@ public class Deliveries {
                 for (int i = 0; i < size; i++) {
                     FirstAttempt attempt = attempts.get(i);
                     Object[] values = {attempt.eventId(), attempt.eventType(), attempt.sequence(), attempt.pos(),
-                            attempt.body(), attempt.delivered(), attempt.statusCode(), attempt.error(), attempt.response(),
+                            // a delivered event's body is not kept (redeliver renders it again): not even sent
+                            attempt.delivered() ? null : attempt.body(), attempt.delivered(), attempt.statusCode(), attempt.error(), attempt.response(),
                             attempt.durationMs(), attempt.retryAfter() == null ? null : attempt.retryAfter().toMillis()};
                     for (int column = 0; column < values.length; column++) {
                         columns[column][i] = values[column];

@@ -1,9 +1,10 @@
 package dev.paddock.webhook;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.paddock.common.Times;
+import dev.paddock.db.Columns;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -18,14 +19,13 @@ public record DeliveryView(UUID id, UUID eventId, String eventType, String statu
                            Integer lastStatusCode, String lastError, String lastResponse, Instant lastAttemptAt,
                            Instant nextAttemptAt, Integer durationMs) {
 
-    static DeliveryView read(ResultSet row) throws SQLException {
-        String status = row.getString("status");
-        return new DeliveryView(row.getObject("id", UUID.class), row.getObject("event_id", UUID.class),
-                row.getString("event_type"), status, row.getInt("attempts"),
-                (Integer) row.getObject("last_status_code"), row.getString("last_error"),
-                row.getString("last_response"), WebhookView.instant(row, "last_attempt_at"),
-                "pending".equals(status) ? WebhookView.instant(row, "next_attempt_at") : null,
-                (Integer) row.getObject("duration_ms"));
+    static DeliveryView read(Columns row) throws SQLException {
+        String status = row.string("status");
+        return new DeliveryView(row.uuid("id"), row.uuid("event_id"), row.string("event_type"), status,
+                row.integer("attempts"), row.integerOrNull("last_status_code"), row.string("last_error"),
+                row.string("last_response"), Times.out(row.instant("last_attempt_at")),
+                "pending".equals(status) ? Times.out(row.instant("next_attempt_at")) : null,
+                row.integerOrNull("duration_ms"));
     }
 
     @Schema(name = "WebhookDeliveryPage")

@@ -2,6 +2,7 @@ package dev.paddock.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paddock.db.Columns;
 import dev.paddock.auth.Person;
 import dev.paddock.common.PageRequest;
 import dev.paddock.common.PaddockConfig;
@@ -78,7 +79,7 @@ public class WebhookService {
                 select.setInt(3, page.offset());
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        webhooks.add(WebhookView.read(rows));
+                        webhooks.add(WebhookView.read(Columns.of(rows)));
                         total = rows.getLong("total");
                     }
                 }
@@ -196,7 +197,7 @@ public class WebhookService {
                 select.setInt(3, page.offset());
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        deliveries.add(DeliveryView.read(rows));
+                        deliveries.add(DeliveryView.read(Columns.of(rows)));
                         total = rows.getLong("total");
                     }
                 }
@@ -282,7 +283,7 @@ public class WebhookService {
                     if (!row.next()) {
                         throw ProblemException.notFound("webhook");
                     }
-                    return WebhookView.read(row);
+                    return WebhookView.read(Columns.of(row));
                 }
             }
         });

@@ -138,8 +138,9 @@ final class WebhookSql {
     /**
      * A window of a followed webhook's events recorded, if this replica still follows it as in
      * {@link #FOLLOW_ON} ({@code ?} webhook, {@code ?} claim, {@code ?} cursor): the first
-     * attempts (arrays, one entry per event sent) as deliveries (delivered; pending for a retry
-     * after the wait given; failed without a wait or once the webhook is set inactive), the cursor
+     * attempts (arrays, one entry per event sent; a body only where a retry will send it) as
+     * deliveries (delivered; pending for a retry after the wait given; failed without a wait or
+     * once the webhook is set inactive), the cursor
      * moved to {@code ?} (past the events it skipped too), the hold renewed for {@code ?} ms and the
      * webhook's health. Answers the webhook as it is now, and whether it was set inactive here.
      */
@@ -163,8 +164,7 @@ final class WebhookSql {
                 INSERT INTO webhook_deliveries (webhook_id, event_id, event_type, event_sequence, event_pos, body, status,
                                                 attempts, last_status_code, last_error, last_response, last_attempt_at,
                                                 next_attempt_at, duration_ms)
-                SELECT c.id, a.event_id, a.event_type, a.event_sequence, a.event_pos,
-                       CASE WHEN a.delivered THEN NULL ELSE a.body END,
+                SELECT c.id, a.event_id, a.event_type, a.event_sequence, a.event_pos, a.body,
                        CASE WHEN a.delivered THEN 'delivered'
                             WHEN a.retry_after_ms IS NULL OR NOT c.active THEN 'failed' ELSE 'pending' END,
                        1, a.status_code, a.error, a.response, now(),

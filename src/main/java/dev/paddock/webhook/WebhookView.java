@@ -2,13 +2,11 @@ package dev.paddock.webhook;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.paddock.common.Times;
+import dev.paddock.db.Columns;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -20,16 +18,10 @@ public record WebhookView(UUID id, String url, List<String> events, String descr
                           Instant createdAt, Instant lastDeliveryAt, Instant failingSince) {
 
     /** A row of {@code webhooks} (or a snapshot of one rendered back into a row). */
-    public static WebhookView read(ResultSet row) throws SQLException {
-        return new WebhookView(row.getObject("id", UUID.class), row.getString("url"),
-                Arrays.asList((String[]) row.getArray("events").getArray()), row.getString("description"),
-                row.getBoolean("active"), instant(row, "created_at"), instant(row, "last_delivery_at"),
-                instant(row, "failing_since"));
-    }
-
-    static Instant instant(ResultSet row, String column) throws SQLException {
-        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
-        return value == null ? null : Times.out(value.toInstant());
+    public static WebhookView read(Columns row) throws SQLException {
+        return new WebhookView(row.uuid("id"), row.string("url"), row.strings("events"), row.string("description"),
+                row.bool("active"), Times.out(row.instant("created_at")), Times.out(row.instant("last_delivery_at")),
+                Times.out(row.instant("failing_since")));
     }
 
     /** The answer to a creation: the secret is shown here and never again. */
