@@ -18,6 +18,9 @@ public class QueueSnapshot {
     @Inject
     EntityManager em;
 
+    /** The claims of a tenant's last hour the waits are taken over, newest first, at most. */
+    static final int WAITS_READ = 10_000;
+
     /** {@code wait_*}: queued → claimed, over the jobs claimed in the last hour; null when none was. */
     public record Entry(List<String> labels, long queued, long oldestWaitMs, Long waitP50Ms, Long waitP95Ms,
                         long running, long runnersAvailable, long runnersBusy) {
@@ -30,7 +33,8 @@ public class QueueSnapshot {
      * The label sets of the jobs queued or running now and of those claimed in the last hour (the
      * waits: queued → claimed, their last attempt's), with the runners that could take such a job.
      * The jobs claimed lately are read per tenant through an index: the tenant's, or every tenant
-     * found by a loose scan of that index.
+     * found by a loose scan of that index; the newest {@value #WAITS_READ} of them at most, so that a
+     * snapshot costs the same at any rate of claims (the gauges take one every sweep, on every replica).
      */
     private static final String SNAPSHOT = """
             WITH RECURSIVE tenants AS (
@@ -46,9 +50,11 @@ public class QueueSnapshot {
                 SELECT tenant, labels, status, queued_at, NULL::float8 AS wait_ms FROM jobs
                  WHERE status IN ('queued', 'running') AND (CAST(?1 AS text) IS NULL OR tenant = ?1)
                 UNION ALL
-                SELECT j.tenant, j.labels, 'claimed', NULL, extract(epoch FROM j.started_at - j.queued_at) * 1000
-                  FROM asked, jobs j
-                 WHERE j.tenant = asked.tenant AND j.started_at >= now() - interval '1 hour'),
+                SELECT c.tenant, c.labels, 'claimed', NULL, extract(epoch FROM c.started_at - c.queued_at) * 1000
+                  FROM asked, LATERAL (
+                      SELECT j.tenant, j.labels, j.started_at, j.queued_at FROM jobs j
+                       WHERE j.tenant = asked.tenant AND j.started_at >= now() - interval '1 hour'
+                       ORDER BY j.started_at DESC LIMIT ?2) c),
             sorted AS (
                 SELECT tenant, (SELECT coalesce(array_agg(l ORDER BY l), '{}') FROM unnest(labels) l) AS label_set,
                        status, queued_at, wait_ms
@@ -76,7 +82,8 @@ public class QueueSnapshot {
     /** One tenant's queues, or every tenant's merged when {@code tenant} is null (for the gauges). */
     public List<Entry> take(String tenant) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery(SNAPSHOT).setParameter(1, tenant).getResultList();
+        List<Object[]> rows = em.createNativeQuery(SNAPSHOT).setParameter(1, tenant).setParameter(2, WAITS_READ)
+                .getResultList();
         return rows.stream().map(row -> new Entry(labels(row[0]), num(row[1]), num(row[2]),
                 row[3] == null ? null : num(row[3]), row[4] == null ? null : num(row[4]),
                 num(row[5]), num(row[6]), num(row[7]))).toList();

@@ -1,0 +1,59 @@
+package dev.paddock.queue;
+
+import dev.paddock.support.Api;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The queue's waits cost the same at any rate of claims: taken over the hour's newest claims at most. */
+@QuarkusTest
+class QueueSnapshotTest {
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Test
+    void theWaitsOfABusyHourAreTakenOverItsNewestClaims() throws Exception {
+        Api api = Api.newTenant();
+        int older = QueueSnapshot.WAITS_READ / 2;
+        // claimed 40 minutes ago after a minute's wait, then the newest claims after 10 ms each
+        claimed(api.tenant, older, "40 minutes", "60 seconds");
+        claimed(api.tenant, QueueSnapshot.WAITS_READ, "1 minute", "10 milliseconds");
+
+        Map<String, Object> queue = api.person().get("/api/queue").then().statusCode(200).extract().jsonPath()
+                .getMap("queues.find { it.labels == ['busy'] }");
+        assertThat(((Number) queue.get("wait_p95_ms")).longValue()).isEqualTo(10);
+        assertThat(((Number) queue.get("wait_p50_ms")).longValue()).isEqualTo(10);
+
+        Api other = Api.newTenant();
+        claimed(other.tenant, 3, "30 minutes", "60 seconds");
+        claimed(other.tenant, 2, "2 hours", "10 milliseconds"); // outside the hour
+        Map<String, Object> few = other.person().get("/api/queue").then().statusCode(200).extract().jsonPath()
+                .getMap("queues.find { it.labels == ['busy'] }");
+        assertThat(((Number) few.get("wait_p95_ms")).longValue()).isEqualTo(60_000);
+    }
+
+    /** {@code count} jobs of the tenant labelled busy, claimed {@code ago} after waiting {@code waited}, now done. */
+    private void claimed(String tenant, int count, String ago, String waited) throws Exception {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement insert = connection.prepareStatement("""
+                     INSERT INTO jobs (id, tenant, type, labels, status, queued_at, started_at, completed_at)
+                     SELECT gen_random_uuid(), ?, 'bulk', '{busy}', 'success',
+                            now() - CAST(? AS interval) - CAST(? AS interval), now() - CAST(? AS interval), now()
+                       FROM generate_series(1, ?)""")) {
+            insert.setString(1, tenant);
+            insert.setString(2, ago);
+            insert.setString(3, waited);
+            insert.setString(4, ago);
+            insert.setInt(5, count);
+            insert.executeUpdate();
+        }
+    }
+}
