@@ -34,8 +34,10 @@ import java.util.regex.Pattern;
  * Paddock's multi-step load generator (JDK only; run with {@code java bench/LoadGen.java}).
  *
  * <pre>
- *   lifecycle BASE TENANT RUNNERS CONCURRENCY SECONDS   full job lifecycles/s: enqueue, claim, status,
- *                                                       10 log lines, result; runner i's token is rn_bench_i
+ *   lifecycle BASE TENANT RUNNERS CONCURRENCY SECONDS [FIRST]
+ *                                                       full job lifecycles/s: enqueue, claim, status,
+ *                                                       10 log lines, result; runner i's token is rn_bench_i,
+ *                                                       taken in turn from runner FIRST (default 1)
  *   latency ENQUEUE_BASE CLAIM_BASE TENANT FIRST SAMPLES enqueue -> answer of a waiting long poll, in ms;
  *                                                       sample i waits as runner rn_lat_(FIRST + i)
  *   depth BASE TENANT SAMPLES                            enqueue and claim latency, one after the other,
@@ -62,7 +64,7 @@ public class LoadGen {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "lifecycle" -> lifecycle(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]),
-                    Integer.parseInt(args[5]));
+                    Integer.parseInt(args[5]), args.length > 6 ? Integer.parseInt(args[6]) : 1);
             case "latency" -> latency(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             case "logs" -> logs(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "depth" -> depth(args[1], args[2], Integer.parseInt(args[3]));
@@ -76,11 +78,12 @@ public class LoadGen {
         }
     }
 
-    static void lifecycle(String base, String tenant, int runners, int concurrency, int seconds) throws Exception {
+    static void lifecycle(String base, String tenant, int runners, int concurrency, int seconds, int first)
+            throws Exception {
         String jwt = jwt(tenant);
         AtomicLong done = new AtomicLong();
         AtomicLong errors = new AtomicLong();
-        AtomicLong next = new AtomicLong();
+        AtomicLong next = new AtomicLong(first - 1);
         long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         List<Long> micros = Collections.synchronizedList(new ArrayList<>());
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -4,11 +4,12 @@
 # that answers at once (goal p99 <= 1 s), and N events delivered to a receiver that was down for
 # 60 s (goal: all, none twice). The pgbench baseline of agent-load.sh is printed for scale.
 #   prerequisites: as bench/agent-load.sh (the JAR, PostgreSQL at 127.0.0.1:5432, a JDK >= 21).
-# usage: bench/webhooks.sh [seconds per figure, default 20] [events while down, default 10000]
+# usage: bench/webhooks.sh [seconds per figure, default 20] [events while down, default 10000] [rounds, default 6]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-20}
 DOWN_EVENTS=${2:-10000}
+ROUNDS=${3:-6}
 DB=paddock_bench_webhooks
 PORT=18081
 RECEIVER_PORT=18090
@@ -43,9 +44,20 @@ psql -q $DB -c "INSERT INTO runners (id, tenant, name, max_concurrency, reported
                   FROM generate_series(1, 10000) i"
 JWT=$("$JAVA" bench/LoadGen.java jwt bench)
 BASE=http://127.0.0.1:$PORT
-"$JAVA" bench/LoadGen.java lifecycle $BASE bench 10000 50 40 >/dev/null   # the JIT warms up
+# The lifecycles take the runners in turn across all the figures, as one long run would: a
+# runner's sign of life is written at once every offline-after / 2 and batched in between, and
+# restarting at runner 1 for each figure made that cost fall on every other figure.
+NEXT_RUNNER=1
+LIFECYCLES=/tmp/paddock-webhooks-lifecycles.txt
+run_lifecycles() { # seconds: LoadGen's line in $LIFECYCLES
+  "$JAVA" bench/LoadGen.java lifecycle $BASE bench 10000 50 "$1" $NEXT_RUNNER >$LIFECYCLES
+  NEXT_RUNNER=$(( (NEXT_RUNNER - 1 + $(sed -E 's/.*\(([0-9]+) in .*/\1/' $LIFECYCLES)) % 10000 + 1 ))
+}
+run_lifecycles 40   # the JIT warms up
 
-# 1. lifecycles without, then with, a webhook subscribed to every job event (alternated twice)
+# 1. lifecycles without and with a webhook subscribed to every job event, in ROUNDS pairs whose
+# order alternates (without-with, with-without, ...) so that a drift of the box favours neither;
+# each figure with the CPU a lifecycle took in the service, the receiver and PostgreSQL's backends
 start_receiver() {
   "$JAVA" bench/LoadGen.java receiver $RECEIVER_PORT $RECEIVED >/dev/null 2>&1 &
   RECEIVER=$!
@@ -56,26 +68,55 @@ await_delivered() { # seconds
   for _ in $(seq 1 $(($1 * 10))); do [ "$(pending)" = 0 ] && return 0; sleep 0.1; done
   echo "  still pending after $1 s: $(pending)"
 }
+set_active() { # true|false
+  curl -s -o /dev/null -XPATCH $BASE/api/webhooks/$WEBHOOK -H "Authorization: Bearer $JWT" \
+    -H 'Content-Type: application/json' -d "{\"active\": $1}"
+  sleep 1 # a window still being sent when the webhook stops ends before the figure starts
+}
+ticks() { awk '{ print $14 + $15 }' /proc/$1/stat; }
+backend_ticks() { # of PostgreSQL's backends on the benchmark's database
+  for p in $(pgrep -f "postgres: .* $DB "); do awk '{ print $14 + $15 }' /proc/$p/stat 2>/dev/null || true; done | awk '{ s += $1 } END { print s + 0 }'
+}
+TICK_MS=$((1000 / $(getconf CLK_TCK)))
+lifecycles() { # label: prints the figure and its CPU; sets RATE
+  local s0 r0 p0 out done
+  s0=$(ticks "${PIDS[0]}"); r0=$(ticks $RECEIVER); p0=$(backend_ticks)
+  run_lifecycles "$SECS"
+  out=$(cat $LIFECYCLES)
+  done=$(echo "$out" | sed -E 's/.*\(([0-9]+) in .*/\1/')
+  RATE=$(echo "$out" | sed -E 's/lifecycles: ([0-9.]+) .*/\1/')
+  awk -v l="$1" -v o="$out" -v n="$done" -v t=$TICK_MS -v s=$(( $(ticks "${PIDS[0]}") - s0 )) \
+      -v r=$(( $(ticks $RECEIVER) - r0 )) -v p=$(( $(backend_ticks) - p0 )) \
+    'BEGIN { printf "%-18s %s\n%18s CPU a lifecycle: service %.2f ms, receiver %.2f ms, PostgreSQL backends %.2f ms\n",
+             l, o, "", s * t / n, r * t / n, p * t / n }'
+}
 rm -f $RECEIVED $RECEIVED.all
 start_receiver
 WEBHOOK=$(curl -s -XPOST $BASE/api/webhooks -H "Authorization: Bearer $JWT" -H 'Content-Type: application/json' \
-  -d "{\"url\": \"http://127.0.0.1:$RECEIVER_PORT/hook\", \"events\": [\"paddock.job.*\"], \"active\": false}" \
+  -d "{\"url\": \"http://127.0.0.1:$RECEIVER_PORT/hook\", \"events\": [\"paddock.job.*\"]}" \
   | sed -E 's/.*"id":"([^"]+)".*/\1/')
-for round in 1 2; do
-  curl -s -o /dev/null -XPATCH $BASE/api/webhooks/$WEBHOOK -H "Authorization: Bearer $JWT" \
-    -H 'Content-Type: application/json' -d '{"active": false}'
-  echo "without a webhook: $("$JAVA" bench/LoadGen.java lifecycle $BASE bench 10000 50 "$SECS")"
-  curl -s -o /dev/null -XPATCH $BASE/api/webhooks/$WEBHOOK -H "Authorization: Bearer $JWT" \
-    -H 'Content-Type: application/json' -d '{"active": true}'
-  echo "with a webhook:    $("$JAVA" bench/LoadGen.java lifecycle $BASE bench 10000 50 "$SECS")"
+run_lifecycles 30   # the JIT warms up the webhook's path too
+await_delivered 60
+: >$RECEIVED
+WARM_DELIVERED=$(psql -tAc "SELECT count(*) FROM webhook_deliveries WHERE status = 'delivered'" $DB)
+RATIOS=()
+for round in $(seq 1 "$ROUNDS"); do
+  order="false true"; [ $((round % 2)) = 0 ] && order="true false"
+  for active in $order; do
+    set_active $active
+    if [ $active = true ]; then lifecycles "with a webhook:"; WITH=$RATE; else lifecycles "without a webhook:"; WITHOUT=$RATE; fi
+  done
+  RATIOS+=("$(awk -v a="$WITH" -v b="$WITHOUT" 'BEGIN { printf "%.3f", a / b }')")
   await_delivered 60
-  # the round's deliveries (round 1 still warms the JIT up on the webhook's path)
-  sort -n -k3 $RECEIVED | awk -v r=$round '{ l[NR] = $3; ids[$1]++ } END {
+  sort -n -k3 $RECEIVED | awk -v r=$round '{ l[NR] = $3 } END {
     printf "  round %d, event to delivery: p50 %d ms, p99 %d ms, max %d ms\n", r, l[int(NR * 0.5) + 1], l[int(NR * 0.99) + 1], l[NR] }'
   cat $RECEIVED >>$RECEIVED.all
   : >$RECEIVED
 done
-DELIVERED=$(psql -tAc "SELECT count(*) FROM webhook_deliveries WHERE status = 'delivered'" $DB)
+printf '%s\n' "${RATIOS[@]}" | sort -n | awk '{ r[NR] = $1; all = all (NR > 1 ? ", " : "") $1 } END {
+  printf "with / without a webhook, each round: %s; median %.3f (goal >= 0.90)\n", all, (r[int((NR + 1) / 2)] + r[int(NR / 2) + 1]) / 2 }'
+set_active true
+DELIVERED=$(( $(psql -tAc "SELECT count(*) FROM webhook_deliveries WHERE status = 'delivered'" $DB) - WARM_DELIVERED ))
 sort -n -k3 $RECEIVED.all | awk -v d="$DELIVERED" '{ l[NR] = $3; ids[$1]++ } END {
   for (i in ids) if (ids[i] > 1) dup++
   printf "event to delivery: %d events delivered (%d recorded), p50 %d ms, p99 %d ms, max %d ms (goal p99 <= 1000); twice: %d\n",
