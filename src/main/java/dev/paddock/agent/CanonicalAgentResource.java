@@ -14,6 +14,7 @@ import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.problem.ProblemMappers;
 import dev.paddock.runner.Runner;
+import dev.paddock.runner.RunnerStore;
 import dev.paddock.runner.RunnerView;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.inject.Inject;
@@ -65,6 +66,9 @@ public class CanonicalAgentResource {
 
     @Inject
     SetupInstructions setup;
+
+    @Inject
+    RunnerStore runners;
 
     @Context
     UriInfo uriInfo;
@@ -146,10 +150,8 @@ public class CanonicalAgentResource {
         if (!self.id().equals(runnerId)) {
             throw ProblemException.unauthorized("The token does not belong to this runner.");
         }
-        Runner runner = Runner.findInTenant(runnerId, self.tenant());
-        if (runner == null) {
-            throw ProblemException.unauthorized("The token does not belong to this runner.");
-        }
+        Runner runner = runners.find(self.tenant(), runnerId)
+                .orElseThrow(() -> ProblemException.unauthorized("The token does not belong to this runner."));
         return Response.ok(setup.script(runner, token.trim(), uriInfo), "text/x-shellscript").build();
     }
 

@@ -186,4 +186,28 @@ public class Transactions {
     private static StatementFailed failed(SQLException e) {
         return new StatementFailed(e);
     }
+
+    /** Every row a statement with {@code :name} parameters answers, as {@code read} reads it (see {@link #run}). */
+    public <T> List<T> rows(String sql, Map<String, Object> parameters, RowReader<T> read) {
+        NamedSql statement = NamedSql.of(sql);
+        return run(connection -> {
+            try (java.sql.PreparedStatement prepared = statement.prepare(connection, parameters);
+                 java.sql.ResultSet rows = prepared.executeQuery()) {
+                List<T> answers = new ArrayList<>();
+                while (rows.next()) {
+                    answers.add(read.read(rows));
+                }
+                return answers;
+            }
+        });
+    }
+
+    /** The one row a statement answers (an aggregate, say), as {@code read} reads it. */
+    public <T> T row(String sql, Map<String, Object> parameters, RowReader<T> read) {
+        List<T> rows = rows(sql, parameters, read);
+        if (rows.size() != 1) {
+            throw new IllegalStateException("one row expected, " + rows.size() + " answered");
+        }
+        return rows.get(0);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.paddock.dispatch;
 
+import dev.paddock.db.RowReader;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.db.Columns;
@@ -36,17 +37,7 @@ class DispatchSql {
 
     /** Every row the statement answers, as {@code read} reads it. */
     <T> List<T> rows(String sql, Map<String, Object> parameters, RowReader<T> read) {
-        NamedSql statement = NamedSql.of(sql);
-        return transactions.run(connection -> {
-            try (PreparedStatement prepared = statement.prepare(connection, parameters);
-                 ResultSet rows = prepared.executeQuery()) {
-                List<T> answers = new ArrayList<>();
-                while (rows.next()) {
-                    answers.add(read.read(rows));
-                }
-                return answers;
-            }
-        });
+        return transactions.rows(sql, parameters, read);
     }
 
     /** The jobs the statement answers ({@code RETURNING j.*} or {@code SELECT *}). */

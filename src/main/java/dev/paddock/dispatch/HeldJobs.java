@@ -1,5 +1,6 @@
 package dev.paddock.dispatch;
 
+import dev.paddock.db.RowReader;
 import dev.paddock.event.EventStore;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.runner.RunnerSql;

@@ -5,17 +5,20 @@ import dev.paddock.auth.Person;
 import dev.paddock.auth.RunnerCredentials;
 import dev.paddock.common.Labels;
 import dev.paddock.common.PageRequest;
+import dev.paddock.db.Columns;
 import dev.paddock.db.Transactions;
 import dev.paddock.dispatch.JobReleases;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.runner.Runner;
+import dev.paddock.runner.RunnerRows;
 import dev.paddock.runner.RunnerStore;
 import dev.paddock.runner.RunnerTokens;
-import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -71,36 +74,34 @@ public class RunnerService {
 
     public RunnerView.Page list(String tenant, Filters filters, PageRequest page, boolean onlyAvailable) {
         StringBuilder where = new StringBuilder("tenant = :tenant");
-        Parameters params = Parameters.with("tenant", tenant);
+        Map<String, Object> params = new HashMap<>(Map.of("tenant", tenant));
         if (filters.status() != null) {
-            where.append(" and status = :status");
-            params.and("status", filters.status());
+            where.append(" AND status = :status");
+            params.put("status", filters.status());
         }
         if (filters.q() != null) {
-            where.append(" and lower(name) like :q escape '\\'");
-            params.and("q", "%" + escapeLike(filters.q().toLowerCase()) + "%");
+            where.append(" AND lower(name) LIKE :q ESCAPE '\\'");
+            params.put("q", "%" + escapeLike(filters.q().toLowerCase()) + "%");
         }
-        for (int i = 0; i < filters.labels().size(); i++) {
-            where.append(" and array_contains(labels, :label").append(i).append(")");
-            params.and("label" + i, filters.labels().get(i));
+        if (!filters.labels().isEmpty()) {
+            where.append(" AND labels @> CAST(:labels AS varchar(63)[])");
+            params.put("labels", filters.labels().toArray(String[]::new));
         }
         if (onlyAvailable) {
             // the claim's own rule: the schema's free_slots
-            where.append(" and freeSlots > 0");
+            where.append(" AND free_slots > 0");
         }
-        var query = Runner.find(where + " order by lastHeartbeatAt desc nulls last, createdAt desc, id", params);
-        long total = query.count();
-        List<RunnerView> runners = query.range(page.offset(), page.offset() + page.limit() - 1)
-                .<Runner>list().stream().map(RunnerView::of).toList();
+        long total = transactions.row("SELECT count(*) FROM runners WHERE " + where, params, row -> row.getLong(1));
+        params.put("limit", page.limit());
+        params.put("offset", page.offset());
+        List<RunnerView> runners = transactions.rows("SELECT * FROM runners WHERE " + where
+                        + " ORDER BY last_heartbeat_at DESC NULLS LAST, created_at DESC, id LIMIT :limit OFFSET :offset",
+                params, row -> RunnerView.of(RunnerRows.read(Columns.of(row))));
         return new RunnerView.Page(runners, total, page.limit(), page.offset(), page.page(), page.perPage());
     }
 
     public Runner get(String tenant, UUID id) {
-        Runner runner = Runner.findInTenant(id, tenant);
-        if (runner == null) {
-            throw ProblemException.notFound("Runner");
-        }
-        return runner;
+        return found(store.find(tenant, id));
     }
 
     public Runner update(String tenant, UUID id, RunnerRequests.Update request) {

@@ -6,15 +6,20 @@ import dev.paddock.dispatch.Job;
 import dev.paddock.dispatch.JobStatus;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
-import io.quarkus.panache.common.Parameters;
+import dev.paddock.db.Columns;
+import dev.paddock.db.Transactions;
+import dev.paddock.dispatch.JobRows;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.core.MultivaluedMap;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** People's reads of jobs: lists, and one job with why it waits. */
@@ -22,51 +27,51 @@ import java.util.UUID;
 public class JobQueries {
 
     @Inject
-    EntityManager em;
+    Transactions transactions;
 
     public JobView.Page list(String tenant, MultivaluedMap<String, String> query) {
         List<FieldError> errors = new ArrayList<>();
         StringBuilder where = new StringBuilder("tenant = :tenant");
-        Parameters params = Parameters.with("tenant", tenant);
+        Map<String, Object> params = new HashMap<>(Map.of("tenant", tenant));
         String status = QueryParams.oneOf(query, "status", JobStatus.WIRE_NAMES, errors);
         if (status != null) {
-            where.append(" and status = :status");
-            params.and("status", status);
+            where.append(" AND status = :status");
+            params.put("status", status);
         }
         String type = QueryParams.text(query, "type");
         if (type != null) {
-            where.append(" and type = :type");
-            params.and("type", type);
+            where.append(" AND type = :type");
+            params.put("type", type);
         }
         UUID runnerId = QueryParams.uuid(query, "runner_id", errors);
         if (runnerId != null) {
-            where.append(" and runnerId = :runnerId");
-            params.and("runnerId", runnerId);
+            where.append(" AND runner_id = :runnerId");
+            params.put("runnerId", runnerId);
         }
         String repository = QueryParams.text(query, "repository");
         if (repository != null) {
-            where.append(" and repository = :repository");
-            params.and("repository", repository);
+            where.append(" AND repository = :repository");
+            params.put("repository", repository);
         }
         Integer prNumber = QueryParams.integer(query, "pr_number", 0, Integer.MAX_VALUE, errors);
         if (prNumber != null) {
-            where.append(" and prNumber = :prNumber");
-            params.and("prNumber", prNumber);
+            where.append(" AND pr_number = :prNumber");
+            params.put("prNumber", prNumber);
         }
         List<String> labels = QueryParams.labels(query, "label", errors);
-        for (int i = 0; i < labels.size(); i++) {
-            where.append(" and array_contains(labels, :label").append(i).append(")");
-            params.and("label" + i, labels.get(i));
+        if (!labels.isEmpty()) {
+            where.append(" AND labels @> CAST(:labels AS varchar(63)[])");
+            params.put("labels", textArray(labels));
         }
         Instant since = QueryParams.timestamp(query, "since", errors);
         if (since != null) {
-            where.append(" and createdAt >= :since");
-            params.and("since", since);
+            where.append(" AND created_at >= :since");
+            params.put("since", OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
         }
         Instant until = QueryParams.timestamp(query, "until", errors);
         if (until != null) {
-            where.append(" and createdAt <= :until");
-            params.and("until", until);
+            where.append(" AND created_at <= :until");
+            params.put("until", OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
         }
         PageRequest page = pageOrErrors(query, errors);
         if (!errors.isEmpty()) {
@@ -77,12 +82,12 @@ public class JobQueries {
 
     public JobView.Page forRunner(String tenant, UUID runnerId, MultivaluedMap<String, String> query) {
         List<FieldError> errors = new ArrayList<>();
-        StringBuilder where = new StringBuilder("tenant = :tenant and runnerId = :runnerId");
-        Parameters params = Parameters.with("tenant", tenant).and("runnerId", runnerId);
+        StringBuilder where = new StringBuilder("tenant = :tenant AND runner_id = :runnerId");
+        Map<String, Object> params = new HashMap<>(Map.of("tenant", tenant, "runnerId", runnerId));
         String status = QueryParams.oneOf(query, "status", JobStatus.WIRE_NAMES, errors);
         if (status != null) {
-            where.append(" and status = :status");
-            params.and("status", status);
+            where.append(" AND status = :status");
+            params.put("status", status);
         }
         PageRequest page = pageOrErrors(query, errors);
         if (!errors.isEmpty()) {
@@ -94,31 +99,28 @@ public class JobQueries {
     /** The runner's jobs as pods: {@code status} pending, running or terminated; newest first. */
     public PodView.Page pods(String tenant, UUID runnerId, MultivaluedMap<String, String> query) {
         List<FieldError> errors = new ArrayList<>();
-        StringBuilder where = new StringBuilder("tenant = :tenant and runnerId = :runnerId");
-        Parameters params = Parameters.with("tenant", tenant).and("runnerId", runnerId);
+        StringBuilder where = new StringBuilder("tenant = :tenant AND runner_id = :runnerId");
+        Map<String, Object> params = new HashMap<>(Map.of("tenant", tenant, "runnerId", runnerId));
         String status = QueryParams.oneOf(query, "status", PodView.STATUSES, errors);
         if (status != null) {
             where.append(switch (status) {
-                case PodView.PENDING -> " and status = '" + JobStatus.QUEUED.wire() + "'";
-                case PodView.RUNNING -> " and status = '" + JobStatus.RUNNING.wire() + "'";
-                default -> " and status not in ('" + JobStatus.QUEUED.wire() + "', '" + JobStatus.RUNNING.wire() + "')";
+                case PodView.PENDING -> " AND status = '" + JobStatus.QUEUED.wire() + "'";
+                case PodView.RUNNING -> " AND status = '" + JobStatus.RUNNING.wire() + "'";
+                default -> " AND status NOT IN ('" + JobStatus.QUEUED.wire() + "', '" + JobStatus.RUNNING.wire() + "')";
             });
         }
         PageRequest page = pageOrErrors(query, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
-        var found = Job.find(where + " order by createdAt desc, id desc", params);
-        List<PodView> pods = found.range(page.offset(), page.offset() + page.limit() - 1).<Job>list().stream()
-                .map(PodView::of).toList();
-        return new PodView.Page(pods, found.count(), page.limit(), page.offset(), page.page(), page.perPage());
+        List<PodView> pods = jobs(where, params, page).stream().map(PodView::of).toList();
+        return new PodView.Page(pods, count(where, params), page.limit(), page.offset(), page.page(), page.perPage());
     }
 
     public JobView detail(String tenant, UUID id) {
-        Job job = Job.find("id = ?1 and tenant = ?2", id, tenant).firstResult();
-        if (job == null) {
-            throw ProblemException.notFound("Job");
-        }
+        Job job = transactions.rows("SELECT * FROM jobs WHERE id = :id AND tenant = :tenant",
+                        Map.of("id", id, "tenant", tenant), row -> JobRows.read(Columns.of(row)))
+                .stream().findFirst().orElseThrow(() -> ProblemException.notFound("Job"));
         return JobView.of(job, false, job.is(JobStatus.QUEUED) ? waiting(job) : null);
     }
 
@@ -127,23 +129,25 @@ public class JobQueries {
      * the same column the claim reads.
      */
     JobView.Waiting waiting(Job job) {
-        Object[] fleet = (Object[]) em.createNativeQuery("""
+        long[] fleet = transactions.row("""
                 SELECT count(*),
                        count(*) FILTER (WHERE free_slots > 0),
                        count(*) FILTER (WHERE status = 'busy' AND free_slots = 0),
                        count(*) FILTER (WHERE status = 'draining')
-                  FROM runners WHERE tenant = ?1 AND labels @> CAST(?2 AS varchar[])""")
-                .setParameter(1, job.tenant).setParameter(2, textArray(job.labels)).getSingleResult();
-        long matching = ((Number) fleet[0]).longValue();
-        long available = ((Number) fleet[1]).longValue();
-        long busy = ((Number) fleet[2]).longValue();
-        long draining = ((Number) fleet[3]).longValue();
-        long ahead = ((Number) em.createNativeQuery("""
+                  FROM runners WHERE tenant = :tenant AND labels @> CAST(:labels AS varchar[])""",
+                Map.of("tenant", job.tenant, "labels", textArray(job.labels)),
+                row -> new long[] {row.getLong(1), row.getLong(2), row.getLong(3), row.getLong(4)});
+        long matching = fleet[0];
+        long available = fleet[1];
+        long busy = fleet[2];
+        long draining = fleet[3];
+        long ahead = transactions.row("""
                 SELECT count(*) FROM jobs
-                 WHERE tenant = ?1 AND status = 'queued'
-                   AND (priority > ?2 OR (priority = ?2 AND (created_at, id) < (?3, ?4)))""")
-                .setParameter(1, job.tenant).setParameter(2, job.priority).setParameter(3, job.createdAt)
-                .setParameter(4, job.id).getSingleResult()).longValue();
+                 WHERE tenant = :tenant AND status = 'queued'
+                   AND (priority > :priority OR (priority = :priority AND (created_at, id) < (:createdAt, :id)))""",
+                Map.of("tenant", job.tenant, "priority", job.priority,
+                        "createdAt", OffsetDateTime.ofInstant(job.createdAt, ZoneOffset.UTC), "id", job.id),
+                row -> row.getLong(1));
         String reason = matching == 0 ? "no_matching_runner"
                 : available > 0 ? "next_in_line"
                 : busy > 0 ? "matching_runners_busy"
@@ -162,12 +166,22 @@ public class JobQueries {
         }
     }
 
-    private JobView.Page page(StringBuilder where, Parameters params, PageRequest page) {
-        var query = Job.find(where + " order by createdAt desc, id desc", params);
-        long total = query.count();
-        List<JobView> jobs = query.range(page.offset(), page.offset() + page.limit() - 1).<Job>list().stream()
-                .map(JobView::of).toList();
-        return new JobView.Page(jobs, total, page.limit(), page.offset(), page.page(), page.perPage());
+    private JobView.Page page(StringBuilder where, Map<String, Object> params, PageRequest page) {
+        List<JobView> jobs = jobs(where, params, page).stream().map(JobView::of).toList();
+        return new JobView.Page(jobs, count(where, params), page.limit(), page.offset(), page.page(), page.perPage());
+    }
+
+    /** A page of the jobs {@code where} selects, newest first. */
+    private List<Job> jobs(StringBuilder where, Map<String, Object> params, PageRequest page) {
+        Map<String, Object> paged = new HashMap<>(params);
+        paged.put("limit", page.limit());
+        paged.put("offset", page.offset());
+        return transactions.rows("SELECT * FROM jobs WHERE " + where
+                + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset", paged, row -> JobRows.read(Columns.of(row)));
+    }
+
+    private long count(StringBuilder where, Map<String, Object> params) {
+        return transactions.row("SELECT count(*) FROM jobs WHERE " + where, params, row -> row.getLong(1));
     }
 
     static String textArray(List<String> labels) {

@@ -2,16 +2,16 @@ package dev.paddock.job;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import dev.paddock.common.QueryParams;
+import dev.paddock.db.Transactions;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.Query;
 import jakarta.ws.rs.core.MultivaluedMap;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +25,7 @@ public class JobStats {
     private static final Map<String, Integer> PERIOD_DAYS = Map.of("day", 1, "week", 7, "month", 30);
 
     @Inject
-    EntityManager em;
+    Transactions transactions;
 
     public record Totals(long totalJobs, long successful, long failed, long cancelled, long timedOut,
                          double successRate, long avgDurationMs, long totalIssuesFound,
@@ -57,55 +57,40 @@ public class JobStats {
                 + (repository != null ? " AND repository = :repository" : "")
                 + (runnerId != null ? " AND runner_id = :runnerId" : "");
 
-        Object[] row = (Object[]) bind(em.createNativeQuery("""
+        Map<String, Object> params = new HashMap<>();
+        params.put("tenant", tenant);
+        params.put("days", PERIOD_DAYS.get(chosen));
+        params.put("type", type);
+        params.put("repository", repository);
+        params.put("runnerId", runnerId);
+        long[] row = transactions.row("""
                 SELECT count(*), count(*) FILTER (WHERE status = 'success'), count(*) FILTER (WHERE status = 'failure'),
                        count(*) FILTER (WHERE status = 'cancelled'), count(*) FILTER (WHERE status = 'timeout'),
                        round(avg(duration_ms) FILTER (WHERE status IN ('success', 'failure'))),
                        coalesce(sum(issues_found), 0)
-                  FROM jobs""" + where), tenant, chosen, type, repository, runnerId).getSingleResult();
+                  FROM jobs""" + where, params,
+                result -> new long[] {result.getLong(1), result.getLong(2), result.getLong(3), result.getLong(4),
+                        result.getLong(5), result.getLong(6), result.getLong(7)});
         Map<String, Long> bySeverity = new LinkedHashMap<>();
         bySeverity.put("error", 0L);
         bySeverity.put("warning", 0L);
         bySeverity.put("info", 0L);
-        @SuppressWarnings("unchecked")
-        List<Object[]> severities = bind(em.createNativeQuery("""
+        transactions.rows("""
                 SELECT issue ->> 'severity', count(*)
                   FROM jobs CROSS JOIN LATERAL jsonb_array_elements(coalesce(issues, '[]'::jsonb)) issue""" + where
-                + " GROUP BY 1"), tenant, chosen, type, repository, runnerId).getResultList();
-        severities.stream().filter(s -> s[0] != null && bySeverity.containsKey((String) s[0]))
-                .forEach(s -> bySeverity.put((String) s[0], ((Number) s[1]).longValue()));
-        @SuppressWarnings("unchecked")
-        List<Object[]> days = bind(em.createNativeQuery("""
+                + " GROUP BY 1", params, result -> Map.entry(String.valueOf(result.getString(1)), result.getLong(2)))
+                .stream().filter(severity -> bySeverity.containsKey(severity.getKey()))
+                .forEach(severity -> bySeverity.put(severity.getKey(), severity.getValue()));
+        List<Day> breakdown = transactions.rows("""
                 SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), count(*),
                        count(*) FILTER (WHERE status = 'success'), count(*) FILTER (WHERE status = 'failure')
-                  FROM jobs""" + where + " GROUP BY 1 ORDER BY 1"), tenant, chosen, type, repository, runnerId)
-                .getResultList();
+                  FROM jobs""" + where + " GROUP BY 1 ORDER BY 1", params,
+                day -> new Day(LocalDate.parse(day.getString(1)), day.getLong(2), day.getLong(3), day.getLong(4)));
 
-        long total = number(row[0]);
-        long successful = number(row[1]);
+        long total = row[0];
+        long successful = row[1];
         double rate = total == 0 ? 0.0 : Math.round(successful * 10000.0 / total) / 10000.0;
-        Totals totals = new Totals(total, successful, number(row[2]), number(row[3]), number(row[4]), rate,
-                number(row[5]), number(row[6]), bySeverity);
-        List<Day> breakdown = days.stream().map(d -> new Day(LocalDate.parse((String) d[0]), number(d[1]),
-                number(d[2]), number(d[3]))).toList();
+        Totals totals = new Totals(total, successful, row[2], row[3], row[4], rate, row[5], row[6], bySeverity);
         return new Stats(chosen, totals, breakdown);
-    }
-
-    private static Query bind(Query query, String tenant, String period, String type, String repository, UUID runnerId) {
-        query.setParameter("tenant", tenant).setParameter("days", PERIOD_DAYS.get(period));
-        if (type != null) {
-            query.setParameter("type", type);
-        }
-        if (repository != null) {
-            query.setParameter("repository", repository);
-        }
-        if (runnerId != null) {
-            query.setParameter("runnerId", runnerId);
-        }
-        return query;
-    }
-
-    private static long number(Object value) {
-        return value == null ? 0 : ((Number) value).longValue();
     }
 }

@@ -5,17 +5,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.common.QueryParams;
 import dev.paddock.common.Times;
+import dev.paddock.db.Columns;
+import dev.paddock.db.Transactions;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.core.MultivaluedMap;
 
 import java.time.Instant;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** People's reads of a job's log: pages by sequence number, filtered by level and time. */
@@ -25,7 +30,7 @@ public class JobLogReader {
     public static final int MAX_LOG_LIMIT = 10_000;
 
     @Inject
-    EntityManager em;
+    Transactions transactions;
 
     @Inject
     ObjectMapper json;
@@ -57,31 +62,23 @@ public class JobLogReader {
 
     /** The job's status, or 404 when it is not the tenant's. */
     public String statusOf(String tenant, UUID jobId) {
-        @SuppressWarnings("unchecked")
-        List<String> status = em.createNativeQuery("SELECT status FROM jobs WHERE id = ?1 AND tenant = ?2", String.class)
-                .setParameter(1, jobId).setParameter(2, tenant).getResultList();
-        if (status.isEmpty()) {
-            throw ProblemException.notFound("Job");
-        }
-        return status.get(0);
+        return transactions.rows("SELECT status FROM jobs WHERE id = :id AND tenant = :tenant",
+                        Map.of("id", jobId, "tenant", tenant), row -> row.getString(1))
+                .stream().findFirst().orElseThrow(() -> ProblemException.notFound("Job"));
     }
 
     /** Lines numbered after {@code after} (all when null), at least {@code minLevel}, from {@code since}. */
     public List<LogLine> read(UUID jobId, Long after, String minLevel, Instant since, int limit) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
-                SELECT seq, attempt, timestamp, level, message, CAST(data AS text) FROM job_logs
-                 WHERE job_id = ?1 AND seq > ?2
-                   AND CASE level WHEN 'debug' THEN 0 WHEN 'info' THEN 1 WHEN 'warn' THEN 2 ELSE 3 END >= ?3
-                   AND timestamp >= ?4
-                 ORDER BY seq LIMIT ?5""")
-                .setParameter(1, jobId)
-                .setParameter(2, after == null ? 0L : after)
-                .setParameter(3, levelRank(minLevel))
-                .setParameter(4, since == null ? Instant.EPOCH : since)
-                .setParameter(5, limit)
-                .getResultList();
-        return lines(rows);
+        return transactions.rows("""
+                SELECT seq, attempt, timestamp, level, message, data FROM job_logs
+                 WHERE job_id = :job AND seq > :after
+                   AND CASE level WHEN 'debug' THEN 0 WHEN 'info' THEN 1 WHEN 'warn' THEN 2 ELSE 3 END >= :rank
+                   AND timestamp >= :since
+                 ORDER BY seq LIMIT :limit""",
+                Map.of("job", jobId, "after", after == null ? 0L : after, "rank", levelRank(minLevel),
+                        "since", OffsetDateTime.ofInstant(since == null ? Instant.EPOCH : since, ZoneOffset.UTC),
+                        "limit", limit),
+                this::line);
     }
 
     /**
@@ -90,26 +87,19 @@ public class JobLogReader {
      */
     public List<LogLine> before(String tenant, UUID jobId, Long before, int limit) {
         statusOf(tenant, jobId);
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
-                SELECT * FROM (SELECT seq, attempt, timestamp, level, message, CAST(data AS text) AS data FROM job_logs
-                                WHERE job_id = ?1 AND seq < ?2
-                                ORDER BY seq DESC LIMIT ?3) page
-                 ORDER BY seq""")
-                .setParameter(1, jobId)
-                .setParameter(2, before == null ? Long.MAX_VALUE : before)
-                .setParameter(3, limit)
-                .getResultList();
-        return lines(rows);
+        return transactions.rows("""
+                SELECT * FROM (SELECT seq, attempt, timestamp, level, message, data FROM job_logs
+                                WHERE job_id = :job AND seq < :before
+                                ORDER BY seq DESC LIMIT :limit) page
+                 ORDER BY seq""",
+                Map.of("job", jobId, "before", before == null ? Long.MAX_VALUE : before, "limit", limit),
+                this::line);
     }
 
-    private List<LogLine> lines(List<Object[]> rows) {
-        List<LogLine> lines = new ArrayList<>(rows.size());
-        for (Object[] row : rows) {
-            lines.add(new LogLine(((Number) row[0]).longValue(), ((Number) row[1]).intValue(), Times.out(toInstant(row[2])),
-                    (String) row[3], (String) row[4], parse((String) row[5])));
-        }
-        return lines;
+    private LogLine line(ResultSet row) throws SQLException {
+        Columns columns = Columns.of(row);
+        return new LogLine(columns.bigint("seq"), columns.integer("attempt"), Times.out(columns.instant("timestamp")),
+                columns.string("level"), columns.string("message"), parse(columns.string("data")));
     }
 
     private static int levelRank(String level) {
@@ -119,19 +109,6 @@ public class JobLogReader {
             case "error" -> 3;
             default -> 0;
         };
-    }
-
-    private static Instant toInstant(Object value) {
-        if (value instanceof Instant instant) {
-            return instant;
-        }
-        if (value instanceof java.sql.Timestamp timestamp) {
-            return timestamp.toInstant();
-        }
-        if (value instanceof OffsetDateTime offset) {
-            return offset.toInstant();
-        }
-        return null;
     }
 
     private JsonNode parse(String data) {

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.paddock.common.IsoTimestamps;
 import dev.paddock.dispatch.Fence;
 import dev.paddock.dispatch.HeldJobs;
-import dev.paddock.dispatch.RowReader;
+import dev.paddock.db.RowReader;
 import dev.paddock.signal.Signals;
 import dev.paddock.signal.SignalSender;
 import dev.paddock.db.Transactions;

@@ -1,11 +1,13 @@
 package dev.paddock.queue;
 
+import dev.paddock.db.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The queue by label set: queued and running jobs, the oldest wait, and the runners that could
@@ -16,7 +18,7 @@ import java.util.List;
 public class QueueSnapshot {
 
     @Inject
-    EntityManager em;
+    Transactions transactions;
 
     /** The claims of a tenant's last hour the waits are taken over, newest first, at most. */
     static final int WAITS_READ = 10_000;
@@ -38,23 +40,23 @@ public class QueueSnapshot {
      */
     private static final String SNAPSHOT = """
             WITH RECURSIVE tenants AS (
-                (SELECT tenant FROM jobs WHERE CAST(?1 AS text) IS NULL ORDER BY tenant LIMIT 1)
+                (SELECT tenant FROM jobs WHERE CAST(:tenant AS text) IS NULL ORDER BY tenant LIMIT 1)
                 UNION ALL
                 SELECT (SELECT j.tenant FROM jobs j WHERE j.tenant > t.tenant ORDER BY j.tenant LIMIT 1)
                   FROM tenants t WHERE t.tenant IS NOT NULL),
             asked AS (
                 SELECT tenant FROM tenants WHERE tenant IS NOT NULL
                 UNION ALL
-                SELECT CAST(?1 AS text) WHERE CAST(?1 AS text) IS NOT NULL),
+                SELECT CAST(:tenant AS text) WHERE CAST(:tenant AS text) IS NOT NULL),
             relevant AS (
                 SELECT tenant, labels, status, queued_at, NULL::float8 AS wait_ms FROM jobs
-                 WHERE status IN ('queued', 'running') AND (CAST(?1 AS text) IS NULL OR tenant = ?1)
+                 WHERE status IN ('queued', 'running') AND (CAST(:tenant AS text) IS NULL OR tenant = :tenant)
                 UNION ALL
                 SELECT c.tenant, c.labels, 'claimed', NULL, extract(epoch FROM c.started_at - c.queued_at) * 1000
                   FROM asked, LATERAL (
                       SELECT j.tenant, j.labels, j.started_at, j.queued_at FROM jobs j
                        WHERE j.tenant = asked.tenant AND j.started_at >= now() - interval '1 hour'
-                       ORDER BY j.started_at DESC LIMIT ?2) c),
+                       ORDER BY j.started_at DESC LIMIT :waits) c),
             sorted AS (
                 SELECT tenant, (SELECT coalesce(array_agg(l ORDER BY l), '{}') FROM unnest(labels) l) AS label_set,
                        status, queued_at, wait_ms
@@ -81,26 +83,26 @@ public class QueueSnapshot {
 
     /** One tenant's queues, or every tenant's merged when {@code tenant} is null (for the gauges). */
     public List<Entry> take(String tenant) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery(SNAPSHOT).setParameter(1, tenant).setParameter(2, WAITS_READ)
-                .getResultList();
-        return rows.stream().map(row -> new Entry(labels(row[0]), num(row[1]), num(row[2]),
-                row[3] == null ? null : num(row[3]), row[4] == null ? null : num(row[4]),
-                num(row[5]), num(row[6]), num(row[7]))).toList();
+        Map<String, Object> parameters = new HashMap<>();
+        parameters.put("tenant", tenant);
+        parameters.put("waits", WAITS_READ);
+        return transactions.rows(SNAPSHOT, parameters, row -> new Entry(labels(row.getString(1)),
+                Math.round(row.getDouble(2)), Math.round(row.getDouble(3)), rounded(row.getObject(4, Double.class)),
+                rounded(row.getObject(5, Double.class)), Math.round(row.getDouble(6)), Math.round(row.getDouble(7)),
+                Math.round(row.getDouble(8))));
     }
 
     /** How many of the tenant's runners, in any status, have every label of the set: none means no runner can serve it. */
     public long runnersMatching(String tenant, List<String> labels) {
-        return ((Number) em.createNativeQuery(
-                "SELECT count(*) FROM runners WHERE tenant = ?1 AND labels @> CAST(?2 AS varchar(63)[])")
-                .setParameter(1, tenant).setParameter(2, labels.toArray(String[]::new)).getSingleResult()).longValue();
+        return transactions.row("SELECT count(*) FROM runners WHERE tenant = :tenant AND labels @> CAST(:labels AS varchar(63)[])",
+                Map.of("tenant", tenant, "labels", labels.toArray(String[]::new)), row -> row.getLong(1));
     }
 
-    private static List<String> labels(Object joined) {
-        return joined == null || ((String) joined).isEmpty() ? List.of() : Arrays.asList(((String) joined).split(","));
+    private static List<String> labels(String joined) {
+        return joined == null || joined.isEmpty() ? List.of() : Arrays.asList(joined.split(","));
     }
 
-    private static long num(Object value) {
-        return value == null ? 0 : Math.round(((Number) value).doubleValue());
+    private static Long rounded(Double value) {
+        return value == null ? null : Math.round(value);
     }
 }

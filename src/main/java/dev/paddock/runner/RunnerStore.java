@@ -207,6 +207,11 @@ public class RunnerStore {
         });
     }
 
+    /** The tenant's runner of that id, if it has one. */
+    public Optional<Runner> find(String tenant, UUID id) {
+        return one("SELECT * FROM runners WHERE id = :id AND tenant = :tenant", Map.of("id", id, "tenant", tenant));
+    }
+
     private Optional<Runner> one(String statement, Map<String, Object> parameters) {
         NamedSql sql = NamedSql.of(statement);
         return transactions.run(connection -> {

@@ -1,5 +1,6 @@
 package dev.paddock.dispatch;
 
+import dev.paddock.db.RowReader;
 import dev.paddock.db.Columns;
 import dev.paddock.db.NamedSql;
 import dev.paddock.support.Api;

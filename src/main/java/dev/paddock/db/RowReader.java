@@ -1,4 +1,4 @@
-package dev.paddock.dispatch;
+package dev.paddock.db;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
