@@ -98,7 +98,6 @@ public final class LogHygiene implements Filter {
 
     private static boolean quotesSql(Throwable t) {
         String type = t.getClass().getName();
-        return type.startsWith("org.hibernate.") || type.startsWith("jakarta.persistence.")
-                || type.startsWith("org.postgresql.") || type.startsWith("io.agroal.") || type.startsWith("org.flywaydb.");
+        return type.startsWith("org.postgresql.") || type.startsWith("io.agroal.") || type.startsWith("org.flywaydb.");
     }
 }

@@ -8,11 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A {@code jobs} row read straight from JDBC into a detached {@link Job}: the dispatch core's
- * statements answer the job they changed ({@code RETURNING j.*}), and building it here costs a
- * fraction of a Hibernate native query's entity hydration and flush-time dirty check, which were
- * half the service's CPU under lifecycle load. Column for column the entity's mapping; the test
- * of this class holds the two to each other. An event's snapshot of the job reads the same way.
+ * A {@code jobs} row read straight from JDBC into a detached {@link Job}: what the dispatch core's
+ * statements answer ({@code RETURNING j.*}), people's reads, and an event's snapshot of a job (the
+ * same columns, as {@code to_jsonb} wrote them). Every column of the table has its field; the test
+ * of this class holds the two to each other.
  */
 public final class JobRows {
 

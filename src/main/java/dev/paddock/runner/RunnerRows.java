@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * A {@code runners} row read straight from JDBC into a detached {@link Runner}: what the store's
- * writes answer ({@code RETURNING *}), or an event's snapshot of it. Column for column the entity's
- * mapping.
+ * writes answer ({@code RETURNING *}), people's reads, or an event's snapshot of it: every column of
+ * the table has its field.
  */
 public final class RunnerRows {
 
@@ -36,6 +36,7 @@ public final class RunnerRows {
         runner.activeJobs = row.integer("active_jobs");
         runner.jobsCompleted = row.bigint("jobs_completed");
         runner.ephemeral = row.bool("ephemeral");
+        runner.firstClaimAt = row.instant("first_claim_at");
         runner.reportedStatus = row.string("reported_status");
         runner.drainRequested = row.bool("drain_requested");
         runner.tokenHash = row.bytes("token_hash");
