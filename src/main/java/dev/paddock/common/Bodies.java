@@ -28,9 +28,10 @@ public class Bodies {
     private Validator validator;
 
     /**
-     * Request bodies are records, never entities: the default resolver asks Hibernate ORM whether
-     * each property of each body is loaded, a fifth of the validation's samples in a heartbeat
-     * load profile (bench/RESULTS.md).
+     * Request bodies are records, never entities: every property is reachable. (The default
+     * resolver asks JPA, when it is on the class path, whether each property is loaded: a fifth
+     * of the validation's samples in a heartbeat load profile when Hibernate ORM was in the build,
+     * bench/RESULTS.md.)
      */
     @PostConstruct
     void everyPropertyOfABodyIsReachable() {

@@ -4,8 +4,9 @@
  * thread holds, joined by whatever that thread calls meanwhile. It was chosen for the hot path: an
  * agent call is one or two statements, and a JTA transaction with a Hibernate session around each
  * cost more of a job's lifecycle than its statements did (bench/RESULTS.md). The same mechanism
- * serves people's writes and the sweeps, so no transaction nests in another of a different kind.
- * Hibernate only reads (its entities are immutable), outside any transaction.
- * {@link dev.paddock.db.NamedSql} lets statements keep {@code :name} parameters on plain JDBC.
+ * serves people's writes, people's reads and the sweeps, so no transaction nests in another of a
+ * different kind; there is no ORM. {@link dev.paddock.db.NamedSql} lets statements keep
+ * {@code :name} parameters on plain JDBC, and {@link dev.paddock.db.Columns} reads a row (or an
+ * event's snapshot of one) by column name.
  */
 package dev.paddock.db;
