@@ -27,6 +27,13 @@ class OpenApiTest {
     }
 
     @Test
+    void theJwtSchemeNamesEveryScope() {
+        String description = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .extract().path("components.securitySchemes.jwt.description");
+        org.assertj.core.api.Assertions.assertThat(description).contains(dev.paddock.auth.Scopes.ALL);
+    }
+
+    @Test
     void eachDialectHasItsOwnTagAndExamples() {
         var document = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200);
         document.body("tags.name", org.hamcrest.Matchers.hasItems("API keys", "Dialect: ai-review", "Dialect: Oore",

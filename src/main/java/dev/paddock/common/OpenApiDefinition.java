@@ -14,7 +14,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecuritySchemes;
                 + "(X-Runner-Token, Authorization: Bearer rn_… or x-api-key). Errors are RFC 9457 problem+json."))
 @SecuritySchemes({
         @SecurityScheme(securitySchemeName = "jwt", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT",
-                description = "A person's JWT (RS256/ES256). Scopes in `scope` or `scp`: runners:read, runners:manage, runners:register, jobs:read, jobs:manage. "
+                description = "A person's JWT (RS256/ES256). Scopes in `scope` or `scp`: runners:read, runners:manage, runners:register, "
+                        + "jobs:read, jobs:manage, webhooks:manage, api-keys:manage. "
                         + "An API key pk_… (POST /api/api-keys) is accepted wherever a JWT is, as Authorization: Bearer pk_… or x-api-key: pk_…, with its own scopes."),
         @SecurityScheme(securitySchemeName = "runnerToken", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
                 apiKeyName = "X-Runner-Token", description = "A runner token rn_… (also accepted as Authorization: Bearer rn_… or x-api-key).")
