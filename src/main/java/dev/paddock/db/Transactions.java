@@ -202,6 +202,11 @@ public class Transactions {
         });
     }
 
+    /** The first row a statement answers, if any (a row found by its key, or a write's RETURNING). */
+    public <T> java.util.Optional<T> first(String sql, Map<String, Object> parameters, RowReader<T> read) {
+        return rows(sql, parameters, read).stream().findFirst();
+    }
+
     /** The one row a statement answers (an aggregate, say), as {@code read} reads it. */
     public <T> T row(String sql, Map<String, Object> parameters, RowReader<T> read) {
         List<T> rows = rows(sql, parameters, read);

@@ -118,9 +118,9 @@ public class JobQueries {
     }
 
     public JobView detail(String tenant, UUID id) {
-        Job job = transactions.rows("SELECT * FROM jobs WHERE id = :id AND tenant = :tenant",
+        Job job = transactions.first("SELECT * FROM jobs WHERE id = :id AND tenant = :tenant",
                         Map.of("id", id, "tenant", tenant), row -> JobRows.read(Columns.of(row)))
-                .stream().findFirst().orElseThrow(() -> ProblemException.notFound("Job"));
+                .orElseThrow(() -> ProblemException.notFound("Job"));
         return JobView.of(job, false, job.is(JobStatus.QUEUED) ? waiting(job) : null);
     }
 

@@ -13,9 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MultivaluedMap;
 
-import java.time.Instant;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -62,9 +62,9 @@ public class JobLogReader {
 
     /** The job's status, or 404 when it is not the tenant's. */
     public String statusOf(String tenant, UUID jobId) {
-        return transactions.rows("SELECT status FROM jobs WHERE id = :id AND tenant = :tenant",
+        return transactions.first("SELECT status FROM jobs WHERE id = :id AND tenant = :tenant",
                         Map.of("id", jobId, "tenant", tenant), row -> row.getString(1))
-                .stream().findFirst().orElseThrow(() -> ProblemException.notFound("Job"));
+                .orElseThrow(() -> ProblemException.notFound("Job"));
     }
 
     /** Lines numbered after {@code after} (all when null), at least {@code minLevel}, from {@code since}. */

@@ -197,14 +197,8 @@ public class RunnerStore {
     }
 
     private Optional<Holder> holder(String statement, Map<String, Object> parameters) {
-        NamedSql sql = NamedSql.of(statement);
-        return transactions.run(connection -> {
-            try (PreparedStatement prepared = sql.prepare(connection, parameters);
-                 ResultSet row = prepared.executeQuery()) {
-                return row.next() ? Optional.of(new Holder(row.getObject(1, UUID.class), row.getString(2), row.getBoolean(3)))
-                        : Optional.empty();
-            }
-        });
+        return transactions.first(statement, parameters,
+                row -> new Holder(row.getObject(1, UUID.class), row.getString(2), row.getBoolean(3)));
     }
 
     /** The tenant's runner of that id, if it has one. */
@@ -213,13 +207,7 @@ public class RunnerStore {
     }
 
     private Optional<Runner> one(String statement, Map<String, Object> parameters) {
-        NamedSql sql = NamedSql.of(statement);
-        return transactions.run(connection -> {
-            try (PreparedStatement prepared = sql.prepare(connection, parameters);
-                 ResultSet row = prepared.executeQuery()) {
-                return row.next() ? Optional.of(RunnerRows.read(Columns.of(row))) : Optional.empty();
-            }
-        });
+        return transactions.first(statement, parameters, row -> RunnerRows.read(Columns.of(row)));
     }
 
     private Map<String, Object> fields(Fields fields) {
