@@ -22,15 +22,23 @@ public class EventsPageTest extends BrowserTest {
         Page page = Browser.signIn(watched, ui, Browser.key(api, List.of("jobs:read")));
         page.navigate(ui + "events");
         assertThat(page.locator("#events-state")).containsText("live", SOON);
+        assertThat(page.locator("#events").evaluate("feed => getComputedStyle(feed, '::before').content"))
+                .as("an empty feed says so").isEqualTo("\"No events yet: they appear here as they happen.\"");
 
-        api.enqueue(Map.of("type", "build", "name", "<i>nightly</i>"));
+        String job = api.enqueue(Map.of("type", "build", "name", "<i>nightly</i>"));
         api.createRunner("not for this key", List.of(), 1);
         Api.newTenant().enqueue(Map.of("type", "elsewhere"));
         assertThat(page.locator("#events")).containsText("paddock.job.queued", SOON);
         assertThat(page.locator("#events")).containsText("<i>nightly</i>");
         assertThat(page.locator("#events")).not().containsText("paddock.runner.created");
         assertThat(page.locator("#events")).not().containsText("elsewhere");
+        assertThat(page.locator("#events").evaluate("feed => getComputedStyle(feed, '::before').content"))
+                .as("a feed with events has no empty-state line").isEqualTo("none");
         Browser.screenshot(page, "events");
+
+        page.locator("#events a", new Page.LocatorOptions().setHasText("<i>nightly</i>")).click();
+        page.waitForURL("**/ui/jobs/" + job);
+        assertThat(page.locator("main")).containsText("build", SOON);
         assertThat(watched.errors()).isEmpty();
     }
 }

@@ -351,7 +351,15 @@
       const about = data.job ? (data.job.name || data.job.type) : data.runner ? data.runner.name
         : data.api_key ? data.api_key.name : data.webhook ? data.webhook.url : event.subject;
       const detail = data.reason || (data.job && data.job.status) || (data.runner && data.runner.status) || '';
-      element.prepend(row('event', [['time', event.time], ['type', event.type], ['about', about], ['detail', detail]]));
+      const line = row('event', [['time', event.time], ['type', event.type], ['about', about], ['detail', detail]]);
+      if (data.job) {
+        // a job's events lead to its page (its log, its attempts); the name stays text
+        const link = document.createElement('a');
+        link.href = '/ui/jobs/' + encodeURIComponent(data.job.id);
+        link.append(line.querySelector('.about').firstChild);
+        line.querySelector('.about').append(link);
+      }
+      element.prepend(line);
     });
   };
 
