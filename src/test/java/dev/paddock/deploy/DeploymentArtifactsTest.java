@@ -105,4 +105,16 @@ class DeploymentArtifactsTest {
             assertThat(body).as(name + " entrypoint").containsAnyOf("ENTRYPOINT", "CMD");
         }
     }
+
+    @Test
+    void theJvmImageStartsFromTheAotCacheItsOwnJvmMade() throws IOException {
+        String body = Files.readString(Path.of("src/main/docker/Dockerfile.jvm"));
+        java.util.regex.Matcher from = java.util.regex.Pattern.compile("(?m)^FROM \\S+/openjdk-(\\d+)-runtime").matcher(body);
+        assertThat(from.find()).as("a Red Hat OpenJDK runtime image").isTrue();
+        assertThat(Integer.parseInt(from.group(1))).as("the AOT cache needs JDK 24+").isGreaterThanOrEqualTo(24);
+        // made in the image by its own java, in the directory the service starts from, and used there
+        assertThat(body.indexOf("WORKDIR /deployments")).isPositive().isLessThan(body.indexOf("-XX:AOTCacheOutput=app.aot"));
+        assertThat(body).contains("-XX:AOTCache=/deployments/app.aot").contains("-jar /deployments/quarkus-run.jar")
+                .doesNotContain("COPY target/quarkus-app/app.aot");
+    }
 }
