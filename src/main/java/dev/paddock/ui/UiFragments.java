@@ -51,7 +51,7 @@ public class UiFragments {
 
         static native TemplateInstance queue(List<QueueRow> queues);
 
-        static native TemplateInstance apiKeys(ApiKeyView.Page page);
+        static native TemplateInstance apiKeys(ApiKeyView.Page page, Pager pager);
 
         static native TemplateInstance job(JobView job, boolean canManage, boolean isFinal);
 
@@ -136,8 +136,8 @@ public class UiFragments {
     @Operation(hidden = true)
     @PersonAccess
     public String apiKeys() {
-        return Templates.apiKeys(apiKeyService.list(auth.person(), PageRequest.from(uriInfo.getQueryParameters())))
-                .render();
+        ApiKeyView.Page page = apiKeyService.list(auth.person(), PageRequest.from(uriInfo.getQueryParameters()));
+        return Templates.apiKeys(page, Pager.of(page.offset(), page.limit(), page.apiKeys().size(), page.total())).render();
     }
 
     /** As {@code GET /api/queue}, with the label sets no runner has marked. */

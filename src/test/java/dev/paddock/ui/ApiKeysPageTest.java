@@ -57,4 +57,26 @@ public class ApiKeysPageTest extends BrowserTest {
         assertThat(asked).noneMatch(url -> url.contains("api-keys") && !url.endsWith("/ui/api-keys"));
         assertThat(watched.errors()).isEmpty();
     }
+
+    /** Keys are paged on the server as the fleet is: 50 to a page, the next a click away. */
+    @Test
+    void manyKeysAreShownAPageAtATime() {
+        Api api = Api.newTenant();
+        for (int i = 1; i <= 52; i++) {
+            api.person().body(java.util.Map.of("name", String.format("key-%03d", i), "scopes", List.of("jobs:read")))
+                    .post("/api/api-keys").then().statusCode(201);
+        }
+        Browser.Watched watched = browser.open();
+        Page page = Browser.signIn(watched, ui, Tokens.person(api.tenant, "jobs:read"));  // the keys' creator
+        page.navigate(ui + "api-keys");
+        var rows = page.locator("#api-keys tr[data-key]");
+        assertThat(page.locator("#api-keys .count")).containsText("52 API keys, 1–50");
+        assertThat(rows).hasCount(50);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Next")).click();
+        assertThat(page.locator("#api-keys .count")).containsText("52 API keys, 51–52");
+        assertThat(rows).hasCount(2);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Previous")).click();
+        assertThat(rows).hasCount(50);
+        assertThat(watched.errors()).isEmpty();
+    }
 }
