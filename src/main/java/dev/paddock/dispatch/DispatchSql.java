@@ -1,19 +1,17 @@
 package dev.paddock.dispatch;
 
-import dev.paddock.db.RowReader;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.db.Columns;
 import dev.paddock.common.PaddockConfig;
 import dev.paddock.db.NamedSql;
+import dev.paddock.db.RowReader;
 import dev.paddock.db.Transactions;
 import dev.paddock.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +33,7 @@ class DispatchSql {
     @Inject
     PaddockConfig config;
 
-    /** Every row the statement answers, as {@code read} reads it. */
+    /** Every row the statement answers, as {@code read} reads it ({@link Transactions#rows}). */
     <T> List<T> rows(String sql, Map<String, Object> parameters, RowReader<T> read) {
         return transactions.rows(sql, parameters, read);
     }

@@ -73,16 +73,9 @@ public class RunnerStore {
         parameters.put("registeredBy", registeredBy);
         parameters.put("apiKey", apiKey);
         token(parameters, token);
-        NamedSql sql = NamedSql.of(RunnerSql.REGISTER);
-        return transactions.run(connection -> {
-            try (PreparedStatement statement = sql.prepare(connection, parameters);
-                 ResultSet row = statement.executeQuery()) {
-                if (!row.next()) {
-                    throw ProblemException.conflict("A runner with this id belongs to someone else.");
-                }
-                return new Registered(RunnerRows.read(Columns.of(row)), row.getBoolean("inserted"));
-            }
-        });
+        return transactions.first(RunnerSql.REGISTER, parameters,
+                        row -> new Registered(RunnerRows.read(Columns.of(row)), row.getBoolean("inserted")))
+                .orElseThrow(() -> ProblemException.conflict("A runner with this id belongs to someone else."));
     }
 
     public Optional<Runner> update(String tenant, UUID id, Fields fields) {
@@ -186,14 +179,7 @@ public class RunnerStore {
 
     /** Runs a statement that answers how many runners it changed. */
     private int count(String statement, Map<String, Object> parameters) {
-        NamedSql sql = NamedSql.of(statement);
-        return transactions.run(connection -> {
-            try (PreparedStatement prepared = sql.prepare(connection, parameters);
-                 ResultSet row = prepared.executeQuery()) {
-                row.next();
-                return row.getInt(1);
-            }
-        });
+        return transactions.row(statement, parameters, row -> row.getInt(1));
     }
 
     private Optional<Holder> holder(String statement, Map<String, Object> parameters) {
