@@ -65,7 +65,8 @@ start_receiver() {
 }
 pending() { psql -tAc "SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'" $DB; }
 await_delivered() { # seconds
-  for _ in $(seq 1 $(($1 * 10))); do [ "$(pending)" = 0 ] && return 0; sleep 0.1; done
+  # the receiver writes its lines out every 100 ms
+  for _ in $(seq 1 $(($1 * 10))); do [ "$(pending)" = 0 ] && { sleep 0.3; return 0; }; sleep 0.1; done
   echo "  still pending after $1 s: $(pending)"
 }
 set_active() { # true|false

@@ -162,12 +162,13 @@ public class WebhookFollowers {
         List<Map.Entry<Long, Map<String, Object>>> events = new ArrayList<>(window.events().entrySet());
         Deliveries.FirstAttempt[] made = new Deliveries.FirstAttempt[events.size()];
         List<Thread> sends = new ArrayList<>(events.size());
+        WebhookSender.Destination destination = sender.destination(webhook.url());
         for (int i = 0; i < made.length; i++) {
             int index = i;
             senders.acquireUninterruptibly();
             sends.add(Thread.ofVirtual().name("paddock-webhook-send").start(() -> {
                 try {
-                    made[index] = attempt(webhook, events.get(index).getKey(), events.get(index).getValue());
+                    made[index] = attempt(destination, webhook, events.get(index).getKey(), events.get(index).getValue());
                 } finally {
                     senders.release();
                 }
@@ -176,7 +177,7 @@ public class WebhookFollowers {
         return new Sending(window, sends, made);
     }
 
-    private Deliveries.FirstAttempt attempt(Deliveries.Followed webhook, long pos, Map<String, Object> event) {
+    private Deliveries.FirstAttempt attempt(WebhookSender.Destination destination, Deliveries.Followed webhook, long pos, Map<String, Object> event) {
         UUID eventId = (UUID) event.get("id");
         String body;
         try {
@@ -184,7 +185,7 @@ public class WebhookFollowers {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an event could not be written", e);
         }
-        WebhookSender.Attempt attempt = sender.send(webhook.url(), webhook.keys(), eventId, body);
+        WebhookSender.Attempt attempt = sender.send(destination, webhook.keys(), eventId, body);
         Duration retryAfter = attempt.delivered() ? null : RetrySchedule.after(config.webhooks().retrySchedule(), 1);
         return new Deliveries.FirstAttempt(eventId, (String) event.get("type"),
                 Long.parseLong((String) event.get("sequence")), pos, body, attempt.delivered(), attempt.statusCode(),

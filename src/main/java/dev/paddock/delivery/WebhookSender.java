@@ -76,25 +76,43 @@ public class WebhookSender {
     }
 
     /**
-     * One attempt of an event's delivery: the URL checked again (after resolving it), the body
-     * signed with each key as Standard Webhooks says, sent; blocks the calling (virtual) thread
+     * Where attempts to {@code url} go: the URL checked again after resolving it, at the time of
+     * sending (a follower resolves it once for its window of attempts, not once each).
+     */
+    public record Destination(UrlGuard.Target target, String refused) {
+    }
+
+    public Destination destination(String url) {
+        try {
+            return new Destination(UrlGuard.target(url, config.webhooks().allowPrivateNetworks(), UrlGuard.SYSTEM), null);
+        } catch (UrlGuard.Refused refused) {
+            return new Destination(null, "not sent: the URL " + refused.getMessage());
+        }
+    }
+
+    /** One attempt of an event's delivery to a URL, as {@link #send(Destination, List, UUID, String)} to its destination. */
+    public Attempt send(String url, List<String> keys, UUID eventId, String body) {
+        return send(destination(url), keys, eventId, body);
+    }
+
+    /**
+     * One attempt of an event's delivery: the body signed with each key as Standard Webhooks says,
+     * sent to the checked address (not sent to a refused one); blocks the calling (virtual) thread
      * until the attempt ends.
      */
-    public Attempt send(String url, List<String> keys, UUID eventId, String body) {
-        UrlGuard.Target target;
-        try {
-            target = UrlGuard.target(url, config.webhooks().allowPrivateNetworks(), UrlGuard.SYSTEM);
-        } catch (UrlGuard.Refused refused) {
-            return new Attempt(false, null, "not sent: the URL " + refused.getMessage(), null, 0);
+    public Attempt send(Destination destination, List<String> keys, UUID eventId, String body) {
+        if (destination.target() == null) {
+            return new Attempt(false, null, destination.refused(), null, 0);
         }
         long timestamp = System.currentTimeMillis() / 1000;
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8); // signed and sent as they are
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/cloudevents+json");
         headers.put("User-Agent", "Paddock-Webhooks");
         headers.put("webhook-id", eventId.toString());
         headers.put("webhook-timestamp", Long.toString(timestamp));
-        headers.put("webhook-signature", WebhookSecrets.signature(keys, eventId.toString(), timestamp, body));
-        return send(target, headers, body);
+        headers.put("webhook-signature", WebhookSecrets.signature(keys, eventId.toString(), timestamp, bytes));
+        return send(destination.target(), headers, bytes);
     }
 
     /** What an attempt came to when the event it would send is no longer kept. */
@@ -102,7 +120,7 @@ public class WebhookSender {
         return new Attempt(false, null, "the event is no longer kept (PADDOCK_EVENTS_RETENTION)", null, 0);
     }
 
-    private Attempt send(UrlGuard.Target target, Map<String, String> headers, String body) {
+    private Attempt send(UrlGuard.Target target, Map<String, String> headers, byte[] body) {
         long timeout = config.webhooks().timeout().toMillis();
         long started = System.nanoTime();
         AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
@@ -114,7 +132,7 @@ public class WebhookSender {
         headers.forEach(options::putHeader);
         Future<Attempt> attempt = client.request(options).compose(request -> {
             sent.set(request);
-            return request.send(Buffer.buffer(body.getBytes(StandardCharsets.UTF_8))).compose(response -> {
+            return request.send(Buffer.buffer(body)).compose(response -> {
                 Promise<Attempt> read = Promise.promise();
                 Buffer answer = Buffer.buffer();
                 response.handler(chunk -> {

@@ -5,6 +5,7 @@ import dev.paddock.secret.SecretCipher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.nio.ByteBuffer;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The senders' side of deliveries, safe on every replica at once: webhooks followed by one replica
@@ -41,6 +43,14 @@ public class Deliveries {
 
     @Inject
     SecretCipher cipher;
+
+    /**
+     * Webhooks' secrets as decrypted, by their ciphertext: a follower reads its webhook again with
+     * every window, and decrypting it each time was a twentieth of the sending. A changed secret
+     * is another ciphertext; the map is emptied when it holds more than {@value #SECRETS_KEPT}.
+     */
+    private final Map<ByteBuffer, Map<String, String>> decrypted = new ConcurrentHashMap<>();
+    private static final int SECRETS_KEPT = 1_000;
 
     /**
      * A webhook this replica follows as {@code claim}: the first attempts of its events after
@@ -157,12 +167,25 @@ public class Deliveries {
 
     /** The secrets a body is signed with: the current one, and the previous one while it is honoured. */
     private List<String> keys(ResultSet row) throws java.sql.SQLException {
-        Map<String, String> secrets = cipher.decrypt(row.getBytes("secrets"));
+        Map<String, String> secrets = decrypted(row.getBytes("secrets"));
         List<String> keys = new ArrayList<>(List.of(secrets.get("current")));
         if (row.getBoolean("previous_honoured") && secrets.containsKey("previous")) {
             keys.add(secrets.get("previous"));
         }
         return keys;
+    }
+
+    private Map<String, String> decrypted(byte[] ciphertext) {
+        ByteBuffer key = ByteBuffer.wrap(ciphertext);
+        Map<String, String> secrets = decrypted.get(key);
+        if (secrets == null) {
+            if (decrypted.size() >= SECRETS_KEPT) {
+                decrypted.clear();
+            }
+            secrets = cipher.decrypt(ciphertext);
+            decrypted.put(key, secrets);
+        }
+        return secrets;
     }
 
     /** Up to {@code limit} due deliveries, claimed for this replica for {@code lease}. */

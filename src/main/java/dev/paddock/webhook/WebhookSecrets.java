@@ -33,18 +33,22 @@ public final class WebhookSecrets {
         return PREFIX + keyBase64;
     }
 
-    /** The {@code webhook-signature} header's value: a signature by each key (base64), in order. */
-    public static String signature(List<String> keysBase64, String id, long timestamp, String body) {
-        byte[] signed = (id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8);
-        return keysBase64.stream().map(key -> "v1," + hmac(Base64.getDecoder().decode(key), signed))
+    /**
+     * The {@code webhook-signature} header's value for a body in UTF-8: a signature by each key
+     * (base64), in order, of {@code "<id>.<timestamp>.<body>"}.
+     */
+    public static String signature(List<String> keysBase64, String id, long timestamp, byte[] body) {
+        byte[] prefix = (id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8);
+        return keysBase64.stream().map(key -> "v1," + hmac(Base64.getDecoder().decode(key), prefix, body))
                 .collect(Collectors.joining(" "));
     }
 
-    private static String hmac(byte[] key, byte[] content) {
+    private static String hmac(byte[] key, byte[] prefix, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(content));
+            mac.update(prefix);
+            return Base64.getEncoder().encodeToString(mac.doFinal(body));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available", e);
         }
