@@ -11,7 +11,8 @@ export MP_JWT_VERIFY_ISSUER=https://paddock.test
 export PADDOCK_SECRETS_KEY=$(head -c 32 /dev/urandom | base64)
 # The service the scripts start: the JAR on this JDK (default; PADDOCK_BENCH_JAR another JAR,
 # PADDOCK_BENCH_JAVA_OPTS its JVM options), or with PADDOCK_BENCH_SERVICE=native the native
-# executable (target/*-runner, README "Native"), which has no JIT to warm up.
+# executable (target/*-runner, README "Native"), which has no JIT to warm up
+# (PADDOCK_BENCH_NATIVE_OPTS its runtime options, e.g. -Xmx128m).
 SERVICE_KIND=${PADDOCK_BENCH_SERVICE:-jvm}
 case $SERVICE_KIND in
   jvm) SERVICE_JAR=${PADDOCK_BENCH_JAR:-target/quarkus-app/quarkus-run.jar}
@@ -26,6 +27,6 @@ esac
 management_port() { echo $(($1 + 1000)); }
 run_service() { # [JVM options, ignored by the native executable]: replaces the calling (sub)shell
   export QUARKUS_MANAGEMENT_PORT=${QUARKUS_MANAGEMENT_PORT:-$(management_port "${QUARKUS_HTTP_PORT:-8080}")}
-  if [ "$SERVICE_KIND" = native ]; then exec "$SERVICE_EXE"; fi
+  if [ "$SERVICE_KIND" = native ]; then exec "$SERVICE_EXE" ${PADDOCK_BENCH_NATIVE_OPTS:-}; fi
   exec "$JAVA" ${PADDOCK_BENCH_JAVA_OPTS:-} "$@" -jar "$SERVICE_JAR"
 }
