@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # CPU per operation of the service, of PostgreSQL and of the load generator: the figure this
-# machine's noise moves least, for comparing two builds or two schemas one after the other.
+# machine's noise moves least, for comparing two builds or two schemas one after the other. The
+# baseline first: PostgreSQL's CPU per pgbench single-row UPDATE on the same server, against which
+# issue 26 counts a heartbeat's service CPU and a lifecycle's PostgreSQL CPU.
 # Counts the CPU ticks in /proc/<pid>/stat of the service, of every PostgreSQL process and of
 # the load generator over a measured window, and the operations finished in that window from the
 # database (lifecycles: jobs completed; logs: lines stored) or from wrk (heartbeats), then divides.
@@ -22,6 +24,25 @@ trap 'for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done' EXIT
 
 "$JAVA" bench/LoadGen.java check
 dropdb --if-exists $DB && createdb $DB
+
+ticks() { awk '{s += $14 + $15} END {print s + 0}' "$@" 2>/dev/null || echo 0; }
+postgres_ticks() { ticks $(for p in $(pgrep -u postgres); do echo /proc/$p/stat; done); }
+# the baseline: PostgreSQL's CPU per pgbench transaction (64 clients, single-row UPDATEs), the
+# service not yet started
+dropdb --if-exists ${DB}_pgbench && createdb ${DB}_pgbench
+pgbench -i -q -s 10 ${DB}_pgbench >/dev/null 2>&1
+printf '\\set aid random(1, 1000000)\nUPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = :aid;\n' >/tmp/paddock-update.sql
+# its backends' ticks are read while they live (they end with the run), over SECS of its SECS + 4
+pgbench -n -c 64 -j 2 -T $((SECS + 4)) -f /tmp/paddock-update.sql ${DB}_pgbench >/tmp/paddock-cpu-pgbench.txt 2>/dev/null &
+PGBENCH=$!
+sleep 2
+b0=$(postgres_ticks)
+sleep "$SECS"
+b1=$(postgres_ticks)
+wait $PGBENCH
+PG_TPS=$(awk '/^tps/ {printf "%d", $3}' /tmp/paddock-cpu-pgbench.txt)
+PG_MS_PER_TX=$(awk -v t=$((b1 - b0)) -v tps="$PG_TPS" -v secs="$SECS" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.4f", t * 1000 / hz / (tps * secs)}')
+echo "baseline  pgbench single-row UPDATE: $PG_TPS TPS (64 clients); PostgreSQL CPU a transaction $PG_MS_PER_TX ms"
 QUARKUS_HTTP_PORT=$PORT run_service >/tmp/paddock-cpu-$PORT.log 2>&1 &
 SERVICE=$!
 PIDS+=($SERVICE)
@@ -35,8 +56,6 @@ psql -q $DB -c "INSERT INTO runners (id, tenant, name, max_concurrency, reported
                 SELECT gen_random_uuid(), t, t || '-' || i, 1000, 'online', sha256(convert_to(p || i, 'UTF8')), 'rn_x', now(), 'bench'
                   FROM (VALUES ('bench', 'rn_bench_', 10000), ('bench-logs', 'rn_log_', 600)) f(t, p, n), generate_series(1, n) i"
 
-ticks() { awk '{s += $14 + $15} END {print s + 0}' "$@" 2>/dev/null || echo 0; }
-postgres_ticks() { ticks $(for p in $(pgrep -u postgres); do echo /proc/$p/stat; done); }
 # the service's ticks by thread kind (name without its number): JIT and GC against request work
 thread_ticks() { # one awk over every thread's stat: forks would cost the window CPU
   awk '{o = index($0, "("); c = index($0, ") "); name = substr($0, o + 1, c - o - 1)
@@ -81,6 +100,13 @@ awk -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v g=$((g1 - g0)) -v n=$((n1 - n0)) -v h
     'BEGIN { ops = n / per; ms = 1000 / hz / ops;
              printf "%s: %.1f /s over %d s; CPU per %s: service %.2f ms, PostgreSQL %.2f ms, generator %.2f ms, all %.2f ms\n",
                     unit, ops / secs, secs, unit, s * ms, p * ms, g * ms, (s + p + g) * ms }'
+# issue 26's figures against the baseline
+awk -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v n=$((n1 - n0)) -v hz="$HZ" -v per="$per" -v tx="$PG_MS_PER_TX" -v mode="$MODE" \
+    'BEGIN { ops = n / per; sms = s * 1000 / hz / ops; pms = p * 1000 / hz / ops
+             if (mode == "heartbeat")
+               printf "service CPU a heartbeat / PostgreSQL CPU a pgbench transaction: %.3f / %.4f ms = %.2f (goal <= 1.0)\n", sms, tx, sms / tx
+             if (mode == "lifecycle")
+               printf "PostgreSQL CPU a lifecycle: %.2f ms = %.1f pgbench transactions (goal <= 10); service / PostgreSQL: %.2f (goal <= 1.0)\n", pms, pms / tx, sms / pms }'
 # threads that ended inside the window are missing from the second snapshot: their share is "other"
 echo "service CPU by thread: $(awk -v s=$((s1 - s0)) 'NR == FNR {t0[$1] = $2; next}
     {d = $2 - t0[$1]; if (d > 0) {printf "%s %.0f%%\n", $1, 100 * d / s; sum += d}}
