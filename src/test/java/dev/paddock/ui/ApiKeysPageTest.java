@@ -69,14 +69,8 @@ public class ApiKeysPageTest extends BrowserTest {
         Browser.Watched watched = browser.open();
         Page page = Browser.signIn(watched, ui, Tokens.person(api.tenant, "jobs:read"));  // the keys' creator
         page.navigate(ui + "api-keys");
-        var rows = page.locator("#api-keys tr[data-key]");
-        assertThat(page.locator("#api-keys .count")).containsText("52 API keys, 1–50");
-        assertThat(rows).hasCount(50);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Next")).click();
-        assertThat(page.locator("#api-keys .count")).containsText("52 API keys, 51–52");
-        assertThat(rows).hasCount(2);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Previous")).click();
-        assertThat(rows).hasCount(50);
+        Browser.walksTwoPages(page, "#api-keys .count", "#api-keys tr[data-key]", "52 API keys, 1–50",
+                "52 API keys, 51–52", 2);
         assertThat(watched.errors()).isEmpty();
     }
 }

@@ -3,12 +3,15 @@ package dev.paddock.ui;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
 /**
  * The installed Chromium driven by Playwright, for the dashboard's tests: Playwright downloads no
@@ -71,6 +74,22 @@ public final class Browser implements AutoCloseable {
                 new Page.GetByRoleOptions().setName("Sign in")).click();
         page.waitForURL("**/ui/");
         return page;
+    }
+
+    /**
+     * Walks a server-paged table to its second page and back: {@code count} is its count line
+     * (e.g. "55 runners, 1–50" on the first page), {@code rows} its rows; the first page holds 50.
+     */
+    public static void walksTwoPages(Page page, String count, String rows, String firstCount, String secondCount,
+                                     int secondRows) {
+        var shown = page.locator(rows);
+        assertThat(page.locator(count)).containsText(firstCount);
+        assertThat(shown).hasCount(50);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Next")).click();
+        assertThat(page.locator(count)).containsText(secondCount);
+        assertThat(shown).hasCount(secondRows);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Previous")).click();
+        assertThat(shown).hasCount(50);
     }
 
     /** Saves a screenshot of the page under target/ui-screenshots/. */
