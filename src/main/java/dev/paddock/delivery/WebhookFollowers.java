@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,55 +142,60 @@ public class WebhookFollowers {
                 config.webhooks().disableAfter());
     }
 
-    /** A window's first attempts, being made at once (each holding a sender). */
-    private record Sending(EventFeed.Window window, List<Thread> sends, Deliveries.FirstAttempt[] made) {
+    /** A window's first attempts, being made at once (each holding a sender until it ends). */
+    private record Sending(EventFeed.Window window, List<CompletableFuture<Deliveries.FirstAttempt>> made) {
 
         /** The attempts once all are made, in sequence order. */
         List<Deliveries.FirstAttempt> attempts() {
-            for (Thread send : sends) {
-                try {
-                    send.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while sending a window of events", e);
-                }
+            List<Deliveries.FirstAttempt> attempts = new ArrayList<>(made.size());
+            for (CompletableFuture<Deliveries.FirstAttempt> attempt : made) {
+                attempts.add(attempt.join());
             }
-            return List.of(made);
+            return attempts;
         }
     }
 
+    /**
+     * Starts the window's attempts, each once a sender is free (this thread waits for one): the
+     * requests run on the event loops, and each frees its sender when it ends.
+     */
     private Sending send(Deliveries.Followed webhook, EventFeed.Window window, Semaphore senders) {
-        List<Map.Entry<Long, Map<String, Object>>> events = new ArrayList<>(window.events().entrySet());
-        Deliveries.FirstAttempt[] made = new Deliveries.FirstAttempt[events.size()];
-        List<Thread> sends = new ArrayList<>(events.size());
+        List<CompletableFuture<Deliveries.FirstAttempt>> made = new ArrayList<>(window.events().size());
         WebhookSender.Destination destination = sender.destination(webhook.url());
-        for (int i = 0; i < made.length; i++) {
-            int index = i;
+        for (Map.Entry<Long, Map<String, Object>> event : window.events().entrySet()) {
+            byte[] body = body(event.getValue());
             senders.acquireUninterruptibly();
-            sends.add(Thread.ofVirtual().name("paddock-webhook-send").start(() -> {
-                try {
-                    made[index] = attempt(destination, webhook, events.get(index).getKey(), events.get(index).getValue());
-                } finally {
-                    senders.release();
-                }
+            CompletableFuture<WebhookSender.Attempt> attempt;
+            try {
+                attempt = sender.send(destination, webhook.keys(), (UUID) event.getValue().get("id"), body);
+            } catch (RuntimeException e) {
+                senders.release();
+                throw e;
+            }
+            made.add(attempt.thenApply(ended -> {
+                senders.release();
+                return firstAttempt(event.getKey(), event.getValue(), body, ended);
             }));
         }
-        return new Sending(window, sends, made);
+        return new Sending(window, made);
     }
 
-    private Deliveries.FirstAttempt attempt(WebhookSender.Destination destination, Deliveries.Followed webhook, long pos, Map<String, Object> event) {
-        UUID eventId = (UUID) event.get("id");
-        String body;
+    private byte[] body(Map<String, Object> event) {
         try {
-            body = json.writeValueAsString(event);
+            return json.writeValueAsBytes(event);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an event could not be written", e);
         }
-        WebhookSender.Attempt attempt = sender.send(destination, webhook.keys(), eventId, body);
+    }
+
+    private Deliveries.FirstAttempt firstAttempt(long pos, Map<String, Object> event, byte[] body,
+                                                 WebhookSender.Attempt attempt) {
+        // the body is kept only for the retries of an attempt that failed
         Duration retryAfter = attempt.delivered() ? null : RetrySchedule.after(config.webhooks().retrySchedule(), 1);
-        return new Deliveries.FirstAttempt(eventId, (String) event.get("type"),
-                Long.parseLong((String) event.get("sequence")), pos, body, attempt.delivered(), attempt.statusCode(),
-                attempt.error(), attempt.response(), attempt.durationMs(), retryAfter);
+        return new Deliveries.FirstAttempt((UUID) event.get("id"), (String) event.get("type"),
+                Long.parseLong((String) event.get("sequence")), pos,
+                attempt.delivered() ? null : new String(body, StandardCharsets.UTF_8), attempt.delivered(),
+                attempt.statusCode(), attempt.error(), attempt.response(), attempt.durationMs(), retryAfter);
     }
 
     /** Whether events of the tenant were numbered within a second. */

@@ -21,13 +21,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -90,29 +87,30 @@ public class WebhookSender {
         }
     }
 
-    /** One attempt of an event's delivery to a URL, as {@link #send(Destination, List, UUID, String)} to its destination. */
+    /** One attempt of an event's delivery to a URL, as {@link #send(Destination, List, UUID, byte[])} to its destination. */
     public Attempt send(String url, List<String> keys, UUID eventId, String body) {
-        return send(destination(url), keys, eventId, body);
+        return send(destination(url), keys, eventId, body.getBytes(StandardCharsets.UTF_8)).join();
     }
 
     /**
-     * One attempt of an event's delivery: the body signed with each key as Standard Webhooks says,
-     * sent to the checked address (not sent to a refused one); blocks the calling (virtual) thread
-     * until the attempt ends.
+     * One attempt of an event's delivery: the body (UTF-8, signed and sent as it is) signed with
+     * each key as Standard Webhooks says, sent to the checked address (not sent to a refused one).
+     * Answers at once; the attempt ends on an event loop, within the configured timeout, never
+     * exceptionally.
      */
-    public Attempt send(Destination destination, List<String> keys, UUID eventId, String body) {
+    public CompletableFuture<Attempt> send(Destination destination, List<String> keys, UUID eventId, byte[] body) {
         if (destination.target() == null) {
-            return new Attempt(false, null, destination.refused(), null, 0);
+            return CompletableFuture.completedFuture(new Attempt(false, null, destination.refused(), null, 0));
         }
         long timestamp = System.currentTimeMillis() / 1000;
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8); // signed and sent as they are
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", "application/cloudevents+json");
-        headers.put("User-Agent", "Paddock-Webhooks");
-        headers.put("webhook-id", eventId.toString());
-        headers.put("webhook-timestamp", Long.toString(timestamp));
-        headers.put("webhook-signature", WebhookSecrets.signature(keys, eventId.toString(), timestamp, bytes));
-        return send(destination.target(), headers, bytes);
+        String id = eventId.toString();
+        RequestOptions options = new RequestOptions()
+                .putHeader("Content-Type", "application/cloudevents+json")
+                .putHeader("User-Agent", "Paddock-Webhooks")
+                .putHeader("webhook-id", id)
+                .putHeader("webhook-timestamp", Long.toString(timestamp))
+                .putHeader("webhook-signature", WebhookSecrets.signature(keys, id, timestamp, body));
+        return send(destination.target(), options, body);
     }
 
     /** What an attempt came to when the event it would send is no longer kept. */
@@ -120,17 +118,25 @@ public class WebhookSender {
         return new Attempt(false, null, "the event is no longer kept (PADDOCK_EVENTS_RETENTION)", null, 0);
     }
 
-    private Attempt send(UrlGuard.Target target, Map<String, String> headers, byte[] body) {
+    private CompletableFuture<Attempt> send(UrlGuard.Target target, RequestOptions options, byte[] body) {
         long timeout = config.webhooks().timeout().toMillis();
         long started = System.nanoTime();
+        CompletableFuture<Attempt> ended = new CompletableFuture<>();
         AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+        options.setMethod(HttpMethod.POST)
                 .setServer(SocketAddress.inetSocketAddress(target.port(), target.address().getHostAddress()))
                 .setHost(target.host()).setPort(target.port()).setSsl(target.https()).setURI(target.pathAndQuery())
-                // the whole attempt's deadline is the one below: no idle timeout of Vert.x's own races it
+                // the whole attempt's deadline is the timer below: no idle timeout of Vert.x's own races it
                 .setFollowRedirects(false).setConnectTimeout(timeout);
-        headers.forEach(options::putHeader);
-        Future<Attempt> attempt = client.request(options).compose(request -> {
+        long deadline = vertx.setTimer(timeout, fired -> {
+            if (ended.complete(ended(started, false, null, "no answer within " + timeout + " ms", null))) {
+                HttpClientRequest request = sent.get();
+                if (request != null) {
+                    request.reset();
+                }
+            }
+        });
+        client.request(options).compose(request -> {
             sent.set(request);
             return request.send(Buffer.buffer(body)).compose(response -> {
                 Promise<Attempt> read = Promise.promise();
@@ -154,21 +160,12 @@ public class WebhookSender {
                 });
                 return read.future();
             });
+        }).onComplete(attempt -> {
+            vertx.cancelTimer(deadline);
+            ended.complete(attempt.succeeded() ? attempt.result()
+                    : ended(started, false, null, describe(attempt.cause()), null));
         });
-        try {
-            return attempt.toCompletionStage().toCompletableFuture().get(timeout, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            HttpClientRequest request = sent.get();
-            if (request != null) {
-                request.reset();
-            }
-            return ended(started, false, null, "no answer within " + timeout + " ms", null);
-        } catch (ExecutionException e) {
-            return ended(started, false, null, describe(e.getCause()), null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ended(started, false, null, "interrupted (the replica is stopping)", null);
-        }
+        return ended;
     }
 
     private static Attempt ended(long started, boolean delivered, Integer status, String error, Buffer answer) {

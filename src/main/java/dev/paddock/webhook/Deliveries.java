@@ -60,7 +60,10 @@ public class Deliveries {
                            long cursor) {
     }
 
-    /** The first attempt of one of a followed webhook's events; {@code retryAfter} as in {@link Outcome}. */
+    /**
+     * The first attempt of one of a followed webhook's events; {@code retryAfter} as in {@link Outcome}.
+     * {@code body}: the body sent, for the retries; null once delivered (redeliver renders it again).
+     */
     public record FirstAttempt(UUID eventId, String eventType, long sequence, long pos, String body, boolean delivered,
                                Integer statusCode, String error, String response, int durationMs, Duration retryAfter) {
     }
@@ -128,8 +131,7 @@ public class Deliveries {
                 for (int i = 0; i < size; i++) {
                     FirstAttempt attempt = attempts.get(i);
                     Object[] values = {attempt.eventId(), attempt.eventType(), attempt.sequence(), attempt.pos(),
-                            // a delivered event's body is not kept (redeliver renders it again): not even sent
-                            attempt.delivered() ? null : attempt.body(), attempt.delivered(), attempt.statusCode(), attempt.error(), attempt.response(),
+                            attempt.body(), attempt.delivered(), attempt.statusCode(), attempt.error(), attempt.response(),
                             attempt.durationMs(), attempt.retryAfter() == null ? null : attempt.retryAfter().toMillis()};
                     for (int column = 0; column < values.length; column++) {
                         columns[column][i] = values[column];
