@@ -12,6 +12,9 @@
 #   PADDOCK_BENCH_JAR   the JAR to measure (default target/quarkus-app/quarkus-run.jar)
 #   PADDOCK_BENCH_SQL   SQL run on the migrated database before the load (e.g. to drop an index)
 #   PADDOCK_BENCH_JAVA_OPTS  the service's JVM options (e.g. -XX:StartFlightRecording=filename=f.jfr)
+#   PADDOCK_BENCH_WARM  seconds of the same load before the window (default 60): the JIT compiles
+#                       for about a minute on this box, and a window after 10 s counted the
+#                       compiler as a quarter of the service's CPU a lifecycle
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE=${1:?heartbeat, lifecycle or logs}
@@ -78,7 +81,7 @@ load() { # seconds
   esac
 }
 [ "$MODE" != heartbeat ] || wrk -t2 -c64 -d25s -s bench/heartbeat.lua "http://127.0.0.1:$PORT" -- 10000 sweep >/dev/null
-load 10 >/dev/null   # the JIT warms up on the same mix
+load "${PADDOCK_BENCH_WARM:-60}" >/dev/null   # the JIT warms up on the same mix
 psql -q $DB -c "VACUUM ANALYZE"
 
 load $((SECS + 8)) >/tmp/paddock-cpu-load.txt &
