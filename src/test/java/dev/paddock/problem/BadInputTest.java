@@ -1,5 +1,7 @@
 package dev.paddock.problem;
 
+import io.restassured.config.EncoderConfig;
+import io.restassured.config.RestAssuredConfig;
 import dev.paddock.support.Api;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -108,6 +110,22 @@ public class BadInputTest {
         api.person().get("/api/jobs/" + job + "/logs?after=-1").then().statusCode(400).body("errors.field", hasItem("after"));
         api.person().get("/api/jobs/" + job + "/logs?after=0").then().statusCode(200);
         api.person().get("/api/jobs?label=a&label=b").then().statusCode(200);
+    }
+
+    @Test
+    void aBodyIsReadAsJsonWhateverSingleContentTypeTheClientSent() {
+        Api api = Api.newTenant();
+        for (String type : new String[]{"application/json", "application/json; charset=utf-8", "APPLICATION/JSON",
+                "text/plain", "application/x-www-form-urlencoded", "application/cloudevents+json"}) {
+            // curl's default form encoding, sent as the bytes given (rest-assured would encode a form)
+            given().config(RestAssuredConfig.config().encoderConfig(EncoderConfig.encoderConfig()
+                            .encodeContentTypeAs("application/x-www-form-urlencoded", ContentType.TEXT)))
+                    .auth().oauth2(api.jwt).header("Content-Type", type).body("{\"type\":\"a\"}".getBytes())
+                    .post("/api/jobs").then().statusCode(201);
+        }
+        given().auth().oauth2(api.jwt).header("Content-Type", "text/plain").body("type=a".getBytes())
+                .post("/api/jobs").then().statusCode(400).contentType(startsWith("application/problem+json"));
+        api.person().get("/api/jobs").then().body("total", equalTo(6));
     }
 
     @Test
