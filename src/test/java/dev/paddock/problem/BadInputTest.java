@@ -1,10 +1,10 @@
 package dev.paddock.problem;
 
-import io.restassured.config.EncoderConfig;
-import io.restassured.config.RestAssuredConfig;
 import dev.paddock.support.Api;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.config.EncoderConfig;
+import io.restassured.config.RestAssuredConfig;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
