@@ -22,12 +22,10 @@ echo "# service, PostgreSQL and load generator share this machine; $SECS s per f
 "$JAVA" bench/LoadGen.java check   # compiles the load generator before anything is measured
 
 dropdb --if-exists $DB && createdb $DB
-dropdb --if-exists ${DB}_pgbench && createdb ${DB}_pgbench
 
 # 1. baseline: single-row UPDATEs by pgbench, 64 clients, on the same server
-pgbench -i -q -s 10 ${DB}_pgbench >/dev/null 2>&1
-printf '\\set aid random(1, 1000000)\nUPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = :aid;\n' >/tmp/paddock-update.sql
-PG_TPS=$(pgbench -n -c 64 -j 2 -T "$SECS" -f /tmp/paddock-update.sql ${DB}_pgbench 2>/dev/null | awk '/^tps/ {print int($3)}')
+pgbench_prepare $DB
+PG_TPS=$(pgbench -n -c 64 -j 2 -T "$SECS" -f "$PGBENCH_UPDATE" ${DB}_pgbench 2>/dev/null | awk '/^tps/ {print int($3)}')
 echo "baseline  pgbench single-row UPDATE: $PG_TPS TPS (64 clients)"
 ratio() { awk -v a="$1" -v b="$PG_TPS" 'BEGIN {printf "%.3f", a / b}'; }
 

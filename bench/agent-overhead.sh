@@ -35,10 +35,8 @@ echo "# paddock-agent overhead — $(date -u +%FT%TZ) — $(nproc) cores," \
 echo "# agent, service and PostgreSQL share this machine; the agent runs with its launcher's JVM options"
 
 dropdb --if-exists $DB && createdb $DB
-dropdb --if-exists ${DB}_pgbench && createdb ${DB}_pgbench
-pgbench -i -q -s 10 ${DB}_pgbench >/dev/null 2>&1
-printf '\\set aid random(1, 1000000)\nUPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = :aid;\n' >/tmp/paddock-update.sql
-PG_LATENCY=$(pgbench -n -c 1 -T 10 -f /tmp/paddock-update.sql ${DB}_pgbench 2>/dev/null | awk '/latency average/ {print $4}')
+pgbench_prepare $DB
+PG_LATENCY=$(pgbench -n -c 1 -T 10 -f "$PGBENCH_UPDATE" ${DB}_pgbench 2>/dev/null | awk '/latency average/ {print $4}')
 echo "baseline  pgbench single-row UPDATE, 1 client: $PG_LATENCY ms a transaction"
 
 QUARKUS_HTTP_PORT=$PORT run_service >/tmp/paddock-bench-$PORT.log 2>&1 &

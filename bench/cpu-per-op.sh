@@ -32,11 +32,9 @@ ticks() { awk '{s += $14 + $15} END {print s + 0}' "$@" 2>/dev/null || echo 0; }
 postgres_ticks() { ticks $(for p in $(pgrep -u postgres); do echo /proc/$p/stat; done); }
 # the baseline: PostgreSQL's CPU per pgbench transaction (64 clients, single-row UPDATEs), the
 # service not yet started
-dropdb --if-exists ${DB}_pgbench && createdb ${DB}_pgbench
-pgbench -i -q -s 10 ${DB}_pgbench >/dev/null 2>&1
-printf '\\set aid random(1, 1000000)\nUPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = :aid;\n' >/tmp/paddock-update.sql
+pgbench_prepare $DB
 # its backends' ticks are read while they live (they end with the run), over SECS of its SECS + 4
-pgbench -n -c 64 -j 2 -T $((SECS + 4)) -f /tmp/paddock-update.sql ${DB}_pgbench >/tmp/paddock-cpu-pgbench.txt 2>/dev/null &
+pgbench -n -c 64 -j 2 -T $((SECS + 4)) -f "$PGBENCH_UPDATE" ${DB}_pgbench >/tmp/paddock-cpu-pgbench.txt 2>/dev/null &
 PGBENCH=$!
 sleep 2
 b0=$(postgres_ticks)

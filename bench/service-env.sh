@@ -30,3 +30,12 @@ run_service() { # [JVM options, ignored by the native executable]: replaces the 
   if [ "$SERVICE_KIND" = native ]; then exec "$SERVICE_EXE" ${PADDOCK_BENCH_NATIVE_OPTS:-}; fi
   exec "$JAVA" ${PADDOCK_BENCH_JAVA_OPTS:-} "$@" -jar "$SERVICE_JAR"
 }
+# The baseline every script measures beside its figures: pgbench's single-row UPDATE on the same
+# server, in the database <benchmark's database>_pgbench. pgbench_prepare makes that database and
+# the script; run it with: pgbench -n -f "$PGBENCH_UPDATE" ${DB}_pgbench ...
+PGBENCH_UPDATE=/tmp/paddock-update.sql
+pgbench_prepare() { # the benchmark's database
+  dropdb --if-exists "$1_pgbench" && createdb "$1_pgbench"
+  pgbench -i -q -s 10 "$1_pgbench" >/dev/null 2>&1
+  printf '\\set aid random(1, 1000000)\nUPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = :aid;\n' >"$PGBENCH_UPDATE"
+}

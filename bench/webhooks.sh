@@ -26,10 +26,8 @@ trap 'for p in "${PIDS[@]}" $RECEIVER; do kill -TERM "$p" 2>/dev/null || true; d
 echo "# Paddock webhooks — $(date -u +%FT%TZ) — $(nproc) cores, $SERVICE_NAME; $SECS s per figure"
 "$JAVA" bench/LoadGen.java check
 dropdb --if-exists $DB && createdb $DB
-dropdb --if-exists ${DB}_pgbench && createdb ${DB}_pgbench
-pgbench -i -q -s 10 ${DB}_pgbench >/dev/null 2>&1
-printf '\\set aid random(1, 1000000)\nUPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = :aid;\n' >/tmp/paddock-update.sql
-echo "baseline  pgbench single-row UPDATE: $(pgbench -n -c 64 -j 2 -T "$SECS" -f /tmp/paddock-update.sql ${DB}_pgbench 2>/dev/null | awk '/^tps/ {print int($3)}') TPS (64 clients)"
+pgbench_prepare $DB
+echo "baseline  pgbench single-row UPDATE: $(pgbench -n -c 64 -j 2 -T "$SECS" -f "$PGBENCH_UPDATE" ${DB}_pgbench 2>/dev/null | awk '/^tps/ {print int($3)}') TPS (64 clients)"
 
 QUARKUS_HTTP_PORT=$PORT run_service >/tmp/paddock-bench-webhooks.log 2>&1 &
 PIDS+=($!)
