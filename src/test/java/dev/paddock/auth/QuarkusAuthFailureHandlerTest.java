@@ -1,0 +1,35 @@
+package dev.paddock.auth;
+
+import dev.paddock.support.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Requests reach the resources with Paddock's authentication-failure handler in place of Quarkus's
+ * default one, which would make the REST layer look up every request's route template again
+ * ({@link QuarkusAuthFailureHandler}); an authentication failure still answers 401 problem+json.
+ */
+@QuarkusTest
+class QuarkusAuthFailureHandlerTest {
+
+    @Test
+    void aRequestReachesTheResourcesWithPaddocksAuthFailureHandler() {
+        Api api = Api.newTenant();
+        api.person().get("/api/runners").then().statusCode(200);
+        assertThat(AuthFailureHandlerProbe.SEEN.get("/api/runners")).isSameAs(QuarkusAuthFailureHandler.FAIL_THE_REQUEST);
+
+        Api.RunnerRef runner = api.createRunner("probe", java.util.List.of("linux"), 1);
+        Api.runner(runner.token()).contentType("application/json").body("{}").post("/api/runners/heartbeat")
+                .then().statusCode(200);
+        assertThat(AuthFailureHandlerProbe.SEEN.get("/api/runners/heartbeat"))
+                .isSameAs(QuarkusAuthFailureHandler.FAIL_THE_REQUEST);
+
+        given().header("Authorization", "Bearer not-a-token").get("/api/runners/heartbeat-less")
+                .then().statusCode(401).contentType("application/problem+json");
+        assertThat(AuthFailureHandlerProbe.SEEN.get("/api/runners/heartbeat-less"))
+                .isSameAs(QuarkusAuthFailureHandler.FAIL_THE_REQUEST);
+    }
+}
