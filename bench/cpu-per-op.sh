@@ -15,6 +15,9 @@
 #   PADDOCK_BENCH_WARM  seconds of the same load before the window (default 60): the JIT compiles
 #                       for about a minute on this box, and a window after 10 s counted the
 #                       compiler as a quarter of the service's CPU a lifecycle
+#   PADDOCK_BENCH_PGSS=1  also print the window's statements from pg_stat_statements (calls and
+#                       WAL records per operation, execution time): needs the module in
+#                       shared_preload_libraries
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE=${1:?heartbeat, lifecycle or logs}
@@ -86,11 +89,16 @@ load $((SECS + 8)) >/tmp/paddock-cpu-load.txt &
 LOAD=$!
 sleep 5   # past the generator's compile and the log writers' setup
 GENERATOR=$(pgrep -P $LOAD -f 'LoadGen|wrk')
+[ -z "${PADDOCK_BENCH_PGSS:-}" ] || psql -qAt $DB -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" >/dev/null
 read -r s0 p0 g0 n0 <<<"$(ticks /proc/$SERVICE/stat) $(postgres_ticks) $(ticks /proc/$GENERATOR/stat) $(done_count)"
 thread_ticks >/tmp/paddock-cpu-threads-0.txt
 sleep "$SECS"
 read -r s1 p1 g1 n1 <<<"$(ticks /proc/$SERVICE/stat) $(postgres_ticks) $(ticks /proc/$GENERATOR/stat) $(done_count)"
 thread_ticks >/tmp/paddock-cpu-threads-1.txt
+# the window's statements, kept as they were at its end
+[ -z "${PADDOCK_BENCH_PGSS:-}" ] || psql -q $DB -c "DROP TABLE IF EXISTS bench_window_statements;
+    CREATE TABLE bench_window_statements AS SELECT * FROM pg_stat_statements
+     WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND calls > 0"
 wait $LOAD
 # wrk counts only its whole run: the requests of the measured window are its rate times the window
 [ "$MODE" != heartbeat ] || n1=$(awk -v secs="$SECS" '/Requests\/sec/ {printf "%d", $2 * secs}' /tmp/paddock-cpu-load.txt)
@@ -114,3 +122,11 @@ echo "service CPU by thread: $(awk -v s=$((s1 - s0)) 'NR == FNR {t0[$1] = $2; ne
     END {if (s > sum) printf "other %.0f%%\n", 100 * (s - sum) / s}' \
     /tmp/paddock-cpu-threads-0.txt /tmp/paddock-cpu-threads-1.txt | sort -k2 -nr | head -8 | tr '\n' ' ')"
 echo "service RSS $(awk '/VmRSS/ {printf "%d MB", $2/1024}' /proc/$SERVICE/status); $(grep -E "lifecycles:|log ingestion|Requests/sec|Non-2xx|Socket errors" /tmp/paddock-cpu-load.txt | tr -s " \n" " ")"
+[ -z "${PADDOCK_BENCH_PGSS:-}" ] || psql -qX $DB -v ops="$(awk -v n=$((n1 - n0)) -v per="$per" 'BEGIN {print n / per}')" <<'SQL'
+  SELECT round(calls / :ops::numeric, 3) AS calls_per_op,
+         round((total_exec_time / :ops)::numeric, 4) AS exec_ms_per_op,
+         round(wal_records::numeric / calls, 1) AS wal_per_call,
+         round((shared_blks_hit + shared_blks_read)::numeric / calls, 1) AS blocks_per_call,
+         left(regexp_replace(query, '\s+', ' ', 'g'), 120) AS statement
+    FROM bench_window_statements ORDER BY total_exec_time DESC LIMIT 25;
+SQL
