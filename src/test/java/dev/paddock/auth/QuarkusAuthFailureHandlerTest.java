@@ -4,6 +4,8 @@ import dev.paddock.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,15 +23,15 @@ class QuarkusAuthFailureHandlerTest {
         api.person().get("/api/runners").then().statusCode(200);
         assertThat(AuthFailureHandlerProbe.SEEN.get("/api/runners")).isSameAs(QuarkusAuthFailureHandler.FAIL_THE_REQUEST);
 
-        Api.RunnerRef runner = api.createRunner("probe", java.util.List.of("linux"), 1);
+        Api.RunnerRef runner = api.createRunner("probe", List.of("linux"), 1);
         Api.runner(runner.token()).contentType("application/json").body("{}").post("/api/runners/heartbeat")
                 .then().statusCode(200);
         assertThat(AuthFailureHandlerProbe.SEEN.get("/api/runners/heartbeat"))
                 .isSameAs(QuarkusAuthFailureHandler.FAIL_THE_REQUEST);
 
-        given().header("Authorization", "Bearer not-a-token").get("/api/runners/heartbeat-less")
+        given().header("Authorization", "Bearer not-a-token").get("/api/runners/not-a-runner")
                 .then().statusCode(401).contentType("application/problem+json");
-        assertThat(AuthFailureHandlerProbe.SEEN.get("/api/runners/heartbeat-less"))
+        assertThat(AuthFailureHandlerProbe.SEEN.get("/api/runners/not-a-runner"))
                 .isSameAs(QuarkusAuthFailureHandler.FAIL_THE_REQUEST);
     }
 }
