@@ -11,8 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Requests reach the resources with Paddock's authentication-failure handler in place of Quarkus's
- * default one, which would make the REST layer look up every request's route template again
+ * default one, and without the REST layer having looked up their route template for it
  * ({@link QuarkusAuthFailureHandler}); an authentication failure still answers 401 problem+json.
+ * Fails without the filter, and if Quarkus kept its handler under another key than the filter's.
  */
 @QuarkusTest
 class QuarkusAuthFailureHandlerTest {
@@ -28,6 +29,8 @@ class QuarkusAuthFailureHandlerTest {
                 .then().statusCode(200);
         assertThat(AuthFailureHandlerProbe.SEEN.get("/api/runners/heartbeat"))
                 .isSameAs(QuarkusAuthFailureHandler.FAIL_THE_REQUEST);
+        assertThat(AuthFailureHandlerProbe.ROUTE_LOOKED_UP).containsEntry("/api/runners", false)
+                .containsEntry("/api/runners/heartbeat", false);
 
         given().header("Authorization", "Bearer not-a-token").get("/api/runners/not-a-runner")
                 .then().statusCode(401).contentType("application/problem+json");
