@@ -1,6 +1,8 @@
 package dev.paddock.auth;
 
 import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -26,9 +28,7 @@ import java.util.function.BiConsumer;
 public class QuarkusAuthFailureHandler {
 
     /** The routing context key Quarkus keeps the authentication-failure handler under. */
-    static final String KEY = "io.quarkus.vertx.http.auth-failure-handler";
-    /** Quarkus's priority for its HTTP authentication handler ({@code SecurityHandlerPriorities}). */
-    static final int AUTHENTICATION_PRIORITY = 200;
+    static final String KEY = QuarkusHttpUser.AUTH_FAILURE_HANDLER;
 
     /** Fails the request with the authentication failure, for the exception mappers to answer. */
     static final BiConsumer<RoutingContext, Throwable> FAIL_THE_REQUEST = (context, failure) -> {
@@ -41,6 +41,6 @@ public class QuarkusAuthFailureHandler {
         filters.register(context -> {
             context.put(KEY, FAIL_THE_REQUEST);
             context.next();
-        }, AUTHENTICATION_PRIORITY);
+        }, SecurityHandlerPriorities.AUTHENTICATION);
     }
 }

@@ -36,5 +36,6 @@ class QuarkusAuthFailureHandlerTest {
                 .then().statusCode(401).contentType("application/problem+json");
         assertThat(AuthFailureHandlerProbe.SEEN.get("/api/runners/not-a-runner"))
                 .isSameAs(QuarkusAuthFailureHandler.FAIL_THE_REQUEST);
+        assertThat(AuthFailureHandlerProbe.ROUTE_LOOKED_UP).containsEntry("/api/runners/not-a-runner", false);
     }
 }
