@@ -2,6 +2,7 @@ package dev.paddock.signal;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -63,7 +64,11 @@ public class Signals {
     private volatile boolean listening;
     private Thread listener;
 
-    void start(@Observes StartupEvent event) {
+    /**
+     * First of the start's observers: readiness waits for the listening connection, and the
+     * others' work (the sequencer, the dispatcher, the caches) goes on while it connects.
+     */
+    void start(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
         listener = Thread.ofPlatform().daemon().name("paddock-listen").start(this::listenLoop);
     }
 

@@ -88,6 +88,20 @@ class ProdBuildIT {
         }
     }
 
+    /** Quarkus's OpenAPI document service is replaced by one that prepares the document off the start's thread. */
+    @Test
+    void theOpenApiDocumentIsPreparedBesideTheStart() throws Exception {
+        try (Replica replica = Replica.start(Map.of(
+                "quarkus.log.category.\"io.quarkus.smallrye.openapi.runtime\".level", "DEBUG"))) {
+            given().baseUri("http://localhost:" + replica.port).get("/q/openapi").then().statusCode(200)
+                    .body(startsWith("---"), org.hamcrest.Matchers.containsString("/api/runners/jobs/claim:"));
+            given().baseUri("http://localhost:" + replica.port).queryParam("format", "json").get("/q/openapi")
+                    .then().statusCode(200).body("paths", hasKey("/api/runners/jobs/claim"));
+            assertThat(Files.readString(replica.log))
+                    .contains("(paddock-openapi-document) The OpenAPI document <default> was prepared beside the start");
+        }
+    }
+
     /** The management interface's root, {@code …/q/}. */
     @TestHTTPResource(value = "/", management = true)
     URL management;
