@@ -140,6 +140,11 @@ public class AgentService {
         return heartbeats.beat(self, request);
     }
 
+    /** {@link #heartbeat} without waiting: the answer, or the refusal, once its batch commits. */
+    public CompletableFuture<Beat> heartbeatLater(AuthenticatedRunner self, AgentRequests.Heartbeat request) {
+        return heartbeats.beatLater(self, request);
+    }
+
     /**
      * Up to {@code limit} jobs, waiting up to {@code wait} for one to be enqueued on any replica.
      * Holds no transaction while it waits: each attempt is its own, and the caller's thread (a

@@ -16,6 +16,7 @@ import dev.paddock.problem.ProblemMappers;
 import dev.paddock.runner.Runner;
 import dev.paddock.runner.RunnerStore;
 import dev.paddock.runner.RunnerView;
+import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -44,6 +45,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /** Paddock's own agent protocol over HTTP (API.md, "Runner agent's routes"): an adapter over {@link AgentService}. */
 @Path("/api/runners")
@@ -112,7 +116,8 @@ public class CanonicalAgentResource {
     @Path("heartbeat")
     @RunnerAccess(recordsSignOfLife = true)
     @Operation(summary = "Heartbeat", description = "Renews the leases of the runner's running jobs and tells it which of its jobs were cancelled or timed out. active_jobs is informational: the service counts the jobs a runner holds itself.")
-    public HeartbeatAnswer heartbeat(AgentRequests.Heartbeat body) {
+    @NonBlocking
+    public CompletionStage<HeartbeatAnswer> heartbeat(AgentRequests.Heartbeat body) {
         return beat(auth.runner(), body);
     }
 
@@ -120,17 +125,32 @@ public class CanonicalAgentResource {
     @Path("{id}/heartbeat")
     @RunnerAccess(recordsSignOfLife = true, runnerInPath = "id")
     @Operation(summary = "Heartbeat (runner id in the path)", description = "The id must be the token's runner, or a runner the API key sent registered; another runner's id is 404.")
-    public HeartbeatAnswer heartbeatById(@PathParam("id") String id, AgentRequests.Heartbeat body) {
+    @NonBlocking
+    public CompletionStage<HeartbeatAnswer> heartbeatById(@PathParam("id") String id, AgentRequests.Heartbeat body) {
         AuthenticatedRunner self = auth.runner();
         Authenticator.requireOwn(self, Ids.parse(id, "Runner"));
         return beat(self, body);
     }
 
-    private HeartbeatAnswer beat(AuthenticatedRunner self, AgentRequests.Heartbeat body) {
+    /**
+     * Answered on the event loop once the heartbeat's batch commits: a heartbeat holds no worker
+     * thread while it waits (the access filter admits a runner it knows without one, see
+     * {@code AccessFilter}).
+     */
+    private CompletionStage<HeartbeatAnswer> beat(AuthenticatedRunner self, AgentRequests.Heartbeat body) {
         AgentRequests.Heartbeat request = body == null ? new AgentRequests.Heartbeat(null, null, null, null)
                 : bodies.valid(body);
-        AgentService.Beat beat = agent.heartbeat(self, request);
-        return new HeartbeatAnswer(beat.runnerId(), beat.status(), beat.stopJobIds(), beat.serverTime());
+        CompletableFuture<HeartbeatAnswer> answer = new CompletableFuture<>();
+        agent.heartbeatLater(self, request).whenComplete((beat, failure) -> {
+            if (failure != null) {
+                // the refusal itself (a ProblemException), as the blocking routes throw it
+                answer.completeExceptionally(failure instanceof CompletionException wrapped && wrapped.getCause() != null
+                        ? wrapped.getCause() : failure);
+            } else {
+                answer.complete(new HeartbeatAnswer(beat.runnerId(), beat.status(), beat.stopJobIds(), beat.serverTime()));
+            }
+        });
+        return answer;
     }
 
     /** On a virtual thread: while it waits it holds no platform thread and no database connection. */

@@ -69,10 +69,8 @@ public class HeartbeatBatcher {
      * people now see it and the jobs it must stop. 401 when the runner is gone.
      */
     public AgentService.Beat beat(AuthenticatedRunner runner, AgentRequests.Heartbeat report) {
-        Pending pending = new Pending(runner, report, new CompletableFuture<>());
-        arrived.add(pending);
         try {
-            return pending.answer().get(ANSWER_WITHIN_SECONDS, TimeUnit.SECONDS);
+            return beatLater(runner, report).get(ANSWER_WITHIN_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
@@ -84,6 +82,19 @@ public class HeartbeatBatcher {
             Thread.currentThread().interrupt();
             throw unavailable();
         }
+    }
+
+    /**
+     * {@link #beat}, answered when its batch has committed instead of waiting for it: completed by
+     * the batch's writer with the answer, or with the {@link ProblemException} to answer instead
+     * (503 after {@value #ANSWER_WITHIN_SECONDS} s without one).
+     */
+    public CompletableFuture<AgentService.Beat> beatLater(AuthenticatedRunner runner, AgentRequests.Heartbeat report) {
+        Pending pending = new Pending(runner, report, new CompletableFuture<>());
+        arrived.add(pending);
+        return pending.answer().completeOnTimeout(null, ANSWER_WITHIN_SECONDS, TimeUnit.SECONDS)
+                .thenCompose(beat -> beat != null ? CompletableFuture.completedFuture(beat)
+                        : CompletableFuture.failedFuture(unavailable()));
     }
 
     /** Every heartbeat of the batch is answered, whatever happens to the batch. */

@@ -1,6 +1,12 @@
 package dev.paddock.auth;
 
 import dev.paddock.problem.ProblemException;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.InjectableContext;
+import io.quarkus.arc.ManagedContext;
+import io.quarkus.runtime.BlockingOperationControl;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -25,16 +31,42 @@ public class AccessFilter {
     @Inject
     Authenticator auth;
 
+    /**
+     * Decides on the request's thread; a non-blocking route (the heartbeat) runs its filters on an
+     * event loop, which must not wait for the database: there a runner this replica knows is
+     * admitted from memory, and any other caller is decided on a worker thread, after which the
+     * request goes on on its event loop. Null: decided, go on.
+     */
     @ServerRequestFilter
-    public void admit(ResourceInfo resource, ContainerRequestContext request) {
+    public Uni<Void> admit(ResourceInfo resource, ContainerRequestContext request) {
         Method method = resource.getResourceMethod();
         if (method == null) {
-            return;
+            return null;
         }
-        Annotation rule = ruleOn(method);
-        if (rule == null) {
-            rule = ruleOn(resource.getResourceClass());
+        Annotation found = ruleOn(method);
+        Annotation rule = found != null ? found : ruleOn(resource.getResourceClass());
+        if (BlockingOperationControl.isBlockingAllowed()) {
+            decide(rule, request);
+            return null;
         }
+        if (rule instanceof RunnerAccess runner && runner.tokenInQuery().isEmpty()
+                && auth.admitKnownRunner(!runner.recordsSignOfLife())) {
+            return null;
+        }
+        ManagedContext requestScope = Arc.container().requestContext();
+        InjectableContext.ContextState state = requestScope.getState();
+        return Uni.createFrom().completionStage(() -> Vertx.currentContext().<Void>executeBlocking(() -> {
+            requestScope.activate(state);
+            try {
+                decide(rule, request);
+                return null;
+            } finally {
+                requestScope.deactivate();
+            }
+        }, false).toCompletionStage());
+    }
+
+    private void decide(Annotation rule, ContainerRequestContext request) {
         switch (rule) {
             case PublicAccess open -> {
             }

@@ -127,6 +127,24 @@ public class Authenticator {
     }
 
     /**
+     * {@link #admitRunner} for a runner token this replica knows, without blocking (on an event
+     * loop); false when admitting the call needs the database or refuses it: then
+     * {@link #admitRunner} decides, on a worker thread.
+     */
+    boolean admitKnownRunner(boolean recordSignOfLife) {
+        String token = runnerToken();
+        if (token == null || !RunnerTokens.looksLikeToken(token)) {
+            return false;
+        }
+        AuthenticatedRunner runner = credentials.fromMemory(RunnerTokens.hash(token), recordSignOfLife);
+        if (runner == null) {
+            return false;
+        }
+        admitAs(runner);
+        return true;
+    }
+
+    /**
      * An API key holding runners:register or runners:manage acting as the runner it registered;
      * any other runner is 404 for it. Naming no runner on a job's route, it acts as the job's holder
      * ({@link RunnerAccess#jobInPath()}); elsewhere naming none is 404.

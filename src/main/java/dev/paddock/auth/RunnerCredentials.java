@@ -98,15 +98,12 @@ public class RunnerCredentials {
      * runner and stamps it, outside any caller's transaction.
      */
     public Optional<AuthenticatedRunner> authenticate(byte[] tokenHash, boolean recordSignOfLife) {
-        ByteBuffer key = ByteBuffer.wrap(tokenHash);
-        Known known = byToken.get(key);
-        long now = System.nanoTime();
-        if (known != null && (!recordSignOfLife || now - known.stampedAt() < batchedForNanos)) {
-            if (recordSignOfLife) {
-                lateSignsOfLife.add(known.runner().id());
-            }
-            return Optional.of(known.runner());
+        AuthenticatedRunner known = fromMemory(tokenHash, recordSignOfLife);
+        if (known != null) {
+            return Optional.of(known);
         }
+        ByteBuffer key = ByteBuffer.wrap(tokenHash);
+        long now = System.nanoTime();
         Optional<RunnerStore.Holder> holder = store.signOfLife(tokenHash);
         if (holder.isEmpty()) {
             byToken.remove(key);
@@ -119,6 +116,21 @@ public class RunnerCredentials {
             byToken.put(key, new Known(runner, now));
         }
         return Optional.of(runner);
+    }
+
+    /**
+     * {@link #authenticate} when it needs no statement (a token seen recently, see the class), so
+     * without blocking: the runner, or null when only the database can tell.
+     */
+    public AuthenticatedRunner fromMemory(byte[] tokenHash, boolean recordSignOfLife) {
+        Known known = byToken.get(ByteBuffer.wrap(tokenHash));
+        if (known == null || recordSignOfLife && System.nanoTime() - known.stampedAt() >= batchedForNanos) {
+            return null;
+        }
+        if (recordSignOfLife) {
+            lateSignsOfLife.add(known.runner().id());
+        }
+        return known.runner();
     }
 
     /**

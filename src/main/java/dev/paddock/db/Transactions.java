@@ -1,6 +1,7 @@
 package dev.paddock.db;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.BlockingOperationControl;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -89,7 +90,7 @@ public class Transactions {
                 throw failed(e);
             }
         }
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = connection()) {
             return work.run(connection);
         } catch (SQLException e) {
             throw failed(e);
@@ -120,9 +121,21 @@ public class Transactions {
         return local == null ? null : (T) local.resources.computeIfAbsent(key, k -> create.get());
     }
 
+    /**
+     * A connection of the pool, never on an event loop: a statement there would hold up every
+     * request that loop serves (non-blocking routes hand such work to a worker, see AccessFilter).
+     */
+    private Connection connection() throws SQLException {
+        if (!BlockingOperationControl.isBlockingAllowed()) {
+            throw new IllegalStateException("A database statement on an event loop (" + Thread.currentThread().getName()
+                    + "): it would hold up every request the loop serves; run it on a worker thread.");
+        }
+        return dataSource.getConnection();
+    }
+
     private Local begin() {
         try {
-            Connection connection = dataSource.getConnection();
+            Connection connection = connection();
             try {
                 connection.setAutoCommit(false);
             } catch (SQLException e) {
