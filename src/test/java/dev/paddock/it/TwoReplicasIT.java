@@ -60,6 +60,30 @@ class TwoReplicasIT {
     }
 
     /**
+     * The agents' rate limit (120 calls a minute per token) counts a runner's calls on both
+     * replicas: those made on one are shared with the other within a second.
+     */
+    @Test
+    void aRunnersCallsOnOneReplicaCountAgainstItsLimitOnTheOther() throws InterruptedException {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
+        for (int i = 0; i < 100; i++) {
+            Api.runner(runner.token()).body(Map.of()).post("/api/runners/heartbeat").then().statusCode(200);
+        }
+        // counts are shared every quarter second; calls made while waiting would count on their own
+        Thread.sleep(1500);
+        int limited = 0;
+        for (int i = 0; i < 30; i++) {
+            if (Api.runner(runner.token()).baseUri(second.url()).body(Map.of())
+                    .post("/api/runners/heartbeat").statusCode() == 429) {
+                limited++;
+            }
+        }
+        // 101 calls counted on the first replica leave 19 of 120 on the second
+        assertThat(limited).isGreaterThanOrEqualTo(5);
+    }
+
+    /**
      * The outbox gap under load: writers on both replicas enqueue at once while a reader follows
      * the feed with next_after; it sees every job's event exactly once, in increasing sequence.
      */
