@@ -46,7 +46,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /** Paddock's own agent protocol over HTTP (API.md, "Runner agent's routes"): an adapter over {@link AgentService}. */
@@ -143,9 +142,8 @@ public class CanonicalAgentResource {
         CompletableFuture<HeartbeatAnswer> answer = new CompletableFuture<>();
         agent.heartbeatLater(self, request).whenComplete((beat, failure) -> {
             if (failure != null) {
-                // the refusal itself (a ProblemException), as the blocking routes throw it
-                answer.completeExceptionally(failure instanceof CompletionException wrapped && wrapped.getCause() != null
-                        ? wrapped.getCause() : failure);
+                // the refusal itself (a ProblemException, the batch's writer completes the future with it)
+                answer.completeExceptionally(failure);
             } else {
                 answer.complete(new HeartbeatAnswer(beat.runnerId(), beat.status(), beat.stopJobIds(), beat.serverTime()));
             }
