@@ -6,6 +6,7 @@ import dev.paddock.common.PaddockConfig;
 import dev.paddock.feed.EventFeed;
 import dev.paddock.signal.Signals;
 import dev.paddock.webhook.Deliveries;
+import dev.paddock.webhook.WebhookSecrets;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -162,12 +163,13 @@ public class WebhookFollowers {
     private Sending send(Deliveries.Followed webhook, EventFeed.Window window, Semaphore senders) {
         List<CompletableFuture<Deliveries.FirstAttempt>> made = new ArrayList<>(window.events().size());
         WebhookSender.Destination destination = sender.destination(webhook.url());
+        WebhookSecrets.Signer signer = WebhookSecrets.signer(webhook.keys()); // used on this thread only
         for (Map.Entry<Long, Map<String, Object>> event : window.events().entrySet()) {
             byte[] body = body(event.getValue());
             senders.acquireUninterruptibly();
             CompletableFuture<WebhookSender.Attempt> attempt;
             try {
-                attempt = sender.send(destination, webhook.keys(), (UUID) event.getValue().get("id"), body);
+                attempt = sender.send(destination, signer, (UUID) event.getValue().get("id"), body);
             } catch (RuntimeException e) {
                 senders.release();
                 throw e;

@@ -87,18 +87,19 @@ public class WebhookSender {
         }
     }
 
-    /** One attempt of an event's delivery to a URL, as {@link #send(Destination, List, UUID, byte[])} to its destination. */
+    /** One attempt of an event's delivery to a URL, as {@link #send(Destination, WebhookSecrets.Signer, UUID, byte[])} to its destination. */
     public Attempt send(String url, List<String> keys, UUID eventId, String body) {
-        return send(destination(url), keys, eventId, body.getBytes(StandardCharsets.UTF_8)).join();
+        return send(destination(url), WebhookSecrets.signer(keys), eventId, body.getBytes(StandardCharsets.UTF_8)).join();
     }
 
     /**
-     * One attempt of an event's delivery: the body (UTF-8, signed and sent as it is) signed with
-     * each key as Standard Webhooks says, sent to the checked address (not sent to a refused one).
+     * One attempt of an event's delivery: the body (UTF-8, signed and sent as it is) signed by the
+     * signer's keys as Standard Webhooks says (on the calling thread), sent to the checked address (not sent to a refused one).
      * Answers at once; the attempt ends on an event loop, within the configured timeout, never
      * exceptionally.
      */
-    public CompletableFuture<Attempt> send(Destination destination, List<String> keys, UUID eventId, byte[] body) {
+    public CompletableFuture<Attempt> send(Destination destination, WebhookSecrets.Signer signer, UUID eventId,
+                                           byte[] body) {
         if (destination.target() == null) {
             return CompletableFuture.completedFuture(new Attempt(false, null, destination.refused(), null, 0));
         }
@@ -109,7 +110,7 @@ public class WebhookSender {
                 .putHeader("User-Agent", "Paddock-Webhooks")
                 .putHeader("webhook-id", id)
                 .putHeader("webhook-timestamp", Long.toString(timestamp))
-                .putHeader("webhook-signature", WebhookSecrets.signature(keys, id, timestamp, body));
+                .putHeader("webhook-signature", signer.sign(id, timestamp, body));
         return send(destination.target(), options, body);
     }
 

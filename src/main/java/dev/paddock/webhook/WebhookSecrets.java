@@ -7,7 +7,6 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * Webhook secrets ({@code whsec_} and the base64 of 32 random bytes) and Standard Webhooks
@@ -38,19 +37,47 @@ public final class WebhookSecrets {
      * (base64), in order, of {@code "<id>.<timestamp>.<body>"}.
      */
     public static String signature(List<String> keysBase64, String id, long timestamp, byte[] body) {
-        byte[] prefix = (id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8);
-        return keysBase64.stream().map(key -> "v1," + hmac(Base64.getDecoder().decode(key), prefix, body))
-                .collect(Collectors.joining(" "));
+        return signer(keysBase64).sign(id, timestamp, body);
     }
 
-    private static String hmac(byte[] key, byte[] prefix, byte[] body) {
+    /** A signer by these keys (base64), for the bodies one thread signs in turn. */
+    public static Signer signer(List<String> keysBase64) {
+        Mac[] macs = new Mac[keysBase64.size()];
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            mac.update(prefix);
-            return Base64.getEncoder().encodeToString(mac.doFinal(body));
+            for (int i = 0; i < macs.length; i++) {
+                macs[i] = Mac.getInstance("HmacSHA256");
+                macs[i].init(new SecretKeySpec(Base64.getDecoder().decode(keysBase64.get(i)), "HmacSHA256"));
+            }
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available", e);
+        }
+        return new Signer(macs);
+    }
+
+    /**
+     * The {@code webhook-signature} header's values by a set of keys, one body after another: the
+     * keys' MACs are looked up and keyed once, not once a body (a fifth of what signing a follower's
+     * window cost). Not for two threads at once.
+     */
+    public static final class Signer {
+
+        private final Mac[] macs;
+
+        private Signer(Mac[] macs) {
+            this.macs = macs;
+        }
+
+        public String sign(String id, long timestamp, byte[] body) {
+            byte[] prefix = (id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8);
+            StringBuilder header = new StringBuilder(48 * macs.length);
+            for (Mac mac : macs) {
+                if (!header.isEmpty()) {
+                    header.append(' ');
+                }
+                mac.update(prefix); // doFinal leaves the MAC keyed and ready for the next body
+                header.append("v1,").append(Base64.getEncoder().encodeToString(mac.doFinal(body)));
+            }
+            return header.toString();
         }
     }
 }
