@@ -102,6 +102,41 @@ class ProdBuildIT {
         }
     }
 
+    /**
+     * A start migrates a fresh database with Flyway; a start on a database that has every migration
+     * of the build does not make or run Flyway at all (db/SchemaAtStart).
+     */
+    @Test
+    void flywayRunsAtStartOnlyWhenTheDatabaseLacksAMigration() throws Exception {
+        Map<String, String> settings = PackagedAppResource.settings();
+        String url = settings.get("quarkus.datasource.jdbc.url");
+        String user = settings.getOrDefault("quarkus.datasource.username", "postgres");
+        String password = settings.getOrDefault("quarkus.datasource.password", "postgres");
+        String database = "paddock_fresh_" + Long.toHexString(System.nanoTime());
+        try (java.sql.Connection admin = java.sql.DriverManager.getConnection(url, user, password);
+             java.sql.Statement create = admin.createStatement()) {
+            create.execute("CREATE DATABASE " + database);
+        }
+        Map<String, String> fresh = Map.of("quarkus.datasource.jdbc.url", url.replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1"),
+                "quarkus.log.category.\"dev.paddock.db\".level", "DEBUG");
+        try {
+            try (Replica first = Replica.start(fresh)) {
+                assertThat(Files.readString(first.log)).contains("Successfully applied");
+                given().baseUri(first.url()).get("/api/jobs").then().statusCode(401);
+            }
+            try (Replica second = Replica.start(fresh)) {
+                assertThat(Files.readString(second.log)).contains("The database has every migration of this build")
+                        .doesNotContain("Successfully validated").doesNotContain("Successfully applied");
+                given().baseUri(second.url()).get("/api/jobs").then().statusCode(401);
+            }
+        } finally {
+            try (java.sql.Connection admin = java.sql.DriverManager.getConnection(url, user, password);
+                 java.sql.Statement drop = admin.createStatement()) {
+                drop.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            }
+        }
+    }
+
     /** The management interface's root, {@code …/q/}. */
     @TestHTTPResource(value = "/", management = true)
     URL management;
