@@ -24,8 +24,6 @@ PORT=18083
 URL=http://127.0.0.1:$PORT
 . bench/service-env.sh $DB
 export JAVA_HOME   # the agent's install script and launcher look for a Java 21+ there
-# the million-line job is limited by the agent and the service, not by the agents' rate limit
-export PADDOCK_AUTH_AGENT_REQUESTS_PER_MINUTE=10000000
 HOME_DIR=$(mktemp -d /tmp/paddock-agent-bench.XXXXXX)
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; rm -rf "$HOME_DIR"' EXIT

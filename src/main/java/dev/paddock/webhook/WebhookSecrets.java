@@ -33,14 +33,10 @@ public final class WebhookSecrets {
     }
 
     /**
-     * The {@code webhook-signature} header's value for a body in UTF-8: a signature by each key
-     * (base64), in order, of {@code "<id>.<timestamp>.<body>"}.
+     * A signer by these keys (base64), for the bodies one thread signs in turn: the
+     * {@code webhook-signature} header's value for a body in UTF-8 is a signature by each key, in
+     * order, of {@code "<id>.<timestamp>.<body>"}.
      */
-    public static String signature(List<String> keysBase64, String id, long timestamp, byte[] body) {
-        return signer(keysBase64).sign(id, timestamp, body);
-    }
-
-    /** A signer by these keys (base64), for the bodies one thread signs in turn. */
     public static Signer signer(List<String> keysBase64) {
         Mac[] macs = new Mac[keysBase64.size()];
         try {

@@ -23,7 +23,7 @@ class WebhookSecretsTest {
             String id = java.util.UUID.randomUUID().toString();
             String header = signer.sign(id, now, body.getBytes(StandardCharsets.UTF_8));
 
-            assertThat(header).isEqualTo(WebhookSecrets.signature(List.of(current, previous), id, now,
+            assertThat(header).isEqualTo(WebhookSecrets.signer(List.of(current, previous)).sign(id, now,
                     body.getBytes(StandardCharsets.UTF_8)));
             assertThat(header.split(" ")).hasSize(2);
             WebhookReceiver.Received received = new WebhookReceiver.Received(Map.of("webhook-id", id,
