@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
@@ -105,7 +106,7 @@ public class SchemaAtStart {
      */
     static int checksum(String script) {
         CRC32 crc = new CRC32();
-        try (BufferedReader lines = new BufferedReader(new java.io.StringReader(script))) {
+        try (BufferedReader lines = new BufferedReader(new StringReader(script))) {
             boolean first = true;
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (first && line.startsWith("\uFEFF")) {

@@ -87,14 +87,18 @@ public class WebhookSender {
         }
     }
 
-    /** One attempt of an event's delivery to a URL, as {@link #send(Destination, WebhookSecrets.Signer, UUID, byte[])} to its destination. */
+    /**
+     * One attempt of an event's delivery to a URL, as
+     * {@link #send(Destination, WebhookSecrets.Signer, UUID, byte[])} to its destination.
+     */
     public Attempt send(String url, List<String> keys, UUID eventId, String body) {
         return send(destination(url), WebhookSecrets.signer(keys), eventId, body.getBytes(StandardCharsets.UTF_8)).join();
     }
 
     /**
      * One attempt of an event's delivery: the body (UTF-8, signed and sent as it is) signed by the
-     * signer's keys as Standard Webhooks says (on the calling thread), sent to the checked address (not sent to a refused one).
+     * signer's keys as Standard Webhooks says (on the calling thread), sent to the checked address
+     * (not sent to a refused one).
      * Answers at once; the attempt ends on an event loop, within the configured timeout, never
      * exceptionally.
      */
