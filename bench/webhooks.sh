@@ -5,6 +5,8 @@
 # 60 s (goal: all, none twice). The pgbench baseline of agent-load.sh is printed for scale.
 #   prerequisites: as bench/agent-load.sh (the JAR, PostgreSQL at 127.0.0.1:5432, a JDK >= 21).
 # usage: bench/webhooks.sh [seconds per figure, default 20] [events while down, default 10000] [rounds, default 6]
+#   PADDOCK_BENCH_PGSS=1  also print each figure's costliest statements from pg_stat_statements
+#                         (calls and execution time a lifecycle; PostgreSQL must preload it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-20}
@@ -17,6 +19,12 @@ RECEIVED=/tmp/paddock-webhooks-received.txt
 . bench/service-env.sh $DB
 # the receiver listens on loopback
 export PADDOCK_WEBHOOKS_ALLOW_PRIVATE_NETWORKS=true
+# No runner's sign of life is written at once during the run (it is every offline-after / 2, 45 s
+# by default, and batched in between): the runners, taken in turn, come round every ~22 s, so
+# every second or third lifecycle's runner was written at once, in bursts that fell on one figure
+# or the other (0.1 to 1.0 such writes a lifecycle, 0.15-0.2 ms each, in one run's figures).
+# That cost does not depend on the webhook; without it the webhook's share is, if anything, larger.
+export PADDOCK_RUNNERS_OFFLINE_AFTER=${PADDOCK_RUNNERS_OFFLINE_AFTER:-3600s}
 # a receiver down for 60 s is tried again on this schedule (the default's second wait is 5 minutes)
 export PADDOCK_WEBHOOKS_RETRY_SCHEDULE=${PADDOCK_WEBHOOKS_RETRY_SCHEDULE:-5s,10s,20s,40s,80s,160s}
 PIDS=()
@@ -79,6 +87,12 @@ backend_ticks() { # of PostgreSQL's backends on the benchmark's database
 TICK_MS=$((1000 / $(getconf CLK_TCK)))
 lifecycles() { # label: prints the figure and its CPU; sets RATE
   local s0 r0 p0 out done
+  # Each figure starts from the same state of PostgreSQL, as pgbench starts its runs: the tables
+  # vacuumed (no figure pays for the autovacuum of the one before it) and a checkpoint just made
+  # (under this load PostgreSQL checkpoints about once a minute, for its WAL: a figure starts at the
+  # same point of that cycle as the others).
+  psql -q $DB -c "VACUUM ANALYZE" -c "CHECKPOINT"
+  [ -z "${PADDOCK_BENCH_PGSS:-}" ] || psql -qAt $DB -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" >/dev/null
   s0=$(ticks "${PIDS[0]}"); r0=$(ticks $RECEIVER); p0=$(backend_ticks)
   run_lifecycles "$SECS"
   out=$(cat $LIFECYCLES)
@@ -88,6 +102,12 @@ lifecycles() { # label: prints the figure and its CPU; sets RATE
       -v r=$(( $(ticks $RECEIVER) - r0 )) -v p=$(( $(backend_ticks) - p0 )) \
     'BEGIN { printf "%-18s %s\n%18s CPU a lifecycle: service %.2f ms, receiver %.2f ms, PostgreSQL backends %.2f ms\n",
              l, o, "", s * t / n, r * t / n, p * t / n }'
+  [ -z "${PADDOCK_BENCH_PGSS:-}" ] || psql -qAtX -F ' | ' $DB -v n="$done" <<'SQL'
+  SELECT round(calls / :n::numeric, 3), round((total_exec_time / :n)::numeric, 4) || ' ms',
+         left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+    FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+   ORDER BY total_exec_time DESC LIMIT 12;
+SQL
 }
 rm -f $RECEIVED $RECEIVED.all
 start_receiver
