@@ -31,7 +31,9 @@ trap 'for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done' EXIT
 "$JAVA" bench/LoadGen.java check
 dropdb --if-exists $DB && createdb $DB
 
-ticks() { awk '{s += $14 + $15} END {print s + 0}' "$@" 2>/dev/null || echo 0; }
+# a process that ends between pgrep and the read is skipped (awk stops at a missing file: one
+# backend ending at the first read made all of PostgreSQL's CPU since its start the window's)
+ticks() { cat /dev/null "$@" 2>/dev/null | awk '{s += $14 + $15} END {print s + 0}'; }
 postgres_ticks() { ticks $(for p in $(pgrep -u postgres); do echo /proc/$p/stat; done); }
 # the baseline: PostgreSQL's CPU per pgbench transaction (64 clients, single-row UPDATEs), the
 # service not yet started
