@@ -93,11 +93,14 @@ public class SchemaAtStart {
     static Map<String, Integer> expected() {
         Map<String, Integer> expected = new LinkedHashMap<>();
         for (String script : resource(INDEX).lines().map(String::strip).filter(line -> !line.isEmpty()).toList()) {
-            // V<version>__<description>.sql
-            String version = script.substring(1, script.indexOf("__"));
-            expected.put(version, checksum(resource(LOCATION + "/" + script)));
+            expected.put(version(script), checksum(resource(LOCATION + "/" + script)));
         }
         return expected;
+    }
+
+    /** A migration's version, from its script's name: V&lt;version&gt;__&lt;description&gt;.sql. */
+    static String version(String script) {
+        return script.substring(1, script.indexOf("__"));
     }
 
     /**

@@ -42,7 +42,7 @@ class SchemaAtStartTest {
         List<String> directory;
         try (Stream<Path> files = Files.list(Path.of("src/main/resources", SchemaAtStart.LOCATION))) {
             directory = files.map(file -> file.getFileName().toString())
-                    .sorted((a, b) -> compareVersions(version(a), version(b))).toList();
+                    .sorted((a, b) -> compareVersions(SchemaAtStart.version(a), SchemaAtStart.version(b))).toList();
         }
         List<String> index = Files.readAllLines(Path.of("src/main/resources", SchemaAtStart.INDEX)).stream()
                 .map(String::strip).filter(line -> !line.isEmpty()).toList();
@@ -94,10 +94,6 @@ class SchemaAtStartTest {
         assertThat(SchemaAtStart.checksum("\uFEFFSELECT 1;\r\nSELECT 2;\n"))
                 .isEqualTo(SchemaAtStart.checksum("SELECT 1;\nSELECT 2;"))
                 .isNotEqualTo(SchemaAtStart.checksum("SELECT 1;\nSELECT 3;"));
-    }
-
-    private static String version(String script) {
-        return script.substring(1, script.indexOf("__"));
     }
 
     private static int compareVersions(String a, String b) {

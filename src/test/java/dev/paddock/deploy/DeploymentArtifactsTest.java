@@ -128,7 +128,7 @@ class DeploymentArtifactsTest {
     }
 
     @Test
-    void theNativeImagesBoundTheYoungGenerationSoTheirMemoryStaysNearTheirRequest() throws IOException {
+    void theNativeImagesStartWithAYoungGenerationOf32Megabytes() throws IOException {
         // measured under the agent load: 97-123 MB after it with -Xmn32m, 153-170 MB without (RESULTS.md)
         for (String name : List.of("Dockerfile.native", "Dockerfile.native-micro")) {
             assertThat(Files.readString(Path.of("src/main/docker", name))).as(name)
