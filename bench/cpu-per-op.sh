@@ -25,6 +25,12 @@ SECS=${2:-20}
 DB=paddock_bench
 PORT=18081
 . bench/service-env.sh $DB
+# A lifecycle's runner is written at once every offline-after / 2 (45 s by default; batched in
+# between). The bench's 10,000 runners, taken in turn, come round every ~17 s: a third to all of a
+# window's lifecycles wrote their runner at once, in bursts that fell in one window and not the
+# next (0.89 such writes a lifecycle in one window, none in the one before). A runner that polls
+# every few seconds writes at once a few times in a hundred calls. Heartbeats write theirs anyway.
+[ "$MODE" = heartbeat ] || export PADDOCK_RUNNERS_OFFLINE_AFTER=${PADDOCK_RUNNERS_OFFLINE_AFTER:-3600s}
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done' EXIT
 

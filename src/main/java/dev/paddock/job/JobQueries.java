@@ -26,6 +26,12 @@ import java.util.UUID;
 @ApplicationScoped
 public class JobQueries {
 
+    /**
+     * The list's label filter; the second clause is the label index's predicate (only jobs with
+     * labels are in it), which the planner must find written in the query to use the index.
+     */
+    static final String WITH_LABELS = " AND labels @> CAST(:labels AS varchar(63)[]) AND labels <> '{}'";
+
     @Inject
     Transactions transactions;
 
@@ -60,7 +66,7 @@ public class JobQueries {
         }
         List<String> labels = QueryParams.labels(query, "label", errors);
         if (!labels.isEmpty()) {
-            where.append(" AND labels @> CAST(:labels AS varchar(63)[])");
+            where.append(WITH_LABELS);
             params.put("labels", textArray(labels));
         }
         Instant since = QueryParams.timestamp(query, "since", errors);

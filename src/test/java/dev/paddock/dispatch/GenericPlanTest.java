@@ -1,0 +1,58 @@
+package dev.paddock.dispatch;
+
+import dev.paddock.support.GenericPlans;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The hot statements run on plans PostgreSQL made once, without the parameters' values, from the
+ * statistics of that moment. Each reaches its rows only through the index meant for it, whatever
+ * the planner then estimated: no other index of the jobs can serve it. Under the lifecycle bench a
+ * claim's plan joined the queue to the GIN index on labels, which matches every job ever stored
+ * whose labels the runner has (all of them, for jobs without labels), and a holder's call planned
+ * before the first ANALYZE read all of its tenant's started jobs to find one (bench/RESULTS.md).
+ */
+@QuarkusTest
+class GenericPlanTest {
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Test
+    void aHoldersCallFindsItsJobByPrimaryKeyAlone() throws Exception {
+        Map<String, String> types = new LinkedHashMap<>();
+        types.put("job", "uuid");
+        types.put("tenant", "text");
+        types.put("runner", "uuid");
+        types.put("holderSuffices", "boolean");
+        types.put("lease", "text");
+        types.put("leaseMillis", "bigint");
+        assertThat(GenericPlans.cte(GenericPlans.of(dataSource, HeldJobs.HOLD, types), "held")).contains("pk_jobs");
+        // without the primary key, the tenant still narrows no index scan
+        String withoutKey = GenericPlans.cte(GenericPlans.of(dataSource, HeldJobs.HOLD, types,
+                List.of("ALTER TABLE jobs DROP CONSTRAINT pk_jobs CASCADE")), "held");
+        assertThat(withoutKey).contains("tenant");
+        assertThat(withoutKey.lines().filter(line -> line.contains("Index Cond") && line.contains("tenant"))).isEmpty();
+    }
+
+    @Test
+    void aClaimNeverReadsTheLabelIndex() throws Exception {
+        Map<String, String> types = new LinkedHashMap<>();
+        types.put("runner", "uuid");
+        types.put("limit", "integer");
+        types.put("leaseMillis", "bigint");
+        assertThat(GenericPlans.of(dataSource, JobClaims.CLAIM, types)).doesNotContain("ix_jobs_labels");
+        // nor when nothing else could narrow the scan
+        assertThat(GenericPlans.cte(GenericPlans.of(dataSource, JobClaims.CLAIM, types,
+                GenericPlans.JOBS_WITHOUT_TENANT_INDEXES), "picked"))
+                .contains("on jobs j").doesNotContain("ix_jobs_labels");
+    }
+}

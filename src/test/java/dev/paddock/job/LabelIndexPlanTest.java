@@ -1,0 +1,31 @@
+package dev.paddock.job;
+
+import dev.paddock.support.GenericPlans;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The jobs list's label filter can read the label index, which holds only jobs with labels. */
+@QuarkusTest
+class LabelIndexPlanTest {
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Test
+    void theLabelFilterCanReadTheLabelIndex() throws Exception {
+        Map<String, String> types = new LinkedHashMap<>();
+        types.put("tenant", "text");
+        types.put("labels", "text[]");
+        // nothing else could narrow the scan
+        String plan = GenericPlans.of(dataSource, "SELECT id FROM jobs WHERE tenant = :tenant" + JobQueries.WITH_LABELS, types,
+                GenericPlans.JOBS_WITHOUT_TENANT_INDEXES);
+        assertThat(plan).contains("ix_jobs_labels");
+    }
+}
