@@ -15,6 +15,8 @@
 #   PADDOCK_BENCH_WARM  seconds of the same load before the window (default 60): the JIT compiles
 #                       for about a minute on this box, and a window after 10 s counted the
 #                       compiler as a quarter of the service's CPU a lifecycle
+#   PADDOCK_BENCH_HISTORY  finished jobs seeded for each of the 10,000 runners before the load
+#                       (default 0): a fleet that has run jobs before, as every fleet in use has
 #   PADDOCK_BENCH_PGSS=1  also print the window's statements from pg_stat_statements (calls and
 #                       WAL records per operation, execution time): needs the module in
 #                       shared_preload_libraries
@@ -67,6 +69,12 @@ psql -q $DB -c "INSERT INTO runners (id, tenant, name, max_concurrency, reported
                 last_heartbeat_at, registered_by)
                 SELECT gen_random_uuid(), t, t || '-' || i, 1000, 'online', sha256(convert_to(p || i, 'UTF8')), 'rn_x', now(), 'bench'
                   FROM (VALUES ('bench', 'rn_bench_', 10000), ('bench-logs', 'rn_log_', 600)) f(t, p, n), generate_series(1, n) i"
+HISTORY=${PADDOCK_BENCH_HISTORY:-0}
+[ "$HISTORY" = 0 ] || psql -q $DB -c "INSERT INTO jobs (id, tenant, type, status, runner_id, runner_name, held_by, attempt,
+                created_at, queued_at, started_at, completed_at, duration_ms, progress)
+                SELECT gen_random_uuid(), 'bench', 'history', 'success', r.id, r.name, ARRAY[r.id], 1, t, t, t, t, 0, 100
+                  FROM runners r, generate_series(1, $HISTORY) h, LATERAL (SELECT now() - h * interval '1 minute' AS t) at
+                 WHERE r.tenant = 'bench'" -c "VACUUM ANALYZE jobs"
 
 # the service's ticks by thread kind (name without its number): JIT and GC against request work
 thread_ticks() { # one awk over every thread's stat: forks would cost the window CPU

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the planner then estimated: no other index of the jobs can serve it. Under the lifecycle bench a
  * claim's plan joined the queue to the GIN index on labels, which matches every job ever stored
  * whose labels the runner has (all of them, for jobs without labels), and a holder's call planned
- * before the first ANALYZE read all of its tenant's started jobs to find one (bench/RESULTS.md).
+ * before the first ANALYZE read all of its tenant's started jobs to find one, and a heartbeat batch
+ * read every job its runners ever ran to find the stops they had not acknowledged (bench/RESULTS.md).
  */
 @QuarkusTest
 class GenericPlanTest {
@@ -54,5 +55,17 @@ class GenericPlanTest {
         assertThat(GenericPlans.cte(GenericPlans.of(dataSource, JobClaims.CLAIM, types,
                 GenericPlans.JOBS_WITHOUT_TENANT_INDEXES), "picked"))
                 .contains("on jobs j").doesNotContain("ix_jobs_labels");
+    }
+
+    @Test
+    void aHeartbeatFindsItsRunnersStopsWithoutReadingTheirHistory() throws Exception {
+        Map<String, String> types = new LinkedHashMap<>();
+        types.put("runners", "uuid[]");
+        types.put("leaseMillis", "bigint");
+        String plan = GenericPlans.of(dataSource, HeldJobs.RENEW_LEASES_AND_LIST_STOPS, types);
+        // the stops not yet acknowledged have an index of their own; the runners' running jobs, theirs
+        assertThat(plan).contains("ix_jobs_stops_to_acknowledge").contains("ix_jobs_runner_running");
+        // never every job a runner ran
+        assertThat(plan.lines().filter(line -> line.matches(".*ix_jobs_runner( .*)?$"))).isEmpty();
     }
 }
