@@ -1,6 +1,7 @@
 package dev.paddock.queue;
 
 import dev.paddock.support.Api;
+import dev.paddock.support.GenericPlans;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -90,5 +92,15 @@ class QueueSnapshotTest {
             insert.setInt(6, count);
             insert.executeUpdate();
         }
+    }
+
+    @Test
+    void theQueuedAndRunningJobsAreReadThroughTheirOwnIndexes() throws Exception {
+        Map<String, String> types = new LinkedHashMap<>();
+        types.put("tenant", "text");
+        types.put("waits", "integer");
+        // a scan of the table the last resort: what else could find the queued and running jobs shows
+        String plan = GenericPlans.of(dataSource, QueueSnapshot.SNAPSHOT, types, List.of("SET LOCAL enable_seqscan = off"));
+        assertThat(plan).contains("ix_jobs_queue").contains("ix_jobs_runner_running").doesNotContain("Seq Scan on jobs");
     }
 }
