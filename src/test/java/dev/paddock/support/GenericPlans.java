@@ -1,5 +1,7 @@
 package dev.paddock.support;
 
+import dev.paddock.db.NamedSql;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -8,8 +10,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -19,8 +19,6 @@ import java.util.stream.Collectors;
  * index dropped, to see what else the planner could use), in a transaction that is rolled back.
  */
 public final class GenericPlans {
-
-    private static final Pattern PARAMETER = Pattern.compile("(?<!:):([A-Za-z][A-Za-z0-9]*)");
 
     /**
      * Changes that leave the planner no index of the jobs that leads with the tenant, and a scan of
@@ -69,15 +67,22 @@ public final class GenericPlans {
      */
     public static String of(DataSource dataSource, String sql, Map<String, String> types, List<String> changes)
             throws SQLException {
-        List<String> names = new ArrayList<>(types.keySet());
-        Matcher parameter = PARAMETER.matcher(sql);
-        String numbered = parameter.replaceAll(found -> {
-            int position = names.indexOf(found.group(1));
-            if (position < 0) {
-                throw new IllegalArgumentException("no type for :" + found.group(1));
+        // the service's own reading of :name parameters, each occurrence a ? in order, numbered by name here
+        NamedSql parsed = NamedSql.parse(sql);
+        List<String> typed = new ArrayList<>(types.keySet());
+        StringBuilder numbered = new StringBuilder();
+        int occurrence = 0;
+        for (char c : parsed.jdbc().toCharArray()) {
+            if (c != '?') {
+                numbered.append(c);
+                continue;
             }
-            return "\\$" + (position + 1);
-        });
+            String name = parsed.names().get(occurrence++);
+            if (!typed.contains(name)) {
+                throw new IllegalArgumentException("no type for :" + name);
+            }
+            numbered.append('$').append(typed.indexOf(name) + 1);
+        }
         String prepared = "plan_under_test";
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             connection.setAutoCommit(false);
