@@ -6,7 +6,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,16 +28,10 @@ class GenericPlanTest {
 
     @Test
     void aHoldersCallFindsItsJobByPrimaryKeyAlone() throws Exception {
-        Map<String, String> types = new LinkedHashMap<>();
-        types.put("job", "uuid");
-        types.put("tenant", "text");
-        types.put("runner", "uuid");
-        types.put("holderSuffices", "boolean");
-        types.put("lease", "text");
-        types.put("leaseMillis", "bigint");
-        // a scan of the table the last resort (on a small table the planner rightly prefers one)
+        Map<String, String> types = GenericPlans.types("job", "uuid", "tenant", "text", "runner", "uuid",
+                "holderSuffices", "boolean", "lease", "text", "leaseMillis", "bigint");
         assertThat(GenericPlans.cte(GenericPlans.of(dataSource, HeldJobs.HOLD, types,
-                List.of("SET LOCAL enable_seqscan = off")), "held")).contains("pk_jobs");
+                List.of(GenericPlans.TABLE_SCAN_LAST)), "held")).contains("pk_jobs");
         // without the primary key, the tenant still narrows no index scan
         String withoutKey = GenericPlans.cte(GenericPlans.of(dataSource, HeldJobs.HOLD, types,
                 List.of("ALTER TABLE jobs DROP CONSTRAINT pk_jobs CASCADE")), "held");
@@ -48,10 +41,7 @@ class GenericPlanTest {
 
     @Test
     void aClaimNeverReadsTheLabelIndex() throws Exception {
-        Map<String, String> types = new LinkedHashMap<>();
-        types.put("runner", "uuid");
-        types.put("limit", "integer");
-        types.put("leaseMillis", "bigint");
+        Map<String, String> types = GenericPlans.types("runner", "uuid", "limit", "integer", "leaseMillis", "bigint");
         assertThat(GenericPlans.of(dataSource, JobClaims.CLAIM, types)).doesNotContain("ix_jobs_labels");
         // nor when nothing else could narrow the scan
         assertThat(GenericPlans.cte(GenericPlans.of(dataSource, JobClaims.CLAIM, types,
@@ -61,13 +51,9 @@ class GenericPlanTest {
 
     @Test
     void aHeartbeatFindsItsRunnersStopsWithoutReadingTheirHistory() throws Exception {
-        Map<String, String> types = new LinkedHashMap<>();
-        types.put("runners", "uuid[]");
-        types.put("leaseMillis", "bigint");
-        // a scan of the table the last resort (on a small table the planner rightly prefers one):
         // the stops not yet acknowledged are found through their own index, never every job a runner ran
-        String plan = GenericPlans.of(dataSource, HeldJobs.RENEW_LEASES_AND_LIST_STOPS, types,
-                List.of("SET LOCAL enable_seqscan = off"));
+        String plan = GenericPlans.of(dataSource, HeldJobs.RENEW_LEASES_AND_LIST_STOPS,
+                GenericPlans.types("runners", "uuid[]", "leaseMillis", "bigint"), List.of(GenericPlans.TABLE_SCAN_LAST));
         assertThat(plan).contains("ix_jobs_stops_to_acknowledge");
         assertThat(plan.lines().filter(line -> line.matches(".*ix_jobs_runner( .*)?$"))).isEmpty();
     }

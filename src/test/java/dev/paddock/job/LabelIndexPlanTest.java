@@ -7,9 +7,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,14 +20,11 @@ class LabelIndexPlanTest {
 
     @Test
     void theLabelFilterCanReadTheLabelIndex() throws Exception {
-        Map<String, String> types = new LinkedHashMap<>();
-        types.put("tenant", "text");
-        types.put("labels", "text[]");
         // nothing else could narrow the scan, and no index is read whole (a GIN index is read as a bitmap)
         List<String> changes = new ArrayList<>(GenericPlans.JOBS_WITHOUT_TENANT_INDEXES);
         changes.add("SET LOCAL enable_indexscan = off");
-        String plan = GenericPlans.of(dataSource, "SELECT id FROM jobs WHERE tenant = :tenant" + JobQueries.WITH_LABELS, types,
-                changes);
+        String plan = GenericPlans.of(dataSource, "SELECT id FROM jobs WHERE tenant = :tenant" + JobQueries.WITH_LABELS,
+                GenericPlans.types("tenant", "text", "labels", "text[]"), changes);
         assertThat(plan).contains("ix_jobs_labels");
     }
 }

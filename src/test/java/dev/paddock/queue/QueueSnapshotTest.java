@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -96,11 +95,9 @@ class QueueSnapshotTest {
 
     @Test
     void theQueuedAndRunningJobsAreReadThroughTheirOwnIndexes() throws Exception {
-        Map<String, String> types = new LinkedHashMap<>();
-        types.put("tenant", "text");
-        types.put("waits", "integer");
         // a scan of the table the last resort: what else could find the queued and running jobs shows
-        String plan = GenericPlans.of(dataSource, QueueSnapshot.SNAPSHOT, types, List.of("SET LOCAL enable_seqscan = off"));
+        String plan = GenericPlans.of(dataSource, QueueSnapshot.SNAPSHOT, GenericPlans.types("tenant", "text", "waits", "integer"),
+                List.of(GenericPlans.TABLE_SCAN_LAST));
         assertThat(plan).contains("ix_jobs_queue").contains("ix_jobs_runner_running").doesNotContain("Seq Scan on jobs");
     }
 }

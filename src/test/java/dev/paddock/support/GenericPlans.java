@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -21,15 +22,30 @@ import java.util.stream.Collectors;
 public final class GenericPlans {
 
     /**
+     * A scan of the whole table made the planner's last resort: on a small table it rightly prefers
+     * one, and what else could find the rows would not show in the plan.
+     */
+    public static final String TABLE_SCAN_LAST = "SET LOCAL enable_seqscan = off";
+
+    /**
      * Changes that leave the planner no index of the jobs that leads with the tenant, and a scan of
      * the whole table as its last resort: what else could narrow a scan shows in the plan.
      */
-    public static final List<String> JOBS_WITHOUT_TENANT_INDEXES = List.of("SET LOCAL enable_seqscan = off",
+    public static final List<String> JOBS_WITHOUT_TENANT_INDEXES = List.of(TABLE_SCAN_LAST,
             "DROP INDEX ix_jobs_queue", "DROP INDEX ix_jobs_tenant_status_created", "DROP INDEX ix_jobs_tenant_created",
             "DROP INDEX ix_jobs_tenant_repository_created", "DROP INDEX ix_jobs_tenant_started",
             "ALTER TABLE jobs DROP CONSTRAINT uq_jobs_idempotency");
 
     private GenericPlans() {
+    }
+
+    /** The parameters' types, name and type after name and type, in the statement's terms. */
+    public static Map<String, String> types(String... namesAndTypes) {
+        Map<String, String> types = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndTypes.length; i += 2) {
+            types.put(namesAndTypes[i], namesAndTypes[i + 1]);
+        }
+        return types;
     }
 
     /** {@link #of} with the schema as it is. */
