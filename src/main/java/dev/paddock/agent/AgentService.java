@@ -126,7 +126,7 @@ public class AgentService {
     public void deregister(AuthenticatedRunner self) {
         connections.inTransaction(() -> {
             // the runner first: an ephemeral one is then deleted by the release of its job, if it held one
-            runners.deregister(self.tenant(), self.id()).orElseThrow(() -> ProblemException.notFound("Runner"));
+            runners.markOffline(self.tenant(), self.id()).orElseThrow(() -> ProblemException.notFound("Runner"));
             releases.release(self.id(), "runner deregistered; out of attempts");
             credentials.forget(self.id());
         });

@@ -16,7 +16,8 @@ import java.util.UUID;
 /**
  * Proves who is calling, once per request, as the route's declaration asks ({@link AccessFilter}).
  * People carry a JWT verified by smallrye-jwt; runner agents carry a runner token. Each kind of
- * route accepts only its kind of caller: the other kind is a 401. Resources then read the caller
+ * route accepts only its kind of caller: the other kind is a 401 (a JWT holding none of Paddock's
+ * scopes is a 403 everywhere). Resources then read the caller
  * proven here; asking for a kind the route did not declare is a programming error.
  */
 @RequestScoped
@@ -97,8 +98,7 @@ public class Authenticator {
                 .orElseThrow(() -> ProblemException.unauthorized("The API key is unknown, deleted or expired."))
                 : jwts.verify(bearer);
         if (!Scopes.anyOf(person.scopes())) {
-            throw ProblemException.forbidden("The credential holds none of Paddock's scopes ("
-                    + String.join(", ", Scopes.ALL.stream().sorted().toList()) + ").");
+            throw noPaddockScope();
         }
         if (scopes.length > 0 && java.util.Arrays.stream(scopes).noneMatch(person::has)) {
             throw ProblemException.forbidden(scopes.length == 1
@@ -121,9 +121,37 @@ public class Authenticator {
             return;
         }
         if (token == null) {
+            refuseScopelessJwt();
             throw ProblemException.unauthorized("A runner token is required (X-Runner-Token, Authorization: Bearer or x-api-key).");
         }
         admit(token, recordSignOfLife);
+    }
+
+    /**
+     * A JWT holding none of Paddock's scopes is 403 on every route, a runner's too: on a route that
+     * takes another credential, one sent without the credential the route needs is refused as the
+     * people's routes refuse it. Any other JWT there (an invalid one, one with scopes) is left to
+     * the route's 401.
+     */
+    private void refuseScopelessJwt() {
+        String bearer = bearerToken();
+        if (bearer == null || RunnerTokens.looksLikeToken(bearer) || ApiKeyCredentials.looksLikeKey(bearer)) {
+            return;
+        }
+        Person person;
+        try {
+            person = jwts.verify(bearer);
+        } catch (ProblemException invalid) {
+            return;
+        }
+        if (!Scopes.anyOf(person.scopes())) {
+            throw noPaddockScope();
+        }
+    }
+
+    private static ProblemException noPaddockScope() {
+        return ProblemException.forbidden("The credential holds none of Paddock's scopes ("
+                + String.join(", ", Scopes.ALL.stream().sorted().toList()) + ").");
     }
 
     /**
@@ -226,6 +254,7 @@ public class Authenticator {
 
     private void admit(String token, boolean recordSignOfLife) {
         if (token == null || token.isBlank()) {
+            refuseScopelessJwt();
             throw ProblemException.unauthorized("The runner's token is required in the query (?token=rn_...).");
         }
         String trimmed = token.trim();
@@ -247,11 +276,16 @@ public class Authenticator {
         String apiKey = apiKey();
         if (apiKey != null && runnerInPath != null) {
             // the key that registered this runner acts as it; any other key acts as a person
-            Optional<AuthenticatedRunner> runner = apiKeys.authenticate(apiKey)
-                    .flatMap(person -> runnerOfKey(person, namedRunner(runnerInPath), true));
+            Optional<Person> key = apiKeys.authenticate(apiKey);
+            Optional<AuthenticatedRunner> runner = key.flatMap(person -> runnerOfKey(person, namedRunner(runnerInPath), true));
             if (runner.isPresent()) {
                 admitAs(runner.get());
                 return;
+            }
+            if (key.isPresent() && key.get().has(Scopes.RUNNERS_REGISTER)
+                    && java.util.Arrays.stream(scopes).noneMatch(key.get()::has)) {
+                // a key that may only act as its own runners: any other runner is not found for it
+                throw ProblemException.notFound("Runner");
             }
         }
         admitPerson(scopes);

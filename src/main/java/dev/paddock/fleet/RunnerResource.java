@@ -117,9 +117,9 @@ public class RunnerResource {
     @PATCH
     @Path("{id}")
     @Operation(summary = "Change a runner (people) or a runner's own descriptive fields (runner token)",
-            description = "With a JWT (runners:manage): name, labels, max_concurrency, capabilities. With the runner's own token: name, version, os, arch, capabilities; labels and max_concurrency sent by the runner are ignored.")
+            description = "With a JWT or an API key (runners:manage): name, labels, max_concurrency, capabilities. With the runner's own token, or the API key that registered it: name, version, os, arch, capabilities; labels and max_concurrency sent by the runner are ignored.")
     @SecurityRequirement(name = "runnerToken")
-    @PersonOrRunnerAccess(Scopes.RUNNERS_MANAGE)
+    @PersonOrRunnerAccess(value = Scopes.RUNNERS_MANAGE, runnerInPath = "id")
     public RunnerView.One patch(@PathParam("id") String id, RunnerRequests.Update request) {
         return switch (auth.caller()) {
             case Authenticator.RunnerCaller(AuthenticatedRunner self) -> {
@@ -212,7 +212,7 @@ public class RunnerResource {
 
     @GET
     @Path("{id}/jobs")
-    @Operation(summary = "The jobs this runner has run or runs", description = "Filter status; newest first.")
+    @Operation(summary = "The jobs this runner has run or runs", description = "Also the jobs it held before they were requeued or claimed by another runner, each once as it is now. Filter status; newest first.")
     @PersonAccess(Scopes.RUNNERS_READ)
     public JobView.Page jobs(@PathParam("id") String id) {
         Person person = auth.person();

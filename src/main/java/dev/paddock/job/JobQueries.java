@@ -32,6 +32,19 @@ public class JobQueries {
      */
     static final String WITH_LABELS = " AND labels @> CAST(:labels AS varchar(63)[]) AND labels <> '{}'";
 
+    private static final String NEWEST_FIRST = " ORDER BY created_at DESC, id DESC";
+
+    /** The jobs a runner runs, or ran last: it is their runner_id. */
+    static final String RUN_BY = "runner_id = :runnerId";
+
+    /**
+     * The jobs a runner held before they were requeued or claimed by another runner, none of
+     * {@link #RUN_BY}'s: the last clause is ix_jobs_former_holders's predicate, written out for the
+     * planner to use that index (V1.18.0).
+     */
+    static final String HELD_BEFORE_BY = "held_by @> ARRAY[CAST(:runnerId AS uuid)] AND runner_id IS DISTINCT FROM :runnerId"
+            + " AND (cardinality(held_by) > 1 OR (runner_id IS NULL AND cardinality(held_by) > 0))";
+
     @Inject
     Transactions transactions;
 
@@ -86,41 +99,50 @@ public class JobQueries {
         return page(where, params, page);
     }
 
+    /** The jobs this runner runs or has run (a job it held before it was requeued too); newest first. */
     public JobView.Page forRunner(String tenant, UUID runnerId, MultivaluedMap<String, String> query) {
         List<FieldError> errors = new ArrayList<>();
-        StringBuilder where = new StringBuilder("tenant = :tenant AND runner_id = :runnerId");
         Map<String, Object> params = new HashMap<>(Map.of("tenant", tenant, "runnerId", runnerId));
+        String filter = "";
         String status = QueryParams.oneOf(query, "status", JobStatus.WIRE_NAMES, errors);
         if (status != null) {
-            where.append(" AND status = :status");
+            filter = " AND status = :status";
             params.put("status", status);
         }
         PageRequest page = pageOrErrors(query, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
-        return page(where, params, page);
+        List<String> parts = ofRunner(filter);
+        List<JobView> jobs = jobs(parts, params, page).stream().map(JobView::of).toList();
+        return new JobView.Page(jobs, count(parts, params), page.limit(), page.offset(), page.page(), page.perPage());
     }
 
-    /** The runner's jobs as pods: {@code status} pending, running or terminated; newest first. */
+    /** {@link #forRunner}'s jobs as pods: {@code status} pending, running or terminated; newest first. */
     public PodView.Page pods(String tenant, UUID runnerId, MultivaluedMap<String, String> query) {
         List<FieldError> errors = new ArrayList<>();
-        StringBuilder where = new StringBuilder("tenant = :tenant AND runner_id = :runnerId");
         Map<String, Object> params = new HashMap<>(Map.of("tenant", tenant, "runnerId", runnerId));
+        String filter = "";
         String status = QueryParams.oneOf(query, "status", PodView.STATUSES, errors);
         if (status != null) {
-            where.append(switch (status) {
+            filter = switch (status) {
                 case PodView.PENDING -> " AND status = '" + JobStatus.QUEUED.wire() + "'";
                 case PodView.RUNNING -> " AND status = '" + JobStatus.RUNNING.wire() + "'";
                 default -> " AND status NOT IN ('" + JobStatus.QUEUED.wire() + "', '" + JobStatus.RUNNING.wire() + "')";
-            });
+            };
         }
         PageRequest page = pageOrErrors(query, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
-        List<PodView> pods = jobs(where, params, page).stream().map(PodView::of).toList();
-        return new PodView.Page(pods, count(where, params), page.limit(), page.offset(), page.page(), page.perPage());
+        List<String> parts = ofRunner(filter);
+        List<PodView> pods = jobs(parts, params, page).stream().map(PodView::of).toList();
+        return new PodView.Page(pods, count(parts, params), page.limit(), page.offset(), page.page(), page.perPage());
+    }
+
+    /** A runner's jobs in two disjoint parts, each read through its own index: run by it, held by it before. */
+    private static List<String> ofRunner(String filter) {
+        return List.of("tenant = :tenant AND " + RUN_BY + filter, "tenant = :tenant AND " + HELD_BEFORE_BY + filter);
     }
 
     public JobView detail(String tenant, UUID id) {
@@ -173,21 +195,30 @@ public class JobQueries {
     }
 
     private JobView.Page page(StringBuilder where, Map<String, Object> params, PageRequest page) {
-        List<JobView> jobs = jobs(where, params, page).stream().map(JobView::of).toList();
-        return new JobView.Page(jobs, count(where, params), page.limit(), page.offset(), page.page(), page.perPage());
+        List<String> parts = List.of(where.toString());
+        List<JobView> jobs = jobs(parts, params, page).stream().map(JobView::of).toList();
+        return new JobView.Page(jobs, count(parts, params), page.limit(), page.offset(), page.page(), page.perPage());
     }
 
-    /** A page of the jobs {@code where} selects, newest first. */
-    private List<Job> jobs(StringBuilder where, Map<String, Object> params, PageRequest page) {
+    /**
+     * A page of the jobs the disjoint {@code parts} select, newest first: each part's first
+     * offset + limit in order, merged, so that each is read through its own index.
+     */
+    private List<Job> jobs(List<String> parts, Map<String, Object> params, PageRequest page) {
         Map<String, Object> paged = new HashMap<>(params);
         paged.put("limit", page.limit());
         paged.put("offset", page.offset());
-        return transactions.rows("SELECT * FROM jobs WHERE " + where
-                + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset", paged, row -> JobRows.read(Columns.of(row)));
+        paged.put("end", (long) page.offset() + page.limit());
+        String from = parts.size() == 1 ? "jobs WHERE " + parts.get(0)
+                : parts.stream().map(part -> "(SELECT * FROM jobs WHERE " + part + NEWEST_FIRST + " LIMIT :end)")
+                        .collect(java.util.stream.Collectors.joining(" UNION ALL ", "(", ") jobs"));
+        return transactions.rows("SELECT * FROM " + from + NEWEST_FIRST + " LIMIT :limit OFFSET :offset",
+                paged, row -> JobRows.read(Columns.of(row)));
     }
 
-    private long count(StringBuilder where, Map<String, Object> params) {
-        return transactions.row("SELECT count(*) FROM jobs WHERE " + where, params, row -> row.getLong(1));
+    private long count(List<String> parts, Map<String, Object> params) {
+        return transactions.row("SELECT " + parts.stream().map(part -> "(SELECT count(*) FROM jobs WHERE " + part + ")")
+                .collect(java.util.stream.Collectors.joining(" + ")), params, row -> row.getLong(1));
     }
 
     static String textArray(List<String> labels) {

@@ -103,16 +103,12 @@ public final class RunnerSql {
 
             SELECT * FROM changed""";
 
-    /** Out of service: offline, and a drain superseded (the runner is out either way). */
-    static final String MARK_OFFLINE = BEFORE + """
-            changed AS (
-                UPDATE runners r SET reported_status = 'offline', drain_requested = FALSE, updated_at = now()
-                  FROM before WHERE r.id = before.id
-                RETURNING r.*, before.old_status),
-            """ + STATUS_EVENTS;
-
-    /** The runner says it leaves: offline, a person's drain kept. */
-    static final String DEREGISTER = BEFORE + """
+    /**
+     * Offline until the runner's next call: marked so by a person, or the runner says it leaves.
+     * A person's drain is kept either way, for only {@code resume} ends one (the runner comes back
+     * draining).
+     */
+    static final String OFFLINE = BEFORE + """
             changed AS (
                 UPDATE runners r SET reported_status = 'offline', updated_at = now()
                   FROM before WHERE r.id = before.id

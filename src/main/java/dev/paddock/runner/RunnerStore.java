@@ -91,12 +91,9 @@ public class RunnerStore {
         return one(RunnerSql.REPLACE_TOKEN, parameters);
     }
 
+    /** Offline until its next call (marked by a person, or deregistered by the runner); a drain is kept. */
     public Optional<Runner> markOffline(String tenant, UUID id) {
-        return one(RunnerSql.MARK_OFFLINE, key(tenant, id));
-    }
-
-    public Optional<Runner> deregister(String tenant, UUID id) {
-        return one(RunnerSql.DEREGISTER, key(tenant, id));
+        return one(RunnerSql.OFFLINE, key(tenant, id));
     }
 
     public Optional<Runner> setDrain(String tenant, UUID id, boolean drain) {

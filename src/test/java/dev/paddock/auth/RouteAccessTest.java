@@ -1,6 +1,7 @@
 package dev.paddock.auth;
 
 import dev.paddock.support.Api;
+import dev.paddock.support.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.Method;
 import io.restassured.response.Response;
@@ -40,6 +41,26 @@ public class RouteAccessTest {
         });
         assertThat(walked).hasSizeGreaterThan(25);
         assertThat(open).isEmpty();
+    }
+
+    /** The runners' routes too: a JWT without the credential they take, and without any of Paddock's scopes. */
+    @Test
+    void aJwtHoldingNoneOfPaddocksScopesIs403OnEveryRoute() {
+        Api api = Api.newTenant();
+        String scopeless = Tokens.person(api.tenant, "openid profile");
+        List<String> wrong = new ArrayList<>();
+        List<String> walked = walk((method, path) -> {
+            Response response = given().auth().oauth2(scopeless).contentType("application/json").body("{}")
+                    .request(method, path);
+            if (response.statusCode() != 403 || !response.contentType().startsWith("application/problem+json")) {
+                wrong.add(method + " " + path + " -> " + response.statusCode());
+            }
+        });
+        assertThat(walked).hasSizeGreaterThan(25);
+        assertThat(wrong).isEmpty();
+        // a JWT with a scope is still the wrong credential there
+        given().auth().oauth2(api.jwt).contentType("application/json").body("{}").post("/api/runners/heartbeat")
+                .then().statusCode(401);
     }
 
     @Test

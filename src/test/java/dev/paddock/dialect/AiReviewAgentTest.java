@@ -12,6 +12,7 @@ import java.util.UUID;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
 /** ai-review's runner (DIALECTS.md §1): an API key registers a runner and then acts as it. */
@@ -105,6 +106,27 @@ public class AiReviewAgentTest {
         Api.RunnerRef tokenRunner = api.onlineRunner(List.of(), 1);
         Api.runner(tokenRunner.token()).get("/api/runners/tasks/pending?runnerId=" + mine).then().statusCode(404);
         Api.runner(tokenRunner.token()).get("/api/runners/tasks/pending?runnerId=" + tokenRunner.id()).then().statusCode(200);
+    }
+
+    /** The runner's own routes that name it in the path take the key that registered it, and no other runner. */
+    @Test
+    void aKeyChangesAndDeletesOnlyItsOwnRunnersAsThoseRunners() {
+        Api api = Api.newTenant();
+        String key = key(api, "runners:register");
+        String mine = register(key, "review");
+        String otherKeys = register(key(api, "runners:register"), "review");
+
+        // as the runner: its descriptive fields change, its labels are people's to set
+        withKey(key).body(Map.of("name", "renamed", "version", "2.1.0", "labels", List.of("gpu")))
+                .patch("/api/runners/" + mine).then().statusCode(200)
+                .body("runner.name", equalTo("renamed")).body("runner.version", equalTo("2.1.0"))
+                .body("runner.labels", contains("review"));
+        // any other runner is not found for a key that may only act as its own
+        withKey(key).body(Map.of("name", "taken")).patch("/api/runners/" + otherKeys).then().statusCode(404);
+        withKey(key).delete("/api/runners/" + otherKeys).then().statusCode(404);
+        api.person().get("/api/runners/" + otherKeys).then().statusCode(200).body("runner.name", not(equalTo("taken")));
+        // a key without a runner scope is refused for its scopes, as a person would be
+        withKey(key(api, "jobs:read")).body(Map.of("name", "x")).patch("/api/runners/" + mine).then().statusCode(403);
     }
 
     @Test

@@ -20,6 +20,7 @@ import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @QuarkusTest
 public class RunnerResourceTest {
@@ -197,6 +198,20 @@ public class RunnerResourceTest {
     }
 
     @Test
+    void aDrainOutlastsMarkingTheRunnerOffline() {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
+        String path = "/api/runners/" + runner.id();
+        api.person().post(path + "/drain").then().statusCode(200).body("runner.status", equalTo("draining"));
+        api.person().post(path + "/mark-offline").then().statusCode(200).body("runner.status", equalTo("offline"));
+        // back by its heartbeat, still draining: only resume ends a drain a person asked for
+        Api.runner(runner.token()).body(Map.of("status", "online")).post("/api/runners/heartbeat").then()
+                .statusCode(200).body("status", equalTo("draining"));
+        api.person().get("/api/runners/available").then().body("runners.id", not(hasItem(runner.id())));
+        api.person().post(path + "/resume").then().statusCode(200).body("runner.status", equalTo("online"));
+    }
+
+    @Test
     void anyCallOfARunnerMarkedOfflineBringsItBack() {
         Api api = Api.newTenant();
         Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
@@ -278,6 +293,36 @@ public class RunnerResourceTest {
         api.person().get("/api/runners/" + runner.id() + "/jobs").then().statusCode(200)
                 .body("jobs.size()", equalTo(0)).body("total", equalTo(0)).body("limit", equalTo(50))
                 .body("offset", equalTo(0));
+    }
+
+    /** "The jobs this runner has run or runs": a job it held stays its own once requeued or claimed by another. */
+    @Test
+    void aRunnersJobsKeepTheJobsItHeldBeforeTheyWereRequeued() {
+        Api api = Api.newTenant();
+        Api.RunnerRef first = api.onlineRunner(List.of(), 1);
+        Api.RunnerRef second = api.onlineRunner(List.of(), 1);
+        String job = api.enqueue("build", List.of());
+        assertEquals(job, Api.claimOne(first.token()).get("id"));
+        // the first runner leaves: its job goes back to the queue, still one of the jobs it ran
+        Api.runner(first.token()).delete("/api/runners/" + first.id()).then().statusCode(204);
+        api.person().get("/api/runners/" + first.id() + "/jobs").then().statusCode(200)
+                .body("total", equalTo(1)).body("jobs.id", contains(job)).body("jobs[0].status", equalTo("queued"));
+        api.person().get("/api/runners/" + first.id() + "/pods?status=pending").then().statusCode(200)
+                .body("total", equalTo(1)).body("pods.size()", equalTo(1));
+
+        assertEquals(job, Api.claimOne(second.token()).get("id"));
+        for (Api.RunnerRef runner : List.of(first, second)) {
+            api.person().get("/api/runners/" + runner.id() + "/jobs").then()
+                    .body("total", equalTo(1)).body("jobs.id", contains(job)).body("jobs[0].status", equalTo("running"));
+        }
+        api.person().get("/api/runners/" + first.id() + "/jobs?status=queued").then().body("total", equalTo(0));
+
+        // back with the first runner after the second left: listed once, not as run and as held before
+        Api.runner(second.token()).delete("/api/runners/" + second.id()).then().statusCode(204);
+        assertEquals(job, Api.claimOne(first.token()).get("id"));
+        api.person().get("/api/runners/" + first.id() + "/jobs").then().body("total", equalTo(1)).body("jobs.id", contains(job));
+        api.person().get("/api/runners/" + first.id() + "/jobs?limit=1&offset=1").then().body("total", equalTo(1))
+                .body("jobs.size()", equalTo(0));
     }
 
     @Test

@@ -11,7 +11,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The jobs list's label filter can read the label index, which holds only jobs with labels. */
+/**
+ * The lists' filters that have a partial index of their own can read it: the label filter the
+ * index of jobs with labels, a runner's former jobs the index of jobs requeued or reclaimed.
+ */
 @QuarkusTest
 class LabelIndexPlanTest {
 
@@ -20,11 +23,23 @@ class LabelIndexPlanTest {
 
     @Test
     void theLabelFilterCanReadTheLabelIndex() throws Exception {
-        // nothing else could narrow the scan, and no index is read whole (a GIN index is read as a bitmap)
+        assertThat(planWithoutTenantIndexes("SELECT id FROM jobs WHERE tenant = :tenant" + JobQueries.WITH_LABELS,
+                "labels", "text[]")).contains("ix_jobs_labels");
+    }
+
+    @Test
+    void aRunnersFormerJobsCanBeReadThroughTheFormerHoldersIndex() throws Exception {
+        assertThat(planWithoutTenantIndexes("SELECT id FROM jobs WHERE tenant = :tenant AND " + JobQueries.HELD_BEFORE_BY,
+                "runnerId", "uuid")).contains("ix_jobs_former_holders");
+    }
+
+    /**
+     * The generic plan of a filter of a tenant's jobs when nothing else could narrow the scan, and
+     * no index is read whole (a GIN index is read as a bitmap).
+     */
+    private String planWithoutTenantIndexes(String sql, String parameter, String type) throws Exception {
         List<String> changes = new ArrayList<>(GenericPlans.JOBS_WITHOUT_TENANT_INDEXES);
         changes.add("SET LOCAL enable_indexscan = off");
-        String plan = GenericPlans.of(dataSource, "SELECT id FROM jobs WHERE tenant = :tenant" + JobQueries.WITH_LABELS,
-                GenericPlans.types("tenant", "text", "labels", "text[]"), changes);
-        assertThat(plan).contains("ix_jobs_labels");
+        return GenericPlans.of(dataSource, sql, GenericPlans.types("tenant", "text", parameter, type), changes);
     }
 }
