@@ -37,6 +37,9 @@ final class Agent {
     private volatile boolean draining;
     private volatile Thread claimer;
     private volatile boolean claimedOnce;
+    /** The runner is ephemeral (its record says so): one job, as with --once, and it is gone after it. */
+    private volatile boolean ephemeral;
+    private final java.util.concurrent.atomic.AtomicBoolean goneAfterItsJob = new java.util.concurrent.atomic.AtomicBoolean();
 
     Agent(AgentSettings settings, String version, Map<String, String> environment) {
         this.settings = settings;
@@ -67,13 +70,19 @@ final class Agent {
         }
     }
 
-    /** Tells the service this machine's version, os and arch, so the fleet shows them. */
+    /**
+     * Tells the service this machine's version, os and arch, so the fleet shows them; learns from
+     * the answer whether the runner is ephemeral.
+     */
     private void describe() {
         if (settings.runnerId() == null) {
             return;
         }
         try {
-            client.describe(settings.runnerId(), version, os(), arch());
+            ephemeral = client.describe(settings.runnerId(), version, os(), arch()).path("runner").path("ephemeral").asBoolean(false);
+            if (ephemeral && !settings.once()) {
+                AgentLog.info("an ephemeral runner: one job, then it stops");
+            }
         } catch (PaddockClient.Retry | PaddockClient.Refused e) {
             AgentLog.warn("version, os and arch not reported (" + e.getMessage() + ")");
         }
@@ -81,13 +90,13 @@ final class Agent {
 
     private void claimJobs() {
         Backoff backoff = new Backoff();
-        while (!draining && !(settings.once() && claimedOnce)) {
+        while (!draining && !(oneJob() && claimedOnce)) {
             int free = awaitFreeSlots();
             if (draining) {
                 return;
             }
             try {
-                List<JsonNode> jobs = client.claim(settings.once() ? 1 : Math.min(free, CLAIM_LIMIT), CLAIM_WAIT_SECONDS);
+                List<JsonNode> jobs = client.claim(oneJob() ? 1 : Math.min(free, CLAIM_LIMIT), CLAIM_WAIT_SECONDS);
                 backoff.reset();
                 for (JsonNode job : jobs) {
                     start(JobSpec.from(job));
@@ -253,10 +262,24 @@ final class Agent {
         }
     }
 
-    /** The token is dead: nothing this agent does can be reported any more. Kills its jobs and exits 3. */
+    private boolean oneJob() {
+        return settings.once() || ephemeral;
+    }
+
+    /**
+     * The token is dead: nothing this agent does can be reported any more. Kills its jobs and
+     * exits 3 — unless the runner ran its one job and is gone, as an ephemeral runner is once its
+     * job's attempt ends (reported, or cancelled: then the job is stopped): then it exits 0.
+     */
     private void tokenRefused() {
-        if (settings.once() && claimedOnce && awaitOneJobReported()) {
-            AgentLog.info("the runner is gone after its one job (an ephemeral runner): stopping");
+        if (goneAfterItsJob.get()) {
+            return; // told already, by another of its threads
+        }
+        if (oneJob() && claimedOnce && (awaitOneJobReported() || ephemeral)) {
+            if (goneAfterItsJob.compareAndSet(false, true)) {
+                AgentLog.info("the runner is gone after its one job (an ephemeral runner): stopping");
+                running.values().forEach(execution -> execution.stop(JobExecution.Stop.CANCELLED));
+            }
             return; // the job thread ends, and run() returns 0
         }
         AgentLog.error("the service refused this runner's token (it was regenerated, or the runner was deleted): "

@@ -5,8 +5,8 @@ import java.util.function.DoubleSupplier;
 
 /**
  * How long to wait before the next try after an error: doubling from 1 s up to 30 s, each wait
- * drawn at random from its upper half ("equal jitter"), so a fleet that lost the service does not
- * come back in one wave. One success resets it.
+ * drawn at random from its upper half ("equal jitter"), never under 1 s, so a fleet that lost the
+ * service does not come back in one wave. One success resets it.
  */
 final class Backoff {
 
@@ -28,7 +28,7 @@ final class Backoff {
     Duration next() {
         long ceiling = Math.min(MOST.toMillis(), FIRST.toMillis() << Math.min(failures, 20));
         failures++;
-        long half = ceiling / 2;
+        long half = Math.max(FIRST.toMillis(), ceiling / 2);
         return Duration.ofMillis(half + (long) (random.getAsDouble() * (ceiling - half)));
     }
 

@@ -20,7 +20,7 @@ record JobSpec(String id, int attempt, String leaseId, Duration lease, long time
                String repository, String repositoryUrl, String branch, String commitSha, boolean checkout,
                List<String> secretNames, List<String> argv, Map<String, String> env, String invalid) {
 
-    static final String NOTHING_TO_RUN = "nothing to run: the job's payload has neither script nor command";
+    static final String NOTHING_TO_RUN = "nothing to run";
 
     static JobSpec from(JsonNode job) {
         JsonNode payload = job.path("payload");

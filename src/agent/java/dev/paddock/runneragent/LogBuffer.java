@@ -112,7 +112,7 @@ final class LogBuffer {
     private Batch take() {
         List<Line> lines = new ArrayList<>(Math.min(MAX_BATCH, pending.size() + 1));
         if (dropped > 0) {
-            lines.add(new Line(Instant.now(), "error", "paddock-agent: " + dropped
+            lines.add(new Line(Instant.now(), "debug", "paddock-agent: " + dropped
                     + " lines of output were dropped while the service could not be reached (the agent keeps at most "
                     + capacity + " lines a job)"));
             dropped = 0;

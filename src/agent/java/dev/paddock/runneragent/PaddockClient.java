@@ -83,7 +83,9 @@ final class PaddockClient {
     private final String userAgent;
 
     PaddockClient(URI server, String token, String version) {
-        this.server = server;
+        // the paths are the service's own from its root: a server URL with a path (a proxy's
+        // prefix, e.g. https://ci.example.com/paddock) keeps it before them
+        this.server = URI.create(server.toString().replaceAll("/+$", "") + "/");
         this.token = token;
         this.userAgent = "paddock-agent/" + version;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -109,9 +111,9 @@ final class PaddockClient {
     }
 
     /** The runner describes itself (version, os, arch): a heartbeat's report does not carry os and arch. */
-    void describe(String runnerId, String version, String os, String arch) throws Retry, Refused {
+    JsonNode describe(String runnerId, String version, String os, String arch) throws Retry, Refused {
         byte[] body = write(Map.of("version", version, "os", os, "arch", arch));
-        withoutJob(() -> send("PATCH", "/api/runners/" + runnerId, body, null, CALL_TIMEOUT));
+        return withoutJob(() -> send("PATCH", "/api/runners/" + runnerId, body, null, CALL_TIMEOUT));
     }
 
     /** Waits up to {@code waitSeconds} for up to {@code limit} jobs; an empty list when none came. */
@@ -177,7 +179,7 @@ final class PaddockClient {
 
     private JsonNode send(String method, String path, byte[] body, String leaseId, Duration timeout,
                           String credentialHeader, String credential) throws Retry, LeaseLost, JobFinal, Refused {
-        HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path)).timeout(timeout)
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path.startsWith("/") ? path.substring(1) : path)).timeout(timeout)
                 .header("User-Agent", userAgent).header("Accept", "application/json")
                 .header(credentialHeader, credential)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));

@@ -115,7 +115,9 @@ public class RunnerCredentials {
         }
         TokenKey key = TokenKey.of(tokenHash);
         long now = System.nanoTime();
-        Optional<RunnerStore.Holder> holder = store.signOfLife(tokenHash);
+        // a heartbeat writes its runner's report and status itself: stamping it here first would
+        // bring an offline runner online, and announce it, before the report says draining
+        Optional<RunnerStore.Holder> holder = recordSignOfLife ? store.signOfLife(tokenHash) : store.holderOfToken(tokenHash);
         if (holder.isEmpty()) {
             byToken.remove(key);
             return Optional.empty();

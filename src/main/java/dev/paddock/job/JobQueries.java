@@ -39,11 +39,11 @@ public class JobQueries {
 
     /**
      * The jobs a runner held before they were requeued or claimed by another runner, none of
-     * {@link #RUN_BY}'s: the last clause is ix_jobs_former_holders's predicate, written out for the
-     * planner to use that index (V1.18.0).
+     * {@link #RUN_BY}'s: the last clause is ix_jobs_reattempted's predicate (V1.18.0), written out
+     * for the planner to use that index; the runner is then looked for in each one's holders.
      */
-    static final String HELD_BEFORE_BY = "held_by @> ARRAY[CAST(:runnerId AS uuid)] AND runner_id IS DISTINCT FROM :runnerId"
-            + " AND (cardinality(held_by) > 1 OR (runner_id IS NULL AND cardinality(held_by) > 0))";
+    static final String HELD_BEFORE_BY = "CAST(:runnerId AS uuid) = ANY (held_by) AND runner_id IS DISTINCT FROM :runnerId"
+            + " AND (attempt > 1 OR (runner_id IS NULL AND attempt > 0))";
 
     @Inject
     Transactions transactions;

@@ -171,6 +171,9 @@ public final class RunnerSql {
 
             SELECT id, tenant, ephemeral FROM changed""";
 
+    /** The runner holding a token, as found, for a call that records its sign of life itself (a heartbeat). */
+    static final String HOLDER_OF_TOKEN = "SELECT id, tenant, ephemeral FROM runners WHERE token_hash = :tokenHash";
+
     /** A call's sign of life, found by the caller's token. */
     static final String SIGN_OF_LIFE_BY_TOKEN = """
             WITH before AS (

@@ -146,6 +146,13 @@ public class RunnerStore {
         return holder(RunnerSql.SIGN_OF_LIFE_BY_TOKEN, parameters);
     }
 
+    /** The runner holding this token, nothing written: the call records its sign of life itself; empty for an unknown token. */
+    public Optional<Holder> holderOfToken(byte[] tokenHash) {
+        Map<String, Object> parameters = new HashMap<>();
+        parameters.put("tokenHash", tokenHash);
+        return holder(RunnerSql.HOLDER_OF_TOKEN, parameters);
+    }
+
     /** The runner {@code id} of {@code tenant} when the API key registered it, its call recorded as a sign of life. */
     public Optional<Holder> signOfLifeForKey(UUID apiKey, String tenant, UUID id) {
         Map<String, Object> parameters = key(tenant, id);

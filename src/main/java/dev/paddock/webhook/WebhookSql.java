@@ -84,10 +84,11 @@ final class WebhookSql {
              WHERE w.tenant = ? AND w.id = ? AND d.id = ?
             RETURNING id""";
 
+    /** Newest first: the deliveries of one window, first attempted together at one time, newest event first. */
     static final String DELIVERIES = """
             SELECT d.*, count(*) OVER () AS total FROM webhook_deliveries d
              WHERE d.webhook_id = ?
-             ORDER BY d.created_at DESC, d.id
+             ORDER BY d.created_at DESC, d.event_sequence DESC NULLS FIRST, d.id
              LIMIT ? OFFSET ?""";
 
     static final String DELIVERY_COUNT = "SELECT count(*) FROM webhook_deliveries WHERE webhook_id = ?";

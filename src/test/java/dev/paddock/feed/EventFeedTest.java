@@ -107,6 +107,25 @@ class EventFeedTest {
                 .body("events", hasSize(0));
     }
 
+    /** A heartbeat's report is the change: an offline runner reporting draining goes offline → draining, not by online. */
+    @Test
+    void aFirstHeartbeatReportingDrainingIsOneChangeFromOffline() throws Exception {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.createRunner("r1", List.of(), 1);
+        Api.runner(runner.token()).body(Map.of("status", "draining")).post("/api/runners/heartbeat").then()
+                .statusCode(200).body("status", equalTo("draining"));
+        api.person().post("/api/runners/" + runner.id() + "/mark-offline").then().statusCode(200);
+        Api.runner(runner.token()).body(Map.of("status", "offline")).post("/api/runners/heartbeat").then()
+                .statusCode(200).body("status", equalTo("offline"));
+        Api.runner(runner.token()).body(Map.of("status", "online")).post("/api/runners/heartbeat").then().statusCode(200);
+
+        Thread.sleep(500); // numbered every 100 ms: an extra event would be read too
+        eventsOf(api, 4, "", "paddock.runner.*").then()
+                .body("events.type", contains("paddock.runner.created", "paddock.runner.draining",
+                        "paddock.runner.offline", "paddock.runner.online"))
+                .body("events.data.previous_status", contains(null, "offline", "draining", "offline"));
+    }
+
     @Test
     void aSilentRunnerMarkedOfflineBySweepIsAnnounced() throws Exception {
         Api api = Api.newTenant();

@@ -396,6 +396,28 @@ class AgentIT {
         person().get("/api/runners/" + runnerId).then().statusCode(404);
     }
 
+    /**
+     * An ephemeral runner's agent runs one job even without --once, and a cancel, which ends the
+     * runner with the job's attempt, stops the job and the agent as a finished job would: exit 0.
+     */
+    @Test
+    void aCancelEndsAnEphemeralRunnersAgentWithItsJob() throws Exception {
+        JsonPath created = new JsonPath(person().body(Map.of("name", "pod-" + System.nanoTime(), "labels", List.of("pods"),
+                "ephemeral", true, "max_concurrency", 2)).post("/api/runners").then().statusCode(201).extract().asString());
+        Runner runner = new Runner(created.getString("runner.id"), created.getString("runner.token"));
+        String marker = marker();
+        String id = enqueue(Map.of("type", "t", "labels", List.of("pods"), "payload", Map.of("script", "echo started; sleep " + marker)));
+        String other = enqueue(Map.of("type", "t", "labels", List.of("pods"), "payload", Map.of("script", "echo another")));
+        AgentProcess agent = start(install(runner), "run", "--heartbeat-interval", "1s");
+        awaitLine(id, "started");
+        person().body(Map.of("reason", "test")).post("/api/jobs/" + id + "/cancel").then().statusCode(200);
+        assertThat(agent.awaitExit(30)).as(agent.output()).isZero();
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(processes(marker)).isZero());
+        assertThat(agent.output()).doesNotContain("refused");
+        assertThat(job(other).getString("job.status")).as("one job only").isEqualTo("queued");
+        person().get("/api/runners/" + runner.id).then().statusCode(404);
+    }
+
     @Test
     void aRefusedTokenAtStartExitsThreeAtOnce() throws Exception {
         Runner runner = runner("linux");

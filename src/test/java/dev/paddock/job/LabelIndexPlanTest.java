@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The lists' filters that have a partial index of their own can read it: the label filter the
- * index of jobs with labels, a runner's former jobs the index of jobs requeued or reclaimed.
+ * index of jobs with labels, a runner's former jobs the index of jobs claimed again or requeued.
  */
 @QuarkusTest
 class LabelIndexPlanTest {
@@ -28,9 +28,9 @@ class LabelIndexPlanTest {
     }
 
     @Test
-    void aRunnersFormerJobsCanBeReadThroughTheFormerHoldersIndex() throws Exception {
+    void aRunnersFormerJobsCanBeReadThroughTheReattemptedJobsIndex() throws Exception {
         assertThat(planWithoutTenantIndexes("SELECT id FROM jobs WHERE tenant = :tenant AND " + JobQueries.HELD_BEFORE_BY,
-                "runnerId", "uuid")).contains("ix_jobs_former_holders");
+                "runnerId", "uuid")).contains("ix_jobs_reattempted");
     }
 
     /**

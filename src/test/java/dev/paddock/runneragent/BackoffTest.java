@@ -9,9 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BackoffTest {
 
     @Test
-    void doublesFromOneSecondUpToThirtyWithJitterInTheUpperHalf() {
+    void doublesFromOneSecondUpToThirtyWithJitterInTheUpperHalfNeverUnderOneSecond() {
         Backoff lowest = new Backoff(() -> 0.0);
-        assertThat(lowest.next()).isEqualTo(Duration.ofMillis(500));
+        assertThat(lowest.next()).isEqualTo(Duration.ofMillis(1000));
         assertThat(lowest.next()).isEqualTo(Duration.ofMillis(1000));
         assertThat(lowest.next()).isEqualTo(Duration.ofMillis(2000));
         Backoff highest = new Backoff(() -> 0.999999);
@@ -30,7 +30,7 @@ class BackoffTest {
         backoff.next();
         backoff.next();
         backoff.reset();
-        assertThat(backoff.next()).isEqualTo(Duration.ofMillis(500));
+        assertThat(backoff.next()).isEqualTo(Duration.ofMillis(1000));
         assertThat(backoff.next(Duration.ofSeconds(7))).isEqualTo(Duration.ofSeconds(7));
         assertThat(backoff.next(null)).isEqualTo(Duration.ofMillis(2000));
     }

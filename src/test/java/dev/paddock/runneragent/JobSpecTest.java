@@ -38,8 +38,8 @@ class JobSpecTest {
 
     @Test
     void aPayloadThatSaysNothingOrSaysItWronglyNamesTheField() throws Exception {
-        assertThat(job("{}").invalid()).startsWith("nothing to run");
-        assertThat(job("null").invalid()).startsWith("nothing to run");
+        assertThat(job("{}").invalid()).isEqualTo("nothing to run");
+        assertThat(job("null").invalid()).isEqualTo("nothing to run");
         assertThat(job("{\"script\": 42}").invalid()).contains("payload.script");
         assertThat(job("{\"command\": \"make test\"}").invalid()).contains("payload.command");
         assertThat(job("{\"command\": [\"make\", 1]}").invalid()).contains("payload.command");

@@ -79,7 +79,7 @@ class LogBufferTest {
         buffer.close();
         LogBuffer.Batch next = buffer.next(FLUSH);
         assertThat(next.offset()).isEqualTo(2);
-        assertThat(next.lines().get(0).level()).isEqualTo("error");
+        assertThat(next.lines().get(0).level()).as("the agent's own lines are debug").isEqualTo("debug");
         assertThat(next.lines().get(0).message()).contains("15 lines of output were dropped");
         assertThat(next.lines().subList(1, 11)).extracting(LogBuffer.Line::message)
                 .containsExactly("line 16", "line 17", "line 18", "line 19", "line 20", "line 21", "line 22", "line 23", "line 24", "line 25");

@@ -42,6 +42,9 @@ class LogShippingTest {
     private final AtomicInteger batches = new AtomicInteger();
     private volatile JsonNode report;
 
+    /** The path the stand-in serves the service under (a proxy's prefix), given in the server URL. */
+    private String prefix = "";
+
     /** What the stand-in answers to the n-th log batch (from 1): 200 stores it; "stored-503" stores it and answers 503. */
     private volatile IntFunction<String> logAnswers = n -> "200";
 
@@ -92,6 +95,15 @@ class LogShippingTest {
     }
 
     @Test
+    void aServerUrlWithAPathKeepsItBeforeTheServicesRoutes() throws Exception {
+        prefix = "/ci/paddock";
+        run("echo behind a proxy");
+        assertThat(problems).isEmpty();
+        assertThat(stored).containsExactly("behind a proxy");
+        assertThat(report.path("status").asText()).isEqualTo("success");
+    }
+
+    @Test
     @Timeout(60)
     void aProcessThatLeftTheJobsSessionWithItsOutputDoesNotHoldTheJobOpen() throws Exception {
         String marker = "4" + System.nanoTime() % 1000 + ".5";
@@ -122,7 +134,7 @@ class LogShippingTest {
                 {"id": "job-1", "attempt": 1, "lease_id": "lease-1", "type": "t", "timeout_seconds": 120,
                  "started_at": "2026-01-01T00:00:00Z", "lease_expires_at": "2026-01-01T00:02:00Z", "payload": {}}""");
         ((com.fasterxml.jackson.databind.node.ObjectNode) job.path("payload")).put("script", script);
-        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + (prefix.isEmpty() ? "/" : prefix));
         JobExecution.Context context = new JobExecution.Context(new PaddockClient(uri, "rn_test", "test"), work,
                 Duration.ofMillis(20), Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")), "rn_test",
                 () -> problems.add("token refused"));
@@ -132,12 +144,12 @@ class LogShippingTest {
     private void startServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newFixedThreadPool(4));
-        server.createContext("/api/runners/jobs/job-1/status", exchange -> answer(exchange, 200, "{\"job\":{}}"));
-        server.createContext("/api/runners/jobs/job-1/result", exchange -> {
+        server.createContext(prefix + "/api/runners/jobs/job-1/status", exchange -> answer(exchange, 200, "{\"job\":{}}"));
+        server.createContext(prefix + "/api/runners/jobs/job-1/result", exchange -> {
             report = PaddockClient.JSON.readTree(exchange.getRequestBody());
             answer(exchange, 200, "{\"job\":{}}");
         });
-        server.createContext("/api/runners/jobs/job-1/logs", this::logs);
+        server.createContext(prefix + "/api/runners/jobs/job-1/logs", this::logs);
         server.start();
     }
 

@@ -141,6 +141,24 @@ public class WebhookTest {
         }
     }
 
+    /** Deliveries first attempted together (one window of events) are listed newest event first too. */
+    @Test
+    void theDeliveryLogIsNewestFirstWithinAWindow() throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            Api api = Api.newTenant();
+            String[] hook = webhook(api, receiver.url(), List.of("paddock.job.queued"));
+            for (int i = 0; i < 6; i++) {
+                api.enqueue("review", List.of());
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(deliveries(api, hook[0]))
+                    .hasSize(6).extracting(d -> d.get("status")).containsOnly("delivered"));
+            List<String> events = api.person().queryParam("type", "paddock.job.queued").get("/api/events").then()
+                    .statusCode(200).extract().path("events.id");
+            assertThat(deliveries(api, hook[0])).extracting(d -> (String) d.get("event_id"))
+                    .containsExactlyElementsOf(events.reversed());
+        }
+    }
+
     @Test
     void aFailingDeliveryIsRetriedWithTheSameIdAndBodyUntilItIsDelivered() throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.start(n -> Answer.status(n <= 2 ? 503 : 204))) {
