@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
 /**
  * Each replica's webhook sender: woken when events are numbered here, when people add a delivery
  * here, when a send ends, and every second (for retries falling due and work of the other
- * replicas), it follows the webhooks with new events that no replica follows
+ * replicas; and then it sets inactive the webhooks failing too long), it follows the webhooks with
+ * new events that no replica follows
  * ({@link WebhookFollowers}: their first attempts), claims as many due deliveries (retries, ping,
  * redeliver) as it has free senders, and sends each on a virtual thread. At most
  * {@code paddock.webhooks.concurrency} sends run at once, each within the timeout, so a slow
@@ -103,6 +104,8 @@ public class DeliveryDispatcher {
         wake.release();
     }
 
+    private long lastDisableSweep = System.nanoTime();
+
     private void dispatchLoop() {
         while (running) {
             try {
@@ -116,6 +119,12 @@ public class DeliveryDispatcher {
                 boolean fresh = newWork.getAndSet(false) || !woken;
                 if (fresh) {
                     followers.followMore(config.webhooks().concurrency(), senders, hold());
+                }
+                if (System.nanoTime() - lastDisableSweep >= TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS)) {
+                    // each second, however busy: webhooks failing too long are set inactive even
+                    // when no attempt of theirs falls due any more (their retries ended before)
+                    lastDisableSweep = System.nanoTime();
+                    deliveries.disableFailing(config.webhooks().disableAfter());
                 }
                 int free = senders.availablePermits();
                 if (free > 0 && (fresh || free >= Math.max(1, config.webhooks().concurrency() / 4))) {

@@ -268,6 +268,21 @@ public class Deliveries {
         }));
     }
 
+    /**
+     * Webhooks failing for longer than {@code disableAfter} whose retries have all been made, set
+     * inactive (with their event): what {@link #record} does when an attempt fails past that
+     * time, for a webhook whose last retry came before it.
+     */
+    public void disableFailing(Duration disableAfter) {
+        transactions.inTransaction(() -> transactions.run(connection -> {
+            try (PreparedStatement disable = connection.prepareStatement(WebhookSql.DISABLE_FAILING)) {
+                disable.setLong(1, disableAfter.toMillis());
+                disable.executeQuery().close();
+            }
+            return null;
+        }));
+    }
+
     /** The pending automatic deliveries of these webhooks, if inactive, fail. */
     static void failPendingOfInactive(Connection connection, Array webhooks) throws java.sql.SQLException {
         try (PreparedStatement fail = connection.prepareStatement(WebhookSql.FAIL_PENDING_OF_INACTIVE)) {

@@ -248,6 +248,27 @@ final class WebhookSql {
 
             SELECT array_agg(id) FROM disabled""";
 
+    /**
+     * Webhooks failing for longer than {@code ?} ms with no retry left to make, set inactive with
+     * their event (one with a retry to come is decided when that attempt is recorded): locked in
+     * one order, skipping one whose outcomes are being recorded (its record decides, or the next
+     * sweep). Answers how many.
+     */
+    static final String DISABLE_FAILING = """
+            WITH failing AS (
+                SELECT w.id FROM webhooks w
+                 WHERE w.active AND w.failing_since < now() - ? * interval '1 millisecond'
+                   AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d
+                                    WHERE d.webhook_id = w.id AND d.status = 'pending' AND NOT d.manual)
+                 ORDER BY w.id
+                   FOR UPDATE OF w SKIP LOCKED),
+            disabled AS (
+                UPDATE webhooks w SET active = FALSE FROM failing WHERE w.id = failing.id
+                RETURNING w.*),
+            """ + EventStore.WEBHOOK_DISABLED + """
+
+            SELECT count(*) FROM disabled""";
+
     /** Finished deliveries older than the events' retention, a bounded batch at a time. */
     static final String DELETE_EXPIRED = """
             DELETE FROM webhook_deliveries

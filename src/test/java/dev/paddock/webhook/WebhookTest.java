@@ -302,6 +302,24 @@ public class WebhookTest {
         }
     }
 
+    /** The tests' retries end within a second; failing for the 3 s after that still disables it. */
+    @Test
+    void aWebhookWhoseRetriesEndedIsSetInactiveOnceItFailedForTheDisableAfterPeriod() throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.start(n -> Answer.status(500))) {
+            Api api = Api.newTenant();
+            String[] hook = webhook(api, receiver.url(), List.of("paddock.job.queued"));
+            api.enqueue("review", List.of());
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(deliveries(api, hook[0]))
+                    .singleElement().satisfies(delivery -> assertThat(delivery).containsEntry("status", "failed")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !(Boolean) api.person().get("/api/webhooks/" + hook[0])
+                    .path("webhook.active"));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                    api.person().queryParam("type", "paddock.webhook.disabled").get("/api/events").then().statusCode(200)
+                            .extract().<List<String>>path("events.subject")).containsExactly(hook[0]));
+            assertThat(receiver.received()).as("one event, its attempt and three retries").hasSize(4);
+        }
+    }
+
     @Test
     void aWebhookWithoutASuccessfulDeliveryForTheDisableAfterPeriodIsSetInactiveWithItsEvent() throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.start(n -> Answer.status(500))) {
