@@ -22,7 +22,8 @@ import java.util.UUID;
  */
 public final class AgentRequests {
 
-    private static final String NOT_BLANK = ".*\\S.*";
+    /** A string with something other than white space in it. */
+    public static final String NOT_BLANK = ".*\\S.*";
 
     private AgentRequests() {
     }

@@ -185,6 +185,12 @@ public class AgentService {
         return self.id().equals(job.runnerId) ? JobView.forHolder(job) : JobView.of(job);
     }
 
+    /** {@link #view} for a dialect whose every job call is fenced: 409 lease-lost unless the call passes {@code check}. */
+    public JobView view(AuthenticatedRunner self, UUID jobId, LeaseCheck check) {
+        Job job = connections.inTransaction(() -> claims.read(heldJobs.fenced(self.id(), self.tenant(), jobId, check.fence()).id()));
+        return self.id().equals(job.runnerId) ? JobView.forHolder(job) : JobView.of(job);
+    }
+
     /** Phase and progress; renews the lease. One statement. */
     public JobView reportProgress(AuthenticatedRunner self, UUID jobId, LeaseCheck check,
                                   AgentRequests.StatusUpdate update) {

@@ -93,7 +93,7 @@ public class CanonicalAgentResource {
     @PersonAccess({Scopes.RUNNERS_REGISTER, Scopes.RUNNERS_MANAGE})
     @SecurityRequirement(name = "jwt")
     @Operation(summary = "Self-registration (upsert by id)",
-            description = "JWT or API key with runners:register or runners:manage (a key may then act as the runner it registered). Body, or with no body the X-Runner-* headers (X-Runner-Tags as X-Runner-Labels). 201 when created, 200 when an existing runner of the tenant was updated; a new token either way. An id owned by another tenant is 409.")
+            description = "JWT or API key with runners:register or runners:manage (a key may then act as the runner it registered). Body, or the X-Runner-* headers (X-Runner-Tags as X-Runner-Labels) for what the body leaves out. 201 when created, 200 when an existing runner of the tenant was updated; a new token either way. An id owned by another tenant is 409.")
     public RestResponse<Registered> register(
             @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = AgentRequests.Register.class))) String rawBody,
@@ -103,9 +103,10 @@ public class CanonicalAgentResource {
                                              @HeaderParam("X-Runner-Max-Concurrency") String headerMaxConcurrency,
                                              @HeaderParam("X-Runner-Labels") String headerLabels,
                                              @HeaderParam("X-Runner-Tags") String headerTags) {
-        AgentRequests.Register request = rawBody != null && !rawBody.isBlank() ? parse(rawBody)
-                : fromHeaders(headerId, headerName, headerVersion, headerMaxConcurrency,
+        AgentRequests.Register headers = fromHeaders(headerId, headerName, headerVersion, headerMaxConcurrency,
                 headerLabels != null ? headerLabels : headerTags);
+        AgentRequests.Register request = rawBody != null && !rawBody.isBlank() ? withDefaults(parse(rawBody), headers)
+                : headers;
         AgentService.Registered created = agent.register(auth.person(), bodies.valid(request));
         return RestResponse.status(created.isNew() ? RestResponse.Status.CREATED : RestResponse.Status.OK,
                 new Registered(RunnerView.of(created.runner()), created.token()));
@@ -233,6 +234,19 @@ public class CanonicalAgentResource {
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw ProblemMappers.fromJackson(e);
         }
+    }
+
+    /** A body's fields, and the X-Runner-* headers' for those it leaves out (an agent may send both). */
+    private static AgentRequests.Register withDefaults(AgentRequests.Register body, AgentRequests.Register headers) {
+        if (body == null) {
+            return null; // a JSON null: refused as no body, below
+        }
+        return new AgentRequests.Register(body.id() != null ? body.id() : headers.id(),
+                body.name() != null ? body.name() : headers.name(),
+                body.labels() != null ? body.labels() : headers.labels(),
+                body.version() != null ? body.version() : headers.version(), body.os(), body.arch(),
+                body.maxConcurrency() != null ? body.maxConcurrency() : headers.maxConcurrency(),
+                body.capabilities(), body.ephemeral());
     }
 
     private static AgentRequests.Register fromHeaders(String id, String name, String version, String maxConcurrency,

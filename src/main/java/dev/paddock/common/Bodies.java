@@ -48,6 +48,20 @@ public class Bodies {
         return validOrNull(body);
     }
 
+    /**
+     * {@link #valid} of a dialect's body in its canonical form: an invalid field is named as the
+     * dialect's body names it ({@code dialectNames}: canonical name → the dialect's), not by the
+     * canonical name the caller never sent.
+     */
+    public <T> T validAs(T canonical, java.util.Map<String, String> dialectNames) {
+        try {
+            return valid(canonical);
+        } catch (ConstraintViolationException e) {
+            throw ProblemException.invalid(dev.paddock.problem.ProblemMappers.fieldErrors(e,
+                    name -> dialectNames.getOrDefault(name, name)));
+        }
+    }
+
     public <T> T validOrNull(T body) {
         if (body != null) {
             Set<ConstraintViolation<T>> violations = validator.validate(body);

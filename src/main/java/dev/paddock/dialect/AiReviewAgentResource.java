@@ -25,7 +25,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -62,6 +64,9 @@ public class AiReviewAgentResource {
     Bodies bodies;
 
     @Context
+    HttpHeaders headers;
+
+    @Context
     UriInfo uriInfo;
 
     /** {@code status} here is the task's phase (preparing, cloning, reviewing…); the job stays running. */
@@ -74,7 +79,8 @@ public class AiReviewAgentResource {
     /** {@code failed} is failure; {@code files} become the result's {@code files}, {@code rating} the quality rating. */
     public record TaskResult(@NotNull String status, List<Object> files,
                              @JsonAlias("totalComments") Integer totalComments, String rating,
-                             Map<String, Object> metrics, String error, List<JsonNode> logs) {
+                             Map<String, Object> metrics, String error, List<JsonNode> logs,
+                             @JsonAlias("runnerId") String runnerId) {
     }
 
     @GET
@@ -107,8 +113,9 @@ public class AiReviewAgentResource {
     public AgentService.LogsAccepted logs(@PathParam("id") String id, @HeaderParam("X-Lease-Id") String leaseId,
                                           TaskLogs body) {
         TaskLogs batch = bodies.valid(body);
-        AgentRequests.LogBatch lines = bodies.valid(new AgentRequests.LogBatch(
-                batch.logs() != null ? batch.logs() : batch.lines(), null));
+        AgentRequests.LogBatch lines = bodies.validAs(new AgentRequests.LogBatch(
+                batch.logs() != null ? batch.logs() : batch.lines(), null),
+                Map.of("lines", batch.logs() != null || batch.lines() == null ? "logs" : "lines"));
         return agent.appendLogs(self(), Ids.parse(id, "Task"), LeaseCheck.holderOr(leaseId), lines);
     }
 
@@ -118,18 +125,29 @@ public class AiReviewAgentResource {
     @Operation(summary = "Report a task's result (ai-review)", description = "{runnerId, status: success | failed, files, totalComments, rating (A-F), metrics, error, logs} -> {job}. The same result again answers the same.")
     public JobView.One result(@PathParam("id") String id, @HeaderParam("X-Lease-Id") String leaseId, TaskResult body) {
         TaskResult task = bodies.valid(body);
-        AgentRequests.Result result = bodies.valid(new AgentRequests.Result(task.status(), null,
+        AuthenticatedRunner self = self();
+        if (task.runnerId() != null) {
+            Authenticator.requireOwn(self, Ids.parse(task.runnerId(), "Runner"));
+        }
+        AgentRequests.Result result = bodies.validAs(new AgentRequests.Result(task.status(), null,
                 task.files() == null ? null : Map.of("files", task.files()), null, null, null, task.totalComments(),
-                task.rating(), task.metrics(), null, null, task.error(), task.logs()));
-        return new JobView.One(agent.report(self(), Ids.parse(id, "Task"), LeaseCheck.holderOr(leaseId), result));
+                task.rating(), task.metrics(), null, null, task.error(), task.logs()),
+                Map.of("quality_rating", "rating", "total_comments", "totalComments", "result", "files"));
+        return new JobView.One(agent.report(self, Ids.parse(id, "Task"), LeaseCheck.holderOr(leaseId), result));
     }
 
-    /** The calling runner; a runner token naming another runner by runnerId finds nothing. */
+    /**
+     * The calling runner; a runner token naming another runner (runnerId or runner_id in the query,
+     * X-Runner-Id) finds nothing, as an API key naming a runner it did not register.
+     */
     private AuthenticatedRunner self() {
         AuthenticatedRunner self = auth.runner();
-        String named = uriInfo.getQueryParameters().getFirst("runnerId");
-        if (named != null) {
-            Authenticator.requireOwn(self, Ids.parse(named, "Runner"));
+        MultivaluedMap<String, String> query = uriInfo.getQueryParameters();
+        for (String named : java.util.Arrays.asList(query.getFirst("runnerId"), query.getFirst("runner_id"),
+                headers.getHeaderString("X-Runner-Id"))) {
+            if (named != null) {
+                Authenticator.requireOwn(self, Ids.parse(named, "Runner"));
+            }
         }
         return self;
     }

@@ -92,7 +92,8 @@ public class OoreRunnerResource {
 
     @Schema(name = "OoreUpdate")
 
-    public record Update(@Size(min = 1, max = 100) String name, Map<String, Object> capabilities) {
+    public record Update(@Size(min = 1, max = 100) @jakarta.validation.constraints.Pattern(regexp = AgentRequests.NOT_BLANK,
+            message = "must not be blank") String name, Map<String, Object> capabilities) {
     }
 
     @Schema(name = "OoreHeartbeat")
@@ -174,12 +175,12 @@ public class OoreRunnerResource {
 
     @PATCH
     @Path("{runner_id}")
-    @RunnerAccess
+    @RunnerAccess(runnerInPath = "runner_id")
     @SecurityRequirement(name = "runnerToken")
     @Operation(summary = "Change the runner's name or capabilities (Oore)", description = "{name, capabilities} -> {runner}.")
     public One update(@PathParam("runner_id") String runnerId, Update body) {
-        Update request = bodies.valid(body);
         AuthenticatedRunner self = own(runnerId);
+        Update request = bodies.valid(body);
         Runner runner = agent.updateSelf(self, new AgentService.SelfUpdate(request.name(), request.capabilities(),
                 null, null, null));
         return new One(OoreRunner.of(RunnerView.of(runner)));
@@ -187,12 +188,12 @@ public class OoreRunnerResource {
 
     @POST
     @Path("{runner_id}/heartbeat")
-    @RunnerAccess(recordsSignOfLife = true)
+    @RunnerAccess(recordsSignOfLife = true, runnerInPath = "runner_id")
     @SecurityRequirement(name = "runnerToken")
     @Operation(summary = "Heartbeat (Oore)", description = "{status: online | busy | draining, capabilities} -> 204.")
     public RestResponse<Void> heartbeat(@PathParam("runner_id") String runnerId, Heartbeat body) {
-        Heartbeat beat = body == null ? new Heartbeat(null, null) : bodies.valid(body);
         AuthenticatedRunner self = own(runnerId);
+        Heartbeat beat = body == null ? new Heartbeat(null, null) : bodies.valid(body);
         agent.heartbeat(self, new AgentRequests.Heartbeat(beat.status(), null, null, null));
         if (beat.capabilities() != null) {
             agent.updateSelf(self, new AgentService.SelfUpdate(null, beat.capabilities(), null, null, null));
@@ -202,7 +203,7 @@ public class OoreRunnerResource {
 
     @POST
     @Path("{runner_id}/claim")
-    @RunnerAccess
+    @RunnerAccess(runnerInPath = "runner_id")
     @SecurityRequirement(name = "runnerToken")
     @Operation(summary = "Claim a build (Oore)", description = "{protocol_version} (ignored) -> 200 {build_id, project_id, pipeline_id, build_number, config_snapshot, commit_sha, branch, lease_expires_at, signing_token, job} or 204. project_id, pipeline_id, build_number and config_snapshot are the payload's keys of those names, else repository, type, 0 and the whole payload; signing_token is the lease id.")
     public RestResponse<Map<String, Object>> claim(@PathParam("runner_id") String runnerId) {
@@ -214,10 +215,10 @@ public class OoreRunnerResource {
         Map<String, Object> payload = job.payload() == null ? Map.of() : job.payload();
         Map<String, Object> build = new LinkedHashMap<>();
         build.put("build_id", job.id());
-        build.put("project_id", payload.getOrDefault("project_id", job.repository()));
-        build.put("pipeline_id", payload.getOrDefault("pipeline_id", job.type()));
-        build.put("build_number", payload.getOrDefault("build_number", 0));
-        build.put("config_snapshot", payload.getOrDefault("config_snapshot", payload));
+        build.put("project_id", valueOr(payload, "project_id", job.repository()));
+        build.put("pipeline_id", valueOr(payload, "pipeline_id", job.type()));
+        build.put("build_number", valueOr(payload, "build_number", 0));
+        build.put("config_snapshot", valueOr(payload, "config_snapshot", payload));
         build.put("commit_sha", job.commitSha());
         build.put("branch", job.branch());
         build.put("lease_expires_at", seconds(job.leaseExpiresAt()));
@@ -227,25 +228,33 @@ public class OoreRunnerResource {
         return RestResponse.ok(answer);
     }
 
+    /** The payload's value of {@code key}, or {@code otherwise} when it has none (a null is none). */
+    private static Object valueOr(Map<String, Object> payload, String key, Object otherwise) {
+        Object value = payload.get(key);
+        return value == null ? otherwise : value;
+    }
+
     @GET
     @Path("{runner_id}/jobs/{job_id}")
-    @RunnerAccess
+    @RunnerAccess(runnerInPath = "runner_id")
     @SecurityRequirement(name = "runnerToken")
-    @Operation(summary = "A build's status (Oore)", description = "{build_id, status: queued | running | succeeded | failed | canceled | timed_out}.")
-    public BuildStatus job(@PathParam("runner_id") String runnerId, @PathParam("job_id") String jobId) {
-        return status(agent.view(own(runnerId), Ids.parse(jobId, "Job")));
+    @Operation(summary = "A build's status (Oore)", description = "{build_id, status: queued | running | succeeded | failed | canceled | timed_out}. Fenced as every job call: the job's current holder, with x-oore-signing-token (or X-Lease-Id), when sent, its current lease; 409 lease-lost otherwise.")
+    public BuildStatus job(@PathParam("runner_id") String runnerId, @PathParam("job_id") String jobId,
+                           @HeaderParam(SIGNING_HEADER) String signingToken, @HeaderParam("X-Lease-Id") String leaseId) {
+        AuthenticatedRunner self = own(runnerId);
+        return status(agent.view(self, Ids.parse(jobId, "Job"), LeaseCheck.holderOr(lease(signingToken, leaseId))));
     }
 
     @POST
     @Path("{runner_id}/jobs/{job_id}/status")
-    @RunnerAccess
+    @RunnerAccess(runnerInPath = "runner_id")
     @SecurityRequirement(name = "runnerToken")
     @Operation(summary = "Report a build's status (Oore)", description = "{status: running | succeeded | failed, exit_code, error_message, steps} -> {build_id, status}. exit_code and steps are kept in the job's result; failed carries error_message as the error.")
     public BuildStatus report(@PathParam("runner_id") String runnerId, @PathParam("job_id") String jobId,
                               @HeaderParam(SIGNING_HEADER) String signingToken, @HeaderParam("X-Lease-Id") String leaseId,
                               StatusReport body) {
-        StatusReport report = bodies.valid(body);
         AuthenticatedRunner self = own(runnerId);
+        StatusReport report = bodies.valid(body);
         UUID id = Ids.parse(jobId, "Job");
         LeaseCheck fence = LeaseCheck.holderOr(lease(signingToken, leaseId));
         if ("running".equals(report.status())) {
@@ -257,20 +266,20 @@ public class OoreRunnerResource {
         Map<String, Object> outcome = new HashMap<>();
         outcome.put("status", "succeeded".equals(report.status()) ? "success" : "failure");
         outcome.put("result", result);
-        outcome.put("error", report.errorMessage());
+        outcome.put("error", "failed".equals(report.status()) ? report.errorMessage() : null);
         return status(agent.report(self, id, fence, bodies.valid(json.convertValue(outcome, AgentRequests.Result.class))));
     }
 
     @POST
     @Path("{runner_id}/jobs/{job_id}/logs")
-    @RunnerAccess
+    @RunnerAccess(runnerInPath = "runner_id")
     @SecurityRequirement(name = "runnerToken")
     @Operation(summary = "Append a build's log chunks (Oore)", description = "{chunks: [{sequence, content, stream: stdout | stderr}]} -> {accepted}. sequence is the line's offset: a chunk sent again is stored once. stderr lines have level warn.")
     public Accepted logs(@PathParam("runner_id") String runnerId, @PathParam("job_id") String jobId,
                          @HeaderParam(SIGNING_HEADER) String signingToken, @HeaderParam("X-Lease-Id") String leaseId,
                          Logs body) {
-        Logs logs = bodies.valid(body);
         AuthenticatedRunner self = own(runnerId);
+        Logs logs = bodies.valid(body);
         UUID id = Ids.parse(jobId, "Job");
         LeaseCheck fence = LeaseCheck.holderOr(lease(signingToken, leaseId));
         // consecutive sequences go as one batch numbered from the first
@@ -293,7 +302,7 @@ public class OoreRunnerResource {
 
     @GET
     @Path("{runner_id}/jobs/{job_id}/android-signing")
-    @RunnerAccess
+    @RunnerAccess(runnerInPath = "runner_id")
     @SecurityRequirement(name = "runnerToken")
     @Operation(summary = "Android signing material (Oore)", description = "The job's secret ANDROID_SIGNING, parsed. Only the holder while the job runs, with x-oore-signing-token (or X-Lease-Id) = the claim's signing_token; 404 when the job has none.")
     public JsonNode androidSigning(@PathParam("runner_id") String runnerId, @PathParam("job_id") String jobId,
@@ -303,7 +312,7 @@ public class OoreRunnerResource {
 
     @GET
     @Path("{runner_id}/jobs/{job_id}/ios-signing")
-    @RunnerAccess
+    @RunnerAccess(runnerInPath = "runner_id")
     @SecurityRequirement(name = "runnerToken")
     @Operation(summary = "iOS signing material (Oore)", description = "The job's secret IOS_SIGNING, parsed; as android-signing.")
     public JsonNode iosSigning(@PathParam("runner_id") String runnerId, @PathParam("job_id") String jobId,

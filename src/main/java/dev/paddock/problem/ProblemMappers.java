@@ -45,12 +45,23 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response constraintViolation(ConstraintViolationException e) {
+        return problem(ProblemException.invalid(fieldErrors(e, name -> name)));
+    }
+
+    /**
+     * A body's violations as the fields they name, in order; {@code naming} renames each field's
+     * first segment (a dialect's body validated in its canonical form names its own fields).
+     */
+    public static List<FieldError> fieldErrors(ConstraintViolationException e, java.util.function.UnaryOperator<String> naming) {
         List<FieldError> errors = new ArrayList<>();
         for (ConstraintViolation<?> violation : e.getConstraintViolations()) {
-            errors.add(new FieldError(fieldName(violation.getPropertyPath()), violation.getMessage()));
+            String field = fieldName(violation.getPropertyPath());
+            int end = field.replace('[', '.').indexOf('.');
+            String first = end < 0 ? field : field.substring(0, end);
+            errors.add(new FieldError(naming.apply(first) + field.substring(first.length()), violation.getMessage()));
         }
         errors.sort(Comparator.comparing(FieldError::field));
-        return problem(ProblemException.invalid(errors));
+        return errors;
     }
 
     @ServerExceptionMapper

@@ -145,6 +145,48 @@ public class AiReviewAgentTest {
         fleet.api().person().get("/api/runners/" + fleet.first()).then().statusCode(404);
     }
 
+    /** An agent that always sends JSON: the X-Runner-* headers give what the body leaves out. */
+    @Test
+    void theRegistrationHeadersCountBesideABody() {
+        Api api = Api.newTenant();
+        String key = key(api, "runners:register");
+        String id = UUID.randomUUID().toString();
+        given().header("x-api-key", key).header("X-Runner-Id", id).header("X-Runner-Name", "reviewer")
+                .header("X-Runner-Tags", "review,linux").contentType("application/json").body("{}")
+                .post("/api/runners/register").then().statusCode(201).body("runner.id", equalTo(id))
+                .body("runner.name", equalTo("reviewer")).body("runner.labels", contains("review", "linux"));
+        given().header("x-api-key", key).header("X-Runner-Id", id).header("X-Runner-Tags", "review")
+                .contentType("application/json").body(Map.of("name", "renamed")).post("/api/runners/register")
+                .then().statusCode(200).body("runner.id", equalTo(id)).body("runner.name", equalTo("renamed"))
+                .body("runner.labels", contains("review"));
+    }
+
+    /** Errors name ai-review's fields; a runner token naming another runner, however it names it, finds nothing. */
+    @Test
+    void errorsNameTheFieldsSentAndARunnerNamingAnotherFindsNothing() {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.onlineRunner(List.of("review"), 1);
+        Api.RunnerRef other = api.onlineRunner(List.of("other"), 1);
+        String job = api.enqueue("code-review", List.of("review"));
+        Api.runner(runner.token()).get("/api/runners/tasks/pending").then().statusCode(200).body("[0].id", equalTo(job));
+        String task = "/api/runners/tasks/" + job;
+
+        Api.runner(runner.token()).body(Map.of("status", "success", "rating", "E")).post(task + "/result").then()
+                .statusCode(400).body("errors.field", contains("rating"));
+        Api.runner(runner.token()).body(Map.of("logs", List.of())).post(task + "/logs").then()
+                .statusCode(400).body("errors.field", contains("logs"));
+        Api.runner(runner.token()).body(Map.of("lines", List.of())).post(task + "/logs").then()
+                .statusCode(400).body("errors.field", contains("lines"));
+
+        Api.runner(runner.token()).get("/api/runners/tasks/pending?runner_id=" + other.id()).then().statusCode(404);
+        Api.runner(runner.token()).header("X-Runner-Id", other.id()).body(Map.of("status", "x")).post(task + "/status")
+                .then().statusCode(404);
+        Api.runner(runner.token()).body(Map.of("runnerId", other.id(), "status", "success")).post(task + "/result")
+                .then().statusCode(404);
+        Api.runner(runner.token()).body(Map.of("runnerId", runner.id(), "status", "success")).post(task + "/result")
+                .then().statusCode(200).body("job.status", equalTo("success"));
+    }
+
     /** ai-review's status and logs calls name no runner: the key acts as the task's holder it registered. */
     @Test
     void taskCallsThatNameNoRunnerActAsTheTasksHolderOfThisKey() {

@@ -15,6 +15,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 
 /** Oore CI's runner protocol (DIALECTS.md §2), as its runner calls it. */
 @QuarkusTest
@@ -80,6 +81,68 @@ public class OoreRunnerTest {
                 .post(job + "/status").then().statusCode(200).body("build_id", equalTo(build)).body("status", equalTo("succeeded"));
         api.person().get("/api/jobs/" + build).then().body("job.status", equalTo("success"))
                 .body("job.result.exit_code", equalTo(0)).body("job.result.steps[0].name", equalTo("build"));
+    }
+
+    /** "Every job call of this dialect is fenced by the job's current holder", reading a build's status too. */
+    @Test
+    void readingABuildIsFencedAsEveryJobCall() {
+        Api api = Api.newTenant();
+        Registered runner = register(api, "linux-1");
+        Registered other = register(api, "linux-2");
+        String build = api.enqueue(Map.of("type", "build", "max_attempts", 2));
+        String token = as(runner).body(Map.of()).post("/v1/runners/" + runner.id() + "/claim").then().statusCode(200)
+                .extract().path("signing_token");
+        String job = "/v1/runners/" + runner.id() + "/jobs/" + build;
+        as(runner).header("x-oore-signing-token", token).get(job).then().statusCode(200).body("status", equalTo("running"));
+        as(runner).header("x-oore-signing-token", java.util.UUID.randomUUID().toString()).get(job).then().statusCode(409)
+                .body("type", equalTo("https://paddock.dev/problems/lease-lost"));
+        as(runner).header("X-Lease-Id", java.util.UUID.randomUUID().toString()).get(job).then().statusCode(409);
+
+        // the runner leaves: the build is requeued and claimed by another, no longer the first one's
+        as(runner).delete("/api/runners/" + runner.id()).then().statusCode(204);
+        as(other).body(Map.of()).post("/v1/runners/" + other.id() + "/claim").then().statusCode(200).body("build_id", equalTo(build));
+        as(runner).get(job).then().statusCode(409);
+        as(other).get("/v1/runners/" + other.id() + "/jobs/" + build).then().statusCode(200).body("status", equalTo("running"));
+        // another runner's id is not found, whatever the body
+        as(runner).body(Map.of("status", "done")).post("/v1/runners/" + other.id() + "/jobs/" + build + "/status")
+                .then().statusCode(404);
+        as(runner).body(Map.of("name", "")).patch("/v1/runners/" + other.id()).then().statusCode(404);
+        as(runner).body(Map.of("name", "   ")).patch("/v1/runners/" + runner.id()).then().statusCode(400)
+                .body("errors.field", contains("name"));
+    }
+
+    /** A succeeded build's error_message is no error; a payload's null is no value (the claim's defaults apply). */
+    @Test
+    void aSucceededBuildHasNoErrorAndNullPayloadKeysTakeTheDefaults() {
+        Api api = Api.newTenant();
+        Registered runner = register(api, "linux-1");
+        java.util.Map<String, Object> payload = new java.util.HashMap<>();
+        payload.put("project_id", null);
+        payload.put("build_number", null);
+        String build = api.enqueue(Map.of("type", "build", "repository", "acme/app", "payload", payload));
+        as(runner).body(Map.of()).post("/v1/runners/" + runner.id() + "/claim").then().statusCode(200)
+                .body("project_id", equalTo("acme/app")).body("build_number", equalTo(0));
+        as(runner).body(Map.of("status", "succeeded", "exit_code", 0, "error_message", "warnings only"))
+                .post("/v1/runners/" + runner.id() + "/jobs/" + build + "/status").then().statusCode(200);
+        api.person().get("/api/jobs/" + build).then().body("job.status", equalTo("success")).body("job.error", nullValue());
+    }
+
+    /** A key that registered a runner through Oore acts as it on Oore's runner routes, named by the path. */
+    @Test
+    void aKeyActsAsTheRunnerItRegisteredOnOoresRoutes() {
+        Api api = Api.newTenant();
+        String key = api.person().body(Map.of("name", "fleet", "scopes", List.of("runners:register")))
+                .post("/api/api-keys").then().statusCode(201).extract().path("key");
+        String id = given().header("Authorization", "Bearer " + key).contentType("application/json")
+                .body(Map.of("name", "mac-1")).post("/v1/runners/register").then().statusCode(200).extract().path("id");
+        RequestSpecification withKey = given().header("Authorization", "Bearer " + key).contentType("application/json");
+        withKey.body(Map.of("status", "online")).post("/v1/runners/" + id + "/heartbeat").then().statusCode(204);
+        String build = api.enqueue("build", List.of());
+        given().header("Authorization", "Bearer " + key).contentType("application/json").body(Map.of())
+                .post("/v1/runners/" + id + "/claim").then().statusCode(200).body("build_id", equalTo(build));
+        String byPerson = register(api, "other").id();
+        given().header("Authorization", "Bearer " + key).contentType("application/json").body(Map.of("status", "online"))
+                .post("/v1/runners/" + byPerson + "/heartbeat").then().statusCode(404);
     }
 
     @Test

@@ -73,11 +73,15 @@ class DispatchCoreTest {
         AtomicBoolean done = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(10);
         CountDownLatch start = new CountDownLatch(1);
+        // the runners begin once the first cancel is in: warm runners once finished all 60 jobs
+        // before the canceller's first call, and the run cancelled nothing
+        CountDownLatch firstCancel = new CountDownLatch(1);
         List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
             UUID runnerId = UUID.fromString(runners.get(t % runners.size()).id());
             workers.add(pool.submit(() -> {
                 start.await();
+                firstCancel.await();
                 while (true) {
                     List<Job> claimed = claims.claim(runnerId, 2);
                     if (claimed.isEmpty() && queued(api.tenant) == 0) {
@@ -100,12 +104,17 @@ class DispatchCoreTest {
         // back of the queue, so some are still queued however fast the runners are
         workers.add(pool.submit(() -> {
             start.await();
-            for (int i = jobs.size() - 1; i >= 0; i -= 5) {
-                try {
-                    releases.cancel(api.tenant, UUID.fromString(jobs.get(i)), "not needed");
-                } catch (ProblemException alreadyFinal) {
-                    assertThat(alreadyFinal.status()).isEqualTo(409);
+            try {
+                for (int i = jobs.size() - 1; i >= 0; i -= 5) {
+                    try {
+                        releases.cancel(api.tenant, UUID.fromString(jobs.get(i)), "not needed");
+                    } catch (ProblemException alreadyFinal) {
+                        assertThat(alreadyFinal.status()).isEqualTo(409);
+                    }
+                    firstCancel.countDown();
                 }
+            } finally {
+                firstCancel.countDown();
             }
             return null;
         }));
