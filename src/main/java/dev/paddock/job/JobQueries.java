@@ -6,6 +6,7 @@ import dev.paddock.dispatch.Job;
 import dev.paddock.dispatch.JobStatus;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
+import dev.paddock.runner.RunnerPredicates;
 import dev.paddock.db.Columns;
 import dev.paddock.db.Transactions;
 import dev.paddock.dispatch.JobRows;
@@ -153,14 +154,16 @@ public class JobQueries {
     }
 
     /**
-     * Why a queued job waits, from the fleet's state now. "Can take work" is {@code free_slots > 0},
-     * the same column the claim reads.
+     * Why a queued job waits, from the fleet's state now: runners that can take work, or are busy,
+     * as {@link RunnerPredicates} tells them.
      */
     JobView.Waiting waiting(Job job) {
         long[] fleet = transactions.row("""
                 SELECT count(*),
-                       count(*) FILTER (WHERE free_slots > 0),
-                       count(*) FILTER (WHERE status = 'busy' AND free_slots = 0),
+                       count(*) FILTER (WHERE (""" + RunnerPredicates.TAKES_WORK + """
+                )),
+                       count(*) FILTER (WHERE (""" + RunnerPredicates.BUSY + """
+                )),
                        count(*) FILTER (WHERE status = 'draining')
                   FROM runners WHERE tenant = :tenant AND labels @> CAST(:labels AS varchar[])""",
                 Map.of("tenant", job.tenant, "labels", textArray(job.labels)),

@@ -1,6 +1,7 @@
 package dev.paddock.queue;
 
 import dev.paddock.db.Transactions;
+import dev.paddock.runner.RunnerPredicates;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -66,7 +67,10 @@ public class QueueSnapshot {
                   FROM asked, LATERAL (
                       SELECT j.tenant, j.labels, j.started_at, j.queued_at FROM jobs j
                        WHERE j.tenant = asked.tenant AND j.started_at >= now() - interval '1 hour'
-                       ORDER BY j.started_at DESC LIMIT (SELECT claims FROM share)) c),
+                       ORDER BY j.started_at DESC LIMIT (SELECT claims FROM share)) c
+                 -- a job requeued since its claim waits again from a later queued_at: that claim's
+                 -- wait is not known any more (it came out negative)
+                 WHERE c.started_at >= c.queued_at),
             sorted AS (
                 SELECT tenant, (SELECT coalesce(array_agg(l ORDER BY l), '{}') FROM unnest(labels) l) AS label_set,
                        status, queued_at, wait_ms
@@ -85,9 +89,11 @@ public class QueueSnapshot {
                    max(coalesce(extract(epoch FROM now() - s.oldest) * 1000, 0)),
                    min(w.p50), min(w.p95), sum(s.running),
                    sum((SELECT count(*) FROM runners r WHERE r.tenant = s.tenant AND r.labels @> s.label_set
-                           AND r.free_slots > 0)),
+                           AND (""" + RunnerPredicates.TAKES_WORK + """
+            ))),
                    sum((SELECT count(*) FROM runners r WHERE r.tenant = s.tenant AND r.labels @> s.label_set
-                           AND r.status = 'busy' AND r.free_slots = 0))
+                           AND (""" + RunnerPredicates.BUSY + """
+            )))
               FROM sets s LEFT JOIN waits w ON w.label_set = s.label_set
              GROUP BY s.label_set ORDER BY 1""";
 

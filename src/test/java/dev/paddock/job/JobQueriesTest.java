@@ -87,6 +87,36 @@ public class JobQueriesTest {
                 .body("job.waiting.queue_position", equalTo(2));
     }
 
+    /**
+     * An ephemeral runner that claimed its one job is busy for the jobs behind it (its status says
+     * online, its slots are gone); a requeued job's earlier claim gives the queue no wait (it came out
+     * negative: its queued_at is the requeue's).
+     */
+    @Test
+    void anEphemeralRunnerWithItsJobIsBusyAndARequeueLeavesNoNegativeWait() {
+        Api api = Api.newTenant();
+        io.restassured.path.json.JsonPath created = new io.restassured.path.json.JsonPath(api.person()
+                .body(Map.of("name", "pod", "labels", List.of("pods"), "ephemeral", true)).post("/api/runners")
+                .then().statusCode(201).extract().asString());
+        String token = created.getString("runner.token");
+        String first = api.enqueue("t", List.of("pods"));
+        String second = api.enqueue("t", List.of("pods"));
+        assertThat(Api.claimOne(token).get("id")).isEqualTo(first);
+        api.person().get("/api/jobs/" + second).then().body("job.waiting.reason", equalTo("matching_runners_busy"));
+        api.person().get("/api/queue").then().body("queues[0].runners_busy", equalTo(1))
+                .body("queues[0].runners_available", equalTo(0));
+
+        Api.RunnerRef runner = api.onlineRunner(List.of("solo"), 1);
+        String requeued = api.enqueue(Map.of("type", "t", "labels", List.of("solo"), "max_attempts", 2));
+        assertThat(Api.claimOne(runner.token()).get("id")).isEqualTo(requeued);
+        Api.runner(runner.token()).delete("/api/runners/" + runner.id()).then().statusCode(204);
+        api.person().get("/api/jobs/" + requeued).then().body("job.status", equalTo("queued"));
+        List<Map<String, Object>> queues = api.person().get("/api/queue").then().statusCode(200).extract().path("queues");
+        Map<String, Object> solo = queues.stream().filter(q -> q.get("labels").equals(List.of("solo"))).findFirst().orElseThrow();
+        assertThat(solo.get("wait_p50_ms")).isNull();
+        assertThat(solo.get("wait_p95_ms")).isNull();
+    }
+
     @Test
     void scopesAreEnforced() {
         Api api = Api.newTenant();
