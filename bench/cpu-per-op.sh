@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # CPU per operation of the service, of PostgreSQL and of the load generator: the figure this
 # machine's noise moves least, for comparing two builds or two schemas one after the other. The
-# baseline first: PostgreSQL's CPU per pgbench single-row UPDATE on the same server, against which
-# issue 26 counts a heartbeat's service CPU and a lifecycle's PostgreSQL CPU.
+# baselines first: PostgreSQL's CPU per pgbench single-row UPDATE on the same server, against which
+# issue 26 counts a heartbeat's service CPU and a lifecycle's PostgreSQL CPU, and per transaction of
+# pgbench's default (TPC-B-like) script, the other reading of "a pgbench transaction".
 # Counts the CPU ticks in /proc/<pid>/stat of the service, of every PostgreSQL process and of
 # the load generator over a measured window, and the operations finished in that window from the
 # database (lifecycles: jobs completed; logs: lines stored) or from wrk (heartbeats), then divides.
@@ -43,20 +44,28 @@ dropdb --if-exists $DB && createdb $DB
 # backend ending at the first read made all of PostgreSQL's CPU since its start the window's)
 ticks() { cat /dev/null "$@" 2>/dev/null | awk '{s += $14 + $15} END {print s + 0}'; }
 postgres_ticks() { ticks $(for p in $(pgrep -u postgres); do echo /proc/$p/stat; done); }
-# the baseline: PostgreSQL's CPU per pgbench transaction (64 clients, single-row UPDATEs), the
-# service not yet started
+# the baselines: PostgreSQL's CPU per pgbench transaction, 64 clients, the service not yet started:
+# a single-row UPDATE (the strict one, each figure's ratio) and pgbench's own TPC-B-like
+# transaction (its default script: three UPDATEs, a SELECT and an INSERT), printed beside it
 pgbench_prepare $DB
-# its backends' ticks are read while they live (they end with the run), over SECS of its SECS + 4
-pgbench -n -c 64 -j 2 -T $((SECS + 4)) -f "$PGBENCH_UPDATE" ${DB}_pgbench >/tmp/paddock-cpu-pgbench.txt 2>/dev/null &
-PGBENCH=$!
-sleep 2
-b0=$(postgres_ticks)
-sleep "$SECS"
-b1=$(postgres_ticks)
-wait $PGBENCH
-PG_TPS=$(awk '/^tps/ {printf "%d", $3}' /tmp/paddock-cpu-pgbench.txt)
-PG_MS_PER_TX=$(awk -v t=$((b1 - b0)) -v tps="$PG_TPS" -v secs="$SECS" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.4f", t * 1000 / hz / (tps * secs)}')
-echo "baseline  pgbench single-row UPDATE: $PG_TPS TPS (64 clients); PostgreSQL CPU a transaction $PG_MS_PER_TX ms"
+# pgbench_cpu LABEL [pgbench script options]: sets PG_TPS and PG_MS_PER_TX; its backends' ticks are
+# read while they live (they end with the run), over SECS of its SECS + 4
+pgbench_cpu() {
+  local label=$1; shift
+  pgbench -n -c 64 -j 2 -T $((SECS + 4)) "$@" ${DB}_pgbench >/tmp/paddock-cpu-pgbench.txt 2>/dev/null &
+  local bench=$! b0 b1
+  sleep 2
+  b0=$(postgres_ticks)
+  sleep "$SECS"
+  b1=$(postgres_ticks)
+  wait $bench
+  PG_TPS=$(awk '/^tps/ {printf "%d", $3}' /tmp/paddock-cpu-pgbench.txt)
+  PG_MS_PER_TX=$(awk -v t=$((b1 - b0)) -v tps="$PG_TPS" -v secs="$SECS" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.4f", t * 1000 / hz / (tps * secs)}')
+  echo "baseline  pgbench $label: $PG_TPS TPS (64 clients); PostgreSQL CPU a transaction $PG_MS_PER_TX ms"
+}
+pgbench_cpu "TPC-B-like (built-in)"
+TPCB_MS_PER_TX=$PG_MS_PER_TX
+pgbench_cpu "single-row UPDATE" -f "$PGBENCH_UPDATE"
 QUARKUS_HTTP_PORT=$PORT run_service >/tmp/paddock-cpu-$PORT.log 2>&1 &
 SERVICE=$!
 PIDS+=($SERVICE)
@@ -130,11 +139,12 @@ awk -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v g=$((g1 - g0)) -v n=$((n1 - n0)) -v h
                     unit, ops / secs, secs, unit, s * ms, p * ms, g * ms, (s + p + g) * ms }'
 # issue 26's figures against the baseline
 awk -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v n=$((n1 - n0)) -v hz="$HZ" -v per="$per" -v tx="$PG_MS_PER_TX" -v mode="$MODE" \
+    -v tpcb="$TPCB_MS_PER_TX" \
     'BEGIN { ops = n / per; sms = s * 1000 / hz / ops; pms = p * 1000 / hz / ops
              if (mode == "heartbeat")
-               printf "service CPU a heartbeat / PostgreSQL CPU a pgbench transaction: %.3f / %.4f ms = %.2f (goal <= 1.0)\n", sms, tx, sms / tx
+               printf "service CPU a heartbeat / PostgreSQL CPU a pgbench transaction: %.3f / %.4f ms = %.2f (goal <= 1.0); TPC-B-like: %.2f\n", sms, tx, sms / tx, sms / tpcb
              if (mode == "lifecycle")
-               printf "PostgreSQL CPU a lifecycle: %.2f ms = %.1f pgbench transactions (goal <= 10); service / PostgreSQL: %.2f (goal <= 1.0)\n", pms, pms / tx, sms / pms }'
+               printf "PostgreSQL CPU a lifecycle: %.2f ms = %.1f pgbench transactions (goal <= 10; TPC-B-like: %.1f); service / PostgreSQL: %.2f (goal <= 1.0)\n", pms, pms / tx, pms / tpcb, sms / pms }'
 # threads that ended inside the window are missing from the second snapshot: their share is "other"
 echo "service CPU by thread: $(awk -v s=$((s1 - s0)) 'NR == FNR {t0[$1] = $2; next}
     {d = $2 - t0[$1]; if (d > 0) {printf "%s %.0f%%\n", $1, 100 * d / s; sum += d}}

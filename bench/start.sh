@@ -6,6 +6,8 @@
 # build of another commit) are measured in turn, in the same run.
 #   prerequisites: ./mvnw package -DskipTests; PostgreSQL at 127.0.0.1:5432 (postgres/postgres).
 # usage: bench/start.sh [runs, default 5] [JAR ...] (default target/quarkus-app/quarkus-run.jar)
+#        the baselines (Quarkus alone, and Paddock's extensions without its code) in the same run:
+#        bench/start.sh 5 target/quarkus-app/quarkus-run.jar $(bench/start-baseline.sh)
 #        PADDOCK_BENCH_JAVA_OPTS: the JVM's options (e.g. the image's -XX:AOTCache=…)
 set -euo pipefail
 cd "$(dirname "$0")/.."

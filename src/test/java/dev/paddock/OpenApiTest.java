@@ -48,4 +48,26 @@ class OpenApiTest {
             document.body("components.schemas." + schema, hasKey("examples"));
         }
     }
+
+    /** Every filter API.md lists for a route, and the paging of every list, is a documented parameter. */
+    @Test
+    void theListsFiltersAndPagingAreDocumentedParameters() {
+        var document = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200);
+        java.util.Map<String, java.util.List<String>> filters = java.util.Map.of(
+                "/api/jobs", java.util.List.of("status", "type", "runner_id", "repository", "pr_number", "label", "since",
+                        "until", "limit", "offset", "page", "per_page"),
+                "/api/runners", java.util.List.of("status", "label", "q", "limit", "offset", "page", "per_page"),
+                "/api/runners/available", java.util.List.of("limit", "offset", "page", "per_page"),
+                "/api/runners/{id}/jobs", java.util.List.of("status", "limit", "offset"),
+                "/api/jobs/{id}/logs", java.util.List.of("level", "since", "after", "limit"),
+                "/api/jobs/stats", java.util.List.of("period", "type", "repository", "runner_id"),
+                "/api/events", java.util.List.of("after", "type", "limit"),
+                "/api/webhooks", java.util.List.of("limit", "offset", "page", "per_page"));
+        filters.forEach((path, names) -> document.body("paths.'" + path + "'.get.parameters.findAll { it.in == 'query' }.name",
+                org.hamcrest.Matchers.hasItems(names.toArray(String[]::new))));
+        java.util.List<String> statuses = document.extract()
+                .path("paths.'/api/jobs'.get.parameters.find { it.name == 'status' }.schema.enum");
+        org.assertj.core.api.Assertions.assertThat(statuses).containsExactlyInAnyOrderElementsOf(dev.paddock.dispatch.JobStatus.WIRE_NAMES);
+        document.body("paths.'/api/events'.get.parameters.name", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("offset")));
+    }
 }

@@ -209,9 +209,9 @@ final class Agent {
     }
 
     private void sendHeartbeat() throws PaddockClient.Retry, PaddockClient.Refused {
-        int active = running.size();
-        String status = draining ? "draining" : active >= settings.concurrency() ? "busy" : "online";
-        List<String> cancelled = client.heartbeat(new PaddockClient.Heartbeat(status, active, version, os(), arch(),
+        List<String> runningJobIds = running.values().stream().map(execution -> execution.job().id()).distinct().toList();
+        String status = draining ? "draining" : running.size() >= settings.concurrency() ? "busy" : "online";
+        List<String> cancelled = client.heartbeat(new PaddockClient.Heartbeat(status, runningJobIds, version, os(), arch(),
                 SystemInfo.read(settings.workDir())));
         for (String id : cancelled) {
             running.values().stream().filter(execution -> execution.job().id().equals(id))

@@ -441,7 +441,7 @@ final class JobExecution {
                     }
                 } catch (PaddockClient.Retry e) {
                     if (e.unreachable) {
-                        logs.failing(); // a 429 only slows the program down; an outage would stall it
+                        logs.failing(); // lines are dropped only once this lasts (a 429 only slows the program down)
                     }
                     if (!failing) {
                         AgentLog.warn("job " + job.id() + ": log lines not stored (" + e.getMessage() + "); keeping them and trying again");

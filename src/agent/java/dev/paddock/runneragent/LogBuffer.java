@@ -12,11 +12,13 @@ import java.util.List;
  * (from 1), and the same batch, with the same offset, until the service acknowledged it — so a
  * resent batch is never stored twice and no line is skipped.
  * <p>
- * Bounded: at most {@code capacity} lines (and {@code maxChars} characters) wait. While the service
- * takes batches, a program that prints faster than they are stored waits for room (its pipe
- * fills, as with any slow reader). While the service is failing, waiting would stall the job, so
- * the oldest waiting lines are dropped instead, and the next batch starts with a line saying how
- * many.
+ * Bounded: at most {@code capacity} lines (and {@code maxChars} characters) wait. A program that
+ * prints faster than they are stored waits for room (its pipe fills, as with any slow reader),
+ * also while the service fails for a moment (a 5xx, a dropped connection, a replica restarting):
+ * a line is never lost to a short failure. Only once the service has failed for
+ * {@code dropAfter} without a break, when the job's lease has likely run out anyway, would waiting
+ * stall the job for the whole outage: the oldest waiting lines are then dropped, and the next batch
+ * starts with a line saying how many.
  */
 final class LogBuffer {
 
@@ -25,6 +27,8 @@ final class LogBuffer {
     static final int MAX_BATCH_CHARS = 128 * 1024;
     static final int DEFAULT_CAPACITY = 10_000;
     static final long DEFAULT_MAX_CHARS = 2L * 1024 * 1024;
+    /** Half the service's default lease (120 s): a failure this long is an outage, not a moment. */
+    static final Duration DEFAULT_DROP_AFTER = Duration.ofSeconds(60);
 
     record Line(Instant timestamp, String level, String message) {
     }
@@ -34,29 +38,40 @@ final class LogBuffer {
 
     private final int capacity;
     private final long maxChars;
+    private final long dropAfterNanos;
     private final ArrayDeque<Line> pending = new ArrayDeque<>();
     private long pendingChars;
     private long oldestPendingAt;
     private Batch inFlight;
     private long nextOffset = 1;
     private long dropped;
-    private boolean failing;
+    /** When the service's current failure began (System.nanoTime), or null while it takes batches. */
+    private Long failingSince;
     private boolean closed;
     private boolean abandoned;
 
-    LogBuffer(int capacity, long maxChars) {
+    LogBuffer(int capacity, long maxChars, Duration dropAfter) {
         this.capacity = capacity;
         this.maxChars = maxChars;
+        this.dropAfterNanos = dropAfter.toNanos();
     }
 
     LogBuffer() {
-        this(DEFAULT_CAPACITY, DEFAULT_MAX_CHARS);
+        this(DEFAULT_CAPACITY, DEFAULT_MAX_CHARS, DEFAULT_DROP_AFTER);
     }
 
-    /** Adds a line; waits for room while the service takes batches, drops the oldest while it fails. */
+    /** Adds a line; waits for room, unless the service has failed for {@code dropAfter}: then drops the oldest. */
     synchronized void add(String level, String message) throws InterruptedException {
-        while (full() && !failing && !abandoned) {
-            wait();
+        while (full() && !abandoned) {
+            long outage = failingSince == null ? 0 : System.nanoTime() - failingSince;
+            if (failingSince != null && outage >= dropAfterNanos) {
+                break;
+            }
+            if (failingSince == null) {
+                wait();
+            } else {
+                wait(Math.max(1, (dropAfterNanos - outage) / 1_000_000));
+            }
         }
         if (abandoned) {
             return;
@@ -138,13 +153,18 @@ final class LogBuffer {
             nextOffset += inFlight.lines().size();
             inFlight = null;
         }
-        failing = false;
+        failingSince = null;
         notifyAll();
     }
 
-    /** Sending failed (network, 5xx, 429): lines are dropped rather than waited for until a batch goes through. */
+    /**
+     * Sending failed (network, 5xx): once it has failed for {@code dropAfter} without a batch going
+     * through, lines are dropped rather than waited for.
+     */
     synchronized void failing() {
-        failing = true;
+        if (failingSince == null) {
+            failingSince = System.nanoTime();
+        }
         notifyAll();
     }
 

@@ -138,11 +138,12 @@ public final class PaddockAgent {
                 AgentLog.error("the service refused the " + (apiKey != null ? "API key" : "JWT") + " (401)");
                 return Agent.EXIT_TOKEN_REFUSED;
             } catch (PaddockClient.Refused e) {
+                // 403: the credential may not register; otherwise a setting the message names (e.g. labels[0])
                 AgentLog.error("registration refused: " + e.getMessage());
-                return e.status == 403 ? Agent.EXIT_TOKEN_REFUSED : 1;
+                return e.status == 403 ? Agent.EXIT_TOKEN_REFUSED : EXIT_USAGE;
             } catch (PaddockClient.Retry e) {
-                AgentLog.error("the service could not be reached: " + e.getMessage());
-                return 1;
+                AgentLog.error("server: the service at " + server + " could not be reached: " + e.getMessage());
+                return EXIT_USAGE;
             } catch (IOException e) {
                 AgentLog.error("config file " + file + " not written: " + e.getMessage());
                 return EXIT_USAGE;

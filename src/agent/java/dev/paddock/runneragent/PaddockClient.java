@@ -92,14 +92,18 @@ final class PaddockClient {
                 .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    record Heartbeat(String status, int activeJobs, String version, String os, String arch, Map<String, Object> systemInfo) {
+    /** {@code runningJobIds}: the jobs this agent runs, so that the service renews those leases only. */
+    record Heartbeat(String status, List<String> runningJobIds, String version, String os, String arch,
+                     Map<String, Object> systemInfo) {
     }
 
     /** Sends a heartbeat; answers the ids of this runner's jobs that were cancelled or timed out. */
     List<String> heartbeat(Heartbeat heartbeat) throws Retry, Refused {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", heartbeat.status());
-        body.put("active_jobs", heartbeat.activeJobs());
+        body.put("active_jobs", heartbeat.runningJobIds().size());
+        // a job this runner held before its agent restarted is not renewed: its lease runs out and it is requeued
+        body.put("running_job_ids", heartbeat.runningJobIds());
         body.put("version", heartbeat.version());
         body.put("os", heartbeat.os());
         body.put("arch", heartbeat.arch());

@@ -34,7 +34,11 @@ public final class AgentRequests {
             @Pattern(regexp = "online|busy|draining|offline", message = "must be one of online, busy, draining, offline") String status,
             @Size(max = 100) String version,
             @JsonAlias("activeJobs") @Min(0) @Max(100000) Integer activeJobs,
-            @JsonAlias("systemInfo") Map<String, Object> systemInfo) {
+            @JsonAlias("systemInfo") Map<String, Object> systemInfo,
+            @Schema(description = "The jobs the runner still runs, when it says: only their leases are renewed, and a "
+                    + "running job it no longer knows (its agent restarted) goes back to the queue when its lease "
+                    + "runs out. Without it, every running job of the runner is renewed.")
+            @JsonAlias("runningJobIds") @Size(max = 1000) List<@NotNull UUID> runningJobIds) {
     }
 
     @Schema(name = "RunnerRegister")

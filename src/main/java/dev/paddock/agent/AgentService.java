@@ -35,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
  * The runner agent protocol, free of any wire format: register, heartbeat, update its own record,
@@ -151,9 +152,22 @@ public class AgentService {
      * virtual one) parks on a signal. Empty when nothing came in time or the replica is stopping.
      */
     public List<JobView> claim(AuthenticatedRunner self, int limit, Duration wait) {
+        return claim(self, limit, wait, () -> false);
+    }
+
+    /**
+     * {@link #claim(AuthenticatedRunner, int, Duration)} for a caller that may go away while it
+     * waits: once {@code callerGone}, a wake-up claims nothing. An agent killed during its long
+     * poll would otherwise take the next job for a connection no one reads, and the job would
+     * wait for its lease to run out, one attempt spent.
+     */
+    public List<JobView> claim(AuthenticatedRunner self, int limit, Duration wait, BooleanSupplier callerGone) {
         long deadline = System.nanoTime() + wait.toNanos();
         String topic = Signals.tenantTopic(self.tenant());
         while (true) {
+            if (callerGone.getAsBoolean()) {
+                return List.of();
+            }
             // listen before looking, so an enqueue between the look and the wait is not missed
             CompletableFuture<Void> signal = signals.await(topic);
             try {
@@ -200,7 +214,8 @@ public class AgentService {
 
     /** Renews the lease of the running job as it stores the lines. */
     public LogsAccepted appendLogs(AuthenticatedRunner self, UUID jobId, LeaseCheck check, AgentRequests.LogBatch batch) {
-        long next = logWriter.append(self.id(), self.tenant(), jobId, check.fence(), batch.lines(), batch.offset());
+        long next = logWriter.append(self.id(), self.tenant(), jobId, check.fence(), "lines", batch.lines(),
+                batch.offset());
         return new LogsAccepted(batch.lines().size(), next);
     }
 
@@ -214,6 +229,8 @@ public class AgentService {
         List<JsonNode> logs = result.logs() == null ? List.of() : result.logs().stream().map(JobLogWriter::withoutNul).toList();
         @SuppressWarnings("unchecked")
         Map<String, Object> report = json.convertValue(result.logs() == null ? result : result.withLogs(logs), Map.class);
+        // its status as stored, so that "failed" sent again as "failure" is the same report
+        report.put("status", result.finalStatus().wire());
         Outcome outcome = new Outcome(result.finalStatus(), report, result.summary(),
                 result.result(), result.issues() == null ? null : result.issues().stream().map(this::asMap).toList(),
                 result.filesReviewed(), result.linesAnalyzed(), result.totalComments(), result.qualityRating(),
@@ -224,7 +241,7 @@ public class AgentService {
                 return heldJobs.complete(self.id(), self.tenant(), jobId, fence, outcome);
             }
             return connections.inTransaction(() -> {
-                logWriter.append(self.id(), self.tenant(), jobId, fence, logs, null);
+                logWriter.append(self.id(), self.tenant(), jobId, fence, "logs", logs, null);
                 return heldJobs.complete(self.id(), self.tenant(), jobId, fence, outcome);
             });
         } catch (StopException notRunning) {

@@ -10,6 +10,7 @@ import dev.paddock.common.Bodies;
 import dev.paddock.common.Ids;
 import dev.paddock.common.Labels;
 import dev.paddock.job.JobView;
+import dev.paddock.problem.EveryInvalidField;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.problem.ProblemMappers;
@@ -18,6 +19,7 @@ import dev.paddock.runner.RunnerStore;
 import dev.paddock.runner.RunnerView;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.common.annotation.RunOnVirtualThread;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -36,12 +38,14 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -57,6 +61,9 @@ import java.util.concurrent.CompletionStage;
 public class CanonicalAgentResource {
 
     static final String LEASE_HEADER = "X-Lease-Id";
+
+    @Inject
+    EveryInvalidField everyInvalidField;
 
     @Inject
     Authenticator auth;
@@ -94,6 +101,8 @@ public class CanonicalAgentResource {
     @SecurityRequirement(name = "jwt")
     @Operation(summary = "Self-registration (upsert by id)",
             description = "JWT or API key with runners:register or runners:manage (a key may then act as the runner it registered). Body, or the X-Runner-* headers (X-Runner-Tags as X-Runner-Labels) for what the body leaves out. 201 when created, 200 when an existing runner of the tenant was updated; a new token either way. An id owned by another tenant is 409.")
+    @APIResponse(responseCode = "200", description = "An existing runner updated, with a new token")
+    @APIResponse(responseCode = "201", description = "Created, with its token", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Registered.class)))
     public RestResponse<Registered> register(
             @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = AgentRequests.Register.class))) String rawBody,
@@ -103,7 +112,7 @@ public class CanonicalAgentResource {
                                              @HeaderParam("X-Runner-Max-Concurrency") String headerMaxConcurrency,
                                              @HeaderParam("X-Runner-Labels") String headerLabels,
                                              @HeaderParam("X-Runner-Tags") String headerTags) {
-        AgentRequests.Register headers = fromHeaders(headerId, headerName, headerVersion, headerMaxConcurrency,
+        AgentRequests.Register headers = fromHeaders(headerId, utf8(headerName), utf8(headerVersion), headerMaxConcurrency,
                 headerLabels != null ? headerLabels : headerTags);
         AgentRequests.Register request = rawBody != null && !rawBody.isBlank() ? withDefaults(parse(rawBody), headers)
                 : headers;
@@ -138,7 +147,7 @@ public class CanonicalAgentResource {
      * {@code AccessFilter}).
      */
     private CompletionStage<HeartbeatAnswer> beat(AuthenticatedRunner self, AgentRequests.Heartbeat body) {
-        AgentRequests.Heartbeat request = body == null ? new AgentRequests.Heartbeat(null, null, null, null)
+        AgentRequests.Heartbeat request = body == null ? new AgentRequests.Heartbeat(null, null, null, null, null)
                 : bodies.valid(body);
         CompletableFuture<HeartbeatAnswer> answer = new CompletableFuture<>();
         agent.heartbeatLater(self, request).whenComplete((beat, failure) -> {
@@ -178,10 +187,12 @@ public class CanonicalAgentResource {
     @Path("jobs/claim")
     @RunOnVirtualThread
     @Operation(summary = "Claim jobs", description = "limit 1-50 (default 1), wait_seconds 0-60 (default 0). 200 with jobs, each with lease_id, lease_expires_at and attempt; 204 when none came within wait_seconds. Returns as soon as a matching job is enqueued on any replica.")
-    public RestResponse<JobView.Many> claim(AgentRequests.Claim body) {
+    @APIResponse(responseCode = "200", description = "The jobs claimed")
+    @APIResponse(responseCode = "204", description = "None came within wait_seconds")
+    public RestResponse<JobView.Many> claim(AgentRequests.Claim body, @Context HttpServerResponse response) {
         AgentRequests.Claim request = body == null ? new AgentRequests.Claim(null, null) : bodies.valid(body);
         List<JobView> claimed = agent.claim(auth.runner(), request.limit() == null ? 1 : request.limit(),
-                Duration.ofSeconds(request.waitSeconds() == null ? 0 : request.waitSeconds()));
+                Duration.ofSeconds(request.waitSeconds() == null ? 0 : request.waitSeconds()), response::closed);
         return claimed.isEmpty() ? RestResponse.noContent() : RestResponse.ok(new JobView.Many(claimed));
     }
 
@@ -232,7 +243,9 @@ public class CanonicalAgentResource {
         try {
             return json.readValue(rawBody, AgentRequests.Register.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw ProblemMappers.fromJackson(e);
+            List<FieldError> every = everyInvalidField.of(rawBody.getBytes(StandardCharsets.UTF_8),
+                    AgentRequests.Register.class);
+            throw every.isEmpty() ? ProblemMappers.fromJackson(e) : ProblemException.invalid(every);
         }
     }
 
@@ -247,6 +260,22 @@ public class CanonicalAgentResource {
                 body.version() != null ? body.version() : headers.version(), body.os(), body.arch(),
                 body.maxConcurrency() != null ? body.maxConcurrency() : headers.maxConcurrency(),
                 body.capabilities(), body.ephemeral());
+    }
+
+    /**
+     * A header's text as the agent wrote it: HTTP hands header bytes over as ISO-8859-1, so a name
+     * sent in UTF-8 (café) arrived as cafÃ©. Bytes that are not UTF-8 are kept as they came.
+     */
+    static String utf8(String header) {
+        if (header == null || header.chars().allMatch(c -> c < 0x80)) {
+            return header;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(header.getBytes(StandardCharsets.ISO_8859_1)))
+                    .toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return header;
+        }
     }
 
     private static AgentRequests.Register fromHeaders(String id, String name, String version, String maxConcurrency,

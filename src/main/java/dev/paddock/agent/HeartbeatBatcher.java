@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,17 +111,23 @@ public class HeartbeatBatcher {
     private void writeOnce(List<Pending> batch) {
         // one report per runner, its latest; every heartbeat of that runner gets the same answer
         Map<UUID, RunnerStore.Report> latest = new LinkedHashMap<>();
+        Map<UUID, List<UUID>> running = new HashMap<>(); // the runners that said which jobs they still run
         for (Pending pending : batch) {
             AgentRequests.Heartbeat beat = pending.report();
             latest.put(pending.runner().id(), new RunnerStore.Report(pending.runner().id(), beat.status(),
                     beat.version(), beat.systemInfo()));
+            if (beat.runningJobIds() != null) {
+                running.put(pending.runner().id(), beat.runningJobIds());
+            } else {
+                running.remove(pending.runner().id());
+            }
         }
         RuntimeException failure = null;
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
                 transactions.inTransaction(() -> {
                     // jobs before runners, the order in which every transition takes its locks
-                    Map<UUID, List<UUID>> stops = heldJobs.renewLeasesAndListStops(latest.keySet());
+                    Map<UUID, List<UUID>> stops = heldJobs.renewLeasesAndListStops(latest.keySet(), running);
                     Map<UUID, String> statuses = runners.recordHeartbeats(latest.values());
                     transactions.afterCommit(() -> answer(batch, stops, statuses));
                 });

@@ -180,6 +180,8 @@ public class SetupInstructions {
         values.put("name", runner.name);
         values.put("labels", runner.labels);
         values.put("max_concurrency", runner.maxConcurrency);
+        // the agent's slots: it runs as many jobs at once as the runner may hold (AGENT.md's --concurrency)
+        values.put("concurrency", runner.maxConcurrency);
         return values;
     }
 

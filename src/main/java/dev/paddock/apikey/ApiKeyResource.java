@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /** People's routes for their tenant's API keys. */
@@ -42,6 +43,7 @@ public class ApiKeyResource {
 
     @POST
     @Operation(summary = "Create an API key", description = "A person's JWT holding any of Paddock's scopes; the key's scopes must be a subset of the caller's (403 otherwise). The key (pk_ and 43 base64url characters) is in this answer only. An API key cannot create keys (403).")
+    @APIResponseSchema(value = ApiKeyView.Created.class, responseCode = "201", responseDescription = "Created, with its key (shown only here)")
     public RestResponse<ApiKeyView.Created> create(ApiKeyRequests.Create request) {
         return RestResponse.status(RestResponse.Status.CREATED, keys.create(auth.person(), bodies.valid(request)));
     }

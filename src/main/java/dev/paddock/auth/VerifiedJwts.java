@@ -38,6 +38,9 @@ public class VerifiedJwts {
     @Inject
     PaddockConfig config;
 
+    /** The schema's width of a tenant and of a person's name (VARCHAR(200)). */
+    static final int MAX_NAME_LENGTH = 200;
+
     private final Map<String, Verified> remembered = new ConcurrentHashMap<>();
 
     /** The person this JWT proves; 401 when it is invalid, expired or names no tenant. */
@@ -75,6 +78,11 @@ public class VerifiedJwts {
         }
         if (tenant == null || tenant.isBlank()) {
             throw ProblemException.unauthorized("The token names no tenant and no subject.");
+        }
+        // every record keeps its tenant and its author in at most this many characters
+        if (tenant.length() > MAX_NAME_LENGTH || subject != null && subject.length() > MAX_NAME_LENGTH) {
+            throw ProblemException.unauthorized("The token's tenant and subject must be at most "
+                    + MAX_NAME_LENGTH + " characters.");
         }
         long expiration = token.getExpirationTime();
         return new Person(subject == null ? tenant : subject, tenant, Scopes.expand(scopes(token)), null,

@@ -15,8 +15,20 @@ public final class QueryParams {
     private QueryParams() {
     }
 
-    public static String text(MultivaluedMap<String, String> query, String name) {
+    /**
+     * A free-text parameter, trimmed, blank read as absent; one holding the NUL character, which
+     * PostgreSQL can neither store nor compare, is refused like a NUL anywhere else.
+     */
+    public static String text(MultivaluedMap<String, String> query, String name, List<FieldError> errors) {
         String value = query.getFirst(name);
+        if (value != null && value.indexOf('\u0000') >= 0) {
+            errors.add(new FieldError(name, "must not contain the NUL character (\\u0000)"));
+            return null;
+        }
+        return trimmed(value);
+    }
+
+    private static String trimmed(String value) {
         return value == null || value.isBlank() ? null : value.trim();
     }
 
@@ -27,7 +39,7 @@ public final class QueryParams {
             errors.add(new FieldError(name, "must be given once"));
             return null;
         }
-        return text(query, name);
+        return trimmed(query.getFirst(name));
     }
 
     public static Integer integer(MultivaluedMap<String, String> query, String name, int min, int max,
@@ -40,7 +52,8 @@ public final class QueryParams {
             long value = Long.parseLong(raw);
             if (value < min || value > max) {
                 errors.add(new FieldError(name, max == Integer.MAX_VALUE
-                        ? "must be at least " + min : "must be between " + min + " and " + max));
+                        ? (value < min ? "must be at least " + min : "must be at most " + max)
+                        : "must be between " + min + " and " + max));
                 return null;
             }
             return (int) value;

@@ -15,7 +15,9 @@ import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The first attempts of every event, made by the one replica that follows its webhook: it reads
  * the webhook's next window of events (as a feed reader follows {@code after}, so none is skipped),
  * sends them at once through the shared senders, and records the window in one statement that
- * moves the webhook's cursor and renews the hold (while the next window is being sent). One statement to read and one to write per
+ * moves the webhook's cursor and renews the hold (while the next windows are being sent: windows
+ * are recorded in order, each once all its attempts are answered). One statement to read and one to write per
  * window, instead of three row writes per delivery; a failed attempt becomes a pending delivery
  * that the claims retry. A follower with nothing to send for a second lets its webhook go.
  */
@@ -40,6 +43,12 @@ public class WebhookFollowers {
     private static final Logger LOG = Logger.getLogger(WebhookFollowers.class);
     /** Events a window holds: sent at once (as far as the senders allow), recorded together. */
     static final int WINDOW = 500;
+    /**
+     * Windows sent and not yet recorded: a receiver that takes its 10 s to answer one holds back
+     * no later event, while a webhook's unrecorded attempts (sent again if its follower dies) stay
+     * bounded.
+     */
+    static final int MAX_IN_FLIGHT = 4;
     private static final long IDLE_MILLIS = 1_000;
 
     @Inject
@@ -84,26 +93,28 @@ public class WebhookFollowers {
     }
 
     private void follow(Deliveries.Followed webhook, Semaphore senders, Duration hold) {
-        Deliveries.Followed current = webhook; // as last recorded: the window in flight starts at its cursor
-        Sending inFlight = null;
+        Deliveries.Followed current = webhook; // as last recorded: the oldest window in flight starts at its cursor
+        Deque<Sending> inFlight = new ArrayDeque<>(); // sent, not yet recorded, oldest first
         try {
             while (current != null && !stopping) {
                 String topic = Signals.eventsTopic(current.tenant());
                 // awaited before the read: events numbered after it wake the wait below
                 CompletableFuture<Void> numbered = signals.await(topic);
                 try {
-                    long from = inFlight == null ? current.cursor() : inFlight.window().through();
+                    long from = inFlight.isEmpty() ? current.cursor() : inFlight.getLast().window().through();
                     EventFeed.Window window = feed.window(current.tenant(), from, current.patterns(), WINDOW);
                     if (window.through() > from) {
-                        // the next window is sent while the one before it is recorded
-                        Sending next = send(current, window, senders);
-                        if (inFlight != null) {
-                            current = recorded(current, inFlight, hold);
+                        // the next window is sent while those before it are still answered or recorded
+                        inFlight.addLast(send(current, window, senders));
+                        while (current != null && !inFlight.isEmpty()
+                                && (inFlight.size() > MAX_IN_FLIGHT || inFlight.getFirst().done().isDone())) {
+                            current = recorded(current, inFlight.removeFirst(), hold);
                         }
-                        inFlight = next;
-                    } else if (inFlight != null) {
-                        current = recorded(current, inFlight, hold);
-                        inFlight = null;
+                    } else if (!inFlight.isEmpty()) {
+                        // a receiver slow to answer holds back no later event: whichever comes first
+                        if (answeredOrNumbered(inFlight.getFirst(), numbered)) {
+                            current = recorded(current, inFlight.removeFirst(), hold);
+                        }
                     } else if (awaited(numbered)) {
                         current = deliveries.followOn(current, hold); // as it is now: its URL or secrets may have changed
                     } else {
@@ -113,8 +124,8 @@ public class WebhookFollowers {
                     signals.forget(topic, numbered);
                 }
             }
-            if (current != null && inFlight != null) {
-                recorded(current, inFlight, hold);
+            while (current != null && !inFlight.isEmpty()) {
+                current = recorded(current, inFlight.removeFirst(), hold);
             }
             if (failing) {
                 LOG.info("Webhooks are followed again");
@@ -137,6 +148,18 @@ public class WebhookFollowers {
         }
     }
 
+    /** Waits until the window's attempts are all answered (true) or events are numbered (false). */
+    private static boolean answeredOrNumbered(Sending oldest, CompletableFuture<Void> numbered) {
+        try {
+            CompletableFuture.anyOf(oldest.done(), numbered).get();
+        } catch (ExecutionException e) {
+            // an attempt's failure is its answer, recorded as such
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return oldest.done().isDone();
+    }
+
     /** The webhook as it is once the window's attempts are recorded; null when no longer followed from here. */
     private Deliveries.Followed recorded(Deliveries.Followed webhook, Sending sending, Duration hold) {
         return deliveries.firstAttempts(webhook, sending.attempts(), sending.window().through(), hold,
@@ -144,7 +167,12 @@ public class WebhookFollowers {
     }
 
     /** A window's first attempts, being made at once (each holding a sender until it ends). */
-    private record Sending(EventFeed.Window window, List<CompletableFuture<Deliveries.FirstAttempt>> made) {
+    private record Sending(EventFeed.Window window, List<CompletableFuture<Deliveries.FirstAttempt>> made,
+                           CompletableFuture<Void> done) {
+
+        Sending(EventFeed.Window window, List<CompletableFuture<Deliveries.FirstAttempt>> made) {
+            this(window, made, CompletableFuture.allOf(made.toArray(CompletableFuture[]::new)));
+        }
 
         /** The attempts once all are made, in sequence order. */
         List<Deliveries.FirstAttempt> attempts() {

@@ -29,6 +29,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.time.Instant;
@@ -222,6 +223,7 @@ public class BambooSnowResource {
     @Path("{id}/retry")
     @PersonAccess(Scopes.JOBS_MANAGE)
     @Operation(summary = "Retry a finished run", description = "{config_override} merged into a copy of the payload -> 201 {original_run_id, new_run_id, status: queued}.")
+    @APIResponseSchema(value = Retried.class, responseCode = "201", responseDescription = "The copy, queued")
     public RestResponse<Retried> retry(@PathParam("id") String id, JobRequests.Retry body) {
         JobRequests.Retry request = bodies.validOrNull(body);
         UUID originalId = Ids.parse(id, "Run");

@@ -24,6 +24,7 @@ import dev.paddock.problem.ProblemException;
 import dev.paddock.runner.Runner;
 import dev.paddock.fleet.RunnerService;
 import dev.paddock.runner.RunnerView;
+import dev.paddock.joblog.JobLogWriter;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -43,6 +44,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.time.Duration;
@@ -112,7 +114,7 @@ public class OoreRunnerResource {
 
     /** {@code content} is a log line: a NUL in it is stored as U+FFFD, not refused (JobLogWriter). */
     public record Chunk(@NotNull @Min(0) Long sequence,
-                        @NotNull @JsonDeserialize(using = StringDeserializer.class) String content,
+                        @NotNull @Size(max = JobLogWriter.MAX_MESSAGE) @JsonDeserialize(using = StringDeserializer.class) String content,
                         @Pattern(regexp = "stdout|stderr", message = "must be stdout or stderr") String stream) {
     }
 
@@ -191,10 +193,11 @@ public class OoreRunnerResource {
     @RunnerAccess(recordsSignOfLife = true, runnerInPath = "runner_id")
     @SecurityRequirement(name = "runnerToken")
     @Operation(summary = "Heartbeat (Oore)", description = "{status: online | busy | draining, capabilities} -> 204.")
+    @APIResponse(responseCode = "204", description = "Recorded")
     public RestResponse<Void> heartbeat(@PathParam("runner_id") String runnerId, Heartbeat body) {
         AuthenticatedRunner self = own(runnerId);
         Heartbeat beat = body == null ? new Heartbeat(null, null) : bodies.valid(body);
-        agent.heartbeat(self, new AgentRequests.Heartbeat(beat.status(), null, null, null));
+        agent.heartbeat(self, new AgentRequests.Heartbeat(beat.status(), null, null, null, null));
         if (beat.capabilities() != null) {
             agent.updateSelf(self, new AgentService.SelfUpdate(null, beat.capabilities(), null, null, null));
         }
@@ -206,6 +209,8 @@ public class OoreRunnerResource {
     @RunnerAccess(runnerInPath = "runner_id")
     @SecurityRequirement(name = "runnerToken")
     @Operation(summary = "Claim a build (Oore)", description = "{protocol_version} (ignored) -> 200 {build_id, project_id, pipeline_id, build_number, config_snapshot, commit_sha, branch, lease_expires_at, signing_token, job} or 204. project_id, pipeline_id, build_number and config_snapshot are the payload's keys of those names, else repository, type, 0 and the whole payload; signing_token is the lease id.")
+    @APIResponse(responseCode = "200", description = "The build claimed")
+    @APIResponse(responseCode = "204", description = "No build to run")
     public RestResponse<Map<String, Object>> claim(@PathParam("runner_id") String runnerId) {
         List<JobView> claimed = agent.claim(own(runnerId), 1, Duration.ZERO);
         if (claimed.isEmpty()) {

@@ -112,14 +112,16 @@ public class HeldJobs {
                 RETURNING (SELECT count(*) FROM stored) AS stored)""" + HELD_CLOSE;
 
     /**
-     * Heartbeats of many runners at once: the leases of their running jobs renewed, then, per
-     * runner, the jobs it must stop (cancelled or timed out while it held them) until it
-     * acknowledges them. The running jobs are locked in id order, so two batches, or a batch and a
-     * completion, never wait on each other in a cycle.
+     * Heartbeats of many runners at once: the leases of their running jobs renewed (of a runner
+     * that said which jobs it still runs, those only), then, per runner, the jobs it must stop
+     * (cancelled or timed out while it held them) until it acknowledges them. The running jobs are
+     * locked in id order, so two batches, or a batch and a completion, never wait on each other in
+     * a cycle.
      */
     static final String RENEW_LEASES_AND_LIST_STOPS = """
             WITH locked AS (
                 SELECT id FROM jobs WHERE runner_id = ANY (CAST(:runners AS uuid[])) AND status = 'running'
+                   AND (runner_id <> ALL (CAST(:listing AS uuid[])) OR id = ANY (CAST(:listed AS uuid[])))
                  ORDER BY id FOR NO KEY UPDATE),
             renewed AS (
                 UPDATE jobs j SET lease_expires_at = now() + :leaseMillis * interval '1 millisecond'
@@ -228,14 +230,20 @@ public class HeldJobs {
 
     /**
      * Heartbeats, in one statement on the caller's transaction: renews the leases of every job
-     * these runners run, and lists, per runner, the jobs it must stop until it acknowledges them.
+     * these runners run (of a runner in {@code running}, only the jobs it lists: one it no longer
+     * knows, after its agent restarted, is left to its lease), and lists, per runner, the jobs it
+     * must stop until it acknowledges them.
      */
-    public Map<UUID, List<UUID>> renewLeasesAndListStops(Collection<UUID> runners) {
+    public Map<UUID, List<UUID>> renewLeasesAndListStops(Collection<UUID> runners, Map<UUID, List<UUID>> running) {
         Map<UUID, List<UUID>> stops = new HashMap<>();
         record Stop(UUID runner, UUID job) {
         }
         String[] ids = runners.stream().map(UUID::toString).toArray(String[]::new);
-        List<Stop> rows = sql.rows(RENEW_LEASES_AND_LIST_STOPS, parameters("runners", ids, "leaseMillis", sql.leaseMillis()),
+        String[] listing = running.keySet().stream().map(UUID::toString).toArray(String[]::new);
+        String[] listed = running.values().stream().flatMap(List::stream).filter(java.util.Objects::nonNull)
+                .map(UUID::toString).toArray(String[]::new);
+        List<Stop> rows = sql.rows(RENEW_LEASES_AND_LIST_STOPS, parameters("runners", ids, "listing", listing,
+                        "listed", listed, "leaseMillis", sql.leaseMillis()),
                 row -> new Stop(row.getObject(1, UUID.class), row.getObject(2, UUID.class)));
         rows.forEach(stop -> stops.computeIfAbsent(stop.runner(), runner -> new ArrayList<>()).add(stop.job()));
         return stops;

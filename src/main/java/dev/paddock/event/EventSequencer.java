@@ -41,15 +41,24 @@ public class EventSequencer {
         }
     }
 
+    /**
+     * Numbers every event committed before this call now, without waiting for the next round (it
+     * waits for a numbering under way on another replica): what a reader that must know the newest
+     * event of this moment calls first.
+     */
+    public void numberNow() {
+        int count = 0;
+        for (int batch = store.numberCommitted(); batch > 0; batch = store.numberCommitted()) {
+            count += batch; // a full batch may have left more
+        }
+        if (count > 0) {
+            numbered.fire(new EventsNumbered(count));
+        }
+    }
+
     private void number() {
         try {
-            int count = 0;
-            for (int batch = store.numberCommitted(); batch > 0; batch = store.numberCommitted()) {
-                count += batch; // a full batch may have left more
-            }
-            if (count > 0) {
-                numbered.fire(new EventsNumbered(count));
-            }
+            numberNow();
             if (failing) {
                 LOG.info("Events are numbered again");
                 failing = false;

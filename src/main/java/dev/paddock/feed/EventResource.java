@@ -7,8 +7,8 @@ import dev.paddock.auth.Scopes;
 import dev.paddock.common.QueryParams;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
-import jakarta.inject.Inject;
 import io.smallrye.common.annotation.RunOnVirtualThread;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -19,6 +19,13 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.Explode;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -54,6 +61,9 @@ public class EventResource {
                     + "jobs:read sees paddock.job.*, runners:read paddock.runner.*. An event is numbered within a second of its commit; a reader "
                     + "that follows next_after never skips one.")
     @PersonAccess({Scopes.JOBS_READ, Scopes.RUNNERS_READ, Scopes.API_KEYS_MANAGE, Scopes.WEBHOOKS_MANAGE})
+    @Parameter(name = "after", in = ParameterIn.QUERY, description = "Events after this sequence (next_after of the page before; default 0)", schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
+    @Parameter(name = "type", in = ParameterIn.QUERY, description = "Repeatable: an event type, or a prefix ending in * (paddock.job.*)", explode = Explode.TRUE, schema = @Schema(type = SchemaType.ARRAY, implementation = String.class))
+    @Parameter(name = "limit", in = ParameterIn.QUERY, description = "Events at most (default 100)", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000"))
     public EventFeed.Page events() {
         Person person = auth.person();
         var query = uriInfo.getQueryParameters();
@@ -80,6 +90,8 @@ public class EventResource {
                     + "JSON; live across replicas, with keep-alive comments. Starts after the newest event at the time "
                     + "of the request, or after Last-Event-ID; type filters as GET /api/events.")
     @PersonAccess({Scopes.JOBS_READ, Scopes.RUNNERS_READ, Scopes.API_KEYS_MANAGE, Scopes.WEBHOOKS_MANAGE})
+    @APIResponse(responseCode = "200", description = "The stream", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
+    @Parameter(name = "type", in = ParameterIn.QUERY, description = "Repeatable: an event type, or a prefix ending in * (paddock.job.*)", explode = Explode.TRUE, schema = @Schema(type = SchemaType.ARRAY, implementation = String.class))
     public void stream(@HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink,
                        @Context Sse sse) {
         Person person = auth.person();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.auth.Person;
 import dev.paddock.common.SseSending;
 import dev.paddock.db.Transactions;
+import dev.paddock.event.EventSequencer;
 import dev.paddock.signal.Signals;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,6 +37,9 @@ public class EventStream {
     EventFeed feed;
 
     @Inject
+    EventSequencer sequencer;
+
+    @Inject
     Signals signals;
 
     @Inject
@@ -44,8 +48,13 @@ public class EventStream {
     @Inject
     ObjectMapper json;
 
-    /** The sequence of the tenant's newest numbered event: where a stream without Last-Event-ID starts. */
+    /**
+     * The sequence of the tenant's newest event, where a stream without Last-Event-ID starts: the
+     * events committed before are numbered first, or one still without its number would be
+     * streamed as if it came after.
+     */
     public long newest(String tenant) {
+        sequencer.numberNow();
         return transactions.run(connection -> {
             try (PreparedStatement select = connection.prepareStatement(NEWEST)) {
                 select.setString(1, tenant);

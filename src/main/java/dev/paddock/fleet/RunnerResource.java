@@ -1,13 +1,12 @@
 package dev.paddock.fleet;
 
-import dev.paddock.runner.RunnerView;
+import dev.paddock.agent.AgentService;
+import dev.paddock.agent.SetupInstructions;
 import dev.paddock.auth.AuthenticatedRunner;
 import dev.paddock.auth.Authenticator;
 import dev.paddock.auth.Person;
 import dev.paddock.auth.PersonAccess;
 import dev.paddock.auth.PersonOrRunnerAccess;
-import dev.paddock.agent.AgentService;
-import dev.paddock.agent.SetupInstructions;
 import dev.paddock.auth.RateLimiter;
 import dev.paddock.auth.Scopes;
 import dev.paddock.common.Bodies;
@@ -16,6 +15,8 @@ import dev.paddock.common.PageRequest;
 import dev.paddock.job.JobQueries;
 import dev.paddock.job.JobView;
 import dev.paddock.job.PodView;
+import dev.paddock.runner.RunnerStatus;
+import dev.paddock.runner.RunnerView;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -28,11 +29,18 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.jboss.resteasy.reactive.RestResponse;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.Explode;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import java.util.List;
 import java.util.UUID;
@@ -74,6 +82,9 @@ public class RunnerResource {
     @GET
     @Operation(summary = "List runners", description = "Filters: status, label (repeatable, all must match), q (name contains). Newest heartbeat first, never-seen last.")
     @PersonAccess(Scopes.RUNNERS_READ)
+    @Parameter(name = "status", in = ParameterIn.QUERY, description = "The runner's status", schema = @Schema(enumeration = {RunnerStatus.ONLINE, RunnerStatus.BUSY, RunnerStatus.DRAINING, RunnerStatus.OFFLINE}))
+    @Parameter(name = "label", in = ParameterIn.QUERY, description = "Repeatable, or comma-separated: every one must be among the runner's labels", explode = Explode.TRUE, schema = @Schema(type = SchemaType.ARRAY, implementation = String.class))
+    @Parameter(name = "q", in = ParameterIn.QUERY, description = "The runner's name contains it (case-insensitive)")
     public RunnerView.Page list() {
         Person person = auth.person();
         return runners.list(person.tenant(), filters(), PageRequest.from(uriInfo.getQueryParameters()), false);
@@ -91,6 +102,7 @@ public class RunnerResource {
     @POST
     @Operation(summary = "Create a runner", description = "The token is shown in this answer only. Status is offline until the first heartbeat.")
     @PersonAccess(Scopes.RUNNERS_MANAGE)
+    @APIResponseSchema(value = RunnerView.One.class, responseCode = "201", responseDescription = "Created, with its token (shown only here)")
     public RestResponse<RunnerView.One> create(RunnerRequests.Create request) {
         Person person = auth.person();
         RunnerService.Created created = runners.create(person, bodies.valid(request));
@@ -118,6 +130,7 @@ public class RunnerResource {
     @Path("{id}")
     @Operation(summary = "Change a runner (people) or a runner's own descriptive fields (runner token)",
             description = "With a JWT or an API key (runners:manage): name, labels, max_concurrency, capabilities. With the runner's own token, or the API key that registered it: name, version, os, arch, capabilities; labels and max_concurrency sent by the runner are ignored.")
+    @SecurityRequirement(name = "jwt")
     @SecurityRequirement(name = "runnerToken")
     @PersonOrRunnerAccess(value = Scopes.RUNNERS_MANAGE, runnerInPath = "id")
     public RunnerView.One patch(@PathParam("id") String id, RunnerRequests.Update request) {
@@ -143,8 +156,10 @@ public class RunnerResource {
     @Path("{id}")
     @Operation(summary = "Delete a runner (people) or deregister (the runner itself)",
             description = "People: the record and its token are gone at once. The runner (its token, or the API key that registered it): status offline, record kept. Either way its running jobs are requeued, or failed when out of attempts.")
+    @SecurityRequirement(name = "jwt")
     @SecurityRequirement(name = "runnerToken")
     @PersonOrRunnerAccess(value = Scopes.RUNNERS_MANAGE, runnerInPath = "id")
+    @APIResponse(responseCode = "204", description = "Deleted (a person) or deregistered (the runner itself)")
     public Response delete(@PathParam("id") String id) {
         Authenticator.Caller caller = auth.caller();
         UUID runnerId = Ids.parse(id, "Runner");
@@ -214,6 +229,7 @@ public class RunnerResource {
     @Path("{id}/jobs")
     @Operation(summary = "The jobs this runner has run or runs", description = "Also the jobs it held before they were requeued or claimed by another runner, each once as it is now. Filter status; newest first.")
     @PersonAccess(Scopes.RUNNERS_READ)
+    @Parameter(name = "status", in = ParameterIn.QUERY, description = "The job's status", schema = @Schema(enumeration = {"queued", "running", "success", "failure", "cancelled", "timeout"}))
     public JobView.Page jobs(@PathParam("id") String id) {
         Person person = auth.person();
         UUID runnerId = Ids.parse(id, "Runner");
@@ -225,6 +241,7 @@ public class RunnerResource {
     @Path("{id}/pods")
     @Operation(summary = "The runner's jobs as pods (AgentsMesh)", description = "{pods: [{key (job id), status: pending | running | terminated, agent_type_id (job type), initial_prompt (payload.initial_prompt, else the job name), created_at}], total, limit, offset}. Filter status takes the pod statuses; newest first.")
     @PersonAccess(Scopes.RUNNERS_READ)
+    @Parameter(name = "status", in = ParameterIn.QUERY, description = "The pod's status", schema = @Schema(enumeration = {PodView.PENDING, PodView.RUNNING, PodView.TERMINATED}))
     public PodView.Page pods(@PathParam("id") String id) {
         Person person = auth.person();
         UUID runnerId = Ids.parse(id, "Runner");

@@ -55,7 +55,7 @@ public class RunnerService {
             String status = dev.paddock.common.QueryParams.oneOf(query, "status", dev.paddock.runner.RunnerStatus.ALL,
                     errors);
             List<String> labels = dev.paddock.common.QueryParams.labels(query, "label", errors);
-            String q = dev.paddock.common.QueryParams.text(query, "q");
+            String q = dev.paddock.common.QueryParams.text(query, "q", errors);
             if (!errors.isEmpty()) {
                 throw ProblemException.invalid(errors);
             }

@@ -58,7 +58,7 @@ public class JobQueries {
             where.append(" AND status = :status");
             params.put("status", status);
         }
-        String type = QueryParams.text(query, "type");
+        String type = QueryParams.text(query, "type", errors);
         if (type != null) {
             where.append(" AND type = :type");
             params.put("type", type);
@@ -68,7 +68,7 @@ public class JobQueries {
             where.append(" AND runner_id = :runnerId");
             params.put("runnerId", runnerId);
         }
-        String repository = QueryParams.text(query, "repository");
+        String repository = QueryParams.text(query, "repository", errors);
         if (repository != null) {
             where.append(" AND repository = :repository");
             params.put("repository", repository);

@@ -1,6 +1,5 @@
 package dev.paddock.job;
 
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import dev.paddock.auth.Authenticator;
 import dev.paddock.auth.Person;
 import dev.paddock.auth.PersonAccess;
@@ -11,6 +10,7 @@ import dev.paddock.dispatch.Job;
 import dev.paddock.joblog.JobLogReader;
 import dev.paddock.joblog.JobLogStream;
 import dev.paddock.problem.ProblemException;
+import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -20,14 +20,21 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import org.jboss.resteasy.reactive.RestResponse;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
-import io.smallrye.common.annotation.RunOnVirtualThread;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.Explode;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import java.util.UUID;
 
@@ -70,6 +77,7 @@ public class JobResource {
     @POST
     @Operation(summary = "Enqueue a job", description = "With an Idempotency-Key header a retried request returns the first job (201 again, same body) instead of a second one. Secrets are encrypted at rest and only their names are ever shown.")
     @PersonAccess(Scopes.JOBS_MANAGE)
+    @APIResponseSchema(value = JobView.One.class, responseCode = "201", responseDescription = "Enqueued, or the job an earlier request with the same Idempotency-Key enqueued")
     public RestResponse<JobView.One> enqueue(JobRequests.Enqueue body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         Person person = auth.person();
         String key = idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey.trim();
@@ -83,6 +91,14 @@ public class JobResource {
     @GET
     @Operation(summary = "List jobs", description = "Filters status, type, runner_id, repository, pr_number, label (repeatable), since/until on created_at (ISO-8601). Newest first.")
     @PersonAccess(Scopes.JOBS_READ)
+    @Parameter(name = "status", in = ParameterIn.QUERY, description = "The job's status", schema = @Schema(enumeration = {"queued", "running", "success", "failure", "cancelled", "timeout"}))
+    @Parameter(name = "type", in = ParameterIn.QUERY, description = "The job's type")
+    @Parameter(name = "runner_id", in = ParameterIn.QUERY, description = "The runner that runs or ran it", schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+    @Parameter(name = "repository", in = ParameterIn.QUERY, description = "The repository (owner/name)")
+    @Parameter(name = "pr_number", in = ParameterIn.QUERY, description = "The pull request's number", schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
+    @Parameter(name = "label", in = ParameterIn.QUERY, description = "Repeatable, or comma-separated: every one must be among the job's labels", explode = Explode.TRUE, schema = @Schema(type = SchemaType.ARRAY, implementation = String.class))
+    @Parameter(name = "since", in = ParameterIn.QUERY, description = "Created at or after (ISO-8601)", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+    @Parameter(name = "until", in = ParameterIn.QUERY, description = "Created before (ISO-8601)", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
     public JobView.Page list() {
         Person person = auth.person();
         return queries.list(person.tenant(), uriInfo.getQueryParameters());
@@ -92,6 +108,10 @@ public class JobResource {
     @Path("stats")
     @Operation(summary = "Job statistics", description = "period day|week|month (default week); filters type, repository, runner_id. success_rate is the fraction (0-1, four decimals, e.g. 0.962) of the period's jobs that succeeded; avg_duration_ms is over finished (success/failure) jobs, 0 when there are none.")
     @PersonAccess(Scopes.JOBS_READ)
+    @Parameter(name = "period", in = ParameterIn.QUERY, description = "The rolling period the figures cover (default week)", schema = @Schema(enumeration = {"day", "week", "month"}))
+    @Parameter(name = "type", in = ParameterIn.QUERY, description = "The job's type")
+    @Parameter(name = "repository", in = ParameterIn.QUERY, description = "The repository (owner/name)")
+    @Parameter(name = "runner_id", in = ParameterIn.QUERY, description = "The runner that runs or ran it", schema = @Schema(type = SchemaType.STRING, format = "uuid"))
     public JobStats.Stats stats() {
         Person person = auth.person();
         return stats.compute(person.tenant(), uriInfo.getQueryParameters());
@@ -103,6 +123,7 @@ public class JobResource {
     @RunOnVirtualThread
     @Operation(summary = "Live log stream (Server-Sent Events)", description = "One unnamed event a line (id = its sequence, data = {seq, attempt, timestamp, level, message, data}; resumes after Last-Event-ID), keep-alive comments, then an event named 'end' when the job is final.")
     @PersonAccess(Scopes.JOBS_READ)
+    @APIResponse(responseCode = "200", description = "The stream", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
     public void stream(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
                        @Context SseEventSink sink, @Context Sse sse) {
         Person person = auth.person();
@@ -143,6 +164,7 @@ public class JobResource {
     @Path("{id}/retry")
     @Operation(summary = "Retry a final job", description = "config_override is merged into a copy of the payload; 409 unless the job is final.")
     @PersonAccess(Scopes.JOBS_MANAGE)
+    @APIResponseSchema(value = Retried.class, responseCode = "201", responseDescription = "The copy, queued")
     public RestResponse<Retried> retry(@PathParam("id") String id, JobRequests.Retry body) {
         Person person = auth.person();
         JobRequests.Retry request = bodies.validOrNull(body);
@@ -155,6 +177,10 @@ public class JobResource {
     @Path("{id}/logs")
     @Operation(summary = "A job's logs", description = "level (minimum), since (timestamp), after (sequence), limit (default 1000, max 10000).")
     @PersonAccess(Scopes.JOBS_READ)
+    @Parameter(name = "level", in = ParameterIn.QUERY, description = "The minimum level: warn gives warn and error", schema = @Schema(enumeration = {"debug", "info", "warn", "error"}))
+    @Parameter(name = "since", in = ParameterIn.QUERY, description = "Lines at or after this time (ISO-8601)", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+    @Parameter(name = "after", in = ParameterIn.QUERY, description = "Lines after this sequence number (next_after of the page before)", schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
+    @Parameter(name = "limit", in = ParameterIn.QUERY, description = "Lines at most (default 1000)", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "10000"))
     public JobLogReader.Logs logs(@PathParam("id") String id) {
         Person person = auth.person();
         return logs.logs(person.tenant(), Ids.parse(id, "Job"), uriInfo.getQueryParameters());

@@ -46,12 +46,12 @@ public class JobStats {
         List<FieldError> errors = new ArrayList<>();
         String period = QueryParams.oneOf(query, "period", Set.of("day", "week", "month"), errors);
         UUID runnerId = QueryParams.uuid(query, "runner_id", errors);
+        String type = QueryParams.text(query, "type", errors);
+        String repository = QueryParams.text(query, "repository", errors);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
         String chosen = period == null ? "week" : period;
-        String type = QueryParams.text(query, "type");
-        String repository = QueryParams.text(query, "repository");
         String where = " WHERE tenant = :tenant AND created_at >= now() - :days * interval '1 day'"
                 + (type != null ? " AND type = :type" : "")
                 + (repository != null ? " AND repository = :repository" : "")

@@ -31,7 +31,7 @@ public record JobView(UUID id, String type, String name, String status, String p
                       List<String> labels, int priority, String repository, String repositoryUrl, String branch,
                       String commitSha, String commitMessage, Integer prNumber, Map<String, Object> pullRequest,
                       Map<String, Object> trigger, Map<String, Object> payload, List<String> secretNames,
-                      UUID runnerId, @JsonInclude(JsonInclude.Include.NON_NULL) RunnerRef runner, int attempt,
+                      UUID runnerId, RunnerRef runner, int attempt,
                       int maxAttempts, int timeoutSeconds,
                       @JsonInclude(JsonInclude.Include.NON_NULL) UUID leaseId, Instant leaseExpiresAt,
                       Instant createdAt, Instant startedAt, Instant completedAt, Long durationMs,

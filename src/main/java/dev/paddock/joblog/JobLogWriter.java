@@ -43,7 +43,8 @@ import java.util.function.UnaryOperator;
 public class JobLogWriter {
 
     public static final Set<String> LEVELS = Set.of("debug", "info", "warn", "error");
-    private static final int MAX_MESSAGE = 65536;
+    /** Characters a log line holds at most (the agent splits longer lines). */
+    public static final int MAX_MESSAGE = 65536;
     /**
      * The batch's lines, as the runner's call on the job it holds writes them
      * ({@link HeldJobs#appendingToHeldJob}, which also renews the lease): {@code writer} is the job
@@ -113,12 +114,13 @@ public class JobLogWriter {
      * Stores the lines of the runner's call on a job it holds, running, under the {@code fence}
      * (404, 409 lease-lost, 409 job-cancelled or job-timeout otherwise), and renews the job's lease.
      *
+     * @param field  the request's name for the lines, which errors name ({@code lines[2].message})
      * @param offset the runner's number for the first line, or null when it does not number them
      * @return the next offset: the runner's number for its next line (the service's, without offset)
      */
-    public long append(UUID runnerId, String tenant, UUID jobId, Fence fence, List<JsonNode> rawLines,
+    public long append(UUID runnerId, String tenant, UUID jobId, Fence fence, String field, List<JsonNode> rawLines,
                        Long offset) {
-        List<Line> lines = parse(rawLines);
+        List<Line> lines = parse(field, rawLines);
         Appended appended;
         try {
             appended = store(runnerId, tenant, jobId, fence, lines, offset);
@@ -199,7 +201,7 @@ public class JobLogWriter {
                 && ONCE_PER_CLIENT_SEQ.equals(e.getServerErrorMessage().getConstraint());
     }
 
-    private List<Line> parse(List<JsonNode> rawLines) {
+    private List<Line> parse(String name, List<JsonNode> rawLines) {
         List<FieldError> errors = new ArrayList<>();
         List<Line> lines = new ArrayList<>(rawLines.size());
         Instant now = Instant.now();
@@ -207,7 +209,7 @@ public class JobLogWriter {
         Instant lastTimestamp = null;
         for (int i = 0; i < rawLines.size(); i++) {
             JsonNode raw = rawLines.get(i);
-            String field = "lines[" + i + "]";
+            String field = name + "[" + i + "]";
             if (raw instanceof TextNode text) {
                 lines.add(new Line(now, "info", checkLength(text.asText(), field, errors), null));
                 continue;

@@ -73,6 +73,11 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(503, "unavailable", "Service unavailable", detail, null, Map.of("Retry-After", "1"));
     }
 
+    /** The fields it names, for a refusal that gathers several. */
+    public List<FieldError> errors() {
+        return errors;
+    }
+
     public int status() {
         return status;
     }

@@ -6,12 +6,16 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -19,7 +23,6 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
@@ -27,9 +30,16 @@ import java.util.UUID;
  * The one place where failures become problem+json. Nothing here echoes exception messages of
  * libraries (they may carry SQL or input), and nothing logs a stack trace.
  */
+@jakarta.inject.Singleton
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @Inject
+    EveryInvalidField everyInvalidField;
+
+    @Inject
+    CurrentVertxRequest currentRequest;
     private static final PropertyNamingStrategies.SnakeCaseStrategy SNAKE = new PropertyNamingStrategies.SnakeCaseStrategy();
 
     public static Response toResponse(Problem problem) {
@@ -53,37 +63,40 @@ public class ProblemMappers {
      * first segment (a dialect's body validated in its canonical form names its own fields).
      */
     public static List<FieldError> fieldErrors(ConstraintViolationException e, java.util.function.UnaryOperator<String> naming) {
-        List<FieldError> errors = new ArrayList<>();
+        // one entry a field, with every rule it breaks (an empty name is blank and shorter than 1 character)
+        java.util.Map<String, java.util.SortedSet<String>> messages = new java.util.TreeMap<>();
         for (ConstraintViolation<?> violation : e.getConstraintViolations()) {
             String field = fieldName(violation.getPropertyPath());
             int end = field.replace('[', '.').indexOf('.');
             String first = end < 0 ? field : field.substring(0, end);
-            errors.add(new FieldError(naming.apply(first) + field.substring(first.length()), violation.getMessage()));
+            messages.computeIfAbsent(naming.apply(first) + field.substring(first.length()), name -> new java.util.TreeSet<>())
+                    .add(violation.getMessage());
         }
-        errors.sort(Comparator.comparing(FieldError::field));
+        List<FieldError> errors = new ArrayList<>();
+        messages.forEach((field, said) -> errors.add(new FieldError(field, String.join("; ", said))));
         return errors;
     }
 
     @ServerExceptionMapper
-    public Response json(JacksonException e, HttpHeaders headers, UriInfo uri) {
-        return problem(unreadableBody(e, headers, uri));
+    public Response json(JacksonException e, HttpHeaders headers, UriInfo uri, ResourceInfo resource) {
+        return problem(unreadableBody(e, headers, uri, resource));
     }
 
     // Quarkus REST ships mappers for these two; ours must be at least as specific to win.
     @ServerExceptionMapper
-    public Response mismatched(MismatchedInputException e, HttpHeaders headers, UriInfo uri) {
-        return problem(unreadableBody(e, headers, uri));
+    public Response mismatched(MismatchedInputException e, HttpHeaders headers, UriInfo uri, ResourceInfo resource) {
+        return problem(unreadableBody(e, headers, uri, resource));
     }
 
     @ServerExceptionMapper
-    public Response unparsable(JsonParseException e, HttpHeaders headers, UriInfo uri) {
-        return problem(unreadableBody(e, headers, uri));
+    public Response unparsable(JsonParseException e, HttpHeaders headers, UriInfo uri, ResourceInfo resource) {
+        return problem(unreadableBody(e, headers, uri, resource));
     }
 
     @ServerExceptionMapper
-    public Response web(WebApplicationException e, HttpHeaders headers, UriInfo uri) {
+    public Response web(WebApplicationException e, HttpHeaders headers, UriInfo uri, ResourceInfo resource) {
         if (e.getCause() instanceof JacksonException jackson) {
-            return problem(unreadableBody(jackson, headers, uri));
+            return problem(unreadableBody(jackson, headers, uri, resource));
         }
         int status = e.getResponse().getStatus();
         String slug = switch (status) {
@@ -176,22 +189,57 @@ public class ProblemMappers {
      * A body is read before the resource checks credentials; an anonymous call to the API must
      * still learn first that it needs credentials (401), whatever its body holds.
      */
-    private static ProblemException unreadableBody(JacksonException e, HttpHeaders headers, UriInfo uri) {
+    private ProblemException unreadableBody(JacksonException e, HttpHeaders headers, UriInfo uri, ResourceInfo resource) {
         boolean anonymous = headers.getHeaderString(HttpHeaders.AUTHORIZATION) == null
                 && headers.getHeaderString("X-Runner-Token") == null
                 && headers.getHeaderString("x-api-key") == null;
         if (anonymous && uri.getPath().startsWith("/api/")) {
             return ProblemException.unauthorized("Credentials are required.");
         }
+        if (e instanceof MismatchedInputException) {
+            List<FieldError> every = everyInvalidField.of(body(), bodyType(resource));
+            if (!every.isEmpty()) {
+                return ProblemException.invalid(every);
+            }
+        }
         return fromJackson(e);
     }
 
+    /** The request's body, as RequestBodyReader read it whole before the resource. */
+    private byte[] body() {
+        RoutingContext context = currentRequest.getCurrent();
+        return context == null || context.body() == null || context.body().buffer() == null ? null
+                : context.body().buffer().getBytes();
+    }
+
+    /** The type of the resource method's body: its one parameter without a JAX-RS annotation. */
+    private static Class<?> bodyType(ResourceInfo resource) {
+        java.lang.reflect.Method method = resource == null ? null : resource.getResourceMethod();
+        if (method == null) {
+            return null;
+        }
+        for (java.lang.reflect.Parameter parameter : method.getParameters()) {
+            if (java.util.Arrays.stream(parameter.getAnnotations()).noneMatch(annotation ->
+                    annotation.annotationType().getPackageName().equals("jakarta.ws.rs")
+                    || annotation.annotationType().getPackageName().equals("jakarta.ws.rs.core"))) {
+                return parameter.getType();
+            }
+        }
+        return null;
+    }
+
     public static ProblemException fromJackson(JacksonException e) {
+        return fromJackson(e, "");
+    }
+
+    /** {@link #fromJackson(JacksonException)} of a value read as the body's field {@code prefix}. */
+    static ProblemException fromJackson(JacksonException e, String prefix) {
         if (e instanceof JsonParseException || !(e instanceof JsonMappingException mapping)) {
             return new ProblemException(400, "malformed-json", "Malformed JSON",
                     "The request body is not valid JSON.", null, null);
         }
-        String field = jsonPath(mapping.getPath());
+        String path = jsonPath(mapping.getPath());
+        String field = prefix.isEmpty() || path.isEmpty() || path.startsWith("[") ? prefix + path : prefix + "." + path;
         if (e instanceof StrictJsonInput.NulCharacterException) {
             return ProblemException.invalid(field.isEmpty() ? "body" : field, "must not contain the NUL character (\\u0000)");
         }

@@ -82,7 +82,12 @@ public class RequestBodyReader {
     }
 
     private void refuse(RoutingContext context) {
-        RouterProblems.answer(context, json, Problem.of(413, "payload-too-large", "Payload too large",
-                "Request bodies may be at most " + limit.asLongValue() + " bytes.", null), true);
+        RouterProblems.answer(context, json, tooLarge(limit), true);
+    }
+
+    /** The one answer to a body over the limit, however it was found out. */
+    static Problem tooLarge(MemorySize limit) {
+        return Problem.of(413, "payload-too-large", "Payload too large",
+                "Request bodies may be at most " + limit.asLongValue() + " bytes.", null);
     }
 }

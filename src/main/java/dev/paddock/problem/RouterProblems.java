@@ -3,12 +3,14 @@ package dev.paddock.problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.VertxException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Requests the HTTP router refuses before any resource sees them (no Host header, a path not
@@ -23,6 +25,9 @@ public class RouterProblems {
     @Inject
     ObjectMapper json;
 
+    @ConfigProperty(name = "quarkus.http.limits.max-body-size")
+    MemorySize limit;
+
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).failureHandler(context -> {
             // resources answer their own errors; a 4xx failing the route is the HTTP layer's refusal
@@ -36,6 +41,7 @@ public class RouterProblems {
                         + (context.failure() instanceof VertxException refusal && refusal.getMessage() != null
                         ? ": " + refusal.getMessage() + "." : "."), null);
                 case 404 -> Problem.of(404, "not-found", "Not found", "No route matches this path.", null);
+                case 413 -> RequestBodyReader.tooLarge(limit);
                 default -> Problem.of(status, "http-" + status, HttpResponseStatus.valueOf(status).reasonPhrase(),
                         "The HTTP layer refused the request.", null);
             }, false);

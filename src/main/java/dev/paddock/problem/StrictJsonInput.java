@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -13,9 +16,10 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 
 /**
- * Request bodies are read strictly: a key given twice, anything after the JSON document, or a NUL
- * character in a string (PostgreSQL stores none in text or jsonb) is a 400 naming the field rather
- * than a value silently chosen, ignored or refused by the database as a 500.
+ * Request bodies are read strictly: a key given twice, anything after the JSON document, a NUL
+ * character in a string (PostgreSQL stores none in text or jsonb), a fraction or a string where an
+ * integer belongs, a string or a number where true or false does, is a 400 naming the field rather
+ * than a value silently chosen, rounded, ignored or refused by the database as a 500.
  */
 @Singleton
 public class StrictJsonInput implements ObjectMapperCustomizer {
@@ -31,6 +35,11 @@ public class StrictJsonInput implements ObjectMapperCustomizer {
     public void customize(ObjectMapper mapper) {
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        // an integer field takes a JSON integer: 2.5 is not read as 2, nor "5" as 5
+        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
         mapper.registerModule(new SimpleModule("paddock-strict-strings")
                 .addDeserializer(String.class, new NulRefusingStringDeserializer()));
     }

@@ -38,6 +38,9 @@ public final class RunnerSql {
      * Self-registration: an upsert by id within the tenant that issues a new token and is the
      * runner's first sign of life. An id held by another tenant answers no row and changes nothing.
      * A new runner is created; an existing one has a new token, and is back online if it was not.
+     * {@code before} is read in the conflict's condition, so before the row changes: read only by
+     * {@code changed}, after the upsert, it found the row already changed by this statement (which
+     * a lock skips) and the events of a re-registration were lost.
      */
     static final String REGISTER = """
             WITH before AS (
@@ -59,7 +62,7 @@ public final class RunnerSql {
                        registered_with_key = coalesce(:apiKey, r.registered_with_key),
                        token_hash = :tokenHash, token_prefix = :tokenPrefix,
                        ephemeral = coalesce(CAST(:ephemeral AS boolean), r.ephemeral), updated_at = now()
-                 WHERE r.tenant = :tenant
+                 WHERE r.tenant = :tenant AND EXISTS (SELECT FROM before)
                 RETURNING r.*, r.xmax = 0 AS inserted),
             created AS (SELECT * FROM registered WHERE inserted),
             changed AS (

@@ -20,6 +20,8 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /** People's routes for their tenant's webhooks. */
@@ -53,6 +55,7 @@ public class WebhookResource {
             + "credentials, not into a private network), events (types or prefixes ending in *), description, active "
             + "(default true)} -> 201 {webhook, secret}: the secret (whsec_ and the base64 of 32 random bytes) is in "
             + "this answer only. Events numbered after the creation are delivered.")
+    @APIResponseSchema(value = WebhookView.Created.class, responseCode = "201", responseDescription = "Created, with its secret (shown only here)")
     public RestResponse<WebhookView.Created> create(WebhookRequests.Create request) {
         return RestResponse.status(RestResponse.Status.CREATED, webhooks.create(auth.person(), bodies.valid(request)));
     }
@@ -100,6 +103,7 @@ public class WebhookResource {
     @Path("{id}/ping")
     @Operation(summary = "Ping a webhook", description = "Sends it a paddock.webhook.ping event (data: {webhook}), "
             + "recorded as a delivery like any other, whether the webhook is active or not -> 202.")
+    @APIResponse(responseCode = "202", description = "The ping event is recorded and its delivery under way")
     public RestResponse<Void> ping(@PathParam("id") String id) {
         webhooks.ping(auth.person(), Ids.parse(id, "webhook"));
         return RestResponse.accepted();
@@ -118,6 +122,7 @@ public class WebhookResource {
     @Path("{id}/deliveries/{delivery_id}/redeliver")
     @Operation(summary = "Send a delivery's event again", description = "A new delivery of the same event (same body "
             + "and webhook-id), sent whether the webhook is active or not -> 202.")
+    @APIResponse(responseCode = "202", description = "A new delivery of the event is under way")
     public RestResponse<Void> redeliver(@PathParam("id") String id, @PathParam("delivery_id") String deliveryId) {
         webhooks.redeliver(auth.person(), Ids.parse(id, "webhook"), Ids.parse(deliveryId, "delivery"));
         return RestResponse.accepted();

@@ -68,6 +68,7 @@ class AgentInstallTest {
         assertThat(json.getString("token")).isEqualTo(runner.token());
         assertThat(json.getString("server_url")).startsWith("http://localhost:");
         assertThat(json.getList("labels", String.class)).containsExactly("linux", "gpu");
+        assertThat(json.getInt("concurrency")).as("the agent runs as many jobs as the runner may hold").isEqualTo(2);
         Path launcher = home.resolve("bin/paddock-agent");
         assertThat(Files.isExecutable(launcher)).isTrue();
 

@@ -144,6 +144,58 @@ public class AgentJobFlowTest {
         api.person().get("/api/runners/" + runner.id() + "/jobs").then().body("jobs.id", contains(jobId));
     }
 
+    /** The status's spellings are one report; an error in the final lines names the report's own field. */
+    @Test
+    void aFailedReportSentAgainAsFailureIsTheSameReportAndItsLinesAreNamedLogs() {
+        Api api = Api.newTenant();
+        Api.RunningJob running = api.runningJob();
+        String base = "/api/runners/jobs/" + running.jobId();
+        Api.runner(running.runner().token()).header("X-Lease-Id", running.lease())
+                .body(Map.of("status", "failed", "error", "boom", "logs", List.of("fine", 5)))
+                .post(base + "/result").then().statusCode(400).body("errors.field", contains("logs[1]"));
+        Api.runner(running.runner().token()).header("X-Lease-Id", running.lease())
+                .body(Map.of("status", "failed", "error", "boom")).post(base + "/result").then().statusCode(200)
+                .body("job.status", equalTo("failure"));
+        Api.runner(running.runner().token()).header("X-Lease-Id", running.lease())
+                .body(Map.of("status", "failure", "error", "boom")).post(base + "/result").then().statusCode(200)
+                .body("job.status", equalTo("failure"));
+        Api.runner(running.runner().token()).header("X-Lease-Id", running.lease())
+                .body(Map.of("status", "failure", "error", "another")).post(base + "/result").then().statusCode(409);
+    }
+
+    /**
+     * A runner that says which jobs it still runs has those leases renewed only: a job it no longer
+     * knows (its agent restarted) is left to its lease, and requeued when that runs out.
+     */
+    @Test
+    void aHeartbeatListingTheJobsItRunsRenewsThoseLeasesOnly() throws Exception {
+        Api api = Api.newTenant();
+        Api.RunningJob running = api.runningJob();
+        String token = running.runner().token();
+        String lease = leaseOf(api, running.jobId());
+        Thread.sleep(20);
+        Api.runner(token).body(Map.of("status", "online", "running_job_ids", List.of())).post("/api/runners/heartbeat")
+                .then().statusCode(200);
+        assertThat(leaseOf(api, running.jobId())).as("not renewed: the runner does not run it").isEqualTo(lease);
+        Api.runner(token).body(Map.of("status", "online", "running_job_ids", List.of(running.jobId())))
+                .post("/api/runners/heartbeat").then().statusCode(200);
+        String renewed = leaseOf(api, running.jobId());
+        assertThat(java.time.Instant.parse(renewed)).isAfter(java.time.Instant.parse(lease));
+        Thread.sleep(20);
+        Api.runner(token).body(Map.of("status", "online")).post("/api/runners/heartbeat").then().statusCode(200);
+        assertThat(java.time.Instant.parse(leaseOf(api, running.jobId()))).as("renewed: the runner did not say")
+                .isAfter(java.time.Instant.parse(renewed));
+        Api.runner(token).body(Map.of("running_job_ids", List.of("not-a-uuid"))).post("/api/runners/heartbeat")
+                .then().statusCode(400).body("errors.field", contains("running_job_ids[0]"));
+        // a blank string reads as no id at all (found by FuzzTest: it failed the heartbeat's batch, a 503)
+        Api.runner(token).body(Map.of("running_job_ids", List.of("\u000B"))).post("/api/runners/heartbeat")
+                .then().statusCode(400).body("errors.field", contains("running_job_ids[0]"));
+    }
+
+    private static String leaseOf(Api api, String jobId) {
+        return api.person().get("/api/jobs/" + jobId).then().statusCode(200).extract().path("job.lease_expires_at");
+    }
+
     @Test
     void onlyTheHolderMayTouchAJob() {
         Api api = Api.newTenant();
@@ -214,6 +266,29 @@ public class AgentJobFlowTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat((String) response.path("jobs[0].id")).isEqualTo(jobId);
         assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(10);
+    }
+
+    /** A long poll whose agent went away (killed) claims nothing when a job comes: no attempt is spent on it. */
+    @Test
+    void aLongPollWhoseCallerHungUpClaimsNothing() throws Exception {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.onlineRunner(List.of("gone"), 1);
+        byte[] body = "{\"wait_seconds\": 20}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+            socket.getOutputStream().write(("POST /api/runners/jobs/claim HTTP/1.1\r\nHost: localhost\r\nX-Runner-Token: "
+                    + runner.token() + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.getOutputStream().write(body);
+            socket.getOutputStream().flush();
+            Thread.sleep(500); // the poll waits
+        }
+        Thread.sleep(300); // the service sees the connection closed
+        String job = api.enqueue("t", List.of("gone"));
+        Thread.sleep(1000);
+        api.person().get("/api/jobs/" + job).then().body("job.status", equalTo("queued")).body("job.attempt", equalTo(0));
+        Map<String, Object> claimed = Api.claimOne(runner.token());
+        assertThat(claimed.get("id")).isEqualTo(job);
+        assertThat(claimed.get("attempt")).isEqualTo(1);
     }
 
     @Test

@@ -127,6 +127,16 @@ public class AuthenticationTest {
                 .then().statusCode(404);
     }
 
+    /** A name longer than any record keeps is refused as a credential, not left to fail a write (a 500). */
+    @Test
+    void aSubjectOrTenantLongerThan200CharactersIsRefused() {
+        String tenant = Tokens.newTenant();
+        refused(given().auth().oauth2(Tokens.person(tenant, "s".repeat(201), "runners:manage")));
+        refused(given().auth().oauth2(Tokens.person("t".repeat(201), "runners:manage")));
+        given().auth().oauth2(Tokens.person(tenant, "s".repeat(200), "runners:manage")).contentType(ContentType.JSON)
+                .body(Map.of("name", "long-named")).post("/api/runners").then().statusCode(201);
+    }
+
     @Test
     void aTokenWithATenantButNoSubjectIsAPerson() {
         String tenant = Tokens.newTenant();
@@ -191,7 +201,8 @@ public class AuthenticationTest {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(413);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-            assertThat(response.body()).contains("\"status\":413");
+            assertThat(response.body()).contains("\"status\":413")
+                    .as("the same problem as a body announced too large").contains("/problems/payload-too-large");
         }
     }
 }

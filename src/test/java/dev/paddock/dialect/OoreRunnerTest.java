@@ -73,6 +73,9 @@ public class OoreRunnerTest {
                 Map.of("sequence", 1, "content", "deprecated API", "stream", "stderr")));
         as(runner).body(chunks).post(job + "/logs").then().statusCode(200).body("accepted", equalTo(2));
         as(runner).body(chunks).post(job + "/logs").then().statusCode(200);
+        // a line too long is named as Oore names it
+        as(runner).body(Map.of("chunks", List.of(Map.of("sequence", 2, "content", "x".repeat(65_537), "stream", "stdout"))))
+                .post(job + "/logs").then().statusCode(400).body("errors.field", contains("chunks[0].content"));
         api.person().get("/api/jobs/" + build + "/logs").then().body("logs.message", contains("gradle assemble", "deprecated API"))
                 .body("logs[1].level", equalTo("warn"));
 

@@ -257,7 +257,7 @@ class DispatchCoreTest {
         // the backend's counters may still hold earlier transactions' (PostgreSQL 15): compare
         assertThatThrownBy(() -> transactions.inTransaction(() -> {
             long[] before = transactions.run(DispatchCoreTest::updatesOfJobs);
-            heldJobs.renewLeasesAndListStops(List.of(runnerId));
+            heldJobs.renewLeasesAndListStops(List.of(runnerId), Map.of());
             long[] after = transactions.run(DispatchCoreTest::updatesOfJobs);
             assertThat(after[0] - before[0]).as("row versions written").isEqualTo(1);
             assertThat(after[1] - before[1]).as("of them heap-only").isEqualTo(1);
@@ -305,6 +305,6 @@ class DispatchCoreTest {
 
     /** The jobs a heartbeat of this runner would tell it to stop (and its leases renewed). */
     private List<UUID> stopsOf(UUID runnerId) throws SQLException {
-        return heldJobs.renewLeasesAndListStops(List.of(runnerId)).getOrDefault(runnerId, List.of());
+        return heldJobs.renewLeasesAndListStops(List.of(runnerId), Map.of()).getOrDefault(runnerId, List.of());
     }
 }

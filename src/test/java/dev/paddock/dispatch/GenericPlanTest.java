@@ -53,7 +53,8 @@ class GenericPlanTest {
     void aHeartbeatFindsItsRunnersStopsWithoutReadingTheirHistory() throws Exception {
         // the stops not yet acknowledged are found through their own index, never every job a runner ran
         String plan = GenericPlans.of(dataSource, HeldJobs.RENEW_LEASES_AND_LIST_STOPS,
-                GenericPlans.types("runners", "uuid[]", "leaseMillis", "bigint"), List.of(GenericPlans.TABLE_SCAN_LAST));
+                GenericPlans.types("runners", "uuid[]", "listing", "uuid[]", "listed", "uuid[]", "leaseMillis", "bigint"),
+                List.of(GenericPlans.TABLE_SCAN_LAST));
         assertThat(plan).contains("ix_jobs_stops_to_acknowledge");
         assertThat(plan.lines().filter(line -> line.matches(".*ix_jobs_runner( .*)?$"))).isEmpty();
     }

@@ -126,6 +126,28 @@ class EventFeedTest {
                 .body("events.data.previous_status", contains(null, "offline", "draining", "offline"));
     }
 
+    /** A runner registering again is back online with a new token: both are announced, once. */
+    @Test
+    void aRunnerRegisteringAgainIsAnnouncedOnlineWithItsNewToken() throws Exception {
+        Api api = Api.newTenant();
+        String id = java.util.UUID.randomUUID().toString();
+        api.person().body(Map.of("id", id, "name", "again")).post("/api/runners/register").then().statusCode(201);
+        api.person().post("/api/runners/" + id + "/mark-offline").then().statusCode(200);
+        api.person().body(Map.of("id", id, "name", "again")).post("/api/runners/register").then().statusCode(200)
+                .body("runner.status", equalTo("online"));
+
+        Thread.sleep(500); // numbered every 100 ms: an extra event would be read too
+        // the last two are written by one statement, in either order
+        eventsOf(api, 4, "", "paddock.runner.*").then()
+                .body("events.type", org.hamcrest.Matchers.hasSize(4))
+                .body("events.type", org.hamcrest.Matchers.containsInAnyOrder("paddock.runner.created",
+                        "paddock.runner.offline", "paddock.runner.online", "paddock.runner.token_regenerated"))
+                .body("events.type[0]", equalTo("paddock.runner.created"))
+                .body("events.type[1]", equalTo("paddock.runner.offline"))
+                .body("events.find { it.type == 'paddock.runner.online' }.data.previous_status", equalTo("offline"))
+                .body("events.find { it.type == 'paddock.runner.online' }.data.runner.status", equalTo("online"));
+    }
+
     @Test
     void aSilentRunnerMarkedOfflineBySweepIsAnnounced() throws Exception {
         Api api = Api.newTenant();
@@ -204,6 +226,22 @@ class EventFeedTest {
         String backlog = Background.call(() -> readUntil(resumed, "paddock.job.finished", running.jobId()))
                 .get(10, TimeUnit.SECONDS);
         assertThat(backlog).contains(before, running.jobId());
+    }
+
+    /**
+     * "After the newest event at the time of the request": one committed just before it and not yet
+     * numbered (numbering runs every 100 ms) is not streamed.
+     */
+    @Test
+    void theStreamLeavesOutEventsCommittedBeforeItsRequestThoughNotYetNumbered() throws Exception {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Api api = Api.newTenant();
+            String before = api.enqueue("t", List.of());
+            HttpURLConnection live = openStream(api, null);
+            String after = api.enqueue("t", List.of());
+            String stream = Background.call(() -> readUntil(live, "paddock.job.queued", after)).get(10, TimeUnit.SECONDS);
+            assertThat(stream).contains(after).doesNotContain(before);
+        }
     }
 
     private HttpURLConnection openStream(Api api, String lastEventId) throws Exception {

@@ -56,6 +56,16 @@ public class RunnerResourceTest {
                 .body("errors.field", containsInAnyOrder("name", "labels[1]", "max_concurrency"));
         api.person().body(Map.of("name", "x".repeat(101), "max_concurrency", 1001)).post("/api/runners").then()
                 .statusCode(400).body("errors.field", containsInAnyOrder("name", "max_concurrency"));
+        // a value of the wrong type hides none of the others
+        api.person().body(Map.of("name", "", "max_concurrency", "abc", "labels", List.of("ok", Map.of("a", 1))))
+                .post("/api/runners").then().statusCode(400)
+                .body("errors.field", containsInAnyOrder("name", "max_concurrency", "labels[1]"));
+        api.person().body(Map.of("id", "xx", "name", "", "labels", List.of("X"), "max_concurrency", 0))
+                .post("/api/runners/register").then().statusCode(400)
+                .body("errors.field", containsInAnyOrder("id", "name", "labels[0]", "max_concurrency"));
+        Api.RunnerRef beating = api.createRunner("typed", List.of(), 1);
+        Api.runner(beating.token()).body(Map.of("status", 5, "active_jobs", "x")).post("/api/runners/heartbeat")
+                .then().statusCode(400).body("errors.field", containsInAnyOrder("status", "active_jobs"));
         List<String> tooMany = java.util.stream.IntStream.range(0, 33).mapToObj(i -> "l" + i).toList();
         api.person().body(Map.of("name", "x", "labels", tooMany)).post("/api/runners").then().statusCode(400)
                 .body("errors.field", hasItem("labels"));
@@ -361,5 +371,21 @@ public class RunnerResourceTest {
         api.person().post("/api/runners/" + runner.id() + "/mark-offline").then().statusCode(200);
         Thread.sleep(600); // past the batched signs of life
         api.person().get("/api/runners/" + runner.id()).then().body("runner.status", equalTo("offline"));
+    }
+
+    /** A free-text filter holding NUL is refused by name, even when nothing else is in it; a number too large says so. */
+    @Test
+    void aNulInATextFilterIsNamedAndABoundSaysWhichSideItIsOn() {
+        Api api = Api.newTenant();
+        for (String q : List.of("a\u0000b", "\u0000")) {
+            api.person().queryParam("q", q).get("/api/runners").then().statusCode(400)
+                    .body("errors.field", contains("q"));
+        }
+        api.person().queryParam("repository", "x\u0000").get("/api/jobs").then().statusCode(400)
+                .body("errors.field", contains("repository"));
+        api.person().queryParam("offset", "2147483648").get("/api/runners").then().statusCode(400)
+                .body("errors[0].field", equalTo("offset")).body("errors[0].message", equalTo("must be at most 2147483647"));
+        api.person().queryParam("offset", "-1").get("/api/runners").then().statusCode(400)
+                .body("errors[0].message", equalTo("must be at least 0"));
     }
 }

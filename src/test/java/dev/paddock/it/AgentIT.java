@@ -194,7 +194,9 @@ class AgentIT {
     @Test
     void aRunnerThatLostItsLeaseStopsTheJobAndSendsNothingMore() throws Exception {
         Runner runner = runner("linux");
-        AgentProcess agent = start(install(runner), "run", "--heartbeat-interval", "1s", "--log-flush", "100ms");
+        // one slot: with a free one, the frozen agent's pending long poll would claim the requeued job itself
+        AgentProcess agent = start(install(runner), "run", "--heartbeat-interval", "1s", "--log-flush", "100ms",
+                "--concurrency", "1");
         String marker = marker();
         String id = enqueue(Map.of("type", "t", "labels", List.of("linux"), "max_attempts", 2,
                 "payload", Map.of("script", "while true; do echo tick; sleep 0.2; done & sleep " + marker)));
@@ -236,6 +238,9 @@ class AgentIT {
         String finishing = enqueue(script("echo begun; sleep 2; echo finished"));
         awaitLine(finishing, "begun");
         drained.signal("TERM");
+        // once the service knows the runner drains (the agent says so first), it is given no job
+        await().atMost(Duration.ofSeconds(10)).until(() -> "draining".equals(
+                person().get("/api/runners/" + runner.id).then().extract().path("runner.status")));
         String waiting = enqueue(script("echo should not run"));
         assertThat(drained.awaitExit(30)).as(drained.output()).isZero();
         assertThat(job(finishing).getString("job.status")).isEqualTo("success");
@@ -369,6 +374,35 @@ class AgentIT {
         String jwtOutput = new String(withJwt.getInputStream().readAllBytes());
         assertThat(withJwt.waitFor()).as(jwtOutput).isZero();
         assertThat(new JsonPath(Files.readString(byJwt)).getString("token")).startsWith("rn_");
+
+        // AGENT.md's exit codes: 2 for a setting the service refuses (named) or a server that cannot be reached
+        Process badLabel = java(jar, "register", "--server", service.url(), "--api-key", key, "--name", "bad",
+                "--labels", "UPPER", "--config", home.resolve("bad.json").toString());
+        String badOutput = new String(badLabel.getInputStream().readAllBytes());
+        assertThat(badLabel.waitFor()).as(badOutput).isEqualTo(2);
+        assertThat(badOutput).contains("labels[0]");
+        Process nowhere = java(jar, "register", "--server", "http://127.0.0.1:9", "--api-key", key, "--name", "lost",
+                "--config", home.resolve("lost.json").toString());
+        String nowhereOutput = new String(nowhere.getInputStream().readAllBytes());
+        assertThat(nowhere.waitFor()).as(nowhereOutput).isEqualTo(2);
+        assertThat(nowhereOutput).contains("server");
+    }
+
+    /**
+     * An agent killed while it runs a job and started again does not keep that job alive: its
+     * heartbeats list the jobs it runs, the old attempt's lease runs out, and the job runs again.
+     */
+    @Test
+    void aJobOfAnAgentKilledAndStartedAgainRunsAgainOnceItsLeaseRunsOut() throws Exception {
+        Runner runner = runner("linux");
+        Path home = install(runner);
+        AgentProcess first = start(home, "run", "--heartbeat-interval", "1s");
+        String id = enqueue(script("if [ \"$PADDOCK_JOB_ATTEMPT\" = 1 ]; then sleep 30; fi; echo attempt $PADDOCK_JOB_ATTEMPT"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "running".equals(job(id).getString("job.status")));
+        first.process.destroyForcibly().waitFor();
+        start(home, "run", "--heartbeat-interval", "1s");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "success".equals(job(id).getString("job.status")));
+        assertThat(job(id).getInt("job.attempt")).isEqualTo(2);
     }
 
     /** The autoscaler's recipe: register --ephemeral, then run --once; the server retires the runner. */

@@ -57,6 +57,8 @@ public class JobQueriesTest {
         Api api = Api.newTenant();
         String job = api.enqueue("t", List.of("arm64"));
         api.person().get("/api/jobs/" + job).then().body("job.waiting.reason", equalTo("no_matching_runner"))
+                // no runner yet: said as null, like every field without a value
+                .body("job", org.hamcrest.Matchers.hasKey("runner")).body("job.runner", org.hamcrest.Matchers.nullValue())
                 .body("job.waiting.matching_runners", equalTo(0)).body("job.waiting.queue_position", equalTo(1))
                 .body("job.waiting.waited_ms", notNullValue());
         Api.RunnerRef runner = api.createRunner("r", List.of("arm64"), 1);

@@ -65,9 +65,41 @@ class LogBufferTest {
         assertThat(batch.lines()).hasSize(1);
     }
 
+    /** AGENT.md: "a line is never lost": a program printing through a short failure waits for room. */
+    @Test
+    void throughAShortFailureAProgramWaitsForRoomAndNoLineIsLost() throws Exception {
+        LogBuffer buffer = new LogBuffer(10, LogBuffer.DEFAULT_MAX_CHARS, Duration.ofSeconds(30));
+        buffer.add("info", "in flight");
+        LogBuffer.Batch inFlight = buffer.next(Duration.ZERO);
+        buffer.failing(); // a 503
+        CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> {
+            try {
+                for (int i = 1; i <= 25; i++) {
+                    buffer.add("info", "line " + i);
+                }
+                buffer.close();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(200);
+        assertThat(producer).as("the program waits while the buffer is full").isNotDone();
+        assertThat(buffer.next(FLUSH)).isEqualTo(inFlight); // sent again, and this time stored
+        buffer.acknowledged();
+        List<String> received = new ArrayList<>();
+        LogBuffer.Batch batch;
+        while ((batch = buffer.next(FLUSH)) != null) {
+            batch.lines().forEach(line -> received.add(line.message()));
+            buffer.acknowledged();
+        }
+        producer.get(10, TimeUnit.SECONDS);
+        assertThat(received).hasSize(25).first().isEqualTo("line 1");
+        assertThat(received).last().isEqualTo("line 25");
+    }
+
     @Test
     void whileTheServiceFailsTheOldestLinesAreDroppedAndTheNextBatchSaysHowMany() throws Exception {
-        LogBuffer buffer = new LogBuffer(10, LogBuffer.DEFAULT_MAX_CHARS);
+        LogBuffer buffer = new LogBuffer(10, LogBuffer.DEFAULT_MAX_CHARS, Duration.ZERO);
         buffer.add("info", "in flight");
         LogBuffer.Batch inFlight = buffer.next(Duration.ZERO);
         buffer.failing();
@@ -87,7 +119,7 @@ class LogBufferTest {
 
     @Test
     void whileTheServiceTakesBatchesAProgramThatPrintsFasterWaitsInsteadOfLosingLines() throws Exception {
-        LogBuffer buffer = new LogBuffer(10, LogBuffer.DEFAULT_MAX_CHARS);
+        LogBuffer buffer = new LogBuffer(10, LogBuffer.DEFAULT_MAX_CHARS, LogBuffer.DEFAULT_DROP_AFTER);
         CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> {
             try {
                 for (int i = 1; i <= 1000; i++) {
@@ -128,7 +160,7 @@ class LogBufferTest {
 
     @Test
     void anAbandonedBufferTakesLinesWithoutWaitingAndGivesNoMoreBatches() throws Exception {
-        LogBuffer buffer = new LogBuffer(1, LogBuffer.DEFAULT_MAX_CHARS);
+        LogBuffer buffer = new LogBuffer(1, LogBuffer.DEFAULT_MAX_CHARS, LogBuffer.DEFAULT_DROP_AFTER);
         buffer.add("info", "a");
         CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> {
             try {

@@ -78,20 +78,19 @@ class LogShippingTest {
         assertThat(batches.get()).as("the stand-in failed the 1st, 3rd and 6th batch").isGreaterThanOrEqualTo(6);
     }
 
+    /**
+     * AGENT.md: on a 5xx "the same batch is sent again ... so a line is never lost": a program
+     * printing more than the buffer holds through a few seconds of 503s waits for room and loses
+     * nothing (lines are dropped only after a minute of outage: LogBufferTest).
+     */
     @Test
-    void anOutageLongerThanTheBufferDropsTheOldestLinesAndSaysHowMany() throws Exception {
+    void anOutageOfAFewSecondsLosesNoLineThoughTheProgramPrintsMoreThanTheBufferHolds() throws Exception {
         long outageUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         logAnswers = n -> System.nanoTime() < outageUntil ? "503" : "200";
         int lines = 15_000;
         run("i=1; while [ $i -le " + lines + " ]; do echo \"line $i\"; i=$((i+1)); done");
         assertThat(problems).isEmpty();
-        String notice = stored.stream().filter(line -> line.contains("lines of output were dropped")).findFirst().orElseThrow();
-        int dropped = Integer.parseInt(notice.replaceAll("^paddock-agent: (\\d+) lines.*$", "$1"));
-        List<Integer> kept = stored.stream().filter(line -> line.startsWith("line ")).map(line -> Integer.parseInt(line.substring(5))).toList();
-        assertThat(dropped).isPositive();
-        assertThat(dropped + kept.size()).as("every line stored or counted as dropped").isEqualTo(lines);
-        assertThat(kept).as("in order, each once").isSorted().doesNotHaveDuplicates();
-        assertThat(kept.getLast()).as("the newest lines are kept").isEqualTo(lines);
+        assertThat(stored).containsExactlyElementsOf(expected(1, lines));
     }
 
     @Test

@@ -159,6 +159,22 @@ public class WebhookTest {
         }
     }
 
+    /** "A failing delivery does not hold back later ones": nor does one whose receiver is slow to answer. */
+    @Test
+    void aReceiverSlowToAnswerOneEventHoldsBackNoLaterEvent() throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.start(n -> new Answer(204, "", n == 1 ? 8_000 : 0, Map.of()))) {
+            Api api = Api.newTenant();
+            webhook(api, receiver.url(), List.of("paddock.job.queued"));
+            String first = api.enqueue("review", List.of());
+            await().atMost(Duration.ofSeconds(5)).until(() -> receiver.received().size() == 1);
+            String second = api.enqueue("review", List.of());
+            // sent while the first still waits for its answer (the tests' webhook timeout is 2 s)
+            await().atMost(Duration.ofMillis(1_200)).until(() -> receiver.received().size() == 2);
+            assertThat(receiver.received().get(0).body()).contains(first);
+            assertThat(receiver.received().get(1).body()).contains(second);
+        }
+    }
+
     @Test
     void aFailingDeliveryIsRetriedWithTheSameIdAndBodyUntilItIsDelivered() throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.start(n -> Answer.status(n <= 2 ? 503 : 204))) {
