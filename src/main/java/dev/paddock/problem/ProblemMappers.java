@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
@@ -24,23 +25,27 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
  * The one place where failures become problem+json. Nothing here echoes exception messages of
  * libraries (they may carry SQL or input), and nothing logs a stack trace.
  */
-@jakarta.inject.Singleton
+@Singleton
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    private static final PropertyNamingStrategies.SnakeCaseStrategy SNAKE = new PropertyNamingStrategies.SnakeCaseStrategy();
 
     @Inject
     EveryInvalidField everyInvalidField;
 
     @Inject
     CurrentVertxRequest currentRequest;
-    private static final PropertyNamingStrategies.SnakeCaseStrategy SNAKE = new PropertyNamingStrategies.SnakeCaseStrategy();
 
     public static Response toResponse(Problem problem) {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
@@ -64,12 +69,12 @@ public class ProblemMappers {
      */
     public static List<FieldError> fieldErrors(ConstraintViolationException e, java.util.function.UnaryOperator<String> naming) {
         // one entry a field, with every rule it breaks (an empty name is blank and shorter than 1 character)
-        java.util.Map<String, java.util.SortedSet<String>> messages = new java.util.TreeMap<>();
+        Map<String, SortedSet<String>> messages = new TreeMap<>();
         for (ConstraintViolation<?> violation : e.getConstraintViolations()) {
             String field = fieldName(violation.getPropertyPath());
             int end = field.replace('[', '.').indexOf('.');
             String first = end < 0 ? field : field.substring(0, end);
-            messages.computeIfAbsent(naming.apply(first) + field.substring(first.length()), name -> new java.util.TreeSet<>())
+            messages.computeIfAbsent(naming.apply(first) + field.substring(first.length()), name -> new TreeSet<>())
                     .add(violation.getMessage());
         }
         List<FieldError> errors = new ArrayList<>();
