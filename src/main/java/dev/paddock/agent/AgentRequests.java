@@ -50,7 +50,7 @@ public final class AgentRequests {
             @Size(max = 100) String version,
             @Size(max = 100) String os,
             @Size(max = 100) String arch,
-            @Min(1) @Max(1000) Integer maxConcurrency,
+            @JsonAlias("maxConcurrency") @Min(1) @Max(1000) Integer maxConcurrency,
             Map<String, Object> capabilities,
             Boolean ephemeral) {
     }

@@ -159,6 +159,9 @@ public class AiReviewAgentTest {
                 .contentType("application/json").body(Map.of("name", "renamed")).post("/api/runners/register")
                 .then().statusCode(200).body("runner.id", equalTo(id)).body("runner.name", equalTo("renamed"))
                 .body("runner.labels", contains("review"));
+        // ai-review writes camelCase: both spellings are read (DIALECTS.md)
+        given().header("x-api-key", key).contentType("application/json").body(Map.of("id", id, "maxConcurrency", 2))
+                .post("/api/runners/register").then().statusCode(200).body("runner.max_concurrency", equalTo(2));
     }
 
     /** Errors name ai-review's fields; a runner token naming another runner, however it names it, finds nothing. */
