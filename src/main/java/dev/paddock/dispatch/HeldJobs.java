@@ -240,8 +240,7 @@ public class HeldJobs {
         }
         String[] ids = runners.stream().map(UUID::toString).toArray(String[]::new);
         String[] listing = running.keySet().stream().map(UUID::toString).toArray(String[]::new);
-        String[] listed = running.values().stream().flatMap(List::stream).filter(java.util.Objects::nonNull)
-                .map(UUID::toString).toArray(String[]::new);
+        String[] listed = running.values().stream().flatMap(List::stream).map(UUID::toString).toArray(String[]::new);
         List<Stop> rows = sql.rows(RENEW_LEASES_AND_LIST_STOPS, parameters("runners", ids, "listing", listing,
                         "listed", listed, "leaseMillis", sql.leaseMillis()),
                 row -> new Stop(row.getObject(1, UUID.class), row.getObject(2, UUID.class)));

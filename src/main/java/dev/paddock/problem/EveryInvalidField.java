@@ -86,12 +86,12 @@ public class EveryInvalidField {
             return List.of();
         }
         Set<String> named = new HashSet<>();
-        errors.forEach(error -> named.add(first(error.field())));
+        errors.forEach(error -> named.add(ProblemMappers.firstSegment(error.field())));
         try {
             Set<? extends ConstraintViolation<?>> violations = validator.validate(json.treeToValue(bindable, type));
             if (!violations.isEmpty()) {
                 ProblemMappers.fieldErrors(new ConstraintViolationException(violations), name -> name).stream()
-                        .filter(error -> !named.contains(first(error.field()))).forEach(errors::add);
+                        .filter(error -> !named.contains(ProblemMappers.firstSegment(error.field()))).forEach(errors::add);
             }
         } catch (JacksonException e) {
             // the other properties do not make the record either: the types are what can be said
@@ -111,10 +111,5 @@ public class EveryInvalidField {
             names.addAll(List.of(aliases.value()));
         }
         return names;
-    }
-
-    private static String first(String field) {
-        int end = field.replace('[', '.').indexOf('.');
-        return end < 0 ? field : field.substring(0, end);
     }
 }

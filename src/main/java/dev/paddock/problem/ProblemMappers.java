@@ -72,14 +72,19 @@ public class ProblemMappers {
         Map<String, SortedSet<String>> messages = new TreeMap<>();
         for (ConstraintViolation<?> violation : e.getConstraintViolations()) {
             String field = fieldName(violation.getPropertyPath());
-            int end = field.replace('[', '.').indexOf('.');
-            String first = end < 0 ? field : field.substring(0, end);
+            String first = firstSegment(field);
             messages.computeIfAbsent(naming.apply(first) + field.substring(first.length()), name -> new TreeSet<>())
                     .add(violation.getMessage());
         }
         List<FieldError> errors = new ArrayList<>();
         messages.forEach((field, said) -> errors.add(new FieldError(field, String.join("; ", said))));
         return errors;
+    }
+
+    /** {@code labels[2]} and {@code tokens_used.input} belong to the body's {@code labels} and {@code tokens_used}. */
+    static String firstSegment(String field) {
+        int end = field.replace('[', '.').indexOf('.');
+        return end < 0 ? field : field.substring(0, end);
     }
 
     @ServerExceptionMapper
