@@ -31,7 +31,7 @@ public final class AgentRequests {
     @Schema(name = "RunnerHeartbeat")
 
     public record Heartbeat(
-            @Pattern(regexp = "online|busy|draining|offline", message = "must be one of online, busy, draining, offline") String status,
+            @Pattern(regexp = "^(online|busy|draining|offline)$", message = "must be one of online, busy, draining, offline") String status,
             @Size(max = 100) String version,
             @JsonAlias("activeJobs") @Min(0) @Max(100000) Integer activeJobs,
             @JsonAlias("systemInfo") Map<String, Object> systemInfo,
@@ -59,7 +59,7 @@ public final class AgentRequests {
     }
 
     public record StatusUpdate(
-            @Pattern(regexp = "running", message = "must be running; final statuses are reported with /result") String status,
+            @Pattern(regexp = "^(running)$", message = "must be running; final statuses are reported with /result") String status,
             @Size(max = 32) String phase,
             @Min(0) @Max(100) Integer progress) {
     }
@@ -68,7 +68,7 @@ public final class AgentRequests {
     }
 
     public record Issue(
-            @NotNull @Pattern(regexp = "error|warning|info", message = "must be one of error, warning, info") String severity,
+            @NotNull @Pattern(regexp = "^(error|warning|info)$", message = "must be one of error, warning, info") String severity,
             @Size(max = 200) String type,
             @Size(max = 2000) String file,
             @Min(0) Integer line,
@@ -80,7 +80,7 @@ public final class AgentRequests {
     }
 
     public record Result(
-            @NotNull @Pattern(regexp = "success|failure|failed|completed",
+            @NotNull @Pattern(regexp = "^(success|failure|failed|completed)$",
                     message = "must be one of success, failure, failed, completed") String status,
             @Size(max = 65536) String summary,
             Map<String, Object> result,
@@ -88,7 +88,7 @@ public final class AgentRequests {
             @Min(0) Integer filesReviewed,
             @Min(0) Integer linesAnalyzed,
             @Min(0) Integer totalComments,
-            @Pattern(regexp = "[A-DF]", message = "must be one of A, B, C, D, F") String qualityRating,
+            @Pattern(regexp = "^([A-DF])$", message = "must be one of A, B, C, D, F") String qualityRating,
             Map<String, Object> metrics,
             @Valid TokensUsed tokensUsed,
             List<Object> actionsTaken,

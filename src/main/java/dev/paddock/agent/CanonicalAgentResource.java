@@ -97,6 +97,8 @@ public class CanonicalAgentResource {
 
     @POST
     @Path("register")
+    @Tag(name = "Runner agent")
+    @Tag(name = "Dialect: ai-review") // the route ai-review's agents register through (DIALECTS.md)
     @PersonAccess({Scopes.RUNNERS_REGISTER, Scopes.RUNNERS_MANAGE})
     @SecurityRequirement(name = "jwt")
     @Operation(summary = "Self-registration (upsert by id)",
@@ -123,6 +125,8 @@ public class CanonicalAgentResource {
 
     @POST
     @Path("heartbeat")
+    @Tag(name = "Runner agent")
+    @Tag(name = "Dialect: controlinfra") // controlinfra's agents beat here (systemInfo read as system_info)
     @RunnerAccess(recordsSignOfLife = true)
     @Operation(summary = "Heartbeat", description = "Renews the leases of the runner's running jobs and tells it which of its jobs were cancelled or timed out. active_jobs is informational: the service counts the jobs a runner holds itself.")
     @NonBlocking
@@ -132,6 +136,10 @@ public class CanonicalAgentResource {
 
     @POST
     @Path("{id}/heartbeat")
+    @Tag(name = "Runner agent")
+    @Tag(name = "Dialect: ai-review")
+    @SecurityRequirement(name = "runnerToken")
+    @SecurityRequirement(name = "apiKey")
     @RunnerAccess(recordsSignOfLife = true, runnerInPath = "id")
     @Operation(summary = "Heartbeat (runner id in the path)", description = "The id must be the token's runner, or a runner the API key sent registered; another runner's id is 404.")
     @NonBlocking

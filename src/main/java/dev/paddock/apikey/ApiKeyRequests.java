@@ -1,9 +1,10 @@
 package dev.paddock.apikey;
 
+import dev.paddock.auth.Scopes;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import java.util.List;
@@ -17,7 +18,8 @@ public final class ApiKeyRequests {
     @Schema(name = "ApiKeyCreate")
     public record Create(
             @NotBlank @Size(max = 100) String name,
-            @NotEmpty @Size(max = 20) List<@NotBlank String> scopes,
+            @NotEmpty @Size(max = 20) List<@NotBlank @Pattern(regexp = "^\\s*(" + Scopes.ONE_OF + ")\\s*$",
+                    message = "must be a scope Paddock knows: " + Scopes.ONE_OF) String> scopes,
             String expiresAt) {
     }
 }

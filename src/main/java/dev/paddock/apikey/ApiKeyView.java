@@ -2,6 +2,8 @@ package dev.paddock.apikey;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.paddock.common.OpenApiSchemas;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import dev.paddock.common.Times;
 import dev.paddock.db.Columns;
 
@@ -38,7 +40,9 @@ public record ApiKeyView(UUID id, String name, List<String> scopes, String prefi
     @Schema(name = "ApiKeyPage")
 
     public record Page(List<ApiKeyView> apiKeys, long total, int limit, int offset,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) Integer page,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) Integer perPage) {
+                       @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(extensions = @Extension(name = OpenApiSchemas.OPTIONAL, value = "true"))
+                       Integer page,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(extensions = @Extension(name = OpenApiSchemas.OPTIONAL, value = "true"))
+                       Integer perPage) {
     }
 }

@@ -14,9 +14,11 @@ public final class Scopes {
     public static final String JOBS_MANAGE = "jobs:manage";
     public static final String WEBHOOKS_MANAGE = "webhooks:manage";
     public static final String API_KEYS_MANAGE = "api-keys:manage";
+    /** Every scope Paddock knows, as a pattern a request's field is checked with. */
+    public static final String ONE_OF = RUNNERS_READ + "|" + RUNNERS_MANAGE + "|" + RUNNERS_REGISTER + "|" + JOBS_READ
+            + "|" + JOBS_MANAGE + "|" + WEBHOOKS_MANAGE + "|" + API_KEYS_MANAGE;
     /** Every scope Paddock knows: a credential holding none of them may call no route (403). */
-    public static final Set<String> ALL = Set.of(RUNNERS_READ, RUNNERS_MANAGE, RUNNERS_REGISTER, JOBS_READ,
-            JOBS_MANAGE, WEBHOOKS_MANAGE, API_KEYS_MANAGE);
+    public static final Set<String> ALL = Set.of(ONE_OF.split("\\|"));
 
     private Scopes() {
     }

@@ -1,5 +1,8 @@
 package dev.paddock.dialect;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import dev.paddock.auth.Authenticator;
 import dev.paddock.auth.Person;
 import dev.paddock.auth.PersonAccess;
@@ -81,6 +84,8 @@ public class AgentsMeshResource {
 
     @GET
     @Operation(summary = "The organisation's runners", description = "{runners: [...]}; newest heartbeat first. limit/offset page it; without them, the whole fleet (up to 1,000).")
+    @Parameter(name = "limit", in = ParameterIn.QUERY, description = "Runners at most (without limit or offset: the whole fleet, up to 1,000)", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "200"))
+    @Parameter(name = "offset", in = ParameterIn.QUERY, description = "Runners skipped (default 0)", schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
     public Many list(@PathParam("org") String org) {
         return new Many(list(org, false));
     }
@@ -103,6 +108,7 @@ public class AgentsMeshResource {
     @GET
     @Path("{id}/pods")
     @Operation(summary = "The runner's pods (its jobs)", description = "status: pending | running | terminated; limit, offset. {pods: [{key, status, agent_type_id, initial_prompt, created_at}], total, limit, offset}.")
+    @Parameter(name = "status", in = ParameterIn.QUERY, description = "The pod's status", schema = @Schema(enumeration = {PodView.PENDING, PodView.RUNNING, PodView.TERMINATED}))
     public PodView.Page pods(@PathParam("org") String org, @PathParam("id") String id) {
         Person person = member(org);
         UUID runnerId = Ids.parse(id, "Runner");

@@ -1,6 +1,11 @@
 package dev.paddock.dialect;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.agent.AgentRequests;
 import dev.paddock.agent.AgentService;
@@ -52,6 +57,7 @@ import java.util.UUID;
 @Tag(name = "Dialect: ai-review", description = "ai-review's runner: an API key (Bearer pk_… or x-api-key) acting as the runner it registered, named by runnerId (query or body) or X-Runner-Id; on a task's status, logs and result calls that name no runner, as the task's holder when the key registered it (409 lease-lost when a runner of the key held an earlier attempt, 404 when none ever did); or the runner's token. Also POST /api/runners/register (X-Runner-Tags), POST /api/runners/{id}/heartbeat ({status, activeJobs}) and DELETE /api/runners/{id}, which take the key.")
 @RunnerAccess
 @SecurityRequirement(name = "runnerToken")
+@SecurityRequirement(name = "apiKey")
 public class AiReviewAgentResource {
 
     @Inject
@@ -78,13 +84,16 @@ public class AiReviewAgentResource {
 
     /** {@code failed} is failure; {@code files} become the result's {@code files}, {@code rating} the quality rating. */
     public record TaskResult(@NotNull String status, List<Object> files,
-                             @JsonAlias("totalComments") Integer totalComments, String rating,
+                             @JsonProperty("totalComments") @JsonAlias("total_comments") Integer totalComments, String rating,
                              Map<String, Object> metrics, String error, List<JsonNode> logs,
-                             @JsonAlias("runnerId") String runnerId) {
+                             @JsonProperty("runnerId") @JsonAlias("runner_id") String runnerId) {
     }
 
     @GET
     @Path("tasks/pending")
+    @Parameter(name = "runnerId", in = ParameterIn.QUERY, description = "With an API key: the runner the key registered to claim for (also runner_id, or the X-Runner-Id header)", schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+    @Parameter(name = "runner_id", in = ParameterIn.QUERY, description = "The same as runnerId", schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+    @Parameter(name = "limit", in = ParameterIn.QUERY, description = "Tasks at most (default 1)", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "50"))
     @Operation(summary = "Claim pending tasks (ai-review)", description = "runnerId, limit (1-50, default 1) -> 200 with a JSON array of the runner's job views (lease_id, lease_expires_at, attempt), empty when none.")
     public List<JobView> pending() {
         AuthenticatedRunner self = self();

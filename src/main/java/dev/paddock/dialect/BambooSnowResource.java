@@ -1,5 +1,8 @@
 package dev.paddock.dialect;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import dev.paddock.auth.Authenticator;
 import dev.paddock.auth.Person;
 import dev.paddock.auth.PersonAccess;
@@ -165,6 +168,14 @@ public class BambooSnowResource {
     @GET
     @PersonAccess(Scopes.JOBS_READ)
     @Operation(summary = "Runs", description = "Filters agent_id (runner id), repository_id (repository), status, pr_number, since, until; page (from 1), per_page (default 50, max 200). Newest first. {data: [...], meta: {total, page, per_page}}.")
+    @Parameter(name = "agent_id", in = ParameterIn.QUERY, description = "The agent (runner) that runs or ran it", schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+    @Parameter(name = "repository_id", in = ParameterIn.QUERY, description = "The repository (owner/name)")
+    @Parameter(name = "status", in = ParameterIn.QUERY, description = "The run's status", schema = @Schema(enumeration = {"queued", "running", "success", "failure", "cancelled", "timeout"}))
+    @Parameter(name = "pr_number", in = ParameterIn.QUERY, description = "The pull request's number", schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
+    @Parameter(name = "since", in = ParameterIn.QUERY, description = "Created at or after (ISO-8601)", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+    @Parameter(name = "until", in = ParameterIn.QUERY, description = "Created before (ISO-8601)", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+    @Parameter(name = "page", in = ParameterIn.QUERY, description = "The page, from 1", schema = @Schema(type = SchemaType.INTEGER, minimum = "1"))
+    @Parameter(name = "per_page", in = ParameterIn.QUERY, description = "Runs a page (default 50)", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "200"))
     public Runs list() {
         Person person = auth.person();
         JobView.Page page = underBambooSnowNames(() -> queries.list(person.tenant(), paddockQuery()));
@@ -179,6 +190,9 @@ public class BambooSnowResource {
     @Path("stats")
     @PersonAccess(Scopes.JOBS_READ)
     @Operation(summary = "Run statistics", description = "agent_id, repository_id, period (day | week | month, default week). success_rate is a fraction from 0 to 1.")
+    @Parameter(name = "agent_id", in = ParameterIn.QUERY, description = "The agent (runner) that runs or ran it", schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+    @Parameter(name = "repository_id", in = ParameterIn.QUERY, description = "The repository (owner/name)")
+    @Parameter(name = "period", in = ParameterIn.QUERY, description = "The rolling period the figures cover (default week)", schema = @Schema(enumeration = {"day", "week", "month"}))
     public Stats stats() {
         Person person = auth.person();
         JobStats.Stats computed = underBambooSnowNames(() -> stats.compute(person.tenant(), paddockQuery()));
@@ -235,6 +249,9 @@ public class BambooSnowResource {
     @Path("{id}/logs")
     @PersonAccess(Scopes.JOBS_READ)
     @Operation(summary = "A run's logs", description = "level (minimum), since, limit (default 1000, max 10000) -> {run_id, logs: [{timestamp, level, message, data}]}.")
+    @Parameter(name = "level", in = ParameterIn.QUERY, description = "The minimum level: warn gives warn and error", schema = @Schema(enumeration = {"debug", "info", "warn", "error"}))
+    @Parameter(name = "since", in = ParameterIn.QUERY, description = "Lines at or after this time (ISO-8601)", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+    @Parameter(name = "limit", in = ParameterIn.QUERY, description = "Lines at most (default 1000)", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "10000"))
     public Logs logs(@PathParam("id") String id) {
         JobLogReader.Logs read = logs.logs(auth.person().tenant(), Ids.parse(id, "Run"), uriInfo.getQueryParameters());
         return new Logs(read.jobId(), read.logs().stream()

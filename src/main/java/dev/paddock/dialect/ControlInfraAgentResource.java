@@ -1,6 +1,7 @@
 package dev.paddock.dialect;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.agent.AgentRequests;
 import dev.paddock.agent.AgentService;
@@ -71,8 +72,8 @@ public class ControlInfraAgentResource {
     /** {@code completed} ends the job as success, {@code failed} as failure with {@code error}. */
     @Schema(name = "ControlInfraStatusReport")
     public record StatusReport(
-            @NotNull @JsonAlias("jobId") UUID jobId,
-            @NotNull @Pattern(regexp = "running|completed|failed", message = "must be one of running, completed, failed") String status,
+            @NotNull @JsonProperty("jobId") @JsonAlias("job_id") UUID jobId,
+            @NotNull @Pattern(regexp = "^(running|completed|failed)$", message = "must be one of running, completed, failed") String status,
             Map<String, Object> result,
             @Size(max = 65536) String error) {
     }
@@ -89,7 +90,7 @@ public class ControlInfraAgentResource {
     @Path("jobs/status")
     @Operation(summary = "Report a job's status (controlinfra)", description = "{jobId, status: running | completed | failed, result, error} -> {success: true, data: {job}}. completed is success, failed is failure with error; result becomes the job's result. 409 lease-lost when the runner no longer holds the job.")
     public Envelope status(StatusReport body, @HeaderParam("X-Lease-Id") String leaseId) {
-        StatusReport report = bodies.valid(body);
+        StatusReport report = bodies.validAs(body, Map.of("job_id", "jobId"));
         AuthenticatedRunner self = auth.runner();
         LeaseCheck fence = LeaseCheck.holderOr(leaseId);
         JobView job;

@@ -101,21 +101,21 @@ public class OoreRunnerResource {
     @Schema(name = "OoreHeartbeat")
 
     public record Heartbeat(
-            @Pattern(regexp = "online|busy|draining", message = "must be one of online, busy, draining") String status,
+            @Pattern(regexp = "^(online|busy|draining)$", message = "must be one of online, busy, draining") String status,
             Map<String, Object> capabilities) {
     }
 
     @Schema(name = "OoreStatusReport")
 
     public record StatusReport(
-            @NotNull @Pattern(regexp = "running|succeeded|failed", message = "must be one of running, succeeded, failed") String status,
+            @NotNull @Pattern(regexp = "^(running|succeeded|failed)$", message = "must be one of running, succeeded, failed") String status,
             Integer exitCode, @Size(max = 65536) String errorMessage, List<Object> steps) {
     }
 
     /** {@code content} is a log line: a NUL in it is stored as U+FFFD, not refused (JobLogWriter). */
     public record Chunk(@NotNull @Min(0) Long sequence,
                         @NotNull @Size(max = JobLogWriter.MAX_MESSAGE) @JsonDeserialize(using = StringDeserializer.class) String content,
-                        @Pattern(regexp = "stdout|stderr", message = "must be stdout or stderr") String stream) {
+                        @Pattern(regexp = "^(stdout|stderr)$", message = "must be stdout or stderr") String stream) {
     }
 
     @Schema(name = "OoreLogs")

@@ -68,6 +68,7 @@ public class JobReleases {
                        phase = CASE WHEN picked.requeue THEN NULL ELSE j.phase END,
                        progress = CASE WHEN picked.requeue THEN NULL ELSE j.progress END,
                        queued_at = CASE WHEN picked.requeue THEN now() ELSE j.queued_at END,
+                       started_at = CASE WHEN picked.requeue THEN NULL ELSE j.started_at END,
                        error = CASE WHEN picked.requeue THEN j.error ELSE :error END,
                        completed_at = CASE WHEN picked.requeue THEN NULL ELSE now() END,
                        duration_ms = CASE WHEN picked.requeue THEN NULL

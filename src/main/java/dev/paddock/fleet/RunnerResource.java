@@ -30,6 +30,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.Explode;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
@@ -94,6 +95,9 @@ public class RunnerResource {
     @Path("available")
     @Operation(summary = "Runners that can take a job now", description = "Online or busy, not draining, active_jobs < max_concurrency.")
     @PersonAccess(Scopes.RUNNERS_READ)
+    @Parameter(name = "status", in = ParameterIn.QUERY, description = "The runner's status (online or busy: the others are never available)", schema = @Schema(enumeration = {RunnerStatus.ONLINE, RunnerStatus.BUSY}))
+    @Parameter(name = "label", in = ParameterIn.QUERY, description = "Repeatable, or comma-separated: every one must be among the runner's labels", explode = Explode.TRUE, schema = @Schema(type = SchemaType.ARRAY, implementation = String.class))
+    @Parameter(name = "q", in = ParameterIn.QUERY, description = "The runner's name contains it (case-insensitive)")
     public RunnerView.Page available() {
         Person person = auth.person();
         return runners.list(person.tenant(), filters(), PageRequest.from(uriInfo.getQueryParameters()), true);
@@ -154,10 +158,13 @@ public class RunnerResource {
 
     @DELETE
     @Path("{id}")
+    @Tag(name = "Runners")
+    @Tag(name = "Dialect: ai-review") // an ai-review agent deregisters here with the key that registered it
     @Operation(summary = "Delete a runner (people) or deregister (the runner itself)",
             description = "People: the record and its token are gone at once. The runner (its token, or the API key that registered it): status offline, record kept. Either way its running jobs are requeued, or failed when out of attempts.")
     @SecurityRequirement(name = "jwt")
     @SecurityRequirement(name = "runnerToken")
+    @SecurityRequirement(name = "apiKey")
     @PersonOrRunnerAccess(value = Scopes.RUNNERS_MANAGE, runnerInPath = "id")
     @APIResponse(responseCode = "204", description = "Deleted (a person) or deregistered (the runner itself)")
     public Response delete(@PathParam("id") String id) {
@@ -177,6 +184,10 @@ public class RunnerResource {
     @Path("{id}/regenerate-token")
     @Operation(summary = "Issue a new token", description = "The old token stops working at once. At most 5 an hour per person, across replicas (429 with Retry-After beyond).")
     @PersonAccess(Scopes.RUNNERS_MANAGE)
+    @APIResponseSchema(value = TokenAnswer.class, responseCode = "200", responseDescription = "The new token, shown only here")
+    @APIResponse(responseCode = "429", description = "More than 5 regenerations an hour by this person",
+            headers = @Header(name = "Retry-After", description = "Seconds until a regeneration is admitted again",
+                    schema = @Schema(type = SchemaType.STRING)))
     public TokenAnswer regenerateToken(@PathParam("id") String id) {
         Person person = auth.person();
         UUID runnerId = Ids.parse(id, "Runner");

@@ -1,6 +1,8 @@
 package dev.paddock.job;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.paddock.common.OpenApiSchemas;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import dev.paddock.common.Times;
 import dev.paddock.dispatch.Job;
 
@@ -33,13 +35,15 @@ public record JobView(UUID id, String type, String name, String status, String p
                       Map<String, Object> trigger, Map<String, Object> payload, List<String> secretNames,
                       UUID runnerId, RunnerRef runner, int attempt,
                       int maxAttempts, int timeoutSeconds,
-                      @JsonInclude(JsonInclude.Include.NON_NULL) UUID leaseId, Instant leaseExpiresAt,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(extensions = @Extension(name = OpenApiSchemas.OPTIONAL, value = "true"))
+                      UUID leaseId, Instant leaseExpiresAt,
                       Instant createdAt, Instant startedAt, Instant completedAt, Long durationMs,
                       Map<String, Object> result, String summary, List<Map<String, Object>> issues, int issuesFound,
                       Integer filesReviewed, Integer linesAnalyzed, Integer totalComments, String qualityRating,
                       Map<String, Object> metrics, Map<String, Object> tokensUsed, List<Object> actionsTaken,
                       String error, Instant cancelledAt, String cancelReason, UUID originalJobId,
-                      @JsonInclude(JsonInclude.Include.NON_NULL) Waiting waiting) {
+                      @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(extensions = @Extension(name = OpenApiSchemas.OPTIONAL, value = "true"))
+                      Waiting waiting) {
 
     public record RunnerRef(UUID id, String name) {
     }
@@ -61,8 +65,10 @@ public record JobView(UUID id, String type, String name, String status, String p
     @Schema(name = "JobPage")
 
     public record Page(List<JobView> jobs, long total, int limit, int offset,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) Integer page,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) Integer perPage) {
+                       @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(extensions = @Extension(name = OpenApiSchemas.OPTIONAL, value = "true"))
+                       Integer page,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(extensions = @Extension(name = OpenApiSchemas.OPTIONAL, value = "true"))
+                       Integer perPage) {
     }
 
     public static JobView of(Job job) {

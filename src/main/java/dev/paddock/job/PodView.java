@@ -2,6 +2,8 @@ package dev.paddock.job;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.paddock.common.OpenApiSchemas;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import dev.paddock.common.Times;
 import dev.paddock.dispatch.Job;
 import dev.paddock.dispatch.JobStatus;
@@ -36,7 +38,9 @@ public record PodView(String key, String status, String agentTypeId, String init
     @Schema(name = "PodPage")
 
     public record Page(List<PodView> pods, long total, int limit, int offset,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) Integer page,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) Integer perPage) {
+                       @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(extensions = @Extension(name = OpenApiSchemas.OPTIONAL, value = "true"))
+                       Integer page,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(extensions = @Extension(name = OpenApiSchemas.OPTIONAL, value = "true"))
+                       Integer perPage) {
     }
 }

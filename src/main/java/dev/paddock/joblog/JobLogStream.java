@@ -39,6 +39,9 @@ public class JobLogStream {
         long after = lastEventId == null ? 0 : lastEventId;
         String topic = Signals.jobTopic(jobId);
         try (sink) {
+            // answers the request at once (headers and a comment), lines or not: a caught-up reader
+            // waiting for the next line must not wait for its headers too
+            SseSending.send(sink, sse.newEventBuilder().comment("lines after " + after).build());
             while (!sink.isClosed()) {
                 CompletableFuture<Void> signal = signals.await(topic);
                 try {

@@ -1,6 +1,7 @@
 package dev.paddock.problem;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -66,8 +67,11 @@ public class EveryInvalidField {
         }
         List<FieldError> errors = new ArrayList<>();
         ObjectNode bindable = object.deepCopy();
+        // a component that failed under one of its names is not listed again under another (jobId, job_id)
+        Set<String> named = new HashSet<>();
         for (RecordComponent component : type.getRecordComponents()) {
-            for (String name : names(component)) {
+            Set<String> names = names(component);
+            for (String name : names) {
                 JsonNode value = object.get(name);
                 if (value == null) {
                     continue;
@@ -77,6 +81,7 @@ public class EveryInvalidField {
                 } catch (JsonMappingException e) {
                     errors.addAll(ProblemMappers.fromJackson(e, name).errors());
                     bindable.remove(name);
+                    named.addAll(names);
                 } catch (java.io.IOException e) {
                     return List.of();
                 }
@@ -85,8 +90,6 @@ public class EveryInvalidField {
         if (errors.isEmpty()) {
             return List.of();
         }
-        Set<String> named = new HashSet<>();
-        errors.forEach(error -> named.add(ProblemMappers.firstSegment(error.field())));
         try {
             Set<? extends ConstraintViolation<?>> violations = validator.validate(json.treeToValue(bindable, type));
             if (!violations.isEmpty()) {
@@ -99,10 +102,14 @@ public class EveryInvalidField {
         return errors;
     }
 
-    /** The names the body may give the component: its snake_case name, then its aliases. */
+    /** The names the body may give the component: its own ({@code @JsonProperty}, else snake_case), then its aliases. */
     private static Set<String> names(RecordComponent component) {
         Set<String> names = new LinkedHashSet<>();
-        names.add(SNAKE.translate(component.getName()));
+        JsonProperty named = component.getAccessor().getAnnotation(JsonProperty.class);
+        if (named == null) {
+            named = component.getAnnotation(JsonProperty.class);
+        }
+        names.add(named != null && !named.value().isEmpty() ? named.value() : SNAKE.translate(component.getName()));
         JsonAlias aliases = component.getAccessor().getAnnotation(JsonAlias.class);
         if (aliases == null && component.isAnnotationPresent(JsonAlias.class)) {
             aliases = component.getAnnotation(JsonAlias.class);

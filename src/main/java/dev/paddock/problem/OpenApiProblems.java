@@ -77,6 +77,12 @@ public class OpenApiProblems implements OASFilter {
             declare(responses, "429", "More than 120 calls a minute by this runner.",
                     Map.of("Retry-After", header("Seconds until a call is admitted again.")));
         }
+        // a refusal the operation declares itself (e.g. its own rate limit) has the same body
+        for (Map.Entry<String, APIResponse> declared : Map.copyOf(responses.getAPIResponses()).entrySet()) {
+            if (!"default".equals(declared.getKey()) && declared.getKey().compareTo("400") >= 0) {
+                declare(responses, declared.getKey(), declared.getValue().getDescription(), null);
+            }
+        }
         if (responses.getDefaultValue() == null) {
             responses.setDefaultValue(problem("Any other refusal: 409 when the resource's state forbids the call "
                     + "(e.g. lease-lost: a stale or missing X-Lease-Id), 503 while the database cannot be reached.", null));

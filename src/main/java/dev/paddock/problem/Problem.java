@@ -7,7 +7,7 @@ import java.util.List;
 
 /** RFC 9457 problem details, the body of every error answer. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@Schema(name = "Problem", description = "RFC 9457 problem details (application/problem+json).", example = """
+@Schema(name = "Problem", requiredProperties = {"type", "title", "status"}, description = "RFC 9457 problem details (application/problem+json).", example = """
         {"type": "https://paddock.dev/problems/invalid-request", "title": "Invalid request", "status": 400,
          "detail": "The request has 1 invalid field(s).", "errors": [{"field": "labels[2]", "message": "must match ^[a-z0-9][a-z0-9._:-]{0,62}$"}]}""")
 public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {

@@ -45,6 +45,9 @@ public class ProblemMappers {
     EveryInvalidField everyInvalidField;
 
     @Inject
+    AllowedMethods allowedMethods;
+
+    @Inject
     CurrentVertxRequest currentRequest;
 
     public static Response toResponse(Problem problem) {
@@ -128,8 +131,9 @@ public class ProblemMappers {
         };
         Response.ResponseBuilder builder = Response.status(status).type(Problem.MEDIA_TYPE)
                 .entity(Problem.of(status, slug, title, detail, null));
-        if (e instanceof NotAllowedException && e.getResponse().getHeaderString("Allow") != null) {
-            builder.header("Allow", e.getResponse().getHeaderString("Allow"));
+        if (e instanceof NotAllowedException) {
+            String allow = e.getResponse().getHeaderString("Allow");
+            builder.header("Allow", allow != null ? allow : allowedMethods.at(uri.getRequestUri().getRawPath()));
         }
         return builder.build();
     }

@@ -1,6 +1,8 @@
 package dev.paddock.runner;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.paddock.common.OpenApiSchemas;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import dev.paddock.common.Times;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -26,7 +28,8 @@ public record RunnerView(UUID id, String name, String status, List<String> label
                          int maxConcurrency, int activeJobs, int podCount, int maxPods, long jobsCompleted,
                          boolean ephemeral, String tokenPrefix,
                          Instant lastHeartbeatAt, String registeredBy, Instant createdAt, Instant updatedAt,
-                         @JsonInclude(JsonInclude.Include.NON_NULL) String token) {
+                         @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(extensions = @Extension(name = OpenApiSchemas.OPTIONAL, value = "true"))
+                         String token) {
 
 
     public static RunnerView of(Runner runner) {
@@ -50,7 +53,9 @@ public record RunnerView(UUID id, String name, String status, List<String> label
     @Schema(name = "RunnerPage")
 
     public record Page(List<RunnerView> runners, long total, int limit, int offset,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) Integer page,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) Integer perPage) {
+                       @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(extensions = @Extension(name = OpenApiSchemas.OPTIONAL, value = "true"))
+                       Integer page,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(extensions = @Extension(name = OpenApiSchemas.OPTIONAL, value = "true"))
+                       Integer perPage) {
     }
 }

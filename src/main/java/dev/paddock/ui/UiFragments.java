@@ -53,7 +53,7 @@ public class UiFragments {
 
         static native TemplateInstance apiKeys(ApiKeyView.Page page, Pager pager);
 
-        static native TemplateInstance job(JobView job, boolean canManage, boolean isFinal);
+        static native TemplateInstance job(JobView job, boolean canManage, boolean isFinal, String result);
 
         static native TemplateInstance log(List<JobLogReader.LogLine> lines, long first, long last);
     }
@@ -91,6 +91,9 @@ public class UiFragments {
     /** A runner as the fleet table shows it. */
     public record RunnerRow(RunnerView runner, String lastSeen) {
     }
+
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper json;
 
     @Inject
     Authenticator auth;
@@ -172,7 +175,16 @@ public class UiFragments {
         Person person = auth.person();
         JobView job = jobQueries.detail(person.tenant(), Ids.parse(id, "Job"));
         boolean isFinal = JobStatus.of(job.status()).isFinal();
-        return Templates.job(job, person.has(Scopes.JOBS_MANAGE), isFinal).render();
+        return Templates.job(job, person.has(Scopes.JOBS_MANAGE), isFinal, pretty(job.result())).render();
+    }
+
+    /** A result as people read it: indented JSON; null for none. */
+    private String pretty(Object result) {
+        try {
+            return result == null ? null : json.writerWithDefaultPrettyPrinter().writeValueAsString(result);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return String.valueOf(result);
+        }
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.paddock.webhook;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.paddock.common.OpenApiSchemas;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import dev.paddock.common.Times;
 import dev.paddock.db.Columns;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -30,7 +32,9 @@ public record DeliveryView(UUID id, UUID eventId, String eventType, String statu
 
     @Schema(name = "WebhookDeliveryPage")
     public record Page(List<DeliveryView> deliveries, long total, int limit, int offset,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) Integer page,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) Integer perPage) {
+                       @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(extensions = @Extension(name = OpenApiSchemas.OPTIONAL, value = "true"))
+                       Integer page,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(extensions = @Extension(name = OpenApiSchemas.OPTIONAL, value = "true"))
+                       Integer perPage) {
     }
 }

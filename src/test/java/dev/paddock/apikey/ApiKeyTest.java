@@ -158,6 +158,9 @@ public class ApiKeyTest {
                 .body("errors.field", hasItem("expires_at"));
         create(api, Map.of("name", "n", "scopes", List.of("jobs:read"), "expires_at", "2020-01-01T00:00:00Z"))
                 .then().statusCode(400).body("errors.field", hasItem("expires_at"));
+        // a scope Paddock does not know is bad input, not a scope the caller lacks
+        create(api, Map.of("name", "", "scopes", List.of("jobs:read", "jobs:admin"))).then().statusCode(400)
+                .body("errors.field", equalTo(List.of("name", "scopes[1]")));
         assertThat(api.person().get("/api/api-keys").then().extract().<Integer>path("total")).isZero();
     }
 

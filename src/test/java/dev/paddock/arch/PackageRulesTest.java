@@ -161,6 +161,20 @@ class PackageRulesTest {
         assertThat(templates).isEmpty();
     }
 
+    /**
+     * A field the service leaves out of an answer when it is null is declared optional in the
+     * OpenAPI document (OpenApiSchemas makes every other field of an answer required).
+     */
+    @Test
+    void aFieldLeftOutWhenNullIsOptionalInTheDocument() {
+        List<String> undeclared = new ArrayList<>();
+        sources().forEach((file, text) -> text.lines()
+                .filter(line -> line.contains("@JsonInclude(JsonInclude.Include.NON_NULL)") && line.startsWith(" "))
+                .filter(line -> !line.contains("OpenApiSchemas.OPTIONAL"))
+                .forEach(line -> undeclared.add(MAIN.relativize(file) + ": " + line.strip())));
+        assertThat(undeclared).isEmpty();
+    }
+
     /** Small classes with one job: a class that outgrows this is split by concern. */
     @Test
     void noClassIsOverFourHundredLines() {

@@ -175,7 +175,12 @@ public class AuthenticationTest {
     void errorsAreProblemJson() {
         Api api = Api.newTenant();
         api.person().get("/api/no-such-route").then().statusCode(404).contentType("application/problem+json");
-        api.person().delete("/api/jobs").then().statusCode(405).contentType("application/problem+json");
+        // a 405 says which methods the resource takes (RFC 9110), as an OPTIONS does
+        api.person().delete("/api/jobs").then().statusCode(405).contentType("application/problem+json")
+                .header("Allow", equalTo("GET, HEAD, OPTIONS, POST"));
+        api.person().put("/api/jobs/" + java.util.UUID.randomUUID() + "/cancel").then().statusCode(405)
+                .header("Allow", equalTo("OPTIONS, POST"));
+        api.person().post("/api/me").then().statusCode(405).header("Allow", equalTo("GET, HEAD, OPTIONS"));
         api.person().body("{\"name\": ").post("/api/runners").then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://paddock.dev/problems/malformed-json"));

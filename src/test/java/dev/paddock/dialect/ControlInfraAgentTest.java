@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
@@ -67,8 +68,13 @@ public class ControlInfraAgentTest {
                 .body("data.job.status", equalTo("failure")).body("data.job.error", equalTo("terraform init failed"));
         Api.runner(first.token()).body(Map.of("jobId", job, "status", "done")).post("/api/runners/jobs/status")
                 .then().statusCode(400).body("errors.field", hasItem("status"));
+        // the fields are named as controlinfra writes them, each once, whatever went wrong with it
         Api.runner(first.token()).body(Map.of("status", "failed")).post("/api/runners/jobs/status")
-                .then().statusCode(400).body("errors.field", hasItem("job_id"));
+                .then().statusCode(400).body("errors.field", equalTo(List.of("jobId")));
+        Api.runner(first.token()).body(Map.of("jobId", "nope", "status", "failed")).post("/api/runners/jobs/status")
+                .then().statusCode(400).body("errors.field", equalTo(List.of("jobId")));
+        Api.runner(first.token()).body(Map.of("job_id", "nope", "status", "finished")).post("/api/runners/jobs/status")
+                .then().statusCode(400).body("errors.field", containsInAnyOrder("job_id", "status"));
     }
 
     @Test

@@ -60,6 +60,13 @@ class ProdBuildIT {
         }
     }
 
+    @Test
+    void aDurationOfZeroOrLessStopsTheStart() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Replica.start(Map.of("paddock.jobs.lease", "0s",
+                        "paddock.runners.offline-after", "-5s")))
+                .hasMessageContaining("PADDOCK_JOBS_LEASE (PT0S), PADDOCK_RUNNERS_OFFLINE_AFTER (PT-5S) must be longer than 0");
+    }
+
     /** Prod has no defaults for what only its operator knows: a start without them stops at once, naming each. */
     @Test
     void aStartWithoutItsRequiredSettingsStopsNamingThem() throws Exception {

@@ -8,6 +8,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 import java.net.URL;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -229,6 +230,19 @@ public class JobQueriesTest {
         org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS).untilAsserted(() ->
                 assertThat(given().get(management + "metrics").then().statusCode(200).extract().asString())
                         .contains("paddock_queue_jobs_queued{labels=\"metrics-probe\"}"));
+    }
+
+    @Test
+    void aStreamWithNothingToSendYetAnswersAtOnce() throws Exception {
+        Api api = Api.newTenant();
+        Api.RunningJob running = api.runningJob();
+        long began = System.nanoTime();
+        // a running job without lines: the headers come now, not with the first line or keep-alive (15 s)
+        CompletableFuture<String> received = LogStreamClient.open(base.toString(), running.jobId(), api.jwt, null);
+        assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(10));
+        Api.runner(running.runner().token()).header("X-Lease-Id", running.lease()).body(Map.of("status", "success"))
+                .post("/api/runners/jobs/" + running.jobId() + "/result").then().statusCode(200);
+        assertThat(received.get(15, TimeUnit.SECONDS)).contains("lines after 0").contains("event:end");
     }
 
     @Test

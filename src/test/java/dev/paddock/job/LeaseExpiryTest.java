@@ -43,7 +43,8 @@ public class LeaseExpiryTest {
         String job = api.enqueue(Map.of("type", "t", "max_attempts", 2));
         String staleLease = (String) Api.claimOne(first.token()).get("lease_id");
         await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> api.person().get("/api/jobs/" + job).then()
-                .body("job.status", equalTo("queued")).body("job.attempt", equalTo(1)));
+                .body("job.status", equalTo("queued")).body("job.attempt", equalTo(1))
+                .body("job.started_at", org.hamcrest.Matchers.nullValue())); // queued again: not started
         Map<String, Object> again = Api.claimOne(second.token());
         assertThat(again.get("attempt")).isEqualTo(2);
         String secondLease = (String) again.get("lease_id");

@@ -2,6 +2,11 @@ package dev.paddock.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.SpecificationVersion;
 import io.restassured.RestAssured;
 import io.restassured.filter.Filter;
 import io.restassured.filter.FilterContext;
@@ -24,12 +29,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
  * Every answer any test receives through rest-assured is one the OpenAPI document declares: its
  * status among the operation's responses (an error may fall under {@code default}), its content
- * type among those declared for that status. Registered for every test (src/test/resources/META-INF/services):
+ * type among those declared for that status, and a JSON body valid against the schema declared
+ * for it (JSON Schema 2020-12, formats asserted, as OpenAPI 3.1 means it). Registered for every test (src/test/resources/META-INF/services):
  * as a JUnit extension (auto-detected) for the tests against the packaged app, and as Quarkus's
  * before-each callback for {@code @QuarkusTest}s, whose rest-assured lives in Quarkus's class
  * loader. So the whole suite checks the document against what the service does; a mismatch fails
@@ -41,6 +48,11 @@ public final class OpenApiConformance implements Filter, BeforeAllCallback, Quar
     /** Answers of the HTTP layer that no operation chooses (request line or headers too large, method not routed). */
     private static final Set<Integer> HTTP_LAYER = Set.of(405, 414, 431);
     private static volatile List<Template> templates;
+    private static volatile JsonNode components;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+            registry -> registry.schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
+    private static final Map<JsonNode, Schema> COMPILED = new ConcurrentHashMap<>();
 
     private record Template(String path, Pattern pattern, int variables, JsonNode operations) {
     }
@@ -98,7 +110,28 @@ public final class OpenApiConformance implements Filter, BeforeAllCallback, Quar
         if (content.isEmpty()) {
             return response.asByteArray().length == 0 ? null : "a body where the document declares none";
         }
-        return content.has(type) ? null : "content type not declared (declared: " + names(content) + ")";
+        if (!content.has(type)) {
+            return "content type not declared (declared: " + names(content) + ")";
+        }
+        JsonNode schema = content.get(type).get("schema");
+        return schema == null || !type.endsWith("json") ? null : invalid(schema, response.asByteArray());
+    }
+
+    /** Why the body does not match the schema, or null. */
+    private static String invalid(JsonNode schema, byte[] body) {
+        JsonNode value;
+        try {
+            value = JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            return "a body that is not JSON";
+        }
+        List<com.networknt.schema.Error> errors = COMPILED.computeIfAbsent(schema, declared -> {
+            ObjectNode root = declared.deepCopy(); // its references point into the document's components
+            root.set("components", components);
+            return SCHEMAS.getSchema(root);
+        }).validate(value);
+        return errors.isEmpty() ? null : "the body does not match its schema: "
+                + errors.stream().limit(5).map(com.networknt.schema.Error::toString).toList() + " in " + value;
     }
 
     private static String names(JsonNode node) {
@@ -130,7 +163,9 @@ public final class OpenApiConformance implements Filter, BeforeAllCallback, Quar
         try {
             HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     uri.resolve("/q/openapi?format=json")).build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode paths = new ObjectMapper().readTree(answer.body()).path("paths");
+            JsonNode document = JSON.readTree(answer.body());
+            components = document.path("components");
+            JsonNode paths = document.path("paths");
             List<Template> loaded = new ArrayList<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();

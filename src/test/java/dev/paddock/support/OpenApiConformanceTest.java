@@ -42,6 +42,22 @@ class OpenApiConformanceTest {
     }
 
     @Test
+    void aJsonBodyMustMatchTheSchemaDeclaredForIt() {
+        JsonNode declared = parse("""
+                {"200": {"content": {"application/json": {"schema": {"type": "object", "required": ["id", "at"],
+                 "properties": {"id": {"type": "integer"}, "at": {"type": ["string", "null"], "format": "date-time"}}}}}}}""");
+        assertThat(OpenApiConformance.mismatch(declared, answer(200, "application/json", "{\"id\": 1, \"at\": null}"))).isNull();
+        assertThat(OpenApiConformance.mismatch(declared, answer(200, "application/json",
+                "{\"id\": 1, \"at\": \"2026-12-06T17:00:00Z\"}"))).isNull();
+        assertThat(OpenApiConformance.mismatch(declared, answer(200, "application/json", "{\"id\": \"1\", \"at\": null}")))
+                .contains("does not match");
+        assertThat(OpenApiConformance.mismatch(declared, answer(200, "application/json", "{\"id\": 1}")))
+                .contains("does not match");
+        assertThat(OpenApiConformance.mismatch(declared, answer(200, "application/json", "{\"id\": 1, \"at\": \"yesterday\"}")))
+                .contains("does not match");
+    }
+
+    @Test
     void anErrorMayFallUnderDefaultButASuccessMayNot() {
         assertThat(OpenApiConformance.mismatch(RESPONSES, answer(409, "application/problem+json", "{}"))).isNull();
         assertThat(OpenApiConformance.mismatch(RESPONSES, answer(409, "application/json", "{}")))

@@ -14,7 +14,17 @@
     if (reason) {
       sessionStorage.setItem('paddock.sign-in-reason', reason);
     }
+    if (page !== 'sign-in') {
+      // a deep link (a job's page, a filtered list) is where signing in leads back to
+      sessionStorage.setItem('paddock.return-to', window.location.pathname + window.location.search);
+    }
     window.location.assign('/ui/sign-in');
+  };
+
+  // what a refusal says, with the fields it names
+  const problemText = (problem, status) => {
+    const fields = (problem.errors || []).map((e) => e.field + ': ' + e.message).join('; ');
+    return (problem.detail || problem.title || ('HTTP ' + status)) + (fields ? ' (' + fields + ')' : '');
   };
 
   const notice = (text) => {
@@ -39,9 +49,7 @@
     const text = await response.text();
     const json = text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : null;
     if (!response.ok) {
-      const problem = json || {};
-      const fields = (problem.errors || []).map((e) => e.field + ': ' + e.message).join('; ');
-      throw new Error((problem.detail || problem.title || ('HTTP ' + response.status)) + (fields ? ' (' + fields + ')' : ''));
+      throw new Error(problemText(json || {}, response.status));
     }
     return json;
   };
@@ -80,14 +88,46 @@
     } else {
       let detail = 'HTTP ' + status;
       try {
-        detail = JSON.parse(event.detail.xhr.responseText).detail || detail;
+        detail = problemText(JSON.parse(event.detail.xhr.responseText), status);
       } catch (ignored) { /* not a problem document */ }
+      if (status === 404) {
+        // what is gone stays gone: its part stops asking
+        event.detail.elt.dataset.gone = 'true';
+      }
       notice(detail);
     }
   });
+  document.addEventListener('htmx:beforeRequest', (event) => {
+    if (event.detail.elt.dataset.gone) {
+      event.preventDefault();
+    }
+  });
+  // a notice stays until the person acts again: the parts' own refreshes (every few seconds) keep it
   document.addEventListener('htmx:afterRequest', (event) => {
-    if (event.detail.successful) {
+    if (event.detail.successful && event.detail.requestConfig?.triggeringEvent?.type === 'refresh') {
       notice('');
+    }
+  });
+  // a refreshed part keeps the focus where it was (a row's button, a link), found again by what it does
+  const focusKey = (element) => {
+    if (element.id) {
+      return '#' + CSS.escape(element.id);
+    }
+    if (element.dataset.url) {
+      return '[data-url="' + CSS.escape(element.dataset.url) + '"][data-action="' + CSS.escape(element.dataset.action || '') + '"]';
+    }
+    const href = element.getAttribute('href');
+    return href ? 'a[href="' + CSS.escape(href) + '"]' : null;
+  };
+  let focused = null;
+  document.addEventListener('htmx:beforeSwap', (event) => {
+    const active = document.activeElement;
+    focused = active && active !== document.body && event.detail.target.contains(active) ? focusKey(active) : null;
+  });
+  document.addEventListener('htmx:afterSwap', (event) => {
+    if (focused) {
+      event.detail.target.querySelector(focused)?.focus();
+      focused = null;
     }
   });
 
@@ -106,7 +146,7 @@
     });
     const scopes = document.getElementById('key-scopes');
     if (scopes && me.kind !== 'api_key') {
-      for (const scope of me.scopes) {
+      for (const scope of me.scopes.filter((held) => held !== 'api-keys:manage')) { // a key never manages keys
         const label = document.createElement('label');
         const box = document.createElement('input');
         box.type = 'checkbox';
@@ -169,7 +209,8 @@
       }
     });
     document.querySelectorAll('header nav a').forEach((link) => {
-      if (link.getAttribute('href') === window.location.pathname) {
+      const href = link.getAttribute('href');
+      if (href === window.location.pathname || (href !== '/ui/' && window.location.pathname.startsWith(href + '/'))) {
         link.setAttribute('aria-current', 'page');
       }
     });
@@ -448,7 +489,9 @@
         return;
       }
       sessionStorage.setItem(KEY, value);
-      window.location.assign('/ui/');
+      const back = sessionStorage.getItem('paddock.return-to');
+      sessionStorage.removeItem('paddock.return-to');
+      window.location.assign(back && back.startsWith('/ui/') && !back.startsWith('/ui/sign-in') ? back : '/ui/');
     };
     document.getElementById('sign-in-form').addEventListener('submit', (event) => {
       event.preventDefault();
@@ -476,6 +519,10 @@
   });
   api('GET', '/api/me').then((answer) => {
     me = answer;
+    if (page === 'fleet' && !allowed('runners:read runners:manage') && allowed('jobs:read jobs:manage')) {
+      window.location.replace('/ui/jobs'); // the fleet is not theirs to see: the jobs are
+      return;
+    }
     const who = document.getElementById('who');
     who.textContent = (me.kind === 'api_key' ? 'API key of ' : '') + me.subject + ' · ' + me.tenant;
     who.title = who.textContent;

@@ -1,0 +1,151 @@
+package dev.paddock.common;
+
+import io.quarkus.smallrye.openapi.OpenApiFilter;
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.media.Schema;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Two rules on the OpenAPI document's schemas. A UUID's pattern (SmallRye writes it inline where a
+ * field carries its own annotations) means the whole value, as the service reads it: JSON Schema's
+ * {@code pattern} matches anywhere in a string, so it is anchored. And the shapes of the answers as
+ * the service writes them: every property of
+ * an answer's object is always there ({@code required}; the service writes empty fields as null
+ * rather than leaving them out) and may be null. Only schemas that are nothing but answers are
+ * changed, so a request's schema keeps the fields it may leave out. A property the service leaves
+ * out when it is empty carries the extension {@link #OPTIONAL} (removed here); a schema that
+ * declares its {@code required} itself is left as it is. It runs once, when the document is built.
+ */
+@OpenApiFilter(OpenApiFilter.RunStage.BUILD)
+public class OpenApiSchemas implements OASFilter {
+
+    /** On a property the service leaves out when empty ({@code @JsonInclude(NON_NULL)}). */
+    public static final String OPTIONAL = "x-paddock-optional";
+    private static final String COMPONENT = "#/components/schemas/";
+    /** SmallRye's pattern of a UUID, unanchored. */
+    private static final String UUID_PATTERN = "[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}";
+
+    @Override
+    public void filterOpenAPI(OpenAPI openAPI) {
+        if (openAPI.getPaths() == null || openAPI.getComponents() == null || openAPI.getComponents().getSchemas() == null) {
+            return;
+        }
+        Map<String, Schema> schemas = openAPI.getComponents().getSchemas();
+        Set<String> answers = new HashSet<>();
+        Set<String> inputs = new HashSet<>();
+        for (PathItem item : openAPI.getPaths().getPathItems().values()) {
+            if (item.getOperations() == null) {
+                continue;
+            }
+            for (Operation operation : item.getOperations().values()) {
+                if (operation.getResponses() != null) {
+                    operation.getResponses().getAPIResponses().values().forEach(response -> {
+                        if (response.getContent() != null) {
+                            response.getContent().getMediaTypes().values().forEach(type -> reach(type.getSchema(), schemas, answers));
+                        }
+                    });
+                }
+                if (operation.getRequestBody() != null && operation.getRequestBody().getContent() != null) {
+                    operation.getRequestBody().getContent().getMediaTypes().values()
+                            .forEach(type -> reach(type.getSchema(), schemas, inputs));
+                }
+                if (operation.getParameters() != null) {
+                    operation.getParameters().forEach(parameter -> reach(parameter.getSchema(), schemas, inputs));
+                }
+            }
+        }
+        answers.removeAll(inputs);
+        answers.forEach(name -> everyPropertyPresentAndNullable(schemas.get(name)));
+        anchorUuids(openAPI);
+    }
+
+    private static void anchorUuids(OpenAPI openAPI) {
+        Set<Schema> all = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        openAPI.getComponents().getSchemas().values().forEach(schema -> every(schema, all));
+        for (PathItem item : openAPI.getPaths().getPathItems().values()) {
+            if (item.getOperations() == null) {
+                continue;
+            }
+            for (Operation operation : item.getOperations().values()) {
+                if (operation.getParameters() != null) {
+                    operation.getParameters().forEach(parameter -> every(parameter.getSchema(), all));
+                }
+                if (operation.getRequestBody() != null && operation.getRequestBody().getContent() != null) {
+                    operation.getRequestBody().getContent().getMediaTypes().values().forEach(type -> every(type.getSchema(), all));
+                }
+            }
+        }
+        all.stream().filter(schema -> UUID_PATTERN.equals(schema.getPattern()))
+                .forEach(schema -> schema.setPattern("^" + UUID_PATTERN + "$"));
+    }
+
+    /** The schema and every schema inside it. */
+    private static void every(Schema schema, Set<Schema> all) {
+        if (schema != null && all.add(schema)) {
+            inside(schema).forEach(member -> every(member, all));
+        }
+    }
+
+    private static void everyPropertyPresentAndNullable(Schema schema) {
+        if (schema == null || schema.getProperties() == null || schema.getProperties().isEmpty()) {
+            return;
+        }
+        boolean declaresRequired = schema.getRequired() != null && !schema.getRequired().isEmpty();
+        for (Map.Entry<String, Schema> property : List.copyOf(schema.getProperties().entrySet())) {
+            Schema value = property.getValue();
+            boolean optional = value.getExtensions() != null && value.getExtensions().containsKey(OPTIONAL);
+            if (optional) {
+                value.removeExtension(OPTIONAL);
+            } else if (!declaresRequired) {
+                schema.addRequired(property.getKey());
+            }
+            everyPropertyPresentAndNullable(value);
+            schema.addProperty(property.getKey(), nullable(value));
+        }
+    }
+
+    /** The schema, or null: a type gains {@code "null"}; a reference becomes one of it or null. */
+    private static Schema nullable(Schema schema) {
+        List<Schema.SchemaType> types = schema.getType();
+        if (schema.getRef() != null) {
+            return OASFactory.createSchema().addAnyOf(schema)
+                    .addAnyOf(OASFactory.createSchema().addType(Schema.SchemaType.NULL));
+        }
+        if (types != null && !types.isEmpty() && !types.contains(Schema.SchemaType.NULL)) {
+            schema.addType(Schema.SchemaType.NULL);
+        }
+        return schema; // without a type it takes any value already, null included
+    }
+
+    private static void reach(Schema schema, Map<String, Schema> schemas, Set<String> reached) {
+        if (schema == null) {
+            return;
+        }
+        String ref = schema.getRef();
+        if (ref != null && ref.startsWith(COMPONENT)) {
+            String name = ref.substring(COMPONENT.length());
+            if (reached.add(name)) {
+                reach(schemas.get(name), schemas, reached);
+            }
+        }
+        inside(schema).forEach(member -> reach(member, schemas, reached));
+    }
+
+    /** The schemas a schema holds: its properties', its items', its members'. */
+    private static Stream<Schema> inside(Schema schema) {
+        return Stream.of(schema.getProperties() == null ? List.<Schema>of() : schema.getProperties().values(),
+                        Stream.of(schema.getItems(), schema.getAdditionalPropertiesSchema()).filter(Objects::nonNull).toList(),
+                        schema.getAllOf(), schema.getAnyOf(), schema.getOneOf())
+                .filter(Objects::nonNull).flatMap(java.util.Collection::stream);
+    }
+}
