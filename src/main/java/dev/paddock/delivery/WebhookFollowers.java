@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -70,6 +72,11 @@ public class WebhookFollowers {
     ObjectMapper json;
 
     private final AtomicInteger following = new AtomicInteger();
+    /**
+     * Webhooks whose follower stopped and could not let them go (the database was away): let go as
+     * soon as it is back, so that they are followed again then rather than when their hold runs out.
+     */
+    private final Queue<Deliveries.Followed> notLetGo = new ConcurrentLinkedQueue<>();
     private volatile boolean stopping;
     private volatile boolean failing;
 
@@ -82,6 +89,10 @@ public class WebhookFollowers {
      * {@code most} at once, each held for {@code hold} at a time.
      */
     void followMore(int most, Semaphore senders, Duration hold) {
+        for (Deliveries.Followed held = notLetGo.peek(); held != null; held = notLetGo.peek()) {
+            deliveries.unfollow(held); // throws while the database is still away: tried again at the next call
+            notLetGo.remove(held);
+        }
         int room = most - following.get();
         if (room <= 0 || stopping) {
             return;
@@ -143,7 +154,7 @@ public class WebhookFollowers {
             try {
                 deliveries.unfollow(webhook);
             } catch (RuntimeException e) {
-                // its hold runs out
+                notLetGo.add(webhook);
             }
         }
     }

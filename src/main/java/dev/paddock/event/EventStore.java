@@ -57,7 +57,7 @@ public class EventStore {
                 INSERT INTO events (tenant, type, subject, resource, details)
                 SELECT tenant, CASE WHEN status = 'queued' THEN 'paddock.job.queued' ELSE 'paddock.job.finished' END,
                        id, to_jsonb(moved) - 'secrets' - 'former_runner',
-                       CASE WHEN status = 'queued' THEN '{"reason": "lease_expired"}'::jsonb
+                       CASE WHEN status = 'queued' THEN '{"reason": "lease_expired", "previous_status": "running"}'::jsonb
                             ELSE '{"previous_status": "running"}'::jsonb END
                   FROM moved)""";
 

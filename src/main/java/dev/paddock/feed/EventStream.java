@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
+import org.jboss.logging.Logger;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,6 +29,8 @@ import java.util.concurrent.ExecutionException;
  */
 @ApplicationScoped
 public class EventStream {
+
+    private static final Logger LOG = Logger.getLogger(EventStream.class);
 
     private static final long KEEP_ALIVE_SECONDS = 15;
     private static final int BATCH = 500;
@@ -96,6 +99,9 @@ public class EventStream {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
+        } catch (Transactions.StatementFailed e) {
+            // the answer has begun: the stream ends, and the client resumes after its Last-Event-ID
+            LOG.warnf("An event stream ended: the database could not be read (%s)", e.getMessage());
         }
     }
 }

@@ -3,12 +3,14 @@ package dev.paddock.joblog;
 import dev.paddock.common.SseSending;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paddock.db.Transactions;
 import dev.paddock.signal.Signals;
 import dev.paddock.dispatch.JobStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
+import org.jboss.logging.Logger;
 
 import java.util.List;
 import java.util.UUID;
@@ -22,6 +24,8 @@ import java.util.concurrent.ExecutionException;
  */
 @ApplicationScoped
 public class JobLogStream {
+
+    private static final Logger LOG = Logger.getLogger(JobLogStream.class);
 
     private static final long KEEP_ALIVE_SECONDS = 15;
     private static final int BATCH = 500;
@@ -73,6 +77,9 @@ public class JobLogStream {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
+        } catch (Transactions.StatementFailed e) {
+            // the answer has begun: the stream ends, and the client resumes after its Last-Event-ID
+            LOG.warnf("A job's log stream ended: the database could not be read (%s)", e.getMessage());
         }
     }
 

@@ -64,7 +64,7 @@ class ProdBuildIT {
     void aDurationOfZeroOrLessStopsTheStart() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Replica.start(Map.of("paddock.jobs.lease", "0s",
                         "paddock.runners.offline-after", "-5s")))
-                .hasMessageContaining("PADDOCK_JOBS_LEASE (PT0S), PADDOCK_RUNNERS_OFFLINE_AFTER (PT-5S) must be longer than 0");
+                .hasMessageContaining("PADDOCK_RUNNERS_OFFLINE_AFTER (PT-5S), PADDOCK_JOBS_LEASE (PT0S) must be longer than 0");
     }
 
     /** Prod has no defaults for what only its operator knows: a start without them stops at once, naming each. */

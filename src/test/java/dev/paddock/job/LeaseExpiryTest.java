@@ -45,6 +45,9 @@ public class LeaseExpiryTest {
         await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> api.person().get("/api/jobs/" + job).then()
                 .body("job.status", equalTo("queued")).body("job.attempt", equalTo(1))
                 .body("job.started_at", org.hamcrest.Matchers.nullValue())); // queued again: not started
+        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> api.person().queryParam("type", "paddock.job.queued")
+                .get("/api/events").then().statusCode(200)
+                .body("events.find { it.data.reason == 'lease_expired' }.data.previous_status", equalTo("running")));
         Map<String, Object> again = Api.claimOne(second.token());
         assertThat(again.get("attempt")).isEqualTo(2);
         String secondLease = (String) again.get("lease_id");

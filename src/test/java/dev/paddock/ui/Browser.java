@@ -64,7 +64,10 @@ public final class Browser implements AutoCloseable {
                 .then().statusCode(201).extract().path("key");
     }
 
-    /** Signs in on the sign-in page with a credential; lands on the fleet page ({@code ui} is /ui/). */
+    /**
+     * Signs in on the sign-in page with a credential; lands on the fleet page ({@code ui} is /ui/),
+     * or on the jobs for a credential that may read only them.
+     */
     public static Page signIn(Watched watched, java.net.URL ui, String credential) {
         Page page = watched.page();
         page.navigate(ui.toString());
@@ -72,7 +75,7 @@ public final class Browser implements AutoCloseable {
         page.getByLabel("An API key (pk_…) or a JWT").fill(credential);
         page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
                 new Page.GetByRoleOptions().setName("Sign in")).click();
-        page.waitForURL("**/ui/");
+        page.waitForURL(url -> !url.endsWith("/ui/sign-in"));
         return page;
     }
 

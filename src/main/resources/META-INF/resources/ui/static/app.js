@@ -14,7 +14,7 @@
     if (reason) {
       sessionStorage.setItem('paddock.sign-in-reason', reason);
     }
-    if (page !== 'sign-in') {
+    if (page !== 'sign-in' && window.location.pathname !== '/ui/') {
       // a deep link (a job's page, a filtered list) is where signing in leads back to
       sessionStorage.setItem('paddock.return-to', window.location.pathname + window.location.search);
     }
@@ -491,7 +491,12 @@
       sessionStorage.setItem(KEY, value);
       const back = sessionStorage.getItem('paddock.return-to');
       sessionStorage.removeItem('paddock.return-to');
-      window.location.assign(back && back.startsWith('/ui/') && !back.startsWith('/ui/sign-in') ? back : '/ui/');
+      const scopes = (await response.json()).scopes || [];
+      const fleet = scopes.includes('runners:read'); // the scopes come with the ones they imply
+      const jobs = scopes.includes('jobs:read');
+      // where it was going, else the fleet, else (one who may not see the fleet) the jobs
+      window.location.assign(back && back.startsWith('/ui/') && !back.startsWith('/ui/sign-in') ? back
+        : !fleet && jobs ? '/ui/jobs' : '/ui/');
     };
     document.getElementById('sign-in-form').addEventListener('submit', (event) => {
       event.preventDefault();
@@ -519,10 +524,6 @@
   });
   api('GET', '/api/me').then((answer) => {
     me = answer;
-    if (page === 'fleet' && !allowed('runners:read runners:manage') && allowed('jobs:read jobs:manage')) {
-      window.location.replace('/ui/jobs'); // the fleet is not theirs to see: the jobs are
-      return;
-    }
     const who = document.getElementById('who');
     who.textContent = (me.kind === 'api_key' ? 'API key of ' : '') + me.subject + ' · ' + me.tenant;
     who.title = who.textContent;
