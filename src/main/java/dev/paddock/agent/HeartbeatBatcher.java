@@ -6,6 +6,7 @@ import dev.paddock.common.Times;
 import dev.paddock.db.Transactions;
 import dev.paddock.dispatch.HeldJobs;
 import dev.paddock.problem.ProblemException;
+import dev.paddock.problem.ProblemMappers;
 import dev.paddock.runner.RunnerStore;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.PostConstruct;
@@ -137,7 +138,20 @@ public class HeartbeatBatcher {
                 return;
             } catch (RuntimeException e) {
                 failure = e;
+                if (ProblemMappers.holdsNulCharacter(e)) {
+                    break; // a value PostgreSQL cannot store: no second try will store it
+                }
             }
+        }
+        if (ProblemMappers.holdsNulCharacter(failure)) {
+            // one runner's report (a NUL in a system_info key) fails that runner alone, not its batch
+            if (batch.size() > 1) {
+                batch.forEach(pending -> writeOnce(List.of(pending)));
+            } else {
+                batch.getFirst().answer().completeExceptionally(
+                        ProblemException.invalid("system_info", "must not contain the NUL character (\\u0000)"));
+            }
+            return;
         }
         LOG.warnf("Heartbeat batch of %d not written (%s)", batch.size(), failure.getMessage());
         batch.forEach(pending -> pending.answer().completeExceptionally(unavailable()));

@@ -163,7 +163,7 @@ public class ProblemMappers {
      * A NUL character that no field check caught: refused by PostgreSQL in text (22021) or jsonb
      * (22P05), or by the strict reader in a value converted after the body was read.
      */
-    static boolean holdsNulCharacter(Throwable e) {
+    public static boolean holdsNulCharacter(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof StrictJsonInput.NulCharacterException) {
                 return true;

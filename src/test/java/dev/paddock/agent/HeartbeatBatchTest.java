@@ -28,6 +28,53 @@ class HeartbeatBatchTest {
     private record Held(Api.RunnerRef runner, String jobId, String lease) {
     }
 
+    /**
+     * A report PostgreSQL cannot store (a NUL in a system_info key: only string values are refused
+     * as the body is read) is that runner's 400, never a 503 for the runners in its batch.
+     */
+    @Test
+    void aReportThatCannotBeStoredFailsItsRunnerAloneNotItsBatch() throws Exception {
+        Api api = Api.newTenant();
+        Api.RunnerRef poisoned = api.onlineRunner(List.of(), 1);
+        List<Api.RunnerRef> others = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            others.add(api.onlineRunner(List.of(), 1));
+        }
+        String nulKey = "{\"status\": \"online\", \"system_info\": {\"cpu\\u0000\": 1}}";
+        Api.runner(poisoned.token()).body(nulKey).post("/api/runners/heartbeat").then().statusCode(400)
+                .body("errors.field", org.hamcrest.Matchers.contains("system_info"));
+        List<String> wrong = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ExecutorService threads = Executors.newFixedThreadPool(7);
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            work.add(threads.submit(() -> {
+                for (int n = 0; n < 30; n++) {
+                    int status = Api.runner(poisoned.token()).body(nulKey).post("/api/runners/heartbeat").statusCode();
+                    if (status != 400) {
+                        wrong.add("the poisoned report answered " + status);
+                    }
+                }
+            }));
+            for (Api.RunnerRef other : others) {
+                work.add(threads.submit(() -> {
+                    for (int n = 0; n < 30; n++) {
+                        int status = Api.runner(other.token()).body(Map.of("status", "online", "system_info", Map.of("cpu", 1)))
+                                .post("/api/runners/heartbeat").statusCode();
+                        if (status != 200) {
+                            wrong.add("a runner beside it answered " + status);
+                        }
+                    }
+                }));
+            }
+            for (Future<?> each : work) {
+                each.get();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(wrong).isEmpty();
+    }
+
     @Test
     void concurrentHeartbeatsAnswerEachRunnerForItselfWhileJobsAreCancelledAndFinished() throws Exception {
         Api api = Api.newTenant();
