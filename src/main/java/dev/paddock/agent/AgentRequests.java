@@ -23,7 +23,8 @@ import java.util.UUID;
 public final class AgentRequests {
 
     /** A string with something other than white space in it. */
-    public static final String NOT_BLANK = ".*\\S.*";
+    /** Not blank, whatever the lines: the whole value (JSON Schema and Java read it alike; "." stops at a line end). */
+    public static final String NOT_BLANK = "^[\\s\\S]*\\S[\\s\\S]*$";
 
     private AgentRequests() {
     }

@@ -36,6 +36,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -130,7 +131,7 @@ public class CanonicalAgentResource {
     @RunnerAccess(recordsSignOfLife = true)
     @Operation(summary = "Heartbeat", description = "Renews the leases of the runner's running jobs and tells it which of its jobs were cancelled or timed out. active_jobs is informational: the service counts the jobs a runner holds itself.")
     @NonBlocking
-    public CompletionStage<HeartbeatAnswer> heartbeat(AgentRequests.Heartbeat body) {
+    public CompletionStage<HeartbeatAnswer> heartbeat(@RequestBody(required = false) AgentRequests.Heartbeat body) {
         return beat(auth.runner(), body);
     }
 
@@ -143,7 +144,7 @@ public class CanonicalAgentResource {
     @RunnerAccess(recordsSignOfLife = true, runnerInPath = "id")
     @Operation(summary = "Heartbeat (runner id in the path)", description = "The id must be the token's runner, or a runner the API key sent registered; another runner's id is 404.")
     @NonBlocking
-    public CompletionStage<HeartbeatAnswer> heartbeatById(@PathParam("id") String id, AgentRequests.Heartbeat body) {
+    public CompletionStage<HeartbeatAnswer> heartbeatById(@PathParam("id") String id, @RequestBody(required = false) AgentRequests.Heartbeat body) {
         AuthenticatedRunner self = auth.runner();
         Authenticator.requireOwn(self, Ids.parse(id, "Runner"));
         return beat(self, body);
@@ -175,7 +176,9 @@ public class CanonicalAgentResource {
     @Produces({"text/x-shellscript", MediaType.APPLICATION_JSON})
     @Operation(summary = "Install script", description = "A POSIX sh script writing the runner's config (server URL, runner id, token) with mode 0600. Authenticated by the runner's own token in the query; 401 for a wrong one.")
     @RunnerAccess(tokenInQuery = "token")
-    public Response setupScript(@PathParam("id") String id, @QueryParam("token") String token) {
+    @SecurityRequirement(name = "runnerTokenInQuery")
+    public Response setupScript(@PathParam("id") String id,
+                                @Parameter(description = "The runner's token", required = true) @QueryParam("token") String token) {
         AuthenticatedRunner self = auth.runner();
         UUID runnerId;
         try {
@@ -197,7 +200,7 @@ public class CanonicalAgentResource {
     @Operation(summary = "Claim jobs", description = "limit 1-50 (default 1), wait_seconds 0-60 (default 0). 200 with jobs, each with lease_id, lease_expires_at and attempt; 204 when none came within wait_seconds. Returns as soon as a matching job is enqueued on any replica.")
     @APIResponse(responseCode = "200", description = "The jobs claimed")
     @APIResponse(responseCode = "204", description = "None came within wait_seconds")
-    public RestResponse<JobView.Many> claim(AgentRequests.Claim body, @Context HttpServerResponse response) {
+    public RestResponse<JobView.Many> claim(@RequestBody(required = false) AgentRequests.Claim body, @Context HttpServerResponse response) {
         AgentRequests.Claim request = body == null ? new AgentRequests.Claim(null, null) : bodies.valid(body);
         List<JobView> claimed = agent.claim(auth.runner(), request.limit() == null ? 1 : request.limit(),
                 Duration.ofSeconds(request.waitSeconds() == null ? 0 : request.waitSeconds()), response::closed);
@@ -215,7 +218,7 @@ public class CanonicalAgentResource {
     @Path("jobs/{id}/status")
     @Operation(summary = "Report phase and progress", description = "Renews the lease. Needs X-Lease-Id; 409 lease-lost when stale, 409 once the job is final.")
     public JobView.One status(@PathParam("id") String id, @HeaderParam(LEASE_HEADER) String leaseId,
-                              AgentRequests.StatusUpdate body) {
+                              @RequestBody(required = false) AgentRequests.StatusUpdate body) {
         AgentRequests.StatusUpdate update = body == null ? new AgentRequests.StatusUpdate(null, null, null)
                 : bodies.valid(body);
         return new JobView.One(agent.reportProgress(auth.runner(), Ids.parse(id, "Job"), LeaseCheck.lease(leaseId),

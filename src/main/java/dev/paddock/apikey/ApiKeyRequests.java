@@ -18,7 +18,7 @@ public final class ApiKeyRequests {
     @Schema(name = "ApiKeyCreate")
     public record Create(
             @NotBlank @Size(max = 100) String name,
-            @NotEmpty @Size(max = 20) List<@NotBlank @Pattern(regexp = "^\\s*(" + Scopes.ONE_OF + ")\\s*$",
+            @NotEmpty @Size(max = 20) List<@NotBlank @Pattern(regexp = "^[ \\t\\r\\n]*(" + Scopes.ONE_OF + ")[ \\t\\r\\n]*$",
                     message = "must be a scope Paddock knows: " + Scopes.ONE_OF) String> scopes,
             String expiresAt) {
     }

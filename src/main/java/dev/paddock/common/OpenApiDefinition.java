@@ -19,6 +19,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecuritySchemes;
                         + "An API key pk_… (POST /api/api-keys) is accepted wherever a JWT is, as Authorization: Bearer pk_… or x-api-key: pk_…, with its own scopes."),
         @SecurityScheme(securitySchemeName = "runnerToken", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
                 apiKeyName = "X-Runner-Token", description = "A runner token rn_… (also accepted as Authorization: Bearer rn_… or x-api-key)."),
+        @SecurityScheme(securitySchemeName = "runnerTokenInQuery", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.QUERY,
+                apiKeyName = "token", description = "A runner token rn_… in the query: the install script only, fetched by curl."),
         @SecurityScheme(securitySchemeName = "apiKey", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
                 apiKeyName = "x-api-key", description = "An API key pk_… (also accepted as Authorization: Bearer pk_…): wherever a JWT is, "
                         + "and on an agent's calls as a runner that the key registered (ai-review's model).")

@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Two rules on the OpenAPI document's schemas. A UUID's pattern (SmallRye writes it inline where a
+ * Three rules on the OpenAPI document's schemas. A parameter declared by its name alone is text. A UUID's pattern (SmallRye writes it inline where a
  * field carries its own annotations) means the whole value, as the service reads it: JSON Schema's
  * {@code pattern} matches anywhere in a string, so it is anchored. And the shapes of the answers as
  * the service writes them: every property of
@@ -67,6 +67,13 @@ public class OpenApiSchemas implements OASFilter {
         answers.removeAll(inputs);
         answers.forEach(name -> everyPropertyPresentAndNullable(schemas.get(name)));
         anchorUuids(openAPI);
+        // OpenAPI 3.1 wants a parameter's schema (or content): one declared by name alone is text
+        openAPI.getPaths().getPathItems().values().stream().filter(item -> item.getOperations() != null)
+                .flatMap(item -> item.getOperations().values().stream())
+                .filter(operation -> operation.getParameters() != null)
+                .flatMap(operation -> operation.getParameters().stream())
+                .filter(parameter -> parameter.getSchema() == null && parameter.getContent() == null)
+                .forEach(parameter -> parameter.setSchema(OASFactory.createSchema().addType(Schema.SchemaType.STRING)));
     }
 
     private static void anchorUuids(OpenAPI openAPI) {

@@ -1,5 +1,6 @@
 package dev.paddock.dialect;
 
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -227,7 +228,7 @@ public class BambooSnowResource {
     @Path("{id}/cancel")
     @PersonAccess(Scopes.JOBS_MANAGE)
     @Operation(summary = "Cancel a run", description = "{reason} -> {id, status: cancelled, cancelled_at}; 409 for a finished run.")
-    public Cancelled cancel(@PathParam("id") String id, JobRequests.Cancel body) {
+    public Cancelled cancel(@PathParam("id") String id, @RequestBody(required = false) JobRequests.Cancel body) {
         JobRequests.Cancel request = bodies.validOrNull(body);
         JobView job = jobs.cancel(auth.person().tenant(), Ids.parse(id, "Run"), request == null ? null : request.reason());
         return new Cancelled(job.id(), job.status(), job.cancelledAt());
@@ -238,7 +239,7 @@ public class BambooSnowResource {
     @PersonAccess(Scopes.JOBS_MANAGE)
     @Operation(summary = "Retry a finished run", description = "{config_override} merged into a copy of the payload -> 201 {original_run_id, new_run_id, status: queued}.")
     @APIResponseSchema(value = Retried.class, responseCode = "201", responseDescription = "The copy, queued")
-    public RestResponse<Retried> retry(@PathParam("id") String id, JobRequests.Retry body) {
+    public RestResponse<Retried> retry(@PathParam("id") String id, @RequestBody(required = false) JobRequests.Retry body) {
         JobRequests.Retry request = bodies.validOrNull(body);
         UUID originalId = Ids.parse(id, "Run");
         JobView copy = jobs.retry(auth.person().tenant(), originalId, request == null ? null : request.configOverride());

@@ -25,7 +25,10 @@ import dev.paddock.runner.Runner;
 import dev.paddock.fleet.RunnerService;
 import dev.paddock.runner.RunnerView;
 import dev.paddock.joblog.JobLogWriter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
@@ -194,7 +197,7 @@ public class OoreRunnerResource {
     @SecurityRequirement(name = "runnerToken")
     @Operation(summary = "Heartbeat (Oore)", description = "{status: online | busy | draining, capabilities} -> 204.")
     @APIResponse(responseCode = "204", description = "Recorded")
-    public RestResponse<Void> heartbeat(@PathParam("runner_id") String runnerId, Heartbeat body) {
+    public RestResponse<Void> heartbeat(@PathParam("runner_id") String runnerId, @RequestBody(required = false) Heartbeat body) {
         AuthenticatedRunner self = own(runnerId);
         Heartbeat beat = body == null ? new Heartbeat(null, null) : bodies.valid(body);
         agent.heartbeat(self, new AgentRequests.Heartbeat(beat.status(), null, null, null, null));
@@ -310,6 +313,7 @@ public class OoreRunnerResource {
     @RunnerAccess(runnerInPath = "runner_id")
     @SecurityRequirement(name = "runnerToken")
     @Operation(summary = "Android signing material (Oore)", description = "The job's secret ANDROID_SIGNING, parsed. Only the holder while the job runs, with x-oore-signing-token (or X-Lease-Id) = the claim's signing_token; 404 when the job has none.")
+    @APIResponse(responseCode = "200", description = "The secret's JSON document", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     public JsonNode androidSigning(@PathParam("runner_id") String runnerId, @PathParam("job_id") String jobId,
                                    @HeaderParam(SIGNING_HEADER) String signingToken, @HeaderParam("X-Lease-Id") String leaseId) {
         return signing(runnerId, jobId, lease(signingToken, leaseId), "ANDROID_SIGNING");
@@ -320,6 +324,7 @@ public class OoreRunnerResource {
     @RunnerAccess(runnerInPath = "runner_id")
     @SecurityRequirement(name = "runnerToken")
     @Operation(summary = "iOS signing material (Oore)", description = "The job's secret IOS_SIGNING, parsed; as android-signing.")
+    @APIResponse(responseCode = "200", description = "The secret's JSON document", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     public JsonNode iosSigning(@PathParam("runner_id") String runnerId, @PathParam("job_id") String jobId,
                                @HeaderParam(SIGNING_HEADER) String signingToken, @HeaderParam("X-Lease-Id") String leaseId) {
         return signing(runnerId, jobId, lease(signingToken, leaseId), "IOS_SIGNING");

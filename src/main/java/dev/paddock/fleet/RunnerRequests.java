@@ -15,7 +15,6 @@ import java.util.Map;
 /** Request bodies of people's runner routes. */
 public final class RunnerRequests {
 
-    private static final String NOT_BLANK = ".*\\S.*";
 
     private RunnerRequests() {
     }
@@ -33,7 +32,7 @@ public final class RunnerRequests {
     /** PUT and PATCH: only the fields present change. */
     @Schema(name = "RunnerUpdate")
     public record Update(
-            @Size(min = 1, max = 100) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String name,
+            @Size(min = 1, max = 100) @Pattern(regexp = dev.paddock.agent.AgentRequests.NOT_BLANK, message = "must not be blank") String name,
             @Size(max = Labels.MAX) List<@NotNull @Pattern(regexp = Labels.REGEX, message = Labels.MESSAGE) String> labels,
             @Min(1) @Max(1000) Integer maxConcurrency,
             Map<String, Object> capabilities,

@@ -23,6 +23,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.Explode;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
@@ -153,7 +154,7 @@ public class JobResource {
     @Path("{id}/cancel")
     @Operation(summary = "Cancel a job", description = "A running job's runner learns it at its next heartbeat or job call. 409 for a final job.")
     @PersonAccess(Scopes.JOBS_MANAGE)
-    public JobView.One cancel(@PathParam("id") String id, JobRequests.Cancel body) {
+    public JobView.One cancel(@PathParam("id") String id, @RequestBody(required = false) JobRequests.Cancel body) {
         Person person = auth.person();
         JobRequests.Cancel request = bodies.validOrNull(body);
         return new JobView.One(jobs.cancel(person.tenant(), Ids.parse(id, "Job"),
@@ -165,7 +166,7 @@ public class JobResource {
     @Operation(summary = "Retry a final job", description = "config_override is merged into a copy of the payload; 409 unless the job is final.")
     @PersonAccess(Scopes.JOBS_MANAGE)
     @APIResponseSchema(value = Retried.class, responseCode = "201", responseDescription = "The copy, queued")
-    public RestResponse<Retried> retry(@PathParam("id") String id, JobRequests.Retry body) {
+    public RestResponse<Retried> retry(@PathParam("id") String id, @RequestBody(required = false) JobRequests.Retry body) {
         Person person = auth.person();
         JobRequests.Retry request = bodies.validOrNull(body);
         UUID originalId = Ids.parse(id, "Job");

@@ -36,7 +36,8 @@ public class JobLogReader {
     ObjectMapper json;
 
     /** {@code attempt}: which attempt of the job wrote the line (a requeued job's next attempt numbers on). */
-    public record LogLine(long seq, int attempt, Instant timestamp, String level, String message, JsonNode data) {
+    /** {@code data}: any JSON value, as the line was written with it. */
+    public record LogLine(long seq, int attempt, Instant timestamp, String level, String message, Object data) {
     }
 
     @Schema(name = "JobLogs")

@@ -31,7 +31,7 @@ public class AllowedMethods {
     private static final Logger LOG = Logger.getLogger(AllowedMethods.class);
     private static final Set<String> METHODS = Set.of("GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS");
 
-    private record Template(Pattern path, Set<String> methods) {
+    private record Template(Pattern path, int variables, Set<String> methods) {
     }
 
     @Inject
@@ -42,11 +42,19 @@ public class AllowedMethods {
 
     private volatile List<Template> templates;
 
-    /** {@code GET, HEAD, OPTIONS, POST}, or null when the document names no operation at this path. */
+    /**
+     * {@code GET, HEAD, OPTIONS, POST}, or null when the document names no operation at this path:
+     * those of its most literal template ({@code /api/runners/available} before {@code /api/runners/{id}}).
+     */
     public String at(String path) {
         Set<String> allowed = new TreeSet<>();
+        int fewest = Integer.MAX_VALUE;
         for (Template template : templates()) {
-            if (template.path().matcher(path).matches()) {
+            if (template.path().matcher(path).matches() && template.variables() <= fewest) {
+                if (template.variables() < fewest) {
+                    allowed.clear();
+                    fewest = template.variables();
+                }
                 allowed.addAll(template.methods());
             }
         }
@@ -82,7 +90,8 @@ public class AllowedMethods {
                     }
                 });
                 String regex = "\\Q" + entry.getKey().replaceAll("\\{[^}]+}", "\\\\E[^/]+\\\\Q") + "\\E/?";
-                read.add(new Template(Pattern.compile(regex), Set.copyOf(methods)));
+                int variables = (int) entry.getKey().chars().filter(c -> c == '{').count();
+                read.add(new Template(Pattern.compile(regex), variables, Set.copyOf(methods)));
             }
         } catch (IOException | RuntimeException e) {
             LOG.warnf("The OpenAPI document could not be read for a 405's Allow header: %s", e.toString());

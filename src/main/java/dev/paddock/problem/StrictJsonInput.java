@@ -18,7 +18,8 @@ import java.io.IOException;
 /**
  * Request bodies are read strictly: a key given twice, anything after the JSON document, a NUL
  * character in a string (PostgreSQL stores none in text or jsonb), a fraction or a string where an
- * integer belongs, a string or a number where true or false does, is a 400 naming the field rather
+ * integer belongs, a string or a number where true or false does, a number or a boolean where a
+ * string does, is a 400 naming the field rather
  * than a value silently chosen, rounded, ignored or refused by the database as a 500.
  */
 @Singleton
@@ -40,6 +41,10 @@ public class StrictJsonInput implements ObjectMapperCustomizer {
         mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
         mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+        // a text field takes a JSON string: 12345, 1.5 or true is not read as "12345", "1.5" or "true"
+        mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         mapper.registerModule(new SimpleModule("paddock-strict-strings")
                 .addDeserializer(String.class, new NulRefusingStringDeserializer()));
     }

@@ -181,6 +181,8 @@ public class AuthenticationTest {
         api.person().put("/api/jobs/" + java.util.UUID.randomUUID() + "/cancel").then().statusCode(405)
                 .header("Allow", equalTo("OPTIONS, POST"));
         api.person().post("/api/me").then().statusCode(405).header("Allow", equalTo("GET, HEAD, OPTIONS"));
+        // the literal path's methods, not those of /api/runners/{id} that its path also matches
+        api.person().post("/api/runners/available").then().statusCode(405).header("Allow", equalTo("GET, HEAD, OPTIONS"));
         api.person().body("{\"name\": ").post("/api/runners").then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://paddock.dev/problems/malformed-json"));
