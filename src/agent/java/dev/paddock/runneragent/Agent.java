@@ -46,7 +46,7 @@ final class Agent {
         this.version = version;
         this.client = new PaddockClient(settings.server(), settings.token(), version);
         this.context = new JobExecution.Context(client, settings.workDir(), settings.logFlush(), environment,
-                settings.token(), this::tokenRefused);
+                settings.token(), this::tokenRefused, () -> running.size());
     }
 
     int run() {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -32,9 +33,24 @@ final class JobExecution {
         CANCELLED, TIMED_OUT, LEASE_LOST, AGENT_STOPPED, TOKEN_REFUSED
     }
 
-    /** What the agent gives every job: its client, settings, environment, and whom to tell of a refused token. */
+    /**
+     * What the agent gives every job: its client, settings, environment, whom to tell of a refused
+     * token, and how many jobs it runs now.
+     */
     record Context(PaddockClient client, Path workDir, Duration logFlush, Map<String, String> agentEnvironment,
-                   String token, Runnable tokenRefused) {
+                   String token, Runnable tokenRefused, IntSupplier runningJobs) {
+    }
+
+    /**
+     * How long a job's lines may wait before they are sent, with {@code running} jobs sending
+     * theirs: {@code logFlush} for one job; with more, each waits longer, so that the runner's log
+     * calls stay near 80 a minute (at the default 1 s) under the service's 120 a minute a runner
+     * token, whatever its slots, and its heartbeats, claims and results keep room. A full batch
+     * (200 lines) goes at once all the same.
+     */
+    static Duration flushInterval(Duration logFlush, int running) {
+        Duration shared = logFlush.multipliedBy(3L * Math.max(1, running)).dividedBy(4);
+        return shared.compareTo(logFlush) > 0 ? shared : logFlush;
     }
 
     private final JobSpec job;
@@ -430,7 +446,7 @@ final class JobExecution {
         boolean failing = false;
         try {
             LogBuffer.Batch batch;
-            while ((batch = logs.next(context.logFlush())) != null) {
+            while ((batch = logs.next(flushInterval(context.logFlush(), context.runningJobs().getAsInt()))) != null) {
                 try {
                     context.client().logs(job, batch);
                     logs.acknowledged();

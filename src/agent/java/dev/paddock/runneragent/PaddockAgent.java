@@ -54,7 +54,7 @@ public final class PaddockAgent {
         boolean once;
         @Option(names = "--heartbeat-interval", paramLabel = "DURATION", description = "Default 10s (and at least three a lease while a job runs).")
         String heartbeatInterval;
-        @Option(names = "--log-flush", paramLabel = "DURATION", description = "Longest wait before a job's log lines are sent (default 1s).")
+        @Option(names = "--log-flush", paramLabel = "DURATION", description = "Longest wait before a job's log lines are sent, with one job running (default 1s; longer with more, to stay within the service's rate limit).")
         String logFlush;
 
         @Override

@@ -33,8 +33,8 @@ public class OpenApiPaging implements OASFilter {
             Operation get = item.getGET();
             if (get != null && answersAPage(get, schemas)) {
                 add(get, "limit", "Items at most (default " + PageRequest.DEFAULT_LIMIT + ")", 1, PageRequest.MAX_LIMIT);
-                add(get, "offset", "Items skipped (default 0)", 0, null);
-                add(get, "page", "Instead of offset: the page, from 1 (answered with page and per_page)", 1, null);
+                add(get, "offset", "Items skipped (default 0)", 0, Integer.MAX_VALUE);
+                add(get, "page", "Instead of offset: the page, from 1 (answered with page and per_page)", 1, PageRequest.MAX_PAGE);
                 add(get, "per_page", "With page: items a page", 1, PageRequest.MAX_LIMIT);
             }
         });

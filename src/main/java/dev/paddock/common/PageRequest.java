@@ -16,12 +16,14 @@ public record PageRequest(int limit, int offset, Integer page, Integer perPage) 
 
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 200;
+    /** The last page there may be: its first item's offset is still an int, at any page size. */
+    public static final int MAX_PAGE = Integer.MAX_VALUE / MAX_LIMIT + 1;
 
     public static PageRequest from(MultivaluedMap<String, String> query) {
         List<FieldError> errors = new ArrayList<>();
         Integer limit = QueryParams.integer(query, "limit", 1, MAX_LIMIT, errors);
         Integer offset = QueryParams.integer(query, "offset", 0, Integer.MAX_VALUE, errors);
-        Integer page = QueryParams.integer(query, "page", 1, Integer.MAX_VALUE, errors);
+        Integer page = QueryParams.integer(query, "page", 1, MAX_PAGE, errors);
         Integer perPage = QueryParams.integer(query, "per_page", 1, MAX_LIMIT, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
@@ -29,11 +31,7 @@ public record PageRequest(int limit, int offset, Integer page, Integer perPage) 
         if (page != null || perPage != null) {
             int size = perPage != null ? perPage : limit != null ? limit : DEFAULT_LIMIT;
             int number = page != null ? page : 1;
-            long start = (long) (number - 1) * size;
-            if (start > Integer.MAX_VALUE) {
-                throw ProblemException.invalid("page", "is too large");
-            }
-            return new PageRequest(size, (int) start, number, size);
+            return new PageRequest(size, (number - 1) * size, number, size);
         }
         return new PageRequest(limit != null ? limit : DEFAULT_LIMIT, offset != null ? offset : 0, null, null);
     }

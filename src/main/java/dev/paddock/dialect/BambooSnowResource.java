@@ -175,7 +175,7 @@ public class BambooSnowResource {
     @Parameter(name = "pr_number", in = ParameterIn.QUERY, description = "The pull request's number", schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
     @Parameter(name = "since", in = ParameterIn.QUERY, description = "Created at or after (ISO-8601)", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
     @Parameter(name = "until", in = ParameterIn.QUERY, description = "Created before (ISO-8601)", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
-    @Parameter(name = "page", in = ParameterIn.QUERY, description = "The page, from 1", schema = @Schema(type = SchemaType.INTEGER, minimum = "1"))
+    @Parameter(name = "page", in = ParameterIn.QUERY, description = "The page, from 1", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "" + dev.paddock.common.PageRequest.MAX_PAGE))
     @Parameter(name = "per_page", in = ParameterIn.QUERY, description = "Runs a page (default 50)", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "200"))
     public Runs list() {
         Person person = auth.person();

@@ -41,6 +41,17 @@ public class BadInputTest {
                 .contentType("application/problem+json").body("errors.field", hasItem("status"));
     }
 
+    /** The last page the document allows is answered at every page size; the one after it is a 400. */
+    @Test
+    void thePagesStopWhereTheDocumentSays() {
+        Api api = Api.newTenant();
+        int last = dev.paddock.common.PageRequest.MAX_PAGE;
+        api.person().queryParam("page", last).queryParam("per_page", 200).get("/api/jobs").then().statusCode(200)
+                .body("jobs", org.hamcrest.Matchers.empty());
+        api.person().queryParam("page", last + 1).get("/api/jobs").then().statusCode(400)
+                .body("errors.field", contains("page"));
+    }
+
     @Test
     void aNulCharacterIsRefusedNamingItsField() {
         Api api = Api.newTenant();

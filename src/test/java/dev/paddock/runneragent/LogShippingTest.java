@@ -136,7 +136,7 @@ class LogShippingTest {
         URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + (prefix.isEmpty() ? "/" : prefix));
         JobExecution.Context context = new JobExecution.Context(new PaddockClient(uri, "rn_test", "test"), work,
                 Duration.ofMillis(20), Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")), "rn_test",
-                () -> problems.add("token refused"));
+                () -> problems.add("token refused"), () -> 1);
         new JobExecution(JobSpec.from(job), context).run();
     }
 
