@@ -16,15 +16,18 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Three rules on the OpenAPI document's schemas. A parameter declared by its name alone is text. A UUID's pattern (SmallRye writes it inline where a
- * field carries its own annotations) means the whole value, as the service reads it: JSON Schema's
- * {@code pattern} matches anywhere in a string, so it is anchored. And the shapes of the answers as
- * the service writes them: every property of
- * an answer's object is always there ({@code required}; the service writes empty fields as null
- * rather than leaving them out) and may be null. Only schemas that are nothing but answers are
- * changed, so a request's schema keeps the fields it may leave out. A property the service leaves
- * out when it is empty carries the extension {@link #OPTIONAL} (removed here); a schema that
- * declares its {@code required} itself is left as it is. It runs once, when the document is built.
+ * Three rules on the OpenAPI document's schemas, applied once when the document is built.
+ * <ul>
+ * <li>Answers as the service writes them: every property of an answer's object is there
+ * ({@code required}: the service writes an empty field as null rather than leaving it out) and may
+ * be null. Only schemas that are nothing but answers change, so a request's schema keeps the fields
+ * it may leave out. A property left out when empty carries the extension {@link #OPTIONAL}
+ * (removed here); a schema that declares its own {@code required} keeps it.</li>
+ * <li>A UUID's pattern (SmallRye writes it inline where a field carries its own annotations) is the
+ * whole value, as the service reads it: JSON Schema's {@code pattern} matches anywhere, so it is
+ * anchored.</li>
+ * <li>A parameter declared by its name alone is text (OpenAPI 3.1 wants a schema).</li>
+ * </ul>
  */
 @OpenApiFilter(OpenApiFilter.RunStage.BUILD)
 public class OpenApiSchemas implements OASFilter {
@@ -67,7 +70,6 @@ public class OpenApiSchemas implements OASFilter {
         answers.removeAll(inputs);
         answers.forEach(name -> everyPropertyPresentAndNullable(schemas.get(name)));
         anchorUuids(openAPI);
-        // OpenAPI 3.1 wants a parameter's schema (or content): one declared by name alone is text
         openAPI.getPaths().getPathItems().values().stream().filter(item -> item.getOperations() != null)
                 .flatMap(item -> item.getOperations().values().stream())
                 .filter(operation -> operation.getParameters() != null)
