@@ -21,9 +21,9 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code Allow} header of a 405 (RFC 9110: a 405 must carry one), which Quarkus REST leaves
- * out: the methods the OpenAPI document lists for every path template the request's path
- * matches, with HEAD beside GET and OPTIONS, as Quarkus answers an OPTIONS. Read from the document
- * on the first 405 only.
+ * out: the methods the OpenAPI document lists for the most literal path template the request's
+ * path matches, with HEAD beside GET and OPTIONS, as Quarkus answers an OPTIONS. Read from the
+ * document on the first 405 only.
  */
 @ApplicationScoped
 public class AllowedMethods {
