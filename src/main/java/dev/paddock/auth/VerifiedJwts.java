@@ -1,6 +1,7 @@
 package dev.paddock.auth;
 
 import dev.paddock.common.PaddockConfig;
+import dev.paddock.common.TextLength;
 import dev.paddock.problem.ProblemException;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
@@ -80,7 +81,7 @@ public class VerifiedJwts {
             throw ProblemException.unauthorized("The token names no tenant and no subject.");
         }
         // every record keeps its tenant and its author in at most this many characters
-        if (tenant.length() > MAX_NAME_LENGTH || subject != null && subject.length() > MAX_NAME_LENGTH) {
+        if (TextLength.of(tenant) > MAX_NAME_LENGTH || subject != null && TextLength.of(subject) > MAX_NAME_LENGTH) {
             throw ProblemException.unauthorized("The token's tenant and subject must be at most "
                     + MAX_NAME_LENGTH + " characters.");
         }

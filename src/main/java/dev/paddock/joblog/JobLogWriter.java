@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.paddock.common.IsoTimestamps;
+import dev.paddock.common.TextLength;
 import dev.paddock.dispatch.Fence;
 import dev.paddock.dispatch.HeldJobs;
 import dev.paddock.db.RowReader;
@@ -256,7 +257,7 @@ public class JobLogWriter {
     }
 
     private static String checkLength(String message, String field, List<FieldError> errors) {
-        if (message.length() > MAX_MESSAGE) {
+        if (TextLength.of(message) > MAX_MESSAGE) {
             errors.add(new FieldError(field, "must be at most " + MAX_MESSAGE + " characters"));
         }
         return withoutNul(message);

@@ -1,5 +1,7 @@
 package dev.paddock.webhook;
 
+import dev.paddock.common.TextLength;
+
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -43,7 +45,7 @@ public final class UrlGuard {
 
     /** The URL's form alone: scheme, length, host, no credentials. */
     public static URI parse(String url) throws Refused {
-        if (url.length() > MAX_LENGTH) {
+        if (TextLength.of(url) > MAX_LENGTH) {
             throw new Refused("must be at most " + MAX_LENGTH + " characters");
         }
         URI uri;

@@ -2,6 +2,7 @@ package dev.paddock.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paddock.common.TextLength;
 import dev.paddock.db.Columns;
 import dev.paddock.auth.Person;
 import dev.paddock.common.PageRequest;
@@ -252,7 +253,7 @@ public class WebhookService {
     }
 
     private static void text(String value, String field, List<FieldError> errors) {
-        if (value != null && value.length() > 1000) {
+        if (value != null && TextLength.of(value) > 1000) {
             errors.add(new FieldError(field, "must be at most 1000 characters"));
         }
     }

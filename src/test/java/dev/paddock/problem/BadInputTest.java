@@ -52,6 +52,27 @@ public class BadInputTest {
                 .body("errors.field", contains("page"));
     }
 
+    /**
+     * A length is counted in characters, as the document's maxLength and PostgreSQL count it: 100 emoji
+     * (200 UTF-16 units) are a name of 100, 101 are one too many.
+     */
+    @Test
+    void aLengthCountsCharactersNotUtf16Units() {
+        Api api = Api.newTenant();
+        String emoji = "\uD83D\uDE80";
+        api.person().body(Map.of("name", emoji.repeat(100))).post("/api/runners").then().statusCode(201)
+                .body("runner.name", equalTo(emoji.repeat(100)));
+        api.person().body(Map.of("name", emoji.repeat(101))).post("/api/runners").then().statusCode(400)
+                .body("errors.field", contains("name"));
+        api.person().body(Map.of("type", "build", "name", emoji.repeat(200))).post("/api/jobs").then().statusCode(201);
+
+        Api.RunningJob running = Api.newTenant().runningJob();
+        String longest = emoji.repeat(dev.paddock.joblog.JobLogWriter.MAX_MESSAGE);
+        Api.runner(running.runner().token()).header("X-Lease-Id", running.lease())
+                .body(Map.of("lines", List.of(Map.of("message", longest)))).post("/api/runners/jobs/" + running.jobId() + "/logs")
+                .then().statusCode(200).body("accepted", equalTo(1));
+    }
+
     @Test
     void aNulCharacterIsRefusedNamingItsField() {
         Api api = Api.newTenant();
