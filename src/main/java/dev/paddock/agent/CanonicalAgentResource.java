@@ -1,5 +1,6 @@
 package dev.paddock.agent;
 
+import dev.paddock.common.ParameterPatterns;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.auth.AuthenticatedRunner;
 import dev.paddock.auth.Authenticator;
@@ -34,6 +35,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -60,6 +62,8 @@ import java.util.concurrent.CompletionStage;
 @RunnerAccess
 @SecurityRequirement(name = "runnerToken")
 public class CanonicalAgentResource {
+
+    private static final java.util.regex.Pattern UUID_TEXT = java.util.regex.Pattern.compile(ParameterPatterns.UUID);
 
     static final String LEASE_HEADER = "X-Lease-Id";
 
@@ -109,10 +113,10 @@ public class CanonicalAgentResource {
     public RestResponse<Registered> register(
             @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = AgentRequests.Register.class))) String rawBody,
-                                             @HeaderParam("X-Runner-Id") String headerId,
+                                             @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @HeaderParam("X-Runner-Id") String headerId,
                                              @HeaderParam("X-Runner-Name") String headerName,
                                              @HeaderParam("X-Runner-Version") String headerVersion,
-                                             @HeaderParam("X-Runner-Max-Concurrency") String headerMaxConcurrency,
+                                             @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000")) @HeaderParam("X-Runner-Max-Concurrency") String headerMaxConcurrency,
                                              @HeaderParam("X-Runner-Labels") String headerLabels,
                                              @HeaderParam("X-Runner-Tags") String headerTags) {
         AgentRequests.Register headers = fromHeaders(headerId, utf8(headerName), utf8(headerVersion), headerMaxConcurrency,
@@ -294,9 +298,9 @@ public class CanonicalAgentResource {
         List<FieldError> errors = new ArrayList<>();
         UUID runnerId = null;
         if (id != null && !id.isBlank()) {
-            try {
+            if (UUID_TEXT.matcher(id.trim()).matches()) { // UUID.fromString also takes 1-2-3-4-5
                 runnerId = UUID.fromString(id.trim());
-            } catch (IllegalArgumentException e) {
+            } else {
                 errors.add(new FieldError("X-Runner-Id", "must be a UUID"));
             }
         }

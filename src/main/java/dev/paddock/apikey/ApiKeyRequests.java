@@ -20,6 +20,6 @@ public final class ApiKeyRequests {
             @NotBlank @Size(max = 100) String name,
             @NotEmpty @Size(max = 20) List<@NotBlank @Pattern(regexp = "^[ \\t\\r\\n]*(" + Scopes.ONE_OF + ")[ \\t\\r\\n]*$",
                     message = "must be a scope Paddock knows: " + Scopes.ONE_OF) String> scopes,
-            String expiresAt) {
+            @Schema(format = "date-time", description = "RFC 3339, in the future; null or left out: never") String expiresAt) {
     }
 }

@@ -138,7 +138,7 @@ public class ApiKeyService {
     }
 
     private static Instant expiry(String text) {
-        if (text == null || text.isBlank()) {
+        if (text == null) {
             return null;
         }
         Instant expiresAt;

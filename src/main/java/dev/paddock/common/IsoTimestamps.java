@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * ISO-8601 timestamps with an offset, as {@link OffsetDateTime#parse} reads them, read without its
@@ -18,10 +20,51 @@ public final class IsoTimestamps {
     private IsoTimestamps() {
     }
 
+    /** RFC 3339's date-time, JSON Schema's {@code format: date-time}, which the document promises. */
+    private static final Pattern RFC_3339 = Pattern.compile(
+            "(\\d{4})-(\\d{2})-(\\d{2})[Tt](\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d+))?(?:[Zz]|([+-])(\\d{2}):(\\d{2}))");
+
     /** @throws DateTimeParseException when the text is no ISO-8601 timestamp with an offset */
     public static Instant parse(String text) {
         Instant fast = parseCommon(text);
-        return fast != null ? fast : OffsetDateTime.parse(text).toInstant();
+        if (fast != null) {
+            return fast;
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException refused) {
+            return beyondJava(text, refused);
+        }
+    }
+
+    /**
+     * What RFC 3339 allows and {@link OffsetDateTime} refuses: an offset past ±18:00 (to ±23:59), a
+     * leap second (:60, read as the next second), more than nine digits of fraction (the rest dropped).
+     */
+    private static Instant beyondJava(String text, DateTimeParseException refused) {
+        Matcher parts = RFC_3339.matcher(text);
+        if (!parts.matches()) {
+            throw refused;
+        }
+        int hour = Integer.parseInt(parts.group(4));
+        int minute = Integer.parseInt(parts.group(5));
+        int second = Integer.parseInt(parts.group(6));
+        int offsetHours = parts.group(8) == null ? 0 : Integer.parseInt(parts.group(9));
+        int offsetMinutes = parts.group(8) == null ? 0 : Integer.parseInt(parts.group(10));
+        if (hour > 23 || minute > 59 || second > 60 || offsetHours > 23 || offsetMinutes > 59) {
+            throw refused;
+        }
+        long epochDay;
+        try {
+            epochDay = LocalDate.of(Integer.parseInt(parts.group(1)), Integer.parseInt(parts.group(2)),
+                    Integer.parseInt(parts.group(3))).toEpochDay();
+        } catch (DateTimeException invalidDate) {
+            throw refused;
+        }
+        String fraction = parts.group(7) == null ? "" : parts.group(7);
+        int nanos = Integer.parseInt((fraction + "000000000").substring(0, 9));
+        int offsetSeconds = ("-".equals(parts.group(8)) ? -1 : 1) * (offsetHours * 3600 + offsetMinutes * 60);
+        return Instant.ofEpochSecond(epochDay * 86400 + hour * 3600L + minute * 60L + second - offsetSeconds, nanos);
     }
 
     /** {@code uuuu-MM-ddTHH:mm:ss[.fraction of 1–9 digits](Z|±HH:mm)}, else null. */

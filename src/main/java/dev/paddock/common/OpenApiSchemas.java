@@ -27,6 +27,8 @@ import java.util.stream.Stream;
  * whole value, as the service reads it: JSON Schema's {@code pattern} matches anywhere, so it is
  * anchored.</li>
  * <li>A parameter declared by its name alone is text (OpenAPI 3.1 wants a schema).</li>
+ * <li>An array parameter's items take the pattern its schema names in {@link #ITEMS_PATTERN}
+ * (MicroProfile's {@code @Schema} cannot give an item a pattern).</li>
  * </ul>
  */
 @OpenApiFilter(OpenApiFilter.RunStage.BUILD)
@@ -34,6 +36,8 @@ public class OpenApiSchemas implements OASFilter {
 
     /** On a property the service leaves out when empty ({@code @JsonInclude(NON_NULL)}). */
     public static final String OPTIONAL = "x-paddock-optional";
+    /** On an array parameter's schema: the pattern of each of its items (removed here). */
+    public static final String ITEMS_PATTERN = "x-paddock-items-pattern";
     private static final String COMPONENT = "#/components/schemas/";
     /** SmallRye's pattern of a UUID, unanchored. */
     private static final String UUID_PATTERN = "[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}";
@@ -74,8 +78,21 @@ public class OpenApiSchemas implements OASFilter {
                 .flatMap(item -> item.getOperations().values().stream())
                 .filter(operation -> operation.getParameters() != null)
                 .flatMap(operation -> operation.getParameters().stream())
-                .filter(parameter -> parameter.getSchema() == null && parameter.getContent() == null)
-                .forEach(parameter -> parameter.setSchema(OASFactory.createSchema().addType(Schema.SchemaType.STRING)));
+                .forEach(parameter -> {
+                    if (parameter.getSchema() == null && parameter.getContent() == null) {
+                        parameter.setSchema(OASFactory.createSchema().addType(Schema.SchemaType.STRING));
+                    }
+                    itemsPattern(parameter.getSchema());
+                });
+    }
+
+    private static void itemsPattern(Schema schema) {
+        if (schema == null || schema.getExtensions() == null || !schema.getExtensions().containsKey(ITEMS_PATTERN)) {
+            return;
+        }
+        String pattern = String.valueOf(schema.getExtensions().get(ITEMS_PATTERN));
+        schema.removeExtension(ITEMS_PATTERN);
+        schema.setItems(OASFactory.createSchema().addType(Schema.SchemaType.STRING).pattern(pattern));
     }
 
     private static void anchorUuids(OpenAPI openAPI) {

@@ -1,5 +1,6 @@
 package dev.paddock.dialect;
 
+import dev.paddock.common.ParameterPatterns;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
@@ -170,9 +171,9 @@ public class BambooSnowResource {
     @PersonAccess(Scopes.JOBS_READ)
     @Operation(summary = "Runs", description = "Filters agent_id (runner id), repository_id (repository), status, pr_number, since, until; page (from 1), per_page (default 50, max 200). Newest first. {data: [...], meta: {total, page, per_page}}.")
     @Parameter(name = "agent_id", in = ParameterIn.QUERY, description = "The agent (runner) that runs or ran it", schema = @Schema(type = SchemaType.STRING, format = "uuid"))
-    @Parameter(name = "repository_id", in = ParameterIn.QUERY, description = "The repository (owner/name)")
+    @Parameter(name = "repository_id", in = ParameterIn.QUERY, description = "The repository (owner/name)", schema = @Schema(type = SchemaType.STRING, pattern = ParameterPatterns.TEXT))
     @Parameter(name = "status", in = ParameterIn.QUERY, description = "The run's status", schema = @Schema(enumeration = {"queued", "running", "success", "failure", "cancelled", "timeout"}))
-    @Parameter(name = "pr_number", in = ParameterIn.QUERY, description = "The pull request's number", schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
+    @Parameter(name = "pr_number", in = ParameterIn.QUERY, description = "The pull request's number", schema = @Schema(type = SchemaType.INTEGER, minimum = "0", maximum = "2147483647"))
     @Parameter(name = "since", in = ParameterIn.QUERY, description = "Created at or after (ISO-8601)", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
     @Parameter(name = "until", in = ParameterIn.QUERY, description = "Created before (ISO-8601)", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
     @Parameter(name = "page", in = ParameterIn.QUERY, description = "The page, from 1", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "" + dev.paddock.common.PageRequest.MAX_PAGE))
@@ -192,7 +193,7 @@ public class BambooSnowResource {
     @PersonAccess(Scopes.JOBS_READ)
     @Operation(summary = "Run statistics", description = "agent_id, repository_id, period (day | week | month, default week). success_rate is a fraction from 0 to 1.")
     @Parameter(name = "agent_id", in = ParameterIn.QUERY, description = "The agent (runner) that runs or ran it", schema = @Schema(type = SchemaType.STRING, format = "uuid"))
-    @Parameter(name = "repository_id", in = ParameterIn.QUERY, description = "The repository (owner/name)")
+    @Parameter(name = "repository_id", in = ParameterIn.QUERY, description = "The repository (owner/name)", schema = @Schema(type = SchemaType.STRING, pattern = ParameterPatterns.TEXT))
     @Parameter(name = "period", in = ParameterIn.QUERY, description = "The rolling period the figures cover (default week)", schema = @Schema(enumeration = {"day", "week", "month"}))
     public Stats stats() {
         Person person = auth.person();

@@ -1,5 +1,8 @@
 package dev.paddock.feed;
 
+import dev.paddock.common.OpenApiSchemas;
+import dev.paddock.common.ParameterPatterns;
+import dev.paddock.common.ServerSentEvent;
 import dev.paddock.auth.Authenticator;
 import dev.paddock.auth.Person;
 import dev.paddock.auth.PersonAccess;
@@ -23,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.enums.Explode;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -40,7 +44,8 @@ import java.util.regex.Pattern;
 @SecurityRequirement(name = "jwt")
 public class EventResource {
 
-    private static final Pattern TYPE = Pattern.compile("[a-z0-9_.]{1,64}\\*?");
+    private static final Pattern TYPE = Pattern.compile(ParameterPatterns.EVENT_TYPE_FILTER);
+    private static final Pattern SEQUENCE = Pattern.compile(ParameterPatterns.SEQUENCE);
 
     @Inject
     Authenticator auth;
@@ -61,8 +66,8 @@ public class EventResource {
                     + "jobs:read sees paddock.job.*, runners:read paddock.runner.*. An event is numbered within a second of its commit; a reader "
                     + "that follows next_after never skips one.")
     @PersonAccess({Scopes.JOBS_READ, Scopes.RUNNERS_READ, Scopes.API_KEYS_MANAGE, Scopes.WEBHOOKS_MANAGE})
-    @Parameter(name = "after", in = ParameterIn.QUERY, description = "Events after this sequence (next_after of the page before; default 0)", schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
-    @Parameter(name = "type", in = ParameterIn.QUERY, description = "Repeatable: an event type, or a prefix ending in * (paddock.job.*)", explode = Explode.TRUE, schema = @Schema(type = SchemaType.ARRAY, implementation = String.class))
+    @Parameter(name = "after", in = ParameterIn.QUERY, description = "Events after this sequence (next_after of the page before; default 0)", schema = @Schema(type = SchemaType.INTEGER, minimum = "0", maximum = "9223372036854775807"))
+    @Parameter(name = "type", in = ParameterIn.QUERY, description = "Repeatable: an event type, or a prefix ending in * (paddock.job.*)", explode = Explode.TRUE, schema = @Schema(type = SchemaType.ARRAY, implementation = String.class, extensions = @Extension(name = OpenApiSchemas.ITEMS_PATTERN, value = ParameterPatterns.EVENT_TYPE_FILTER)))
     @Parameter(name = "limit", in = ParameterIn.QUERY, description = "Events at most (default 100)", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000"))
     public EventFeed.Page events() {
         Person person = auth.person();
@@ -90,13 +95,15 @@ public class EventResource {
                     + "JSON; live across replicas, with keep-alive comments. Starts after the newest event at the time "
                     + "of the request, or after Last-Event-ID; type filters as GET /api/events.")
     @PersonAccess({Scopes.JOBS_READ, Scopes.RUNNERS_READ, Scopes.API_KEYS_MANAGE, Scopes.WEBHOOKS_MANAGE})
-    @APIResponse(responseCode = "200", description = "The stream", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
-    @Parameter(name = "type", in = ParameterIn.QUERY, description = "Repeatable: an event type, or a prefix ending in * (paddock.job.*)", explode = Explode.TRUE, schema = @Schema(type = SchemaType.ARRAY, implementation = String.class))
-    public void stream(@HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink,
+    @APIResponse(responseCode = "200", description = "The stream", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = ServerSentEvent.class)))
+    @Parameter(name = "type", in = ParameterIn.QUERY, description = "Repeatable: an event type, or a prefix ending in * (paddock.job.*)", explode = Explode.TRUE, schema = @Schema(type = SchemaType.ARRAY, implementation = String.class, extensions = @Extension(name = OpenApiSchemas.ITEMS_PATTERN, value = ParameterPatterns.EVENT_TYPE_FILTER)))
+    public void stream(@Parameter(description = "Resume after this event's sequence", schema = @Schema(type = SchemaType.STRING, pattern = ParameterPatterns.SEQUENCE)) @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink,
                        @Context Sse sse) {
         Person person = auth.person();
         List<FieldError> errors = new ArrayList<>();
-        long after = lastEventId == null || lastEventId.isBlank() ? -1 : sequence(lastEventId, "Last-Event-ID", errors);
+        long after = lastEventId == null || lastEventId.isBlank() ? -1
+                : SEQUENCE.matcher(lastEventId.trim()).matches() ? sequence(lastEventId, "Last-Event-ID", errors)
+                : invalidSequence("Last-Event-ID", errors);
         List<String> types = types(errors);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
@@ -113,6 +120,10 @@ public class EventResource {
         } catch (NumberFormatException e) {
             // reported below
         }
+        return invalidSequence(field, errors);
+    }
+
+    private static long invalidSequence(String field, List<FieldError> errors) {
         errors.add(new FieldError(field, "must be a sequence number, 0 or more"));
         return 0;
     }

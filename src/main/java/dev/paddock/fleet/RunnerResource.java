@@ -1,5 +1,7 @@
 package dev.paddock.fleet;
 
+import dev.paddock.common.OpenApiSchemas;
+import dev.paddock.common.ParameterPatterns;
 import dev.paddock.agent.AgentService;
 import dev.paddock.agent.SetupInstructions;
 import dev.paddock.auth.AuthenticatedRunner;
@@ -35,6 +37,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.Explode;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -84,8 +87,8 @@ public class RunnerResource {
     @Operation(summary = "List runners", description = "Filters: status, label (repeatable, all must match), q (name contains). Newest heartbeat first, never-seen last.")
     @PersonAccess(Scopes.RUNNERS_READ)
     @Parameter(name = "status", in = ParameterIn.QUERY, description = "The runner's status", schema = @Schema(enumeration = {RunnerStatus.ONLINE, RunnerStatus.BUSY, RunnerStatus.DRAINING, RunnerStatus.OFFLINE}))
-    @Parameter(name = "label", in = ParameterIn.QUERY, description = "Repeatable, or comma-separated: every one must be among the runner's labels", explode = Explode.TRUE, schema = @Schema(type = SchemaType.ARRAY, implementation = String.class))
-    @Parameter(name = "q", in = ParameterIn.QUERY, description = "The runner's name contains it (case-insensitive)")
+    @Parameter(name = "label", in = ParameterIn.QUERY, description = "Repeatable, or comma-separated: every one must be among the runner's labels", explode = Explode.TRUE, schema = @Schema(type = SchemaType.ARRAY, implementation = String.class, extensions = @Extension(name = OpenApiSchemas.ITEMS_PATTERN, value = ParameterPatterns.LABELS)))
+    @Parameter(name = "q", in = ParameterIn.QUERY, description = "The runner's name contains it (case-insensitive)", schema = @Schema(type = SchemaType.STRING, pattern = ParameterPatterns.TEXT))
     public RunnerView.Page list() {
         Person person = auth.person();
         return runners.list(person.tenant(), filters(), PageRequest.from(uriInfo.getQueryParameters()), false);
@@ -96,8 +99,8 @@ public class RunnerResource {
     @Operation(summary = "Runners that can take a job now", description = "Online or busy, not draining, active_jobs < max_concurrency.")
     @PersonAccess(Scopes.RUNNERS_READ)
     @Parameter(name = "status", in = ParameterIn.QUERY, description = "The runner's status (online or busy: the others are never available)", schema = @Schema(enumeration = {RunnerStatus.ONLINE, RunnerStatus.BUSY}))
-    @Parameter(name = "label", in = ParameterIn.QUERY, description = "Repeatable, or comma-separated: every one must be among the runner's labels", explode = Explode.TRUE, schema = @Schema(type = SchemaType.ARRAY, implementation = String.class))
-    @Parameter(name = "q", in = ParameterIn.QUERY, description = "The runner's name contains it (case-insensitive)")
+    @Parameter(name = "label", in = ParameterIn.QUERY, description = "Repeatable, or comma-separated: every one must be among the runner's labels", explode = Explode.TRUE, schema = @Schema(type = SchemaType.ARRAY, implementation = String.class, extensions = @Extension(name = OpenApiSchemas.ITEMS_PATTERN, value = ParameterPatterns.LABELS)))
+    @Parameter(name = "q", in = ParameterIn.QUERY, description = "The runner's name contains it (case-insensitive)", schema = @Schema(type = SchemaType.STRING, pattern = ParameterPatterns.TEXT))
     public RunnerView.Page available() {
         Person person = auth.person();
         return runners.list(person.tenant(), filters(), PageRequest.from(uriInfo.getQueryParameters()), true);

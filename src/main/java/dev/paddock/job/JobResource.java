@@ -1,5 +1,8 @@
 package dev.paddock.job;
 
+import dev.paddock.common.OpenApiSchemas;
+import dev.paddock.common.ParameterPatterns;
+import dev.paddock.common.ServerSentEvent;
 import dev.paddock.auth.Authenticator;
 import dev.paddock.auth.Person;
 import dev.paddock.auth.PersonAccess;
@@ -29,6 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.enums.Explode;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -45,6 +49,8 @@ import java.util.UUID;
 @Tag(name = "Jobs", description = "Jobs, for people and their automation")
 @SecurityRequirement(name = "jwt")
 public class JobResource {
+
+    private static final java.util.regex.Pattern SEQUENCE = java.util.regex.Pattern.compile(ParameterPatterns.SEQUENCE);
 
     @Inject
     Authenticator auth;
@@ -79,7 +85,7 @@ public class JobResource {
     @Operation(summary = "Enqueue a job", description = "With an Idempotency-Key header a retried request returns the first job (201 again, same body) instead of a second one. Secrets are encrypted at rest and only their names are ever shown.")
     @PersonAccess(Scopes.JOBS_MANAGE)
     @APIResponseSchema(value = JobView.One.class, responseCode = "201", responseDescription = "Enqueued, or the job an earlier request with the same Idempotency-Key enqueued")
-    public RestResponse<JobView.One> enqueue(JobRequests.Enqueue body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+    public RestResponse<JobView.One> enqueue(JobRequests.Enqueue body, @Parameter(description = "Makes a retried enqueue return the first job", schema = @Schema(type = SchemaType.STRING, maxLength = 200)) @HeaderParam("Idempotency-Key") String idempotencyKey) {
         Person person = auth.person();
         String key = idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey.trim();
         if (key != null && key.length() > 200) {
@@ -93,11 +99,11 @@ public class JobResource {
     @Operation(summary = "List jobs", description = "Filters status, type, runner_id, repository, pr_number, label (repeatable), since/until on created_at (ISO-8601). Newest first.")
     @PersonAccess(Scopes.JOBS_READ)
     @Parameter(name = "status", in = ParameterIn.QUERY, description = "The job's status", schema = @Schema(enumeration = {"queued", "running", "success", "failure", "cancelled", "timeout"}))
-    @Parameter(name = "type", in = ParameterIn.QUERY, description = "The job's type")
+    @Parameter(name = "type", in = ParameterIn.QUERY, description = "The job's type", schema = @Schema(type = SchemaType.STRING, pattern = ParameterPatterns.TEXT))
     @Parameter(name = "runner_id", in = ParameterIn.QUERY, description = "The runner that runs or ran it", schema = @Schema(type = SchemaType.STRING, format = "uuid"))
-    @Parameter(name = "repository", in = ParameterIn.QUERY, description = "The repository (owner/name)")
-    @Parameter(name = "pr_number", in = ParameterIn.QUERY, description = "The pull request's number", schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
-    @Parameter(name = "label", in = ParameterIn.QUERY, description = "Repeatable, or comma-separated: every one must be among the job's labels", explode = Explode.TRUE, schema = @Schema(type = SchemaType.ARRAY, implementation = String.class))
+    @Parameter(name = "repository", in = ParameterIn.QUERY, description = "The repository (owner/name)", schema = @Schema(type = SchemaType.STRING, pattern = ParameterPatterns.TEXT))
+    @Parameter(name = "pr_number", in = ParameterIn.QUERY, description = "The pull request's number", schema = @Schema(type = SchemaType.INTEGER, minimum = "0", maximum = "2147483647"))
+    @Parameter(name = "label", in = ParameterIn.QUERY, description = "Repeatable, or comma-separated: every one must be among the job's labels", explode = Explode.TRUE, schema = @Schema(type = SchemaType.ARRAY, implementation = String.class, extensions = @Extension(name = OpenApiSchemas.ITEMS_PATTERN, value = ParameterPatterns.LABELS)))
     @Parameter(name = "since", in = ParameterIn.QUERY, description = "Created at or after (ISO-8601)", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
     @Parameter(name = "until", in = ParameterIn.QUERY, description = "Created before (ISO-8601)", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
     public JobView.Page list() {
@@ -110,8 +116,8 @@ public class JobResource {
     @Operation(summary = "Job statistics", description = "period day|week|month (default week); filters type, repository, runner_id. success_rate is the fraction (0-1, four decimals, e.g. 0.962) of the period's jobs that succeeded; avg_duration_ms is over finished (success/failure) jobs, 0 when there are none.")
     @PersonAccess(Scopes.JOBS_READ)
     @Parameter(name = "period", in = ParameterIn.QUERY, description = "The rolling period the figures cover (default week)", schema = @Schema(enumeration = {"day", "week", "month"}))
-    @Parameter(name = "type", in = ParameterIn.QUERY, description = "The job's type")
-    @Parameter(name = "repository", in = ParameterIn.QUERY, description = "The repository (owner/name)")
+    @Parameter(name = "type", in = ParameterIn.QUERY, description = "The job's type", schema = @Schema(type = SchemaType.STRING, pattern = ParameterPatterns.TEXT))
+    @Parameter(name = "repository", in = ParameterIn.QUERY, description = "The repository (owner/name)", schema = @Schema(type = SchemaType.STRING, pattern = ParameterPatterns.TEXT))
     @Parameter(name = "runner_id", in = ParameterIn.QUERY, description = "The runner that runs or ran it", schema = @Schema(type = SchemaType.STRING, format = "uuid"))
     public JobStats.Stats stats() {
         Person person = auth.person();
@@ -124,19 +130,19 @@ public class JobResource {
     @RunOnVirtualThread
     @Operation(summary = "Live log stream (Server-Sent Events)", description = "One unnamed event a line (id = its sequence, data = {seq, attempt, timestamp, level, message, data}; resumes after Last-Event-ID), keep-alive comments, then an event named 'end' when the job is final.")
     @PersonAccess(Scopes.JOBS_READ)
-    @APIResponse(responseCode = "200", description = "The stream", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
-    public void stream(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
+    @APIResponse(responseCode = "200", description = "The stream", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = ServerSentEvent.class)))
+    public void stream(@PathParam("id") String id,
+                       @Parameter(description = "Resume after this line's sequence", schema = @Schema(type = SchemaType.STRING, pattern = ParameterPatterns.SEQUENCE)) @HeaderParam("Last-Event-ID") String lastEventId,
                        @Context SseEventSink sink, @Context Sse sse) {
         Person person = auth.person();
         UUID jobId = Ids.parse(id, "Job");
         logs.statusOf(person.tenant(), jobId);
         Long after = null;
         if (lastEventId != null && !lastEventId.isBlank()) {
-            try {
-                after = Long.parseLong(lastEventId.trim());
-            } catch (NumberFormatException e) {
+            if (!SEQUENCE.matcher(lastEventId.trim()).matches()) {
                 throw ProblemException.invalid("Last-Event-ID", "must be a log sequence number");
             }
+            after = Long.parseLong(lastEventId.trim());
         }
         logStream.stream(person.tenant(), jobId, after, sink, sse);
     }
@@ -180,7 +186,7 @@ public class JobResource {
     @PersonAccess(Scopes.JOBS_READ)
     @Parameter(name = "level", in = ParameterIn.QUERY, description = "The minimum level: warn gives warn and error", schema = @Schema(enumeration = {"debug", "info", "warn", "error"}))
     @Parameter(name = "since", in = ParameterIn.QUERY, description = "Lines at or after this time (ISO-8601)", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
-    @Parameter(name = "after", in = ParameterIn.QUERY, description = "Lines after this sequence number (next_after of the page before)", schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
+    @Parameter(name = "after", in = ParameterIn.QUERY, description = "Lines after this sequence number (next_after of the page before)", schema = @Schema(type = SchemaType.INTEGER, minimum = "0", maximum = "2147483647"))
     @Parameter(name = "limit", in = ParameterIn.QUERY, description = "Lines at most (default 1000)", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "10000"))
     public JobLogReader.Logs logs(@PathParam("id") String id) {
         Person person = auth.person();

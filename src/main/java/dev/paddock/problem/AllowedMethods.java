@@ -5,12 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.smallrye.openapi.runtime.OpenApiConstants;
 import io.quarkus.smallrye.openapi.runtime.OpenApiDocumentService;
 import io.smallrye.openapi.runtime.io.Format;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -21,9 +25,9 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code Allow} header of a 405 (RFC 9110: a 405 must carry one), which Quarkus REST leaves
- * out: the methods the OpenAPI document lists for the most literal path template the request's
- * path matches, with HEAD beside GET and OPTIONS, as Quarkus answers an OPTIONS. Read from the
- * document on the first 405 only.
+ * out, and of an OPTIONS answer ({@link MethodGate}): the methods the OpenAPI document lists for
+ * the most literal path template the request's path matches, with HEAD beside GET, and OPTIONS.
+ * Read from the document on the first such request only.
  */
 @ApplicationScoped
 public class AllowedMethods {
@@ -40,7 +44,30 @@ public class AllowedMethods {
     @Inject
     ObjectMapper json;
 
-    private volatile List<Template> templates;
+    /** The document's paths, once read: every template, and the methods of each path without variables. */
+    private record Known(List<Template> templates, Map<String, Set<String>> literals) {
+    }
+
+    private volatile Known known;
+
+    /** Read beside the start, so that a request on an event loop never waits for the document. */
+    void read(@Observes StartupEvent event) {
+        Thread.ofVirtual().name("paddock-allowed-methods").start(this::known);
+    }
+
+    /** Whether the document has been read: until then {@link #at} would wait for it. */
+    public boolean isRead() {
+        return known != null;
+    }
+
+    /**
+     * The methods the document lists for this exact path when it has no variables ({@code
+     * /api/runners/available}), else null; null too while the document is being read (never waits).
+     */
+    public Set<String> ofLiteral(String path) {
+        Known read = known;
+        return read == null ? null : read.literals().get(path);
+    }
 
     /**
      * {@code GET, HEAD, OPTIONS, POST}, or null when the document names no operation at this path:
@@ -49,7 +76,7 @@ public class AllowedMethods {
     public String at(String path) {
         Set<String> allowed = new TreeSet<>();
         int fewest = Integer.MAX_VALUE;
-        for (Template template : templates()) {
+        for (Template template : known().templates()) {
             if (template.path().matcher(path).matches() && template.variables() <= fewest) {
                 if (template.variables() < fewest) {
                     allowed.clear();
@@ -68,17 +95,18 @@ public class AllowedMethods {
         return String.join(", ", allowed);
     }
 
-    private List<Template> templates() {
-        List<Template> known = templates;
-        if (known == null) {
-            known = read();
-            templates = known;
+    private Known known() {
+        Known read = known;
+        if (read == null) {
+            read = readDocument();
+            known = read;
         }
-        return known;
+        return read;
     }
 
-    private List<Template> read() {
+    private Known readDocument() {
         List<Template> read = new ArrayList<>();
+        Map<String, Set<String>> literals = new HashMap<>();
         try {
             JsonNode paths = json.readTree(documents.getDocument(OpenApiConstants.DEFAULT_DOCUMENT_NAME, Format.JSON)).path("paths");
             for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext(); ) {
@@ -92,10 +120,19 @@ public class AllowedMethods {
                 String regex = "\\Q" + entry.getKey().replaceAll("\\{[^}]+}", "\\\\E[^/]+\\\\Q") + "\\E/?";
                 int variables = (int) entry.getKey().chars().filter(c -> c == '{').count();
                 read.add(new Template(Pattern.compile(regex), variables, Set.copyOf(methods)));
+                if (variables == 0) {
+                    TreeSet<String> implied = new TreeSet<>(methods);
+                    if (implied.contains("GET")) {
+                        implied.add("HEAD");
+                    }
+                    implied.add("OPTIONS");
+                    literals.put(entry.getKey(), Collections.unmodifiableSortedSet(implied));
+                    literals.put(entry.getKey() + "/", Collections.unmodifiableSortedSet(implied));
+                }
             }
         } catch (IOException | RuntimeException e) {
-            LOG.warnf("The OpenAPI document could not be read for a 405's Allow header: %s", e.toString());
+            LOG.warnf("The OpenAPI document could not be read for the Allow header: %s", e.toString());
         }
-        return List.copyOf(read);
+        return new Known(List.copyOf(read), Map.copyOf(literals));
     }
 }

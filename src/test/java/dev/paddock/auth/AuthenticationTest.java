@@ -183,6 +183,15 @@ public class AuthenticationTest {
         api.person().post("/api/me").then().statusCode(405).header("Allow", equalTo("GET, HEAD, OPTIONS"));
         // the literal path's methods, not those of /api/runners/{id} that its path also matches
         api.person().post("/api/runners/available").then().statusCode(405).header("Allow", equalTo("GET, HEAD, OPTIONS"));
+        // a literal path is not the {id} of a template beside it: PUT /api/runners/{id} is not PUT /api/runners/available
+        api.person().put("/api/runners/available").then().statusCode(405).contentType("application/problem+json")
+                .header("Allow", equalTo("GET, HEAD, OPTIONS"));
+        given().patch("/v1/runners/register").then().statusCode(405).header("Allow", equalTo("OPTIONS, POST"));
+        // an OPTIONS lists exactly the methods the document gives the path, with or without credentials
+        given().options("/api/api-keys").then().statusCode(204).header("Allow", equalTo("GET, HEAD, OPTIONS, POST"));
+        api.person().options("/api/api-keys/" + java.util.UUID.randomUUID()).then().statusCode(204)
+                .header("Allow", equalTo("DELETE, OPTIONS"));
+        api.person().options("/api/jobs/stats").then().statusCode(204).header("Allow", equalTo("GET, HEAD, OPTIONS"));
         api.person().body("{\"name\": ").post("/api/runners").then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://paddock.dev/problems/malformed-json"));

@@ -1,0 +1,95 @@
+package dev.paddock.problem;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paddock.support.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A parameter's pattern in the document is the service's rule, both ways: a value the pattern
+ * allows is answered, one it forbids is a 400. A client generated from the document (or a fuzzer
+ * reading it) is then neither refused a valid value nor let through with an invalid one.
+ */
+@QuarkusTest
+class ParameterPatternsTest {
+
+    @Test
+    void aLabelFilterIsWhatItsPatternSays() throws Exception {
+        Api api = Api.newTenant();
+        Pattern pattern = pattern(query("/api/jobs", "get", "label").path("items").path("pattern").asText());
+        agreeOn(pattern, List.of("linux", "linux,gpu", " linux , gpu ", "", ",", "linux,,gpu", "a:b.c_d-e",
+                        "x".repeat(63), "x".repeat(64), "Linux", "-linux", "linux gpu", "é", "linux,GPU"),
+                value -> api.person().queryParam("label", value).get("/api/jobs").statusCode());
+        agreeOn(pattern, List.of("linux", " gpu", "Linux"),
+                value -> api.person().queryParam("label", value).get("/api/runners").statusCode());
+    }
+
+    @Test
+    void anEventTypeFilterIsWhatItsPatternSays() throws Exception {
+        Api api = Api.newTenant();
+        Pattern pattern = pattern(query("/api/events", "get", "type").path("items").path("pattern").asText());
+        agreeOn(pattern, List.of("paddock.job.finished", "paddock.job.*", "*", "", "Paddock.job", "paddock job",
+                        "a".repeat(64), "a".repeat(65), "paddock.**"),
+                value -> api.person().queryParam("type", value).get("/api/events").statusCode());
+    }
+
+    @Test
+    void aLastEventIdIsWhatItsPatternSays() throws Exception {
+        Api api = Api.newTenant();
+        Api.RunningJob running = api.runningJob();
+        Api.runner(running.runner().token()).header("X-Lease-Id", running.lease())
+                .body(java.util.Map.of("status", "success")).post("/api/runners/jobs/" + running.jobId() + "/result")
+                .then().statusCode(200);
+        Pattern pattern = pattern(parameter("/api/jobs/{id}/logs/stream", "get", "Last-Event-ID").path("schema")
+                .path("pattern").asText());
+        // the job is final: a stream that is answered ends at once
+        agreeOn(pattern, List.of("0", "42", "123456789012345678", "-1", "x", "1.5", "1e3"),
+                value -> api.person().header("Last-Event-ID", value).get("/api/jobs/" + running.jobId() + "/logs/stream")
+                        .statusCode());
+    }
+
+    @Test
+    void aRunnerIdHeaderIsAUuidAsTheDocumentWritesOne() throws Exception {
+        Api api = Api.newTenant();
+        assertThat(parameter("/api/runners/register", "post", "X-Runner-Id").path("schema").path("format").asText())
+                .isEqualTo("uuid");
+        given().auth().oauth2(api.jwt).header("X-Runner-Id", java.util.UUID.randomUUID().toString())
+                .post("/api/runners/register").then().statusCode(201);
+        given().auth().oauth2(api.jwt).header("X-Runner-Id", "1-2-3-4-5").post("/api/runners/register").then()
+                .statusCode(400);
+    }
+
+    private static void agreeOn(Pattern pattern, List<String> values, Function<String, Integer> status) {
+        for (String value : values) {
+            int expected = pattern.matcher(value).find() ? 200 : 400;
+            assertThat(status.apply(value)).as("'%s' (the document's pattern %s)", value, pattern).isEqualTo(expected);
+        }
+    }
+
+    private static Pattern pattern(String ecma) {
+        assertThat(ecma).as("a pattern in the document").isNotEmpty();
+        return Pattern.compile(ecma);
+    }
+
+    private static JsonNode query(String path, String method, String name) throws Exception {
+        return parameter(path, method, name).path("schema");
+    }
+
+    private static JsonNode parameter(String path, String method, String name) throws Exception {
+        JsonNode document = new ObjectMapper().readTree(given().queryParam("format", "json").get("/q/openapi").asString());
+        for (JsonNode parameter : document.path("paths").path(path).path(method).path("parameters")) {
+            if (parameter.path("name").asText().equals(name)) {
+                return parameter;
+            }
+        }
+        throw new AssertionError("no parameter " + name + " on " + method + " " + path);
+    }
+}
