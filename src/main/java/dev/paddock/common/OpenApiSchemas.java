@@ -28,7 +28,11 @@ import java.util.stream.Stream;
  * anchored.</li>
  * <li>A parameter declared by its name alone is text (OpenAPI 3.1 wants a schema).</li>
  * <li>An array parameter's items take the pattern its schema names in {@link #ITEMS_PATTERN}
- * (MicroProfile's {@code @Schema} cannot give an item a pattern).</li>
+ * (MicroProfile's {@code @Schema} cannot give an item a pattern); a map's keys the pattern in
+ * {@link #KEYS_PATTERN}.</li>
+ * <li>Requests as the service reads them: a field it may be sent without may be sent as null too
+ * (read as absent), and free text holds no NUL (PostgreSQL stores none: {@code StrictJsonInput}
+ * refuses it), unless the field carries {@link #ANY_TEXT}.</li>
  * </ul>
  */
 @OpenApiFilter(OpenApiFilter.RunStage.BUILD)
@@ -38,6 +42,13 @@ public class OpenApiSchemas implements OASFilter {
     public static final String OPTIONAL = "x-paddock-optional";
     /** On an array parameter's schema: the pattern of each of its items (removed here). */
     public static final String ITEMS_PATTERN = "x-paddock-items-pattern";
+    /** On a map's schema: the pattern of each of its keys (removed here). */
+    public static final String KEYS_PATTERN = "x-paddock-keys-pattern";
+    /** On a string field that takes the NUL character (read with it replaced, as a log's text is). */
+    public static final String ANY_TEXT = "x-paddock-any-text";
+    private static final String NO_NUL = "^[^\\u0000]*$";
+    /** {@code @NotBlank} (SmallRye writes {@code \\S}) as Bean Validation means it: something past trim(); and no NUL. */
+    private static final String NOT_BLANK_NO_NUL = "^[^\\u0000]*[^\\u0000-\\u0020][^\\u0000]*$";
     private static final String COMPONENT = "#/components/schemas/";
     /** SmallRye's pattern of a UUID, unanchored. */
     private static final String UUID_PATTERN = "[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}";
@@ -73,6 +84,7 @@ public class OpenApiSchemas implements OASFilter {
         }
         answers.removeAll(inputs);
         answers.forEach(name -> everyPropertyPresentAndNullable(schemas.get(name)));
+        inputs.forEach(name -> asTheServiceReadsIt(schemas.get(name)));
         anchorUuids(openAPI);
         openAPI.getPaths().getPathItems().values().stream().filter(item -> item.getOperations() != null)
                 .flatMap(item -> item.getOperations().values().stream())
@@ -84,6 +96,33 @@ public class OpenApiSchemas implements OASFilter {
                     }
                     itemsPattern(parameter.getSchema());
                 });
+    }
+
+    private static void asTheServiceReadsIt(Schema schema) {
+        if (schema == null || schema.getProperties() == null) {
+            return;
+        }
+        List<String> required = schema.getRequired() == null ? List.of() : schema.getRequired();
+        for (Map.Entry<String, Schema> property : List.copyOf(schema.getProperties().entrySet())) {
+            Schema value = property.getValue();
+            Map<String, Object> extensions = value.getExtensions() == null ? Map.of() : value.getExtensions();
+            if (extensions.containsKey(KEYS_PATTERN)) {
+                value.setPropertyNames(OASFactory.createSchema().addType(Schema.SchemaType.STRING)
+                        .pattern(String.valueOf(extensions.get(KEYS_PATTERN))));
+                value.removeExtension(KEYS_PATTERN);
+            }
+            if (extensions.containsKey(ANY_TEXT)) {
+                value.removeExtension(ANY_TEXT);
+            } else if ("\\S".equals(value.getPattern())) {
+                value.setPattern(NOT_BLANK_NO_NUL);
+            } else if (List.of(Schema.SchemaType.STRING).equals(value.getType()) && value.getPattern() == null
+                    && value.getEnumeration() == null && value.getFormat() == null) {
+                value.setPattern(NO_NUL);
+            }
+            if (!required.contains(property.getKey())) {
+                schema.addProperty(property.getKey(), nullable(value));
+            }
+        }
     }
 
     private static void itemsPattern(Schema schema) {

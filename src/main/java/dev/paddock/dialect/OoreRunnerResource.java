@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.paddock.common.OpenApiSchemas;
 import dev.paddock.agent.AgentRequests;
 import dev.paddock.agent.AgentService;
 import dev.paddock.agent.LeaseCheck;
@@ -27,6 +28,7 @@ import dev.paddock.runner.RunnerView;
 import dev.paddock.joblog.JobLogWriter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import jakarta.inject.Inject;
@@ -117,7 +119,8 @@ public class OoreRunnerResource {
 
     /** {@code content} is a log line: a NUL in it is stored as U+FFFD, not refused (JobLogWriter). */
     public record Chunk(@NotNull @Min(0) Long sequence,
-                        @NotNull @Size(max = JobLogWriter.MAX_MESSAGE) @JsonDeserialize(using = StringDeserializer.class) String content,
+                        @NotNull @Size(max = JobLogWriter.MAX_MESSAGE) @JsonDeserialize(using = StringDeserializer.class)
+                        @Schema(extensions = @Extension(name = OpenApiSchemas.ANY_TEXT, value = "true")) String content,
                         @Pattern(regexp = "^(stdout|stderr)$", message = "must be stdout or stderr") String stream) {
     }
 

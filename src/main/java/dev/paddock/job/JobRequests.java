@@ -1,12 +1,15 @@
 package dev.paddock.job;
 
 import dev.paddock.common.Labels;
+import dev.paddock.common.OpenApiSchemas;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.List;
 import java.util.Map;
@@ -35,6 +38,7 @@ public final class JobRequests {
             Map<String, Object> pullRequest,
             Map<String, Object> trigger,
             Map<String, Object> payload,
+            @Schema(extensions = @Extension(name = OpenApiSchemas.KEYS_PATTERN, value = SECRET_NAME))
             @Size(max = 32) Map<@Pattern(regexp = SECRET_NAME, message = "must be a name like ANDROID_KEYSTORE") String,
                     @NotNull @Size(max = 65536) String> secrets) {
     }

@@ -67,6 +67,32 @@ class ParameterPatternsTest {
                 .statusCode(400);
     }
 
+    /** A field a request may leave out may be sent as null: the document says so, and the service reads it as absent. */
+    @Test
+    void anOptionalFieldSentAsNullIsAbsent() throws Exception {
+        Api api = Api.newTenant();
+        JsonNode ephemeral = component("RunnerCreate").path("properties").path("ephemeral");
+        assertThat(ephemeral.path("type").toString()).contains("null");
+        api.person().body("{\"name\": \"r\", \"ephemeral\": null, \"capabilities\": null}").post("/api/runners")
+                .then().statusCode(201);
+        JsonNode reason = component("Cancel").path("properties").path("reason");
+        assertThat(reason.path("type").toString()).contains("null");
+    }
+
+    /** Free text holds no NUL (PostgreSQL stores none): the document's pattern refuses it, as the service does. */
+    @Test
+    void freeTextRefusesTheNulCharacterInTheDocumentToo() throws Exception {
+        Api api = Api.newTenant();
+        Pattern name = pattern(component("RunnerCreate").path("properties").path("name").path("pattern").asText());
+        agreeOn(name, List.of("builder", "b\u0000r", " ", "\u00a0", "\u0000"), value -> api.person()
+                .body(java.util.Map.of("name", value)).post("/api/runners").statusCode() == 201 ? 200 : 400);
+        Pattern secretName = pattern(component("Enqueue").path("properties").path("secrets").path("propertyNames")
+                .path("pattern").asText());
+        agreeOn(secretName, List.of("API_TOKEN", "", "9LIVES"), value -> api.person()
+                .body(java.util.Map.of("type", "build", "secrets", java.util.Map.of(value, "s"))).post("/api/jobs")
+                .statusCode() == 201 ? 200 : 400);
+    }
+
     private static void agreeOn(Pattern pattern, List<String> values, Function<String, Integer> status) {
         for (String value : values) {
             int expected = pattern.matcher(value).find() ? 200 : 400;
@@ -79,13 +105,22 @@ class ParameterPatternsTest {
         return Pattern.compile(ecma);
     }
 
+    private static JsonNode component(String name) throws Exception {
+        JsonNode schema = document().path("components").path("schemas").path(name);
+        assertThat(schema.isMissingNode()).as("schema " + name).isFalse();
+        return schema;
+    }
+
+    private static JsonNode document() throws Exception {
+        return new ObjectMapper().readTree(given().queryParam("format", "json").get("/q/openapi").asString());
+    }
+
     private static JsonNode query(String path, String method, String name) throws Exception {
         return parameter(path, method, name).path("schema");
     }
 
     private static JsonNode parameter(String path, String method, String name) throws Exception {
-        JsonNode document = new ObjectMapper().readTree(given().queryParam("format", "json").get("/q/openapi").asString());
-        for (JsonNode parameter : document.path("paths").path(path).path(method).path("parameters")) {
+        for (JsonNode parameter : document().path("paths").path(path).path(method).path("parameters")) {
             if (parameter.path("name").asText().equals(name)) {
                 return parameter;
             }
