@@ -85,7 +85,7 @@ public class AgentsMeshResource {
     @GET
     @Operation(summary = "The organisation's runners", description = "{runners: [...]}; newest heartbeat first. limit/offset page it; without them, the whole fleet (up to 1,000).")
     @Parameter(name = "limit", in = ParameterIn.QUERY, description = "Runners at most (without limit or offset: the whole fleet, up to 1,000)", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "200"))
-    @Parameter(name = "offset", in = ParameterIn.QUERY, description = "Runners skipped (default 0)", schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
+    @Parameter(name = "offset", in = ParameterIn.QUERY, description = "Runners skipped (default 0)", schema = @Schema(type = SchemaType.INTEGER, minimum = "0", maximum = "2147483647"))
     public Many list(@PathParam("org") String org) {
         return new Many(list(org, false));
     }

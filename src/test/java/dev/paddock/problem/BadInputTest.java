@@ -179,6 +179,18 @@ public class BadInputTest {
         api.person().get("/api/jobs").then().body("total", equalTo(0));
     }
 
+    /** A Content-Type with no slash at all ("K") was a 500 on every route: a 415 with a body, ignored without one. */
+    @Test
+    void aMalformedContentTypeIsUnsupportedWithABodyAndIgnoredWithout() {
+        Api api = Api.newTenant();
+        given().auth().oauth2(api.jwt).header("Content-Type", "K").body("{\"type\":\"a\"}".getBytes()).post("/api/jobs")
+                .then().statusCode(415).contentType(startsWith("application/problem+json"));
+        given().auth().oauth2(api.jwt).header("Content-Type", "K").get("/api/me").then().statusCode(200);
+        given().header("Content-Type", "K").get("/api/jobs").then().statusCode(401)
+                .contentType(startsWith("application/problem+json"));
+        api.person().get("/api/jobs").then().body("total", equalTo(0));
+    }
+
     /**
      * Requests the HTTP router refuses before any resource are still answered as problem+json. (A
      * request line Netty itself refuses, such as a path holding '{' or a malformed %-escape, is
