@@ -117,8 +117,8 @@ public class CanonicalAgentResource {
                                              @HeaderParam("X-Runner-Name") String headerName,
                                              @HeaderParam("X-Runner-Version") String headerVersion,
                                              @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000")) @HeaderParam("X-Runner-Max-Concurrency") String headerMaxConcurrency,
-                                             @HeaderParam("X-Runner-Labels") String headerLabels,
-                                             @HeaderParam("X-Runner-Tags") String headerTags) {
+                                             @Parameter(description = "Comma-separated labels", schema = @Schema(type = SchemaType.STRING, pattern = ParameterPatterns.LABELS)) @HeaderParam("X-Runner-Labels") String headerLabels,
+                                             @Parameter(description = "Comma-separated labels", schema = @Schema(type = SchemaType.STRING, pattern = ParameterPatterns.LABELS)) @HeaderParam("X-Runner-Tags") String headerTags) {
         AgentRequests.Register headers = fromHeaders(headerId, utf8(headerName), utf8(headerVersion), headerMaxConcurrency,
                 headerLabels != null ? headerLabels : headerTags);
         AgentRequests.Register request = rawBody != null && !rawBody.isBlank() ? withDefaults(parse(rawBody), headers)

@@ -20,8 +20,10 @@ import dev.paddock.job.JobView;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
 import jakarta.inject.Inject;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -79,13 +81,20 @@ public class AiReviewAgentResource {
     public record TaskStatus(@NotBlank @Size(max = 32) String status) {
     }
 
-    public record TaskLogs(List<JsonNode> logs, List<JsonNode> lines) {
+    public record TaskLogs(@Size(min = 1, max = 200) List<JsonNode> logs, @Size(min = 1, max = 200) List<JsonNode> lines) {
     }
 
-    /** {@code failed} is failure; {@code files} become the result's {@code files}, {@code rating} the quality rating. */
-    public record TaskResult(@NotNull String status, List<Object> files,
-                             @JsonProperty("totalComments") @JsonAlias("total_comments") Integer totalComments, String rating,
-                             Map<String, Object> metrics, String error, List<JsonNode> logs,
+    /**
+     * {@code failed} is failure; {@code files} become the result's {@code files}, {@code rating} the quality
+     * rating. The constraints are the canonical result's ({@code AgentRequests.Result}), written here too so
+     * that the document states them.
+     */
+    public record TaskResult(@NotNull @Pattern(regexp = "^(success|failure|failed|completed)$",
+                                     message = "must be one of success, failure, failed, completed") String status,
+                             List<Object> files,
+                             @JsonProperty("totalComments") @JsonAlias("total_comments") @Min(0) Integer totalComments,
+                             @Pattern(regexp = "^([A-DF])$", message = "must be one of A, B, C, D, F") String rating,
+                             Map<String, Object> metrics, @Size(max = 65536) String error, @Size(max = 200) List<JsonNode> logs,
                              @JsonProperty("runnerId") @JsonAlias("runner_id") String runnerId) {
     }
 

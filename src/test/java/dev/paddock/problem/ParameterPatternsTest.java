@@ -65,6 +65,13 @@ class ParameterPatternsTest {
                 .post("/api/runners/register").then().statusCode(201);
         given().auth().oauth2(api.jwt).header("X-Runner-Id", "1-2-3-4-5").post("/api/runners/register").then()
                 .statusCode(400);
+        Pattern labels = pattern(parameter("/api/runners/register", "post", "X-Runner-Labels").path("schema")
+                .path("pattern").asText());
+        agreeOn(labels, List.of("linux", "linux, gpu", "Linux", "linux gpu"), value -> {
+            int status = given().auth().oauth2(api.jwt).header("X-Runner-Labels", value).post("/api/runners/register")
+                    .statusCode();
+            return status == 201 ? 200 : status;
+        });
     }
 
     /** A field a request may leave out may be sent as null: the document says so, and the service reads it as absent. */
