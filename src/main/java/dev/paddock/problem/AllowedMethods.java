@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * The {@code Allow} header of a 405 (RFC 9110: a 405 must carry one), which Quarkus REST leaves
  * out, and of an OPTIONS answer ({@link MethodGate}): the methods the OpenAPI document lists for
  * the most literal path template the request's path matches, with HEAD beside GET, and OPTIONS.
- * Read from the document on the first such request only.
+ * Read from the document once, beside the start ({@link #read}).
  */
 @ApplicationScoped
 public class AllowedMethods {
