@@ -9,13 +9,15 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Work that arrives one item at a time and is written many at once: the items that arrive while a
  * batch is being written (and, with a {@code gather} time, for that long after it) make up the
  * next one, up to {@code maxBatch}. Without a gather time a batch under light load is one item and
  * nothing waits, while under heavy load one statement or commit serves many items; with one, the
- * work is written at most once per gather time, however often items arrive. The one mechanism for
+ * work is written at most once per gather time, however often items arrive; an item that must not
+ * wait ({@code atOnce}) ends the gathering, and takes every item gathered so far with it. The one mechanism for
  * the service's batched and sub-second periodic work (the scheduler checks its triggers once a
  * second, so it runs the slower sweeps).
  */
@@ -30,6 +32,8 @@ public final class Batcher<T> {
     private final String name;
     private final int maxBatch;
     private final long gatherMillis;
+    /** Items that end the gathering; null: the batch waits the whole gather time. */
+    private final Predicate<T> atOnce;
     private final Consumer<List<T>> writer;
     private final LinkedBlockingQueue<T> arrived = new LinkedBlockingQueue<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -41,9 +45,19 @@ public final class Batcher<T> {
      * the batch is dropped.
      */
     public Batcher(String name, int writers, int maxBatch, Duration gather, Consumer<List<T>> writer) {
+        this(name, writers, maxBatch, gather, null, writer);
+    }
+
+    /**
+     * A batcher whose batch waits up to {@code gather} for more items, and goes as soon as one
+     * {@code atOnce} accepts arrives (or is the first).
+     */
+    public Batcher(String name, int writers, int maxBatch, Duration gather, Predicate<T> atOnce,
+                   Consumer<List<T>> writer) {
         this.name = name;
         this.maxBatch = maxBatch;
         this.gatherMillis = gather.toMillis();
+        this.atOnce = atOnce;
         this.writer = writer;
         for (int i = 0; i < writers; i++) {
             threads.add(Thread.ofPlatform().daemon().name(name + "-" + i).start(this::writeLoop));
@@ -96,6 +110,29 @@ public final class Batcher<T> {
         return left;
     }
 
+    /** Adds what arrives to {@code batch} until the gather time ends, it is full, or it holds an item to send at once. */
+    private void gatherUntilOneMustGo(List<T> batch) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(gatherMillis);
+        int checked = 0;
+        while (true) {
+            arrived.drainTo(batch, maxBatch - batch.size());
+            for (; checked < batch.size(); checked++) {
+                if (atOnce.test(batch.get(checked))) {
+                    return;
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (batch.size() >= maxBatch || left <= 0) {
+                return;
+            }
+            T next = arrived.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+        }
+    }
+
     private void writeLoop() {
         List<T> batch = new ArrayList<>();
         while (running) {
@@ -105,10 +142,14 @@ public final class Batcher<T> {
                     continue;
                 }
                 batch.add(first);
-                if (gatherMillis > 0) {
-                    Thread.sleep(gatherMillis);
+                if (atOnce == null) {
+                    if (gatherMillis > 0) {
+                        Thread.sleep(gatherMillis);
+                    }
+                    arrived.drainTo(batch, maxBatch - 1);
+                } else {
+                    gatherUntilOneMustGo(batch);
                 }
-                arrived.drainTo(batch, maxBatch - 1);
                 writer.accept(batch);
             } catch (InterruptedException e) {
                 // not written: left for whoever stops the batcher

@@ -18,7 +18,9 @@ import java.util.Map;
 import java.util.UUID;
 
 import static dev.paddock.dispatch.DispatchSql.parameters;
+import static dev.paddock.dispatch.JobStatus.CANCELLED;
 import static dev.paddock.dispatch.JobStatus.RUNNING;
+import static dev.paddock.dispatch.JobStatus.TIMEOUT;
 
 /**
  * A running job's calls by the runner that holds it: progress, logs, the final report, heartbeats.
@@ -32,8 +34,7 @@ public class HeldJobs {
     /**
      * Opens every holder's call on a job: {@code held} locks the job when the runner holds or once
      * held it, and says whether the call passes its fence ({@code fenced}) and may change the job
-     * ({@code writable}: fenced, and the job running); {@code acked} records that the runner learned
-     * of a stop (cancelled, timed out). The call's change follows: CTEs ending in one named
+     * ({@code writable}: fenced, and the job running). The call's change follows: CTEs ending in one named
      * {@code changed}, which change the job only where {@code held.writable} (PostgreSQL applies one
      * change to a row per statement, so a change that renews the lease does it in its own UPDATE).
      * Then {@link #HELD_CLOSE}. The job is reached by its primary key alone: the tenant is checked in
@@ -55,11 +56,18 @@ public class HeldJobs {
                   FROM jobs
                  WHERE id = :job AND (tenant = :tenant) IS TRUE AND :runner = ANY (held_by)
                    FOR NO KEY UPDATE),
-            acked AS (
-                UPDATE jobs j SET stop_acknowledged = TRUE FROM held
-                 WHERE j.id = held.held_id AND held.held_status IN ('cancelled', 'timeout')
-                   AND NOT held.held_acknowledged),
             """;
+
+    /**
+     * The runner learned of its job's stop (cancelled, timed out): run after a call found the job
+     * stopped and not yet acknowledged, on the call's transaction. Not a CTE of every call: an
+     * UPDATE in a statement costs PostgreSQL its start (the table's thirteen indexes opened) at
+     * every execution, when it changes nothing, and nearly every call finds its job running.
+     */
+    static final String ACKNOWLEDGE_STOP = """
+            UPDATE jobs SET stop_acknowledged = TRUE
+             WHERE id = :job AND status IN ('cancelled', 'timeout') AND NOT stop_acknowledged
+            RETURNING id""";
 
     static final String HELD_CLOSE = """
 
@@ -263,15 +271,21 @@ public class HeldJobs {
         parameters.put("lease", fence.leaseId() == null ? null : fence.leaseId().trim().toLowerCase(Locale.ROOT));
         parameters.put("holderSuffices", fence.holderSuffices());
         parameters.put("leaseMillis", sql.leaseMillis());
-        List<Call<T>> calls = sql.rows(statement, parameters, row -> {
+        record Found<T>(Call<T> call, boolean stopUnacknowledged) {
+        }
+        List<Found<T>> found = sql.rows(statement, parameters, row -> {
             Held held = new Held(row.getObject("held_id", UUID.class), row.getString("held_status"),
                     row.getInt("held_attempt"), row.getLong("held_log_next_seq"), row.getBytes("held_secrets"));
-            return new Call<>(held, row.getBoolean("fenced"), row.getBoolean("writable") ? changed.read(row) : null);
+            Call<T> call = new Call<>(held, row.getBoolean("fenced"), row.getBoolean("writable") ? changed.read(row) : null);
+            return new Found<>(call, (held.is(CANCELLED) || held.is(TIMEOUT)) && !row.getBoolean("held_acknowledged"));
         });
-        if (calls.isEmpty()) {
+        if (found.isEmpty()) {
             throw ProblemException.notFound("Job");
         }
-        return calls.get(0);
+        if (found.get(0).stopUnacknowledged()) {
+            sql.rows(ACKNOWLEDGE_STOP, parameters("job", jobId), row -> null);
+        }
+        return found.get(0).call();
     }
 
     /** The job a holder's change answered, or null when the row holds none. */

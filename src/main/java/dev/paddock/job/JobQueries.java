@@ -35,6 +35,9 @@ public class JobQueries {
 
     private static final String NEWEST_FIRST = " ORDER BY created_at DESC, id DESC";
 
+    /** The list's repository filter. */
+    static final String OF_REPOSITORY = " AND repository = :repository";
+
     /** The jobs a runner runs, or ran last: it is their runner_id. */
     static final String RUN_BY = "runner_id = :runnerId";
 
@@ -70,7 +73,7 @@ public class JobQueries {
         }
         String repository = QueryParams.text(query, "repository", errors);
         if (repository != null) {
-            where.append(" AND repository = :repository");
+            where.append(OF_REPOSITORY);
             params.put("repository", repository);
         }
         Integer prNumber = QueryParams.integer(query, "pr_number", 0, Integer.MAX_VALUE, errors);

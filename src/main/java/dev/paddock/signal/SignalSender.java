@@ -22,7 +22,11 @@ import java.util.Set;
  * notifies commits one after another, each waiting for its own WAL flush; under load that, not the
  * writes, limited enqueues, log batches and completions. So the writing transactions commit
  * freely, this replica's own waiters are woken at once, and one sender thread notifies the other
- * replicas with every signal that arrived meanwhile in one statement. Wake-ups are hints, not
+ * replicas with every signal that arrived meanwhile in one statement. A new queued job's wake-up
+ * goes at once (a claim waits for it on another replica); new log lines and numbered events wait
+ * up to {@value #LAZY_MILLIS} ms for company (a follower of a log or of the events reads on a
+ * little later), so that under load they cost PostgreSQL a notifying transaction per window, not
+ * one each: most ride with the next job's wake-up. Wake-ups are hints, not
  * records: a crash between the commit and the send loses them as it would lose the waiting
  * requests, and waiters look again whenever the listening connection comes back. A revocation
  * ({@link #withinTransaction}) is the exception: it is sent inside its transaction.
@@ -32,6 +36,8 @@ public class SignalSender {
 
     private static final Logger LOG = Logger.getLogger(SignalSender.class);
     private static final int MAX_BATCH = 1000;
+    /** How long a wake-up other than a new queued job's may wait for others to go with it. */
+    static final long LAZY_MILLIS = 20;
     /** The key of a transaction's signals among its resources. */
     private static final Object PENDING = new Object();
     /**
@@ -56,7 +62,8 @@ public class SignalSender {
 
     @PostConstruct
     void init() {
-        unsent = new Batcher<>("paddock-signals", 1, MAX_BATCH, Duration.ZERO, this::send);
+        unsent = new Batcher<>("paddock-signals", 1, MAX_BATCH, Duration.ofMillis(LAZY_MILLIS),
+                signal -> Signals.JOBS_CHANNEL.equals(signal.channel()), this::send);
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -54,6 +54,24 @@ class BatcherTest {
     }
 
     @Test
+    void anItemThatMustGoAtOnceEndsTheGatheringAndTakesTheGatheredAlong() throws Exception {
+        List<List<Integer>> batches = new CopyOnWriteArrayList<>();
+        // negative numbers go at once; the others would wait ten seconds for company
+        Batcher<Integer> batcher = new Batcher<>("test-at-once", 1, 1000, Duration.ofSeconds(10), item -> item < 0,
+                batch -> batches.add(List.copyOf(batch)));
+        batcher.add(-1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> batches.size() == 1);
+        batcher.add(1);
+        batcher.add(2);
+        Thread.sleep(300);
+        assertThat(batches).as("the others wait for the gather time").containsExactly(List.of(-1));
+        batcher.add(-2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> batches.size() == 2);
+        assertThat(batches.get(1)).containsExactly(1, 2, -2);
+        assertThat(batcher.stop()).isEmpty();
+    }
+
+    @Test
     void stopLetsTheBatchBeingWrittenFinishAndAnswersTheRest() throws Exception {
         CountDownLatch writing = new CountDownLatch(1);
         List<Integer> written = new CopyOnWriteArrayList<>();

@@ -21,7 +21,7 @@ class DispatchGuardsTest {
 
     private static final List<String> STATEMENTS = List.of(JobClaims.CLAIM, HeldJobs.HOLD, HeldJobs.REPORT_PROGRESS,
             HeldJobs.COMPLETE, HeldJobs.APPENDED, HeldJobs.RENEW_LEASES_AND_LIST_STOPS, JobReleases.CANCEL,
-            JobReleases.RELEASE_RUNNERS_JOBS, JobReleases.RELEASE_EXPIRED, JobReleases.TIME_OUT);
+            JobReleases.RELEASE_RUNNERS_JOBS, JobReleases.RELEASE_EXPIRED, JobReleases.TIME_OUT, HeldJobs.ACKNOWLEDGE_STOP);
 
     @Test
     void aClaimTakesOnlyWhatMayBecomeRunning() {

@@ -50,6 +50,15 @@ class GenericPlanTest {
     }
 
     @Test
+    void anIdempotencyKeyIsLookedUpInTheIndexOfJobsEnqueuedWithOne() throws Exception {
+        // V1.19.0: only jobs with a key are in the unique index; a lookup names a key, so it reads it
+        List<String> changes = new java.util.ArrayList<>(GenericPlans.JOBS_WITHOUT_TENANT_INDEXES);
+        changes.remove("DROP INDEX uq_jobs_idempotency");
+        assertThat(GenericPlans.of(dataSource, JobClaims.ENQUEUED_WITH_KEY, GenericPlans.types("tenant", "text", "key", "text"),
+                changes)).contains("uq_jobs_idempotency");
+    }
+
+    @Test
     void aHeartbeatFindsItsRunnersStopsWithoutReadingTheirHistory() throws Exception {
         // the stops not yet acknowledged are found through their own index, never every job a runner ran
         String plan = GenericPlans.of(dataSource, HeldJobs.RENEW_LEASES_AND_LIST_STOPS,

@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The lists' filters that have a partial index of their own can read it: the label filter the
- * index of jobs with labels, a runner's former jobs the index of jobs claimed again or requeued.
+ * index of jobs with labels, a runner's former jobs the index of jobs claimed again or requeued,
+ * a runner's jobs and a repository's the indexes of jobs that have one (V1.19.0).
  */
 @QuarkusTest
 class LabelIndexPlanTest {
@@ -31,6 +32,21 @@ class LabelIndexPlanTest {
     void aRunnersFormerJobsCanBeReadThroughTheReattemptedJobsIndex() throws Exception {
         assertThat(planWithoutTenantIndexes("SELECT id FROM jobs WHERE tenant = :tenant AND " + JobQueries.HELD_BEFORE_BY,
                 "runnerId", "uuid")).contains("ix_jobs_reattempted");
+    }
+
+    @Test
+    void aRunnersJobsAreReadThroughTheIndexOfJobsWithARunner() throws Exception {
+        assertThat(planWithoutTenantIndexes("SELECT id FROM jobs WHERE tenant = :tenant AND " + JobQueries.RUN_BY,
+                "runnerId", "uuid")).contains("ix_jobs_runner");
+    }
+
+    @Test
+    void aRepositorysJobsAreReadThroughTheIndexOfJobsWithARepository() throws Exception {
+        List<String> changes = new ArrayList<>(GenericPlans.JOBS_WITHOUT_TENANT_INDEXES);
+        changes.remove("DROP INDEX ix_jobs_tenant_repository_created");
+        assertThat(GenericPlans.of(dataSource, "SELECT id FROM jobs WHERE tenant = :tenant" + JobQueries.OF_REPOSITORY,
+                GenericPlans.types("tenant", "text", "repository", "text"), changes))
+                .contains("ix_jobs_tenant_repository_created");
     }
 
     /**

@@ -34,7 +34,7 @@ public final class GenericPlans {
     public static final List<String> JOBS_WITHOUT_TENANT_INDEXES = List.of(TABLE_SCAN_LAST,
             "DROP INDEX ix_jobs_queue", "DROP INDEX ix_jobs_tenant_status_created", "DROP INDEX ix_jobs_tenant_created",
             "DROP INDEX ix_jobs_tenant_repository_created", "DROP INDEX ix_jobs_tenant_started",
-            "ALTER TABLE jobs DROP CONSTRAINT uq_jobs_idempotency");
+            "DROP INDEX uq_jobs_idempotency");
 
     private GenericPlans() {
     }
