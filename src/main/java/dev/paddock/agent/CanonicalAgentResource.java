@@ -120,7 +120,7 @@ public class CanonicalAgentResource {
                                              @Parameter(description = "Comma-separated labels", schema = @Schema(type = SchemaType.STRING, pattern = ParameterPatterns.LABELS)) @HeaderParam("X-Runner-Labels") String headerLabels,
                                              @Parameter(description = "Comma-separated labels", schema = @Schema(type = SchemaType.STRING, pattern = ParameterPatterns.LABELS)) @HeaderParam("X-Runner-Tags") String headerTags) {
         AgentRequests.Register headers = fromHeaders(headerId, utf8(headerName), utf8(headerVersion), headerMaxConcurrency,
-                headerLabels != null ? headerLabels : headerTags);
+                headerLabels, headerTags);
         AgentRequests.Register request = rawBody != null && !rawBody.isBlank() ? withDefaults(parse(rawBody), headers)
                 : headers;
         AgentService.Registered created = agent.register(auth.person(), bodies.valid(request));
@@ -205,7 +205,8 @@ public class CanonicalAgentResource {
     @APIResponse(responseCode = "200", description = "The jobs claimed")
     @APIResponse(responseCode = "204", description = "None came within wait_seconds")
     public RestResponse<JobView.Many> claim(@RequestBody(required = false) AgentRequests.Claim body, @Context HttpServerResponse response) {
-        AgentRequests.Claim request = body == null ? new AgentRequests.Claim(null, null) : bodies.valid(body);
+        AgentRequests.Claim request = java.util.Objects.requireNonNullElseGet(bodies.validOrNull(body),
+                () -> new AgentRequests.Claim(null, null));
         List<JobView> claimed = agent.claim(auth.runner(), request.limit() == null ? 1 : request.limit(),
                 Duration.ofSeconds(request.waitSeconds() == null ? 0 : request.waitSeconds()), response::closed);
         return claimed.isEmpty() ? RestResponse.noContent() : RestResponse.ok(new JobView.Many(claimed));
@@ -223,8 +224,8 @@ public class CanonicalAgentResource {
     @Operation(summary = "Report phase and progress", description = "Renews the lease. Needs X-Lease-Id; 409 lease-lost when stale, 409 once the job is final.")
     public JobView.One status(@PathParam("id") String id, @HeaderParam(LEASE_HEADER) String leaseId,
                               @RequestBody(required = false) AgentRequests.StatusUpdate body) {
-        AgentRequests.StatusUpdate update = body == null ? new AgentRequests.StatusUpdate(null, null, null)
-                : bodies.valid(body);
+        AgentRequests.StatusUpdate update = java.util.Objects.requireNonNullElseGet(bodies.validOrNull(body),
+                () -> new AgentRequests.StatusUpdate(null, null, null));
         return new JobView.One(agent.reportProgress(auth.runner(), Ids.parse(id, "Job"), LeaseCheck.lease(leaseId),
                 update));
     }
@@ -294,8 +295,11 @@ public class CanonicalAgentResource {
     }
 
     private static AgentRequests.Register fromHeaders(String id, String name, String version, String maxConcurrency,
-                                                       String labels) {
+                                                       String labelsHeader, String tagsHeader) {
         List<FieldError> errors = new ArrayList<>();
+        // each header sent is checked, used or not: a body's labels, or X-Runner-Labels, win over X-Runner-Tags
+        List<String> labels = labelsOf("X-Runner-Labels", labelsHeader, errors);
+        List<String> tags = labelsOf("X-Runner-Tags", tagsHeader, errors);
         UUID runnerId = null;
         if (id != null && !id.isBlank()) {
             if (UUID_TEXT.matcher(id.trim()).matches()) { // UUID.fromString also takes 1-2-3-4-5
@@ -315,11 +319,25 @@ public class CanonicalAgentResource {
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
-        List<String> labelList = labels == null ? null : Labels.normalize(Arrays.stream(labels.split(","))
-                .map(String::trim).filter(label -> !label.isEmpty()).toList());
+        List<String> labelList = labels != null ? labels : tags;
         String runnerName = name != null && !name.isBlank() ? name.trim() : runnerId != null ? runnerId.toString() : null;
         // absent headers leave an existing runner's values alone; a new runner gets the defaults
         return new AgentRequests.Register(runnerId, runnerName, labelList,
                 version != null && !version.isBlank() ? version.trim() : null, null, null, concurrency, null, null);
+    }
+
+    /** A header's comma-separated labels (each trimmed, empty ones ignored), or null when it was not sent. */
+    private static List<String> labelsOf(String header, String value, List<FieldError> errors) {
+        if (value == null) {
+            return null;
+        }
+        List<String> labels = Labels.normalize(Arrays.stream(value.split(",")).map(String::trim)
+                .filter(label -> !label.isEmpty()).toList());
+        for (String label : labels) {
+            if (!Labels.PATTERN.matcher(label).matches()) {
+                errors.add(new FieldError(header, "'" + label + "' is not a valid label"));
+            }
+        }
+        return labels;
     }
 }

@@ -1,6 +1,9 @@
 package dev.paddock.common;
 
 import dev.paddock.problem.ProblemException;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,6 +27,9 @@ public class Bodies {
 
     @Inject
     ValidatorFactory validators;
+
+    @Inject
+    CurrentVertxRequest currentRequest;
 
     private Validator validator;
 
@@ -62,7 +68,14 @@ public class Bodies {
         }
     }
 
+    /**
+     * An optional body, valid, or null when the request had none. A JSON {@code null} reads as no
+     * body, but is one: refused, as every request body is an object.
+     */
     public <T> T validOrNull(T body) {
+        if (body == null && sentABody()) {
+            throw ProblemException.badRequest("The request body must be a JSON object, not null.");
+        }
         if (body != null) {
             Set<ConstraintViolation<T>> violations = validator.validate(body);
             if (!violations.isEmpty()) {
@@ -70,6 +83,13 @@ public class Bodies {
             }
         }
         return body;
+    }
+
+    /** Whether the current request carried a body (anything but white space). */
+    private boolean sentABody() {
+        RoutingContext context = currentRequest.getCurrent();
+        Buffer buffer = context == null ? null : context.body().buffer();
+        return buffer != null && !buffer.toString().isBlank();
     }
 
     private static final class EveryPropertyReachable implements TraversableResolver {

@@ -19,6 +19,7 @@ import java.util.Map;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
@@ -123,6 +124,24 @@ public class BadInputTest {
                 .body(Map.of("chunks", List.of(Map.of("sequence", 0, "content", "c" + NUL, "stream", "stdout"))))
                 .post("/v1/runners/" + oore.runner().id() + "/jobs/" + oore.jobId() + "/logs").then().statusCode(200);
         api.person().get("/api/jobs/" + oore.jobId() + "/logs").then().body("logs.message", contains("c\uFFFD"));
+    }
+
+    @Test
+    void aJsonNullWhereABodyIsOptionalIsRefusedAndChangesNothing() {
+        Api api = Api.newTenant();
+        String job = api.enqueue("t", List.of());
+        given().auth().oauth2(api.jwt).contentType(ContentType.JSON).body("null").post("/api/jobs/" + job + "/cancel")
+                .then().statusCode(400).contentType(startsWith("application/problem+json"))
+                .body("detail", containsString("JSON object"));
+        api.person().get("/api/jobs/" + job).then().body("job.status", equalTo("queued"));
+        Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
+        given().header("X-Runner-Token", runner.token()).contentType(ContentType.JSON).body(" null ")
+                .post("/api/runners/jobs/claim").then().statusCode(400);
+        api.person().get("/api/jobs/" + job).then().body("job.status", equalTo("queued"));
+        // no body at all is what the optional body means
+        given().header("X-Runner-Token", runner.token()).post("/api/runners/jobs/claim").then().statusCode(200);
+        given().auth().oauth2(api.jwt).post("/api/jobs/" + job + "/cancel").then().statusCode(200)
+                .body("job.status", equalTo("cancelled"));
     }
 
     @Test

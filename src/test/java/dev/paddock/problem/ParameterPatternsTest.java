@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -72,6 +73,21 @@ class ParameterPatternsTest {
                     .statusCode();
             return status == 201 ? 200 : status;
         });
+    }
+
+    /** A labels header the document's pattern forbids is refused even when the body's labels are the ones used. */
+    @Test
+    void aLabelsHeaderIsCheckedWhetherOrNotItIsUsed() {
+        Api api = Api.newTenant();
+        String body = "{\"name\": \"r\", \"labels\": [\"linux\"]}";
+        for (String header : List.of("X-Runner-Tags", "X-Runner-Labels")) {
+            given().auth().oauth2(api.jwt).header(header, "{}").contentType("application/json").body(body)
+                    .post("/api/runners/register").then().statusCode(400).body("errors[0].field", equalTo(header));
+        }
+        given().auth().oauth2(api.jwt).header("X-Runner-Labels", "gpu").header("X-Runner-Tags", "Not A Label")
+                .post("/api/runners/register").then().statusCode(400).body("errors[0].field", equalTo("X-Runner-Tags"));
+        given().auth().oauth2(api.jwt).header("X-Runner-Tags", "gpu").contentType("application/json").body(body)
+                .post("/api/runners/register").then().statusCode(201).body("runner.labels", equalTo(List.of("linux")));
     }
 
     /** A field a request may leave out may be sent as null: the document says so, and the service reads it as absent. */
