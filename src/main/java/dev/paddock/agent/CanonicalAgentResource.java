@@ -160,8 +160,8 @@ public class CanonicalAgentResource {
      * {@code AccessFilter}).
      */
     private CompletionStage<HeartbeatAnswer> beat(AuthenticatedRunner self, AgentRequests.Heartbeat body) {
-        AgentRequests.Heartbeat request = body == null ? new AgentRequests.Heartbeat(null, null, null, null, null)
-                : bodies.valid(body);
+        AgentRequests.Heartbeat request = java.util.Objects.requireNonNullElseGet(bodies.validOrNull(body),
+                () -> new AgentRequests.Heartbeat(null, null, null, null, null));
         CompletableFuture<HeartbeatAnswer> answer = new CompletableFuture<>();
         agent.heartbeatLater(self, request).whenComplete((beat, failure) -> {
             if (failure != null) {

@@ -17,9 +17,9 @@ import java.util.function.Predicate;
  * next one, up to {@code maxBatch}. Without a gather time a batch under light load is one item and
  * nothing waits, while under heavy load one statement or commit serves many items; with one, the
  * work is written at most once per gather time, however often items arrive; an item that must not
- * wait ({@code atOnce}) ends the gathering, and takes every item gathered so far with it. The one mechanism for
- * the service's batched and sub-second periodic work (the scheduler checks its triggers once a
- * second, so it runs the slower sweeps).
+ * wait ({@code atOnce}) ends the gathering, and takes every item gathered so far with it. The one
+ * mechanism for the service's batched and sub-second periodic work (the scheduler checks its
+ * triggers once a second, so it runs the slower sweeps).
  */
 public final class Batcher<T> {
 
@@ -110,7 +110,10 @@ public final class Batcher<T> {
         return left;
     }
 
-    /** Adds what arrives to {@code batch} until the gather time ends, it is full, or it holds an item to send at once. */
+    /**
+     * Adds what arrives to {@code batch} until the gather time ends, it is full, or it holds an
+     * item to send at once.
+     */
     private void gatherUntilOneMustGo(List<T> batch) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(gatherMillis);
         int checked = 0;

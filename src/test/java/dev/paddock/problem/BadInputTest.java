@@ -138,7 +138,10 @@ public class BadInputTest {
         given().header("X-Runner-Token", runner.token()).contentType(ContentType.JSON).body(" null ")
                 .post("/api/runners/jobs/claim").then().statusCode(400);
         api.person().get("/api/jobs/" + job).then().body("job.status", equalTo("queued"));
+        given().header("X-Runner-Token", runner.token()).contentType(ContentType.JSON).body("null")
+                .post("/api/runners/heartbeat").then().statusCode(400);
         // no body at all is what the optional body means
+        given().header("X-Runner-Token", runner.token()).post("/api/runners/heartbeat").then().statusCode(200);
         given().header("X-Runner-Token", runner.token()).post("/api/runners/jobs/claim").then().statusCode(200);
         given().auth().oauth2(api.jwt).post("/api/jobs/" + job + "/cancel").then().statusCode(200)
                 .body("job.status", equalTo("cancelled"));
