@@ -25,6 +25,12 @@ public final class AgentRequests {
     /** A string with something other than white space in it. */
     /** Not blank, whatever the lines: the whole value (JSON Schema and Java read it alike; "." stops at a line end). */
     public static final String NOT_BLANK = "^[\\s\\S]*\\S[\\s\\S]*$";
+    /** A result's status as a runner reports it (every dialect's result too). */
+    public static final String RESULT_STATUS = "^(success|failure|failed|completed)$";
+    public static final String RESULT_STATUS_MESSAGE = "must be one of success, failure, failed, completed";
+    /** A result's quality rating. */
+    public static final String QUALITY_RATING = "^([A-DF])$";
+    public static final String QUALITY_RATING_MESSAGE = "must be one of A, B, C, D, F";
 
     private AgentRequests() {
     }
@@ -81,15 +87,14 @@ public final class AgentRequests {
     }
 
     public record Result(
-            @NotNull @Pattern(regexp = "^(success|failure|failed|completed)$",
-                    message = "must be one of success, failure, failed, completed") String status,
+            @NotNull @Pattern(regexp = RESULT_STATUS, message = RESULT_STATUS_MESSAGE) String status,
             @Size(max = 65536) String summary,
             Map<String, Object> result,
             @Size(max = 10000) List<@NotNull @Valid Issue> issues,
             @Min(0) Integer filesReviewed,
             @Min(0) Integer linesAnalyzed,
             @Min(0) Integer totalComments,
-            @Pattern(regexp = "^([A-DF])$", message = "must be one of A, B, C, D, F") String qualityRating,
+            @Pattern(regexp = QUALITY_RATING, message = QUALITY_RATING_MESSAGE) String qualityRating,
             Map<String, Object> metrics,
             @Valid TokensUsed tokensUsed,
             List<Object> actionsTaken,

@@ -9,7 +9,7 @@ import dev.paddock.auth.RunnerAccess;
 import dev.paddock.auth.Scopes;
 import dev.paddock.common.Bodies;
 import dev.paddock.common.Ids;
-import dev.paddock.common.Labels;
+import dev.paddock.common.QueryParams;
 import dev.paddock.job.JobView;
 import dev.paddock.problem.EveryInvalidField;
 import dev.paddock.problem.FieldError;
@@ -47,7 +47,6 @@ import org.jboss.resteasy.reactive.RestResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -160,7 +159,7 @@ public class CanonicalAgentResource {
      * {@code AccessFilter}).
      */
     private CompletionStage<HeartbeatAnswer> beat(AuthenticatedRunner self, AgentRequests.Heartbeat body) {
-        AgentRequests.Heartbeat request = java.util.Objects.requireNonNullElseGet(bodies.validOrNull(body),
+        AgentRequests.Heartbeat request = bodies.validOr(body,
                 () -> new AgentRequests.Heartbeat(null, null, null, null, null));
         CompletableFuture<HeartbeatAnswer> answer = new CompletableFuture<>();
         agent.heartbeatLater(self, request).whenComplete((beat, failure) -> {
@@ -205,8 +204,7 @@ public class CanonicalAgentResource {
     @APIResponse(responseCode = "200", description = "The jobs claimed")
     @APIResponse(responseCode = "204", description = "None came within wait_seconds")
     public RestResponse<JobView.Many> claim(@RequestBody(required = false) AgentRequests.Claim body, @Context HttpServerResponse response) {
-        AgentRequests.Claim request = java.util.Objects.requireNonNullElseGet(bodies.validOrNull(body),
-                () -> new AgentRequests.Claim(null, null));
+        AgentRequests.Claim request = bodies.validOr(body, () -> new AgentRequests.Claim(null, null));
         List<JobView> claimed = agent.claim(auth.runner(), request.limit() == null ? 1 : request.limit(),
                 Duration.ofSeconds(request.waitSeconds() == null ? 0 : request.waitSeconds()), response::closed);
         return claimed.isEmpty() ? RestResponse.noContent() : RestResponse.ok(new JobView.Many(claimed));
@@ -224,7 +222,7 @@ public class CanonicalAgentResource {
     @Operation(summary = "Report phase and progress", description = "Renews the lease. Needs X-Lease-Id; 409 lease-lost when stale, 409 once the job is final.")
     public JobView.One status(@PathParam("id") String id, @HeaderParam(LEASE_HEADER) String leaseId,
                               @RequestBody(required = false) AgentRequests.StatusUpdate body) {
-        AgentRequests.StatusUpdate update = java.util.Objects.requireNonNullElseGet(bodies.validOrNull(body),
+        AgentRequests.StatusUpdate update = bodies.validOr(body,
                 () -> new AgentRequests.StatusUpdate(null, null, null));
         return new JobView.One(agent.reportProgress(auth.runner(), Ids.parse(id, "Job"), LeaseCheck.lease(leaseId),
                 update));
@@ -331,13 +329,6 @@ public class CanonicalAgentResource {
         if (value == null) {
             return null;
         }
-        List<String> labels = Labels.normalize(Arrays.stream(value.split(",")).map(String::trim)
-                .filter(label -> !label.isEmpty()).toList());
-        for (String label : labels) {
-            if (!Labels.PATTERN.matcher(label).matches()) {
-                errors.add(new FieldError(header, "'" + label + "' is not a valid label"));
-            }
-        }
-        return labels;
+        return QueryParams.labels(header, List.of(value), errors);
     }
 }

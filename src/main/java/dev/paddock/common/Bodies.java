@@ -85,6 +85,12 @@ public class Bodies {
         return body;
     }
 
+    /** {@link #validOrNull}, or {@code absent} when the request had no body: a route whose body is all defaults. */
+    public <T> T validOr(T body, java.util.function.Supplier<T> absent) {
+        T valid = validOrNull(body);
+        return valid != null ? valid : absent.get();
+    }
+
     /** Whether the current request carried a body (anything but white space). */
     private boolean sentABody() {
         RoutingContext context = currentRequest.getCurrent();

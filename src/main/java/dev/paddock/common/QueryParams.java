@@ -106,9 +106,14 @@ public final class QueryParams {
     /** Repeatable {@code label}; also accepts comma-separated values. */
     public static List<String> labels(MultivaluedMap<String, String> query, String name, List<FieldError> errors) {
         List<String> raw = query.get(name);
-        if (raw == null) {
-            return List.of();
-        }
+        return raw == null ? List.of() : labels(name, raw, errors);
+    }
+
+    /**
+     * Labels given as comma-separated values (a repeated query parameter, a header): each trimmed,
+     * empty ones ignored, each given once; one that is not a label is an error naming {@code name}.
+     */
+    public static List<String> labels(String name, List<String> raw, List<FieldError> errors) {
         List<String> labels = raw.stream()
                 .flatMap(value -> java.util.Arrays.stream(value.split(",")))
                 .map(String::trim)

@@ -86,14 +86,14 @@ public class AiReviewAgentResource {
 
     /**
      * {@code failed} is failure; {@code files} become the result's {@code files}, {@code rating} the quality
-     * rating. The constraints are the canonical result's ({@code AgentRequests.Result}), written here too so
+     * rating. The constraints are the canonical result's ({@code AgentRequests.Result}), named here too so
      * that the document states them.
      */
-    public record TaskResult(@NotNull @Pattern(regexp = "^(success|failure|failed|completed)$",
-                                     message = "must be one of success, failure, failed, completed") String status,
+    public record TaskResult(@NotNull @Pattern(regexp = AgentRequests.RESULT_STATUS,
+                                     message = AgentRequests.RESULT_STATUS_MESSAGE) String status,
                              List<Object> files,
                              @JsonProperty("totalComments") @JsonAlias("total_comments") @Min(0) Integer totalComments,
-                             @Pattern(regexp = "^([A-DF])$", message = "must be one of A, B, C, D, F") String rating,
+                             @Pattern(regexp = AgentRequests.QUALITY_RATING, message = AgentRequests.QUALITY_RATING_MESSAGE) String rating,
                              Map<String, Object> metrics, @Size(max = 65536) String error, @Size(max = 200) List<JsonNode> logs,
                              @JsonProperty("runnerId") @JsonAlias("runner_id") String runnerId) {
     }

@@ -202,7 +202,7 @@ public class OoreRunnerResource {
     @APIResponse(responseCode = "204", description = "Recorded")
     public RestResponse<Void> heartbeat(@PathParam("runner_id") String runnerId, @RequestBody(required = false) Heartbeat body) {
         AuthenticatedRunner self = own(runnerId);
-        Heartbeat beat = java.util.Objects.requireNonNullElseGet(bodies.validOrNull(body), () -> new Heartbeat(null, null));
+        Heartbeat beat = bodies.validOr(body, () -> new Heartbeat(null, null));
         agent.heartbeat(self, new AgentRequests.Heartbeat(beat.status(), null, null, null, null));
         if (beat.capabilities() != null) {
             agent.updateSelf(self, new AgentService.SelfUpdate(null, beat.capabilities(), null, null, null));
