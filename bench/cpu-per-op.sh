@@ -85,6 +85,14 @@ HISTORY=${PADDOCK_BENCH_HISTORY:-0}
                   FROM runners r, generate_series(1, $HISTORY) h, LATERAL (SELECT now() - h * interval '1 minute' AS t) at
                  WHERE r.tenant = 'bench'" -c "VACUUM ANALYZE jobs"
 
+# lines stored: counted from the batch rows (counting job_logs, a view since V1.20.0, would unnest
+# every line in the window); a build before V1.20.0, measured beside a newer one, has the table
+if [ "$(psql -tAc "SELECT to_regclass('job_log_batches') IS NOT NULL" $DB)" = t ]; then
+  LINES_STORED="SELECT coalesce(sum(line_count), 0) FROM job_log_batches"
+else
+  LINES_STORED="SELECT count(*) FROM job_logs"
+fi
+
 # the service's ticks by thread kind (name without its number): JIT and GC against request work
 thread_ticks() { # one awk over every thread's stat: forks would cost the window CPU
   awk '{o = index($0, "("); c = index($0, ") "); name = substr($0, o + 1, c - o - 1)
@@ -98,7 +106,7 @@ done_count() {
     # only the load's jobs, through the index by tenant, status and creation: a count of every
     # finished job read a seeded history's million twice a run, in the measured PostgreSQL CPU
     lifecycle) psql -tAc "SELECT count(*) FROM jobs WHERE tenant = 'bench' AND status = 'success' AND created_at >= '$LOAD_FROM'" $DB ;;
-    logs) psql -tAc "SELECT count(*) FROM job_logs" $DB ;;
+    logs) psql -tAc "$LINES_STORED" $DB ;;
   esac
 }
 load() { # seconds

@@ -37,10 +37,10 @@ JWT=$("$JAVA" bench/LoadGen.java jwt bench)
 BASE=http://127.0.0.1:$PORT
 JOB=$(curl -s -XPOST $BASE/api/jobs -H "Authorization: Bearer $JWT" -H 'Content-Type: application/json' \
   -d '{"type": "build", "name": "a long build"}' | sed -E 's/.*"id":"([^"]+)".*/\1/')
-psql -q $DB -c "INSERT INTO job_logs (job_id, seq, attempt, timestamp, level, message)
-                SELECT '$JOB', i, 1, now(), CASE WHEN i % 50 = 0 THEN 'warn' ELSE 'info' END,
-                       'line ' || i || ': compiling module ' || (i % 97) || ' of the build, with its warnings and output'
-                  FROM generate_series(1, 100000) i" \
+psql -q $DB -c "INSERT INTO job_log_batches (job_id, first_seq, line_count, attempt, timestamps, levels, messages, data)
+                SELECT '$JOB', b * 200 + 1, 200, 1, array_agg(now()), array_agg(CASE WHEN i % 50 = 0 THEN 'warn' ELSE 'info' END ORDER BY i),
+                       array_agg('line ' || i || ': compiling module ' || (i % 97) || ' of the build, with its warnings and output' ORDER BY i), '{}'
+                  FROM generate_series(1, 100000) i, LATERAL (SELECT (i - 1) / 200 AS b) batch GROUP BY b" \
             -c "UPDATE jobs SET log_next_seq = 100001 WHERE id = '$JOB'" -c "VACUUM ANALYZE"
 
 measure() { # what, path

@@ -113,11 +113,11 @@ public class HeldJobs {
     static final String APPENDED = """
             ,
             changed AS (
-                UPDATE jobs j SET log_next_seq = writer.held_log_next_seq + (SELECT count(*) FROM stored),
+                UPDATE jobs j SET log_next_seq = writer.held_log_next_seq + (SELECT coalesce(sum(lines), 0) FROM stored),
                        lease_expires_at = now() + :leaseMillis * interval '1 millisecond', updated_at = now()
                   FROM writer
                  WHERE j.id = writer.held_id
-                RETURNING (SELECT count(*) FROM stored) AS stored)""" + HELD_CLOSE;
+                RETURNING (SELECT coalesce(sum(lines), 0) FROM stored) AS stored)""" + HELD_CLOSE;
 
     /**
      * Heartbeats of many runners at once: the leases of their running jobs renewed (of a runner
@@ -166,7 +166,7 @@ public class HeldJobs {
      * The statement of a holder's append to the job's log. {@code append} is CTEs that write the
      * lines: one named {@code writer}, the held job's row ({@code held_id},
      * {@code held_log_next_seq}) when they may be written, and one named {@code stored}, a row
-     * per line written. The job's log numbering then advances past them and its lease is renewed.
+     * per row written, whose column {@code lines} says how many lines it holds. The job's log numbering then advances past them and its lease is renewed.
      * The call answers {@code stored}: how many, or null when {@code writer} had no row and nothing
      * changed.
      */

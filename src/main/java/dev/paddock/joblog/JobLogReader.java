@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.common.QueryParams;
 import dev.paddock.common.Times;
-import dev.paddock.db.Columns;
 import dev.paddock.db.Transactions;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
@@ -13,11 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MultivaluedMap;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,18 +64,47 @@ public class JobLogReader {
                 .orElseThrow(() -> ProblemException.notFound("Job"));
     }
 
+    /**
+     * The batch rows (V1.20.0) holding the lines numbered from {@code :from} through {@code :to}, in
+     * order: those starting in that range, and the last one starting before it. The lines are
+     * numbered without gaps, so no other row holds any of them. Both bounds are found by the
+     * primary key; the lines are taken out of their rows here, where a page stops once full.
+     */
+    static final String BATCHES = """
+            SELECT first_seq, attempt, timestamps, levels, messages, CAST(data AS text[]) AS data
+              FROM job_log_batches
+             WHERE job_id = :job AND first_seq <= :to
+               AND first_seq >= coalesce((SELECT first_seq FROM job_log_batches
+                                           WHERE job_id = :job AND first_seq <= :from
+                                           ORDER BY first_seq DESC LIMIT 1), 0)
+             ORDER BY first_seq""";
+
     /** Lines numbered after {@code after} (all when null), at least {@code minLevel}, from {@code since}. */
     public List<LogLine> read(UUID jobId, Long after, String minLevel, Instant since, int limit) {
-        return transactions.rows("""
-                SELECT seq, attempt, timestamp, level, message, data FROM job_logs
-                 WHERE job_id = :job AND seq > :after
-                   AND CASE level WHEN 'debug' THEN 0 WHEN 'info' THEN 1 WHEN 'warn' THEN 2 ELSE 3 END >= :rank
-                   AND timestamp >= :since
-                 ORDER BY seq LIMIT :limit""",
-                Map.of("job", jobId, "after", after == null ? 0L : after, "rank", levelRank(minLevel),
-                        "since", OffsetDateTime.ofInstant(since == null ? Instant.EPOCH : since, ZoneOffset.UTC),
-                        "limit", limit),
-                this::line);
+        int rank = levelRank(minLevel);
+        Instant from = since == null ? null : Times.out(since);
+        List<LogLine> page = new ArrayList<>();
+        long readTo = after == null ? 0 : after;
+        int span = limit;
+        while (true) {
+            long first = readTo + 1;
+            List<LogLine> read = lines(jobId, first, first + span - 1);
+            if (read.isEmpty() || read.get(read.size() - 1).seq() < first) {
+                return page;
+            }
+            for (LogLine line : read) {
+                if (line.seq() >= first && levelRank(line.level()) >= rank
+                        && (from == null || !line.timestamp().isBefore(from))) {
+                    page.add(line);
+                    if (page.size() == limit) {
+                        return page;
+                    }
+                }
+            }
+            readTo = read.get(read.size() - 1).seq();
+            // the filters left the page short: read on in larger steps
+            span = MAX_LOG_LIMIT;
+        }
     }
 
     /**
@@ -87,20 +112,34 @@ public class JobLogReader {
      * order: a page back from the tail, as the dashboard shows a long log.
      */
     public List<LogLine> before(String tenant, UUID jobId, Long before, int limit) {
-        statusOf(tenant, jobId);
-        return transactions.rows("""
-                SELECT * FROM (SELECT seq, attempt, timestamp, level, message, data FROM job_logs
-                                WHERE job_id = :job AND seq < :before
-                                ORDER BY seq DESC LIMIT :limit) page
-                 ORDER BY seq""",
-                Map.of("job", jobId, "before", before == null ? Long.MAX_VALUE : before, "limit", limit),
-                this::line);
+        long next = transactions.first("SELECT log_next_seq FROM jobs WHERE id = :id AND tenant = :tenant",
+                        Map.of("id", jobId, "tenant", tenant), row -> row.getLong(1))
+                .orElseThrow(() -> ProblemException.notFound("Job"));
+        long end = before == null ? next : Math.min(before, next);
+        long first = Math.max(1, end - limit);
+        return lines(jobId, first, end - 1).stream().filter(line -> line.seq() >= first && line.seq() < end).toList();
     }
 
-    private LogLine line(ResultSet row) throws SQLException {
-        Columns columns = Columns.of(row);
-        return new LogLine(columns.bigint("seq"), columns.integer("attempt"), Times.out(columns.instant("timestamp")),
-                columns.string("level"), columns.string("message"), parse(columns.string("data")));
+    /** The lines of the rows holding the lines numbered {@code from} through {@code to} (see {@link #BATCHES}). */
+    private List<LogLine> lines(UUID jobId, long from, long to) {
+        List<LogLine> lines = new ArrayList<>();
+        if (to < from) {
+            return lines;
+        }
+        transactions.rows(BATCHES, Map.of("job", jobId, "from", from, "to", to), row -> {
+            long first = row.getLong("first_seq");
+            int attempt = row.getInt("attempt");
+            Timestamp[] timestamps = (Timestamp[]) row.getArray("timestamps").getArray();
+            String[] levels = (String[]) row.getArray("levels").getArray();
+            String[] messages = (String[]) row.getArray("messages").getArray();
+            String[] data = (String[]) row.getArray("data").getArray();
+            for (int i = 0; i < messages.length; i++) {
+                lines.add(new LogLine(first + i, attempt, Times.out(timestamps[i].toInstant()), levels[i], messages[i],
+                        i < data.length ? parse(data[i]) : null));
+            }
+            return null;
+        });
+        return lines;
     }
 
     private static int levelRank(String level) {

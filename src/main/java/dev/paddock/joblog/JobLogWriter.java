@@ -18,7 +18,6 @@ import dev.paddock.problem.ProblemException;
 import dev.paddock.secret.SecretCipher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.postgresql.util.PSQLException;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -49,49 +48,76 @@ public class JobLogWriter {
     /**
      * The batch's lines, as the runner's call on the job it holds writes them
      * ({@link HeldJobs#appendingToHeldJob}, which also renews the lease): {@code writer} is the job
-     * when it may be written (a job with secrets only once its lines are masked), {@code fresh} the
-     * lines not already sent, {@code stored} them numbered on from the job's next number. Two
-     * statements, each with one stable plan, because a runner either numbers its lines or does not
-     * (a single statement for both was replanned for every unnumbered batch: a fifth more of
+     * when it may be written (a job with secrets only once its lines are masked). A batch is stored
+     * as one row, its lines' fields as arrays (V1.20.0), numbered on from the job's next number.
+     * Two statements, each with one stable plan, because a runner either numbers its lines or does
+     * not (a single statement for both was replanned for every unnumbered batch: a fifth more of
      * PostgreSQL's CPU a batch, bench/RESULTS.md).
      */
-    private static final String BATCH = """
+    private static final String WRITER = """
             writer AS (
                 SELECT held_id, held_attempt, held_log_next_seq FROM held
-                 WHERE writable AND (held_secrets IS NULL OR :masked)),
-            fresh AS (
-                SELECT l.* FROM writer,
-                       unnest(CAST(:clientSeqs AS bigint[]), CAST(:timestamps AS text[]), CAST(:levels AS text[]),
-                              CAST(:messages AS text[]), CAST(:data AS text[]))
-                       WITH ORDINALITY AS l(client_seq, ts, level, message, data, ord)
+                 WHERE writable AND (held_secrets IS NULL OR :masked)""";
+
+    private static final String COLUMNS = """
+            INSERT INTO job_log_batches (job_id, first_seq, line_count, attempt, first_client_seq,
+                                         timestamps, levels, messages, data)
             """;
 
-    private static final String STORED = """
+    /** Lines without the runner's numbers: all are new, stored as the batch came. */
+    private static final String INSERT_UNNUMBERED = HeldJobs.appendingToHeldJob(WRITER + """
                 ),
             stored AS (
-                INSERT INTO job_logs (job_id, seq, attempt, client_seq, timestamp, level, message, data)
-                SELECT writer.held_id, writer.held_log_next_seq + row_number() OVER (ORDER BY ord) - 1,
-                       writer.held_attempt, client_seq, CAST(ts AS timestamptz), level, message, CAST(data AS jsonb)
-                  FROM fresh, writer
-                RETURNING 1)""";
+            """ + COLUMNS + """
+                SELECT held_id, held_log_next_seq, cardinality(CAST(:messages AS text[])), held_attempt, NULL,
+                       CAST(:timestamps AS timestamptz[]), CAST(:levels AS text[]), CAST(:messages AS text[]),
+                       CAST(:data AS jsonb[])
+                  FROM writer
+                RETURNING line_count AS lines)""");
 
-    /** Lines without the runner's numbers: all are new. */
-    private static final String INSERT_UNNUMBERED = HeldJobs.appendingToHeldJob(BATCH + STORED);
     /**
-     * Lines the runner numbered: those this attempt already sent are left out. They are looked for
-     * only among the batch's own numbers, with the attempt as a constant: PostgreSQL may run the NOT
-     * EXISTS as one hashed scan of all the condition allows, which without those bounds read every
-     * line of the job once a batch (bench/RESULTS.md, the agent's log throughput).
+     * Lines the runner numbered: those this attempt already sent are left out, and each run of
+     * new numbers is stored as a row of its own, so that a row's lines are numbered by the runner
+     * without gaps and no two rows of an attempt share a number. The rows that may hold the batch's
+     * numbers are found by the index on the runner's numbers: those starting within the batch, and
+     * the last one starting before it.
+     * <p>
+     * The rows already stored are read in the statement's snapshot, taken before it waited for the
+     * job's lock, while the job's row is read as it is once locked: when another append of the job
+     * committed in between, the last row in the snapshot does not end at the job's next number,
+     * {@code writer} has no row, and the caller appends again under the lock ({@link #append}).
      */
-    private static final String INSERT_NUMBERED = HeldJobs.appendingToHeldJob(BATCH + """
-                 WHERE NOT EXISTS (
-                       SELECT 1 FROM job_logs sent
-                        WHERE sent.job_id = :job AND sent.attempt = (SELECT held_attempt FROM writer)
-                          AND sent.client_seq BETWEEN :firstClientSeq AND :lastClientSeq
-                          AND sent.client_seq = l.client_seq)
-            """ + STORED);
-    /** The unique index that stores a line a runner numbered once per attempt. */
-    private static final String ONCE_PER_CLIENT_SEQ = "uq_job_logs_client_seq";
+    static final String INSERT_NUMBERED = HeldJobs.appendingToHeldJob(WRITER + """
+
+                   AND held_log_next_seq = coalesce((SELECT last.first_seq + last.line_count FROM job_log_batches last
+                                                      WHERE last.job_id = :job ORDER BY last.first_seq DESC LIMIT 1), 1)),
+            sent AS (
+                SELECT s.first_client_seq, s.line_count FROM job_log_batches s
+                 WHERE s.job_id = :job AND s.attempt = (SELECT held_attempt FROM writer)
+                   AND s.first_client_seq <= :lastClientSeq
+                   AND s.first_client_seq >= coalesce(
+                           (SELECT max(before.first_client_seq) FROM job_log_batches before
+                             WHERE before.job_id = :job AND before.attempt = (SELECT held_attempt FROM writer)
+                               AND before.first_client_seq <= :firstClientSeq), :firstClientSeq)),
+            fresh AS (
+                SELECT l.*, row_number() OVER (ORDER BY l.ord) AS n FROM writer,
+                       unnest(CAST(:timestamps AS text[]), CAST(:levels AS text[]), CAST(:messages AS text[]),
+                              CAST(:data AS text[]))
+                       WITH ORDINALITY AS l(ts, level, message, data, ord)
+                 WHERE NOT EXISTS (SELECT 1 FROM sent
+                                    WHERE :firstClientSeq + l.ord - 1 >= sent.first_client_seq
+                                      AND :firstClientSeq + l.ord - 1 < sent.first_client_seq + sent.line_count)),
+            stored AS (
+            """ + COLUMNS + """
+                SELECT writer.held_id, writer.held_log_next_seq + min(n) - 1, count(*), writer.held_attempt,
+                       :firstClientSeq + min(ord) - 1,
+                       array_agg(CAST(ts AS timestamptz) ORDER BY ord), array_agg(level ORDER BY ord),
+                       array_agg(message ORDER BY ord),
+                       CASE WHEN bool_or(data IS NOT NULL) THEN array_agg(CAST(data AS jsonb) ORDER BY ord)
+                            ELSE CAST('{}' AS jsonb[]) END
+                  FROM fresh, writer
+                 GROUP BY writer.held_id, writer.held_log_next_seq, writer.held_attempt, ord - n
+                RETURNING line_count AS lines)""");
 
     @Inject
     HeldJobs heldJobs;
@@ -122,19 +148,17 @@ public class JobLogWriter {
     public long append(UUID runnerId, String tenant, UUID jobId, Fence fence, String field, List<JsonNode> rawLines,
                        Long offset) {
         List<Line> lines = parse(field, rawLines);
-        Appended appended;
-        try {
-            appended = store(runnerId, tenant, jobId, fence, lines, offset);
-        } catch (Transactions.StatementFailed failure) {
-            if (!storedMeanwhile(failure)) {
-                throw failure;
-            }
-            // A copy of the batch was stored while the statement waited for the job's lock, after it
-            // had looked for lines already sent: look again, under the lock, with a fresh snapshot.
+        Appended appended = store(runnerId, tenant, jobId, fence, lines, offset);
+        if (appended == null) {
+            // another append of the job committed while this one waited for the job's lock, and this
+            // statement's snapshot could not see what it stored: again, under the lock, afresh
             appended = connections.inTransaction(() -> {
                 heldJobs.hold(runnerId, tenant, jobId);
                 return store(runnerId, tenant, jobId, fence, lines, offset);
             });
+            if (appended == null) {
+                throw new IllegalStateException("job " + jobId + " took no lines though it was writable under our lock");
+            }
         }
         if (appended.stored() > 0) {
             signals.afterCommit(Signals.LOGS_CHANNEL, Signals.jobTopic(jobId));
@@ -147,7 +171,8 @@ public class JobLogWriter {
 
     /**
      * One statement; two when the job has secrets: the first learns them and writes nothing, the
-     * second writes the lines masked.
+     * second writes the lines masked. Null when the job could take the lines but the statement did
+     * not write them: it saw the job's log as it was before another append (see {@link #INSERT_NUMBERED}).
      */
     private Appended store(UUID runnerId, String tenant, UUID jobId, Fence fence, List<Line> lines,
                            Long offset) {
@@ -155,34 +180,30 @@ public class JobLogWriter {
         String insert = offset == null ? INSERT_UNNUMBERED : INSERT_NUMBERED;
         HeldJobs.Call<Long> call = heldJobs.change(runnerId, tenant, jobId, fence, insert,
                 parameters(lines, offset, List.of(), false), stored);
-        if (call.changed() == null) {
+        if (call.changed() == null && call.held().secrets() != null) {
             call = heldJobs.change(runnerId, tenant, jobId, fence, insert,
                     parameters(lines, offset, secretValues(call.held()), true), stored);
         }
-        if (call.changed() == null) {
-            throw new IllegalStateException("job " + jobId + " took no lines though it was writable under our lock");
-        }
-        return new Appended(call.held().logNextSeq(), call.changed());
+        return call.changed() == null ? null : new Appended(call.held().logNextSeq(), call.changed());
     }
 
     private static Map<String, Object> parameters(List<Line> lines, Long offset, List<String> secrets, boolean masked) {
         int size = lines.size();
-        Long[] clientSeqs = new Long[size];
         String[] timestamps = new String[size];
         String[] levels = new String[size];
         String[] messages = new String[size];
         String[] data = new String[size];
+        boolean anyData = false;
         for (int i = 0; i < size; i++) {
             Line line = lines.get(i);
-            clientSeqs[i] = offset == null ? null : offset + i;
             timestamps[i] = i > 0 && line.timestamp().equals(lines.get(i - 1).timestamp())
                     ? timestamps[i - 1] : line.timestamp().toString();
             levels[i] = line.level();
             messages[i] = mask(line.message(), secrets);
             data[i] = line.data() == null ? null : maskTree(line.data(), secrets).toString();
+            anyData |= line.data() != null;
         }
         Map<String, Object> parameters = new HashMap<>();
-        parameters.put("clientSeqs", clientSeqs);
         if (offset != null) {
             parameters.put("firstClientSeq", offset);
             parameters.put("lastClientSeq", offset + size - 1);
@@ -190,16 +211,10 @@ public class JobLogWriter {
         parameters.put("timestamps", timestamps);
         parameters.put("levels", levels);
         parameters.put("messages", messages);
-        parameters.put("data", data);
+        // a batch without data stores none: an empty array, which reads as null for every line
+        parameters.put("data", anyData ? data : new String[0]);
         parameters.put("masked", masked);
         return parameters;
-    }
-
-    /** The statement failed on a line of this attempt already stored under the runner's number for it. */
-    private static boolean storedMeanwhile(Transactions.StatementFailed failure) {
-        return failure.getCause() instanceof PSQLException e && "23505".equals(e.getSQLState())
-                && e.getServerErrorMessage() != null
-                && ONCE_PER_CLIENT_SEQ.equals(e.getServerErrorMessage().getConstraint());
     }
 
     private List<Line> parse(String name, List<JsonNode> rawLines) {
