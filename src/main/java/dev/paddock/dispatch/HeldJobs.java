@@ -166,9 +166,9 @@ public class HeldJobs {
      * The statement of a holder's append to the job's log. {@code append} is CTEs that write the
      * lines: one named {@code writer}, the held job's row ({@code held_id},
      * {@code held_log_next_seq}) when they may be written, and one named {@code stored}, a row
-     * per row written, whose column {@code lines} says how many lines it holds. The job's log numbering then advances past them and its lease is renewed.
-     * The call answers {@code stored}: how many, or null when {@code writer} had no row and nothing
-     * changed.
+     * per row written, whose column {@code lines} says how many lines it holds. The job's log
+     * numbering then advances past them and its lease is renewed. The call answers {@code stored}:
+     * how many lines, or null when {@code writer} had no row and nothing changed.
      */
     public static String appendingToHeldJob(String append) {
         return HELD + append + APPENDED;
