@@ -17,6 +17,8 @@ public interface PaddockConfig {
 
     Jobs jobs();
 
+    Queue queue();
+
     Events events();
 
     Webhooks webhooks();
@@ -59,6 +61,16 @@ public interface PaddockConfig {
 
         @WithDefault("5s")
         Duration sweepInterval();
+    }
+
+    interface Queue {
+        /**
+         * How often the queue gauges are taken (PADDOCK_QUEUE_GAUGES_INTERVAL): a snapshot reads up
+         * to 10,000 claims and every matching runner, 0.1–0.4 s of PostgreSQL's time on a busy
+         * database, on every replica; Prometheus scrapes every 15 s or less often.
+         */
+        @WithDefault("15s")
+        Duration gaugesInterval();
     }
 
     interface Events {

@@ -40,6 +40,7 @@ public class PositiveDurations {
         durations.put("PADDOCK_RUNNERS_EPHEMERAL_IDLE", config.runners().ephemeralIdle());
         durations.put("PADDOCK_JOBS_LEASE", config.jobs().lease());
         durations.put("PADDOCK_JOBS_SWEEP_INTERVAL", config.jobs().sweepInterval());
+        durations.put("PADDOCK_QUEUE_GAUGES_INTERVAL", config.queue().gaugesInterval());
         durations.put("PADDOCK_EVENTS_RETENTION", config.events().retention());
         durations.put("PADDOCK_WEBHOOKS_DISABLE_AFTER", config.webhooks().disableAfter());
         durations.put("PADDOCK_WEBHOOKS_TIMEOUT", config.webhooks().timeout());

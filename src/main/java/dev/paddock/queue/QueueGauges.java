@@ -14,7 +14,7 @@ import java.util.function.ToLongFunction;
 
 /**
  * Queue figures as Prometheus gauges per label set (tag {@code labels}, comma-joined), refreshed
- * on the sweep period, so an autoscaler (KEDA, HPA) can size runner pools. Every replica reports
+ * every {@code PADDOCK_QUEUE_GAUGES_INTERVAL}, so an autoscaler (KEDA, HPA) can size runner pools. Every replica reports
  * the same database-wide figures: aggregate with max(), not sum().
  */
 @ApplicationScoped
@@ -49,7 +49,7 @@ public class QueueGauges {
                 .description("95th percentile wait (queued to claimed) of the jobs claimed in the last hour").register(registry);
     }
 
-    @Scheduled(every = "${paddock.jobs.sweep-interval}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${paddock.queue.gauges-interval}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
         try {
             List<QueueSnapshot.Entry> entries = snapshot.take(null);

@@ -37,6 +37,7 @@ public class PackagedAppResource implements QuarkusTestResourceLifecycleManager 
         settings.put("mp.jwt.verify.publickey.location", Path.of("target/test-classes/publicKey.pem").toAbsolutePath().toString());
         settings.put("paddock.secrets.key", SECRETS_KEY);
         settings.put("paddock.jobs.sweep-interval", "200ms");
+        settings.put("paddock.queue.gauges-interval", "200ms");
         settings.put("paddock.webhooks.allow-private-networks", "true");
         settings.put("paddock.webhooks.retry-schedule", "200ms,200ms,200ms");
         settings.put("paddock.webhooks.disable-after", "3s");
