@@ -85,12 +85,15 @@ public class JobLogWriter {
      * The rows already stored are read in the statement's snapshot, taken before it waited for the
      * job's lock, while the job's row is read as it is once locked: when another append of the job
      * committed in between, the last row in the snapshot does not end at the job's next number,
-     * {@code writer} has no row, and the caller appends again under the lock ({@link #append}).
+     * {@code writer} has no row, and the caller appends again under the lock ({@link #append}),
+     * where the snapshot is taken after the lock and the check is left out ({@code :underLock}): a
+     * log whose rows were deleted by hand must still take lines.
      */
     static final String INSERT_NUMBERED = HeldJobs.appendingToHeldJob(WRITER + """
 
-                   AND held_log_next_seq = coalesce((SELECT last.first_seq + last.line_count FROM job_log_batches last
-                                                      WHERE last.job_id = :job ORDER BY last.first_seq DESC LIMIT 1), 1)),
+                   AND (:underLock OR held_log_next_seq = coalesce(
+                           (SELECT last.first_seq + last.line_count FROM job_log_batches last
+                             WHERE last.job_id = :job ORDER BY last.first_seq DESC LIMIT 1), 1))),
             sent AS (
                 SELECT s.first_client_seq, s.line_count FROM job_log_batches s
                  WHERE s.job_id = :job AND s.attempt = (SELECT held_attempt FROM writer)
@@ -148,13 +151,13 @@ public class JobLogWriter {
     public long append(UUID runnerId, String tenant, UUID jobId, Fence fence, String field, List<JsonNode> rawLines,
                        Long offset) {
         List<Line> lines = parse(field, rawLines);
-        Appended appended = store(runnerId, tenant, jobId, fence, lines, offset);
+        Appended appended = store(runnerId, tenant, jobId, fence, lines, offset, false);
         if (appended == null) {
             // another append of the job committed while this one waited for the job's lock, and this
             // statement's snapshot could not see what it stored: again, under the lock, afresh
             appended = connections.inTransaction(() -> {
                 heldJobs.hold(runnerId, tenant, jobId);
-                return store(runnerId, tenant, jobId, fence, lines, offset);
+                return store(runnerId, tenant, jobId, fence, lines, offset, true);
             });
             if (appended == null) {
                 throw new IllegalStateException("job " + jobId + " took no lines though it was writable under our lock");
@@ -175,19 +178,20 @@ public class JobLogWriter {
      * not write them: it saw the job's log as it was before another append (see {@link #INSERT_NUMBERED}).
      */
     private Appended store(UUID runnerId, String tenant, UUID jobId, Fence fence, List<Line> lines,
-                           Long offset) {
+                           Long offset, boolean underLock) {
         RowReader<Long> stored = row -> row.getObject("stored", Long.class);
         String insert = offset == null ? INSERT_UNNUMBERED : INSERT_NUMBERED;
         HeldJobs.Call<Long> call = heldJobs.change(runnerId, tenant, jobId, fence, insert,
-                parameters(lines, offset, List.of(), false), stored);
+                parameters(lines, offset, List.of(), false, underLock), stored);
         if (call.changed() == null && call.held().secrets() != null) {
             call = heldJobs.change(runnerId, tenant, jobId, fence, insert,
-                    parameters(lines, offset, secretValues(call.held()), true), stored);
+                    parameters(lines, offset, secretValues(call.held()), true, underLock), stored);
         }
         return call.changed() == null ? null : new Appended(call.held().logNextSeq(), call.changed());
     }
 
-    private static Map<String, Object> parameters(List<Line> lines, Long offset, List<String> secrets, boolean masked) {
+    private static Map<String, Object> parameters(List<Line> lines, Long offset, List<String> secrets, boolean masked,
+                                                  boolean underLock) {
         int size = lines.size();
         String[] timestamps = new String[size];
         String[] levels = new String[size];
@@ -207,6 +211,7 @@ public class JobLogWriter {
         if (offset != null) {
             parameters.put("firstClientSeq", offset);
             parameters.put("lastClientSeq", offset + size - 1);
+            parameters.put("underLock", underLock);
         }
         parameters.put("timestamps", timestamps);
         parameters.put("levels", levels);

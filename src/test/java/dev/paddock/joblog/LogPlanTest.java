@@ -34,7 +34,8 @@ class LogPlanTest {
     void aNumberedAppendLooksOnlyAtTheRowsAroundItsNumbers() throws Exception {
         String plan = GenericPlans.of(dataSource, JobLogWriter.INSERT_NUMBERED, GenericPlans.types(
                 "job", "uuid", "tenant", "text", "runner", "uuid", "holderSuffices", "boolean", "lease", "text",
-                "leaseMillis", "bigint", "masked", "boolean", "firstClientSeq", "bigint", "lastClientSeq", "bigint",
+                "leaseMillis", "bigint", "masked", "boolean", "underLock", "boolean", "firstClientSeq", "bigint",
+                "lastClientSeq", "bigint",
                 "timestamps", "text[]", "levels", "text[]", "messages", "text[]", "data", "text[]"),
                 List.of(GenericPlans.TABLE_SCAN_LAST));
         assertThat(plan).contains("Index Scan Backward using pk_job_log_batches on job_log_batches last")

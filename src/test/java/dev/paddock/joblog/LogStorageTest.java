@@ -49,6 +49,30 @@ class LogStorageTest {
         assertThat(linesOf(kept.jobId())).isEqualTo(3);
     }
 
+    /**
+     * A numbered batch checks that the rows it read end at the job's next number (else another
+     * append committed meanwhile, and it appends again under the lock): a log an operator deleted
+     * rows of by hand never ends there, and must still take lines, numbered on.
+     */
+    @Test
+    void aLogWhoseRowsWereDeletedByHandStillTakesNumberedLines() throws SQLException {
+        Api api = Api.newTenant();
+        Api.RunningJob job = api.runningJob();
+        String logs = "/api/runners/jobs/" + job.jobId() + "/logs";
+        Api.runner(job.runner().token()).header("X-Lease-Id", job.lease())
+                .body(Map.of("lines", List.of("one", "two"), "offset", 0)).post(logs).then().statusCode(200);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM job_log_batches WHERE job_id = ?")) {
+            delete.setObject(1, UUID.fromString(job.jobId()));
+            assertThat(delete.executeUpdate()).isEqualTo(1);
+        }
+        Api.runner(job.runner().token()).header("X-Lease-Id", job.lease())
+                .body(Map.of("lines", List.of("three"), "offset", 2)).post(logs).then().statusCode(200);
+        api.person().get("/api/jobs/" + job.jobId() + "/logs").then().statusCode(200)
+                .body("logs.message", org.hamcrest.Matchers.contains("three"))
+                .body("logs.seq", org.hamcrest.Matchers.contains(3));
+    }
+
     private long linesOf(String jobId) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM job_logs WHERE job_id = ?")) {
