@@ -4,6 +4,7 @@ import dev.paddock.db.Transactions;
 import dev.paddock.event.EventStore;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.runner.RunnerSql;
+import dev.paddock.runner.RunnerState;
 import dev.paddock.signal.SignalSender;
 import dev.paddock.signal.Signals;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,8 +51,8 @@ public class JobClaims {
      */
     static final String CLAIM = """
             WITH runner AS (
-                SELECT id, tenant, name, labels, free_slots FROM runners
-                 WHERE id = :runner AND free_slots > 0
+                SELECT r.id, r.tenant, r.name, r.labels, runner_free_slots(r) AS free_slots FROM runners r
+                 WHERE r.id = :runner AND\s""" + RunnerState.TAKES_WORK + """
                    FOR UPDATE),
             picked AS (
                 SELECT j.id FROM jobs j

@@ -11,6 +11,7 @@ import dev.paddock.dispatch.JobReleases;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.runner.Runner;
 import dev.paddock.runner.RunnerRows;
+import dev.paddock.runner.RunnerState;
 import dev.paddock.runner.RunnerStore;
 import dev.paddock.runner.RunnerTokens;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -76,7 +77,7 @@ public class RunnerService {
         StringBuilder where = new StringBuilder("tenant = :tenant");
         Map<String, Object> params = new HashMap<>(Map.of("tenant", tenant));
         if (filters.status() != null) {
-            where.append(" AND status = :status");
+            where.append(" AND runner_status(r) = :status");
             params.put("status", filters.status());
         }
         if (filters.q() != null) {
@@ -88,13 +89,12 @@ public class RunnerService {
             params.put("labels", filters.labels().toArray(String[]::new));
         }
         if (onlyAvailable) {
-            // the claim's own rule: the schema's free_slots
-            where.append(" AND free_slots > 0");
+            where.append(" AND ").append(RunnerState.TAKES_WORK);
         }
-        long total = transactions.row("SELECT count(*) FROM runners WHERE " + where, params, row -> row.getLong(1));
+        long total = transactions.row("SELECT count(*) FROM runners r WHERE " + where, params, row -> row.getLong(1));
         params.put("limit", page.limit());
         params.put("offset", page.offset());
-        List<RunnerView> runners = transactions.rows("SELECT * FROM runners WHERE " + where
+        List<RunnerView> runners = transactions.rows("SELECT " + RunnerState.COLUMNS + " FROM runners r WHERE " + where
                         + " ORDER BY last_heartbeat_at DESC NULLS LAST, created_at DESC, id LIMIT :limit OFFSET :offset",
                 params, row -> RunnerView.of(RunnerRows.read(Columns.of(row))));
         return new RunnerView.Page(runners, total, page.limit(), page.offset(), page.page(), page.perPage());

@@ -6,7 +6,7 @@ import dev.paddock.dispatch.Job;
 import dev.paddock.dispatch.JobStatus;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
-import dev.paddock.runner.RunnerPredicates;
+import dev.paddock.runner.RunnerState;
 import dev.paddock.db.Columns;
 import dev.paddock.db.Transactions;
 import dev.paddock.dispatch.JobRows;
@@ -158,17 +158,17 @@ public class JobQueries {
 
     /**
      * Why a queued job waits, from the fleet's state now: runners that can take work, or are busy,
-     * as {@link RunnerPredicates} tells them.
+     * as {@link RunnerState} tells them.
      */
     JobView.Waiting waiting(Job job) {
         long[] fleet = transactions.row("""
                 SELECT count(*),
-                       count(*) FILTER (WHERE (""" + RunnerPredicates.TAKES_WORK + """
+                       count(*) FILTER (WHERE (""" + RunnerState.TAKES_WORK + """
                 )),
-                       count(*) FILTER (WHERE (""" + RunnerPredicates.BUSY + """
+                       count(*) FILTER (WHERE (""" + RunnerState.BUSY + """
                 )),
-                       count(*) FILTER (WHERE status = 'draining')
-                  FROM runners WHERE tenant = :tenant AND labels @> CAST(:labels AS varchar[])""",
+                       count(*) FILTER (WHERE runner_status(r) = 'draining')
+                  FROM runners r WHERE tenant = :tenant AND labels @> CAST(:labels AS varchar[])""",
                 Map.of("tenant", job.tenant, "labels", textArray(job.labels)),
                 row -> new long[] {row.getLong(1), row.getLong(2), row.getLong(3), row.getLong(4)});
         long matching = fleet[0];

@@ -1,7 +1,7 @@
 package dev.paddock.queue;
 
 import dev.paddock.db.Transactions;
-import dev.paddock.runner.RunnerPredicates;
+import dev.paddock.runner.RunnerState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * The queue by label set: queued and running jobs, the oldest wait, and the runners that could
- * take such a job (available: {@code free_slots > 0}, what a claim reads) or could but are full
+ * take such a job (available: {@link RunnerState#TAKES_WORK}, what a claim reads) or could but are full
  * (busy), and how long such jobs waited in the last hour. One SQL statement per snapshot.
  */
 @ApplicationScoped
@@ -89,10 +89,10 @@ public class QueueSnapshot {
                    max(coalesce(extract(epoch FROM now() - s.oldest) * 1000, 0)),
                    min(w.p50), min(w.p95), sum(s.running),
                    sum((SELECT count(*) FROM runners r WHERE r.tenant = s.tenant AND r.labels @> s.label_set
-                           AND (""" + RunnerPredicates.TAKES_WORK + """
+                           AND (""" + RunnerState.TAKES_WORK + """
             ))),
                    sum((SELECT count(*) FROM runners r WHERE r.tenant = s.tenant AND r.labels @> s.label_set
-                           AND (""" + RunnerPredicates.BUSY + """
+                           AND (""" + RunnerState.BUSY + """
             )))
               FROM sets s LEFT JOIN waits w ON w.label_set = s.label_set
              GROUP BY s.label_set ORDER BY 1""";

@@ -7,7 +7,7 @@ import java.util.UUID;
 
 /**
  * A runner of a tenant's fleet, as a row of {@code runners} reads ({@link RunnerRows}); only
- * {@link RunnerStore} writes that table. {@code status} and {@code free_slots} are derived by the database.
+ * {@link RunnerStore} writes that table. {@code status} and {@code free_slots} are derived from the row when read ({@link RunnerState}).
  */
 public class Runner {
 
@@ -41,9 +41,9 @@ public class Runner {
     public Instant createdAt;
     public Instant updatedAt;
 
-    /** The status people see, derived by the schema (migration V1.3.0) and read back on every write. */
+    /** The status people see, derived from the row by the schema's {@code runner_status} and read back on every write. */
     public String status;
 
-    /** How many more jobs it can take now: the one rule of capacity, in the schema (migration V1.4.0). */
+    /** How many more jobs it can take now: the one rule of capacity, the schema's {@code runner_free_slots}. */
     public int freeSlots;
 }

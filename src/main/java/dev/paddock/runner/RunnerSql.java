@@ -18,18 +18,20 @@ public final class RunnerSql {
             retired AS (
                 DELETE FROM runners r
                  WHERE r.ephemeral AND r.id IN (SELECT former_runner FROM moved)
-                RETURNING r.*),
+                RETURNING\s""" + RunnerState.COLUMNS + """
+                ),
             """ + EventStore.RUNNER_RETIRED;
 
     /** A runner a person adds, offline until it calls. */
     static final String CREATE = """
             WITH created AS (
-                INSERT INTO runners (id, tenant, name, labels, max_concurrency, capabilities, reported_status,
-                                     registered_by, token_hash, token_prefix, ephemeral)
+                INSERT INTO runners AS r (id, tenant, name, labels, max_concurrency, capabilities, reported_status,
+                                          registered_by, token_hash, token_prefix, ephemeral)
                 VALUES (:id, :tenant, :name, CAST(:labels AS varchar(63)[]), coalesce(:maxConcurrency, 5),
                         coalesce(CAST(:capabilities AS jsonb), '{}'), 'offline', :registeredBy, :tokenHash, :tokenPrefix,
                         coalesce(CAST(:ephemeral AS boolean), FALSE))
-                RETURNING *),
+                RETURNING\s""" + RunnerState.COLUMNS + """
+                ),
             """ + EventStore.RUNNER_CREATED + """
 
             SELECT * FROM created""";
@@ -44,7 +46,8 @@ public final class RunnerSql {
      */
     static final String REGISTER = """
             WITH before AS (
-                SELECT id, status AS old_status FROM runners WHERE id = :id AND tenant = :tenant FOR NO KEY UPDATE),
+                SELECT r.id, runner_status(r) AS old_status FROM runners r
+                 WHERE r.id = :id AND r.tenant = :tenant FOR NO KEY UPDATE),
             registered AS (
                 INSERT INTO runners AS r (id, tenant, name, labels, max_concurrency, capabilities, version, os, arch,
                                           reported_status, last_heartbeat_at, registered_by, registered_with_key,
@@ -63,7 +66,8 @@ public final class RunnerSql {
                        token_hash = :tokenHash, token_prefix = :tokenPrefix,
                        ephemeral = coalesce(CAST(:ephemeral AS boolean), r.ephemeral), updated_at = now()
                  WHERE r.tenant = :tenant AND EXISTS (SELECT FROM before)
-                RETURNING r.*, r.xmax = 0 AS inserted),
+                RETURNING r.xmax = 0 AS inserted, """ + RunnerState.COLUMNS + """
+                ),
             created AS (SELECT * FROM registered WHERE inserted),
             changed AS (
                 SELECT registered.*, before.old_status FROM registered JOIN before ON before.id = registered.id
@@ -77,20 +81,21 @@ public final class RunnerSql {
             SELECT * FROM registered""";
 
     static final String UPDATE_FIELDS = """
-            UPDATE runners
+            UPDATE runners r
                SET name = coalesce(:name, name), labels = coalesce(CAST(:labels AS varchar(63)[]), labels),
                    max_concurrency = coalesce(:maxConcurrency, max_concurrency),
                    capabilities = coalesce(CAST(:capabilities AS jsonb), capabilities),
                    version = coalesce(:version, version), os = coalesce(:os, os), arch = coalesce(:arch, arch),
                    updated_at = now()
              WHERE id = :id AND tenant = :tenant
-            RETURNING *""";
+            RETURNING\s""" + RunnerState.COLUMNS;
 
     static final String REPLACE_TOKEN = """
             WITH changed AS (
-                UPDATE runners SET token_hash = :tokenHash, token_prefix = :tokenPrefix, updated_at = now()
+                UPDATE runners r SET token_hash = :tokenHash, token_prefix = :tokenPrefix, updated_at = now()
                  WHERE id = :id AND tenant = :tenant
-                RETURNING *),
+                RETURNING\s""" + RunnerState.COLUMNS + """
+                ),
             """ + EventStore.RUNNER_TOKEN_REGENERATED + """
 
             SELECT * FROM changed""";
@@ -98,7 +103,8 @@ public final class RunnerSql {
     /** The runner, locked, with the status people saw before the statement's change. */
     static final String BEFORE = """
             WITH before AS (
-                SELECT id, status AS old_status FROM runners WHERE id = :id AND tenant = :tenant FOR NO KEY UPDATE),
+                SELECT r.id, runner_status(r) AS old_status FROM runners r
+                 WHERE r.id = :id AND r.tenant = :tenant FOR NO KEY UPDATE),
             """;
 
     /** The end of a statement that changed runners (a CTE named {@code changed}): its status events. */
@@ -115,7 +121,8 @@ public final class RunnerSql {
             changed AS (
                 UPDATE runners r SET reported_status = 'offline', updated_at = now()
                   FROM before WHERE r.id = before.id
-                RETURNING r.*, before.old_status),
+                RETURNING before.old_status, """ + RunnerState.COLUMNS + """
+                ),
             """ + STATUS_EVENTS;
 
     /** Resuming also ends a drain the runner reported itself. */
@@ -127,12 +134,14 @@ public final class RunnerSql {
                                               ELSE r.reported_status END,
                        updated_at = now()
                   FROM before WHERE r.id = before.id
-                RETURNING r.*, before.old_status),
+                RETURNING before.old_status, """ + RunnerState.COLUMNS + """
+                ),
             """ + STATUS_EVENTS;
 
     static final String DELETE = """
             WITH deleted AS (
-                DELETE FROM runners WHERE id = :id AND tenant = :tenant RETURNING *),
+                DELETE FROM runners r WHERE id = :id AND tenant = :tenant RETURNING\s""" + RunnerState.COLUMNS + """
+                ),
             """ + EventStore.RUNNER_DELETED + """
 
             SELECT * FROM deleted""";
@@ -147,7 +156,7 @@ public final class RunnerSql {
                 SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:statuses AS text[]), CAST(:versions AS text[]),
                                      CAST(:systemInfos AS text[])) AS b(id, status, version, system_info)),
             locked AS (
-                SELECT r.id, r.status AS old_status FROM runners r WHERE r.id IN (SELECT id FROM beat)
+                SELECT r.id, runner_status(r) AS old_status FROM runners r WHERE r.id IN (SELECT id FROM beat)
                  ORDER BY r.id FOR NO KEY UPDATE),
             changed AS (
                 UPDATE runners r SET reported_status = beat.status, version = coalesce(beat.version, r.version),
@@ -155,7 +164,8 @@ public final class RunnerSql {
                        last_heartbeat_at = now(), updated_at = now()
                   FROM beat, locked
                  WHERE r.id = beat.id AND r.id = locked.id
-                RETURNING r.*, locked.old_status),
+                RETURNING locked.old_status, """ + RunnerState.COLUMNS + """
+                ),
             """ + EventStore.RUNNER_STATUS_CHANGED + """
 
             SELECT id, status FROM changed""";
@@ -169,7 +179,8 @@ public final class RunnerSql {
                 UPDATE runners r SET last_heartbeat_at = now(),
                        reported_status = CASE WHEN r.reported_status = 'offline' THEN 'online' ELSE r.reported_status END
                   FROM before WHERE r.id = before.id
-                RETURNING r.*, before.old_status),
+                RETURNING before.old_status, """ + RunnerState.COLUMNS + """
+                ),
             """ + EventStore.RUNNER_STATUS_CHANGED + """
 
             SELECT id, tenant, ephemeral FROM changed""";
@@ -180,14 +191,15 @@ public final class RunnerSql {
     /** A call's sign of life, found by the caller's token. */
     static final String SIGN_OF_LIFE_BY_TOKEN = """
             WITH before AS (
-                SELECT id, status AS old_status FROM runners WHERE token_hash = :tokenHash FOR NO KEY UPDATE),
+                SELECT r.id, runner_status(r) AS old_status FROM runners r
+                 WHERE r.token_hash = :tokenHash FOR NO KEY UPDATE),
             """ + SEEN;
 
     /** A call's sign of life for an API key acting as a runner it registered. */
     static final String SIGN_OF_LIFE_FOR_KEY = """
             WITH before AS (
-                SELECT id, status AS old_status FROM runners
-                 WHERE id = :id AND tenant = :tenant AND registered_with_key = :apiKey FOR NO KEY UPDATE),
+                SELECT r.id, runner_status(r) AS old_status FROM runners r
+                 WHERE r.id = :id AND r.tenant = :tenant AND r.registered_with_key = :apiKey FOR NO KEY UPDATE),
             """ + SEEN;
 
     /**
@@ -204,13 +216,14 @@ public final class RunnerSql {
      */
     static final String MARK_SILENT_OFFLINE = """
             WITH silent AS (
-                SELECT id, status AS old_status FROM runners
+                SELECT r.id, runner_status(r) AS old_status FROM runners r
                  WHERE reported_status <> 'offline' AND last_heartbeat_at < now() - :silentMillis * interval '1 millisecond'
                    FOR NO KEY UPDATE SKIP LOCKED),
             changed AS (
                 UPDATE runners r SET reported_status = 'offline', updated_at = now()
                   FROM silent WHERE r.id = silent.id
-                RETURNING r.*, silent.old_status),
+                RETURNING silent.old_status, """ + RunnerState.COLUMNS + """
+                ),
             """ + EventStore.RUNNER_STATUS_CHANGED + """
 
             SELECT count(*) FROM changed""";
@@ -226,7 +239,8 @@ public final class RunnerSql {
                    FOR UPDATE SKIP LOCKED),
             retired AS (
                 DELETE FROM runners r USING unused WHERE r.id = unused.id AND r.first_claim_at IS NULL
-                RETURNING r.*),
+                RETURNING\s""" + RunnerState.COLUMNS + """
+                ),
             """ + EventStore.RUNNER_RETIRED + """
 
             SELECT count(*) FROM retired""";

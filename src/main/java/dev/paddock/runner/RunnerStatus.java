@@ -2,7 +2,7 @@ package dev.paddock.runner;
 
 import java.util.Set;
 
-/** Runner statuses; the one people see is derived by the schema ({@code runners.status}). */
+/** Runner statuses; the one people see is derived by the schema ({@link RunnerState#STATUS}). */
 public final class RunnerStatus {
 
     public static final String ONLINE = "online";

@@ -25,7 +25,7 @@ import java.util.UUID;
  * here, run on the caller's transaction ({@link Transactions}) or autocommitted outside one. The
  * dispatch core's statements count a runner's slots with the fragments {@link #RunnerSql.TAKE_SLOTS} and
  * {@link #RunnerSql.FREE_SLOTS}, which also live here. The schema derives {@code status} and
- * {@code free_slots} (migrations V1.3.0, V1.4.0).
+ * {@code free_slots} from the row when read ({@link RunnerState}, migration V1.21.0).
  */
 @ApplicationScoped
 public class RunnerStore {
@@ -193,7 +193,8 @@ public class RunnerStore {
 
     /** The tenant's runner of that id, if it has one. */
     public Optional<Runner> find(String tenant, UUID id) {
-        return one("SELECT * FROM runners WHERE id = :id AND tenant = :tenant", Map.of("id", id, "tenant", tenant));
+        return one("SELECT " + RunnerState.COLUMNS + " FROM runners r WHERE id = :id AND tenant = :tenant",
+                Map.of("id", id, "tenant", tenant));
     }
 
     private Optional<Runner> one(String statement, Map<String, Object> parameters) {
