@@ -274,8 +274,7 @@ public class FuzzTest {
              PreparedStatement query = connection.prepareStatement("""
                      SELECT (SELECT md5(coalesce(string_agg((to_jsonb(j) - 'stop_acknowledged')::text, '|' ORDER BY j.id), ''))
                                FROM jobs j WHERE j.tenant = ?),
-                            (SELECT md5(coalesce(string_agg((to_jsonb(r) - 'last_heartbeat_at' - 'reported_status' - 'status'
-                                                             - 'free_slots' - 'updated_at')::text, '|' ORDER BY r.id), ''))
+                            (SELECT md5(coalesce(string_agg((to_jsonb(r) - 'last_heartbeat_at' - 'reported_status' - 'updated_at')::text, '|' ORDER BY r.id), ''))
                                FROM runners r WHERE r.tenant = ?),
                             (SELECT md5(coalesce(string_agg((to_jsonb(k) - 'last_used_at')::text, '|' ORDER BY k.id), ''))
                                FROM api_keys k WHERE k.tenant = ?),
