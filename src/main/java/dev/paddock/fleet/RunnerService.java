@@ -77,7 +77,7 @@ public class RunnerService {
         StringBuilder where = new StringBuilder("tenant = :tenant");
         Map<String, Object> params = new HashMap<>(Map.of("tenant", tenant));
         if (filters.status() != null) {
-            where.append(" AND runner_status(r) = :status");
+            where.append(" AND ").append(RunnerState.STATUS).append(" = :status");
             params.put("status", filters.status());
         }
         if (filters.q() != null) {
