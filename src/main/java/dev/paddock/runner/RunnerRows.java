@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * A {@code runners} row read straight from JDBC into a detached {@link Runner}: what the store's
- * writes answer ({@code RETURNING *}), people's reads, or an event's snapshot of it: every column of
- * the table has its field.
+ * writes answer, people's reads, or an event's snapshot of it, each as {@link RunnerState#COLUMNS}:
+ * every column of the table and the two the schema derives have their field.
  */
 public final class RunnerRows {
 
