@@ -14,8 +14,8 @@ import java.util.function.ToLongFunction;
 
 /**
  * Queue figures as Prometheus gauges per label set (tag {@code labels}, comma-joined), refreshed
- * every {@code PADDOCK_QUEUE_GAUGES_INTERVAL}, so an autoscaler (KEDA, HPA) can size runner pools. Every replica reports
- * the same database-wide figures: aggregate with max(), not sum().
+ * every {@code PADDOCK_QUEUE_GAUGES_INTERVAL}, so an autoscaler (KEDA, HPA) can size runner pools.
+ * Every replica reports the same database-wide figures: aggregate with max(), not sum().
  */
 @ApplicationScoped
 public class QueueGauges {
