@@ -23,6 +23,7 @@ import dev.paddock.runner.Runner;
 import dev.paddock.runner.RunnerStore;
 import dev.paddock.runner.RunnerTokens;
 import dev.paddock.secret.SecretCipher;
+import dev.paddock.secret.SecretMasking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -74,6 +75,9 @@ public class AgentService {
 
     @Inject
     SecretCipher cipher;
+
+    @Inject
+    SecretMasking masking;
 
     @Inject
     ObjectMapper json;
@@ -245,9 +249,10 @@ public class AgentService {
                 return heldJobs.complete(self.id(), self.tenant(), jobId, fence, outcome);
             });
         } catch (StopException notRunning) {
-            // the job is final: the runner's own report again is answered as the first time
+            // the job is final: the runner's own report again is answered as the first time (as
+            // stored: with the values of the job's secrets masked)
             Job done = claims.read(jobId);
-            if (done.report != null && sameJson(done.report, report)) {
+            if (done.report != null && sameJson(done.report, masking.of(done.secrets).value(report))) {
                 return done;
             }
             throw ProblemException.conflict("The job is already " + done.status + "; a different report cannot replace it.");

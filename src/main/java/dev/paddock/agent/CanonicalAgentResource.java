@@ -47,6 +47,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -120,9 +121,10 @@ public class CanonicalAgentResource {
                                              @Parameter(description = "Comma-separated labels", schema = @Schema(type = SchemaType.STRING, pattern = ParameterPatterns.LABELS)) @HeaderParam("X-Runner-Tags") String headerTags) {
         AgentRequests.Register headers = fromHeaders(headerId, utf8(headerName), utf8(headerVersion), headerMaxConcurrency,
                 headerLabels, headerTags);
-        AgentRequests.Register request = rawBody != null && !rawBody.isBlank() ? withDefaults(parse(rawBody), headers)
-                : headers;
-        AgentService.Registered created = agent.register(auth.person(), bodies.valid(request));
+        AgentRequests.Register body = rawBody != null && !rawBody.isBlank() ? parse(rawBody) : null;
+        AgentRequests.Register request = rawBody != null && !rawBody.isBlank() ? withDefaults(body, headers) : headers;
+        AgentService.Registered created = agent.register(auth.person(), bodies.validAs(request,
+                headerNames(body, headers, headerLabels != null ? "X-Runner-Labels" : "X-Runner-Tags")));
         return RestResponse.status(created.isNew() ? RestResponse.Status.CREATED : RestResponse.Status.OK,
                 new Registered(RunnerView.of(created.runner()), created.token()));
     }
@@ -264,6 +266,29 @@ public class CanonicalAgentResource {
     }
 
     /** A body's fields, and the X-Runner-* headers' for those it leaves out (an agent may send both). */
+    /**
+     * The headers that gave the request a value its body left out, by the field they filled: an
+     * invalid value is named as the caller sent it ({@code X-Runner-Max-Concurrency: 0}), not by
+     * a body field the caller never wrote.
+     */
+    private static Map<String, String> headerNames(AgentRequests.Register body, AgentRequests.Register headers,
+                                                   String labelsHeader) {
+        Map<String, String> names = new HashMap<>();
+        if (headers.name() != null && (body == null || body.name() == null)) {
+            names.put("name", "X-Runner-Name");
+        }
+        if (headers.labels() != null && (body == null || body.labels() == null)) {
+            names.put("labels", labelsHeader);
+        }
+        if (headers.version() != null && (body == null || body.version() == null)) {
+            names.put("version", "X-Runner-Version");
+        }
+        if (headers.maxConcurrency() != null && (body == null || body.maxConcurrency() == null)) {
+            names.put("max_concurrency", "X-Runner-Max-Concurrency");
+        }
+        return names;
+    }
+
     private static AgentRequests.Register withDefaults(AgentRequests.Register body, AgentRequests.Register headers) {
         if (body == null) {
             return null; // a JSON null: refused as no body, below

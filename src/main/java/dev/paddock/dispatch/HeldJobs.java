@@ -4,6 +4,7 @@ import dev.paddock.db.RowReader;
 import dev.paddock.event.EventStore;
 import dev.paddock.problem.ProblemException;
 import dev.paddock.runner.RunnerSql;
+import dev.paddock.secret.SecretMasking;
 import dev.paddock.signal.SignalSender;
 import dev.paddock.signal.Signals;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -85,7 +86,10 @@ public class HeldJobs {
                  WHERE j.id = held.held_id AND held.writable
                 RETURNING j.*)""" + HELD_CLOSE;
 
-    /** running → success | failure ({@code :status}, checked against {@link JobStatus} first); the runner's slot freed. */
+    /**
+     * running → success | failure ({@code :status}, checked against {@link JobStatus} first); the
+     * runner's slot freed. A job with secrets takes only a report whose texts are masked ({@code :masked}).
+     */
     static final String COMPLETE = HELD + """
             moved AS (
                 UPDATE jobs j
@@ -98,7 +102,7 @@ public class HeldJobs {
                        duration_ms = (EXTRACT(EPOCH FROM (now() - j.started_at)) * 1000)::bigint,
                        lease_expires_at = NULL, phase = NULL, progress = 100, updated_at = now()
                   FROM held
-                 WHERE j.id = held.held_id AND held.writable
+                 WHERE j.id = held.held_id AND held.writable AND (held.held_secrets IS NULL OR :masked)
                 RETURNING j.*, j.runner_id AS former_runner, 'running' AS previous_status),
             """ + RunnerSql.FREE_SLOTS_OF_FINISHED + """
             ,
@@ -148,6 +152,9 @@ public class HeldJobs {
     @Inject
     SignalSender signals;
 
+    @Inject
+    SecretMasking masking;
+
     /** What a holder's call read of the job it locked: enough to write its logs. */
     public record Held(UUID id, String status, int attempt, long logNextSeq, byte[] secrets) {
         public boolean is(JobStatus wanted) {
@@ -184,7 +191,7 @@ public class HeldJobs {
 
     /** {@link #hold}, and the caller must pass the {@code fence}: 409 lease-lost otherwise. */
     public Held fenced(UUID runnerId, String tenant, UUID jobId, Fence fence) {
-        return passed(call(runnerId, tenant, jobId, fence, HOLD, new HashMap<>(), row -> null)).held();
+        return passed(call(runnerId, tenant, jobId, fence, HOLD, new HashMap<>(), row -> null), fence).held();
     }
 
     /**
@@ -195,7 +202,7 @@ public class HeldJobs {
      */
     public <T> Call<T> change(UUID runnerId, String tenant, UUID jobId, Fence fence, String statement,
                               Map<String, Object> parameters, RowReader<T> changed) {
-        Call<T> call = passed(call(runnerId, tenant, jobId, fence, statement, parameters, changed));
+        Call<T> call = passed(call(runnerId, tenant, jobId, fence, statement, parameters, changed), fence);
         if (!call.held().is(RUNNING)) {
             // a write on a job that stopped running tells its runner to stop
             throw new StopException(call.held().status());
@@ -211,13 +218,26 @@ public class HeldJobs {
 
     /**
      * running → success | failure with the runner's report; frees the runner's slot. A job already
-     * final is refused as one that stopped running ({@link StopException}).
+     * final is refused as one that stopped running ({@link StopException}). The report of a job
+     * with secrets is stored with their values masked: the first statement learns them and writes
+     * nothing, the second writes the masked report (as a log append does).
      */
     public Job complete(UUID runnerId, String tenant, UUID jobId, Fence fence, Outcome outcome) {
         if (!RUNNING.canBecome(outcome.status())) {
             throw new IllegalArgumentException("a runner reports success or failure, not " + outcome.status());
         }
-        Job done = changedJob(jobId, change(runnerId, tenant, jobId, fence, COMPLETE, parameters(
+        Call<Job> call = change(runnerId, tenant, jobId, fence, COMPLETE, completion(outcome, false), this::jobOrNull);
+        if (call.changed() == null && call.held().secrets() != null) {
+            Outcome masked = outcome.masked(masking.of(call.held().secrets()));
+            call = change(runnerId, tenant, jobId, fence, COMPLETE, completion(masked, true), this::jobOrNull);
+        }
+        Job done = changedJob(jobId, call.changed());
+        signals.afterCommit(Signals.LOGS_CHANNEL, Signals.jobTopic(done.id));
+        return done;
+    }
+
+    private Map<String, Object> completion(Outcome outcome, boolean masked) {
+        return parameters("masked", masked,
                 "status", outcome.status().wire(),
                 "report", sql.jsonText(outcome.report()),
                 "summary", outcome.summary(),
@@ -231,9 +251,7 @@ public class HeldJobs {
                 "metrics", sql.jsonText(outcome.metrics()),
                 "tokensUsed", sql.jsonText(outcome.tokensUsed()),
                 "actionsTaken", sql.jsonText(outcome.actionsTaken()),
-                "error", outcome.error()), this::jobOrNull).changed());
-        signals.afterCommit(Signals.LOGS_CHANNEL, Signals.jobTopic(done.id));
-        return done;
+                "error", outcome.error());
     }
 
     /**
@@ -256,9 +274,13 @@ public class HeldJobs {
         return stops;
     }
 
-    private static <T> Call<T> passed(Call<T> call) {
+    /** The call, when it passed its fence; 409 lease-lost naming what failed otherwise. */
+    private static <T> Call<T> passed(Call<T> call, Fence fence) {
         if (!call.fenced()) {
-            throw ProblemException.leaseLost();
+            // a dialect whose agent sent no lease id was fenced by the job's holder alone
+            throw fence.holderSuffices()
+                    ? ProblemException.leaseLost("This runner no longer holds this job; nothing was changed.")
+                    : ProblemException.leaseLost();
         }
         return call;
     }

@@ -1,5 +1,7 @@
 package dev.paddock.dispatch;
 
+import dev.paddock.secret.SecretMasking;
+
 import java.util.List;
 import java.util.Map;
 
@@ -8,4 +10,11 @@ public record Outcome(JobStatus status, Map<String, Object> report, String summa
                       List<Map<String, Object>> issues, Integer filesReviewed, Integer linesAnalyzed,
                       Integer totalComments, String qualityRating, Map<String, Object> metrics,
                       Map<String, Object> tokensUsed, List<Object> actionsTaken, String error) {
+
+    /** This outcome with the values of the job's secrets masked in every text it holds, as it is stored. */
+    public Outcome masked(SecretMasking.Mask mask) {
+        return new Outcome(status, mask.value(report), mask.text(summary), mask.value(result), mask.value(issues),
+                filesReviewed, linesAnalyzed, totalComments, mask.text(qualityRating), mask.value(metrics),
+                mask.value(tokensUsed), mask.value(actionsTaken), mask.text(error));
+    }
 }

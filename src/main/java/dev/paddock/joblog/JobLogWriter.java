@@ -2,10 +2,10 @@ package dev.paddock.joblog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.paddock.common.IsoTimestamps;
+import dev.paddock.common.JsonTexts;
 import dev.paddock.common.TextLength;
 import dev.paddock.dispatch.Fence;
 import dev.paddock.dispatch.HeldJobs;
@@ -15,20 +15,18 @@ import dev.paddock.signal.SignalSender;
 import dev.paddock.db.Transactions;
 import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
-import dev.paddock.secret.SecretCipher;
+import dev.paddock.secret.SecretMasking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
 
 /**
  * Appends a batch of log lines as its runner's call on the job it holds: one statement locks the
@@ -129,7 +127,7 @@ public class JobLogWriter {
     Transactions connections;
 
     @Inject
-    SecretCipher cipher;
+    SecretMasking masking;
 
     @Inject
     SignalSender signals;
@@ -182,15 +180,16 @@ public class JobLogWriter {
         RowReader<Long> stored = row -> row.getObject("stored", Long.class);
         String insert = offset == null ? INSERT_UNNUMBERED : INSERT_NUMBERED;
         HeldJobs.Call<Long> call = heldJobs.change(runnerId, tenant, jobId, fence, insert,
-                parameters(lines, offset, List.of(), false, underLock), stored);
+                parameters(lines, offset, null, underLock), stored);
         if (call.changed() == null && call.held().secrets() != null) {
             call = heldJobs.change(runnerId, tenant, jobId, fence, insert,
-                    parameters(lines, offset, secretValues(call.held()), true, underLock), stored);
+                    parameters(lines, offset, masking.of(call.held().secrets()), underLock), stored);
         }
         return call.changed() == null ? null : new Appended(call.held().logNextSeq(), call.changed());
     }
 
-    private static Map<String, Object> parameters(List<Line> lines, Long offset, List<String> secrets, boolean masked,
+    /** The statement's parameters; {@code mask} null when the lines are sent as they came (not masked). */
+    private static Map<String, Object> parameters(List<Line> lines, Long offset, SecretMasking.Mask mask,
                                                   boolean underLock) {
         int size = lines.size();
         String[] timestamps = new String[size];
@@ -203,8 +202,8 @@ public class JobLogWriter {
             timestamps[i] = i > 0 && line.timestamp().equals(lines.get(i - 1).timestamp())
                     ? timestamps[i - 1] : line.timestamp().toString();
             levels[i] = line.level();
-            messages[i] = mask(line.message(), secrets);
-            data[i] = line.data() == null ? null : maskTree(line.data(), secrets).toString();
+            messages[i] = mask == null ? line.message() : mask.text(line.message());
+            data[i] = line.data() == null ? null : (mask == null ? line.data() : mask.tree(line.data())).toString();
             anyData |= line.data() != null;
         }
         Map<String, Object> parameters = new HashMap<>();
@@ -218,7 +217,7 @@ public class JobLogWriter {
         parameters.put("messages", messages);
         // a batch without data stores none: an empty array, which reads as null for every line
         parameters.put("data", anyData ? data : new String[0]);
-        parameters.put("masked", masked);
+        parameters.put("masked", mask != null);
         return parameters;
     }
 
@@ -294,52 +293,6 @@ public class JobLogWriter {
 
     /** A log line, or its data, with every NUL of its texts and keys replaced ({@link #withoutNul(String)}). */
     public static JsonNode withoutNul(JsonNode node) {
-        return mapTexts(node, JobLogWriter::withoutNul);
-    }
-
-    private List<String> secretValues(HeldJobs.Held job) {
-        if (job.secrets() == null) {
-            return List.of();
-        }
-        Map<String, String> secrets = cipher.decrypt(job.secrets());
-        // longest first, so a secret containing another is masked whole
-        return secrets.values().stream().filter(value -> value != null && !value.isEmpty())
-                .sorted(Comparator.comparingInt(String::length).reversed()).toList();
-    }
-
-    /** Masks secrets inside the string values (and keys) of structured data, keeping it valid JSON. */
-    static JsonNode maskTree(JsonNode node, List<String> secrets) {
-        return secrets.isEmpty() ? node : mapTexts(node, text -> mask(text, secrets));
-    }
-
-    /**
-     * The tree with {@code change} applied to every text and key; a number or boolean whose text it
-     * changes becomes that text; a text it leaves alone keeps its node.
-     */
-    private static JsonNode mapTexts(JsonNode node, UnaryOperator<String> change) {
-        if (node instanceof ObjectNode object) {
-            ObjectNode changed = object.objectNode();
-            object.properties().forEach(entry -> changed.set(change.apply(entry.getKey()), mapTexts(entry.getValue(), change)));
-            return changed;
-        }
-        if (node instanceof ArrayNode array) {
-            ArrayNode changed = array.arrayNode();
-            array.forEach(element -> changed.add(mapTexts(element, change)));
-            return changed;
-        }
-        if (node.isValueNode() && !node.isNull()) {
-            String text = node.asText();
-            String changed = change.apply(text);
-            return changed.equals(text) ? node : TextNode.valueOf(changed);
-        }
-        return node;
-    }
-
-    static String mask(String text, List<String> secrets) {
-        String masked = text;
-        for (String secret : secrets) {
-            masked = masked.replace(secret, "***");
-        }
-        return masked;
+        return JsonTexts.map(node, JobLogWriter::withoutNul);
     }
 }

@@ -85,7 +85,8 @@ public class AgentJobFlowTest {
         String base = "/api/runners/jobs/" + jobId;
 
         Api.runner(runner.token()).body(Map.of("phase", "cloning", "progress", 10)).post(base + "/status")
-                .then().statusCode(409).body("type", equalTo("https://paddock.dev/problems/lease-lost"));
+                .then().statusCode(409).body("type", equalTo("https://paddock.dev/problems/lease-lost"))
+                .body("detail", containsString("X-Lease-Id"));
         Api.runner(runner.token()).header("X-Lease-Id", "00000000-0000-0000-0000-000000000000")
                 .body(Map.of("progress", 10)).post(base + "/status").then().statusCode(409);
         Api.runner(runner.token()).header("X-Lease-Id", lease).body(Map.of("status", "running", "phase", "cloning",
@@ -353,6 +354,12 @@ public class AgentJobFlowTest {
                 .header("X-Runner-Max-Concurrency", "3").post("/api/runners/register").then().statusCode(201)
                 .body("runner.name", equalTo(headerId)).body("runner.version", equalTo("unknown"))
                 .body("runner.max_concurrency", equalTo(3)).body("runner.labels", contains("linux", "arm64"));
+        // an invalid header is named as sent; the same value in the body is named as the body's field
+        given().auth().oauth2(registerJwt).header("X-Runner-Max-Concurrency", "0").post("/api/runners/register")
+                .then().statusCode(400).body("errors.field", contains("X-Runner-Max-Concurrency"));
+        given().auth().oauth2(registerJwt).header("X-Runner-Max-Concurrency", "0").contentType("application/json")
+                .body(Map.of("name", "n", "max_concurrency", 0)).post("/api/runners/register")
+                .then().statusCode(400).body("errors.field", contains("max_concurrency"));
         // re-registering by headers alone keeps what the headers do not say
         given().auth().oauth2(registerJwt).header("X-Runner-Id", headerId).post("/api/runners/register").then()
                 .statusCode(200).body("runner.max_concurrency", equalTo(3)).body("runner.labels", contains("linux", "arm64"));

@@ -137,8 +137,10 @@ public class AiReviewAgentTest {
         withKey(fleet.key()).delete("/api/runners/" + fleet.first()).then().statusCode(204);
         fleet.api().person().get("/api/runners/" + fleet.first()).then().statusCode(200).body("runner.status", equalTo("offline"));
         withKey(fleet.key()).get("/api/runners/tasks/pending?runnerId=" + fleet.second()).then().body("[0].id", equalTo(fleet.job()));
+        // fenced by the holder alone (no lease id sent), the answer says so, not that a header is missing
         withKey(fleet.key()).body(Map.of("runnerId", fleet.first(), "status", "success")).post("/api/runners/tasks/" + fleet.job() + "/result")
-                .then().statusCode(409).body("type", equalTo("https://paddock.dev/problems/lease-lost"));
+                .then().statusCode(409).body("type", equalTo("https://paddock.dev/problems/lease-lost"))
+                .body("detail", equalTo("This runner no longer holds this job; nothing was changed."));
 
         // another key with runners:manage deletes it as a person would
         withKey(key(fleet.api(), "runners:manage")).delete("/api/runners/" + fleet.first()).then().statusCode(204);
@@ -223,8 +225,10 @@ public class AiReviewAgentTest {
         withKey(fleet.key()).get("/api/runners/tasks/pending?runnerId=" + fleet.second()).then().body("[0].attempt", equalTo(2));
         withKey(fleet.key()).body(Map.of("logs", List.of("second attempt"))).post("/api/runners/tasks/" + fleet.job() + "/logs")
                 .then().statusCode(200).body("accepted", equalTo(1));
+        // fenced by the holder alone (no lease id sent), the answer says so, not that a header is missing
         withKey(fleet.key()).body(Map.of("runnerId", fleet.first(), "status", "success")).post("/api/runners/tasks/" + fleet.job() + "/result")
-                .then().statusCode(409).body("type", equalTo("https://paddock.dev/problems/lease-lost"));
+                .then().statusCode(409).body("type", equalTo("https://paddock.dev/problems/lease-lost"))
+                .body("detail", equalTo("This runner no longer holds this job; nothing was changed."));
         withKey(fleet.key()).body(Map.of("status", "success", "rating", "A")).post("/api/runners/tasks/" + fleet.job() + "/result")
                 .then().statusCode(200).body("job.status", equalTo("success")).body("job.runner.id", equalTo(fleet.second()));
         // final: the same report answers the same, as its holder
