@@ -252,7 +252,7 @@ public class AgentService {
             // the job is final: the runner's own report again is answered as the first time (as
             // stored: with the values of the job's secrets masked)
             Job done = claims.read(jobId);
-            if (done.report != null && sameJson(done.report, masking.of(done.secrets).value(report))) {
+            if (done.report != null && sameJson(done.report, masking.of(done.secrets).map(report))) {
                 return done;
             }
             throw ProblemException.conflict("The job is already " + done.status + "; a different report cannot replace it.");

@@ -13,8 +13,8 @@ public record Outcome(JobStatus status, Map<String, Object> report, String summa
 
     /** This outcome with the values of the job's secrets masked in every text it holds, as it is stored. */
     public Outcome masked(SecretMasking.Mask mask) {
-        return new Outcome(status, mask.value(report), mask.text(summary), mask.value(result), mask.value(issues),
-                filesReviewed, linesAnalyzed, totalComments, mask.text(qualityRating), mask.value(metrics),
-                mask.value(tokensUsed), mask.value(actionsTaken), mask.text(error));
+        return new Outcome(status, mask.map(report), mask.text(summary), mask.map(result), mask.list(issues),
+                filesReviewed, linesAnalyzed, totalComments, mask.text(qualityRating), mask.map(metrics),
+                mask.map(tokensUsed), mask.list(actionsTaken), mask.text(error));
     }
 }

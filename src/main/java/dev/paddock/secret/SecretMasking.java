@@ -1,12 +1,15 @@
 package dev.paddock.secret;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.common.JsonTexts;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +20,7 @@ import java.util.Map;
 @ApplicationScoped
 public class SecretMasking {
 
-    public static final String MASK = "***";
+    private static final String MASK = "***";
 
     @Inject
     SecretCipher cipher;
@@ -47,10 +50,6 @@ public class SecretMasking {
             this.json = json;
         }
 
-        public boolean masksNothing() {
-            return values.isEmpty();
-        }
-
         public String text(String text) {
             if (text == null) {
                 return null;
@@ -67,13 +66,18 @@ public class SecretMasking {
             return values.isEmpty() || node == null ? node : JsonTexts.map(node, this::text);
         }
 
-        /** A value read from JSON (maps, lists, texts, numbers), masked the same way, as the same type. */
-        @SuppressWarnings("unchecked")
-        public <T> T value(T value) {
-            if (values.isEmpty() || value == null) {
-                return value;
-            }
-            return (T) json.convertValue(tree(json.valueToTree(value)), value.getClass());
+        /** An object read from JSON, masked the same way. */
+        public Map<String, Object> map(Map<String, Object> value) {
+            return values.isEmpty() || value == null ? value
+                    : json.convertValue(tree(json.valueToTree(value)), new TypeReference<LinkedHashMap<String, Object>>() {
+                    });
+        }
+
+        /** An array read from JSON, masked the same way. */
+        public <E> List<E> list(List<E> value) {
+            return values.isEmpty() || value == null ? value
+                    : json.convertValue(tree(json.valueToTree(value)), new TypeReference<ArrayList<E>>() {
+                    });
         }
     }
 }
