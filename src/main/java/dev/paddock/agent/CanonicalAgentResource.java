@@ -265,7 +265,6 @@ public class CanonicalAgentResource {
         }
     }
 
-    /** A body's fields, and the X-Runner-* headers' for those it leaves out (an agent may send both). */
     /**
      * The headers that gave the request a value its body left out, by the field they filled: an
      * invalid value is named as the caller sent it ({@code X-Runner-Max-Concurrency: 0}), not by
@@ -289,6 +288,7 @@ public class CanonicalAgentResource {
         return names;
     }
 
+    /** A body's fields, and the X-Runner-* headers' for those it leaves out (an agent may send both). */
     private static AgentRequests.Register withDefaults(AgentRequests.Register body, AgentRequests.Register headers) {
         if (body == null) {
             return null; // a JSON null: refused as no body, below

@@ -55,6 +55,16 @@ public class EventFeed {
              ORDER BY e.sequence
              LIMIT ?""";
 
+    /** The newest numbered events of the types the caller may see, in sequence order. */
+    private static final String NEWEST_EVENTS = """
+            SELECT * FROM (
+                SELECT e.pos, e.sequence, e.id, e.type, e.subject, e.time, e.details, e.resource
+                  FROM events e
+                 WHERE e.tenant = ? AND e.sequence IS NOT NULL AND e.type LIKE ANY (?)
+                 ORDER BY e.sequence DESC
+                 LIMIT ?) newest
+             ORDER BY sequence""";
+
     /** The sequence of a tenant's newest numbered event: each event numbered up to it is committed. */
     private static final String NEWEST = "SELECT coalesce(max(sequence), 0) FROM events WHERE tenant = ?";
 
@@ -115,6 +125,35 @@ public class EventFeed {
         });
         long next = events.isEmpty() ? after : Long.parseLong((String) events.get(events.size() - 1).get("sequence"));
         return new Page(events, next);
+    }
+
+    /**
+     * The caller's newest {@code limit} events (those its scopes cover), oldest first, and the
+     * sequence a feed of what follows starts after: what a page opening on the feed shows first.
+     */
+    public Page newest(Person person, int limit) {
+        String[] allowed = TYPES_BY_SCOPE.entrySet().stream().filter(entry -> person.has(entry.getKey()))
+                .map(Map.Entry::getValue).toArray(String[]::new);
+        return transactions.run(connection -> {
+            long newest;
+            try (PreparedStatement select = connection.prepareStatement(NEWEST)) {
+                select.setString(1, person.tenant());
+                try (ResultSet row = select.executeQuery()) {
+                    row.next();
+                    newest = row.getLong(1);
+                }
+            }
+            try (PreparedStatement select = connection.prepareStatement(NEWEST_EVENTS)) {
+                select.setString(1, person.tenant());
+                select.setArray(2, connection.createArrayOf("text", allowed));
+                select.setInt(3, limit);
+                List<Map<String, Object>> events = new ArrayList<>(rendered(person.tenant(), select).values());
+                // past the newest read first and the last shown (numbered in between): none twice;
+                // events of other types numbered after the last shown are not the caller's
+                long last = events.isEmpty() ? 0 : Long.parseLong((String) events.get(events.size() - 1).get("sequence"));
+                return new Page(events, Math.max(newest, last));
+            }
+        });
     }
 
     /**

@@ -73,7 +73,25 @@ public class RunnerService {
         return new Created(runner, token.token());
     }
 
+    /** How a list of runners is ordered. */
+    public enum Order {
+        /** The API's order (API.md): the runners heard from last first. */
+        NEWEST_HEARTBEAT("last_heartbeat_at DESC NULLS LAST, created_at DESC, id"),
+        /** By name: a page people act on, whose rows must not move as heartbeats arrive. */
+        NAME("name, id");
+
+        private final String sql;
+
+        Order(String sql) {
+            this.sql = sql;
+        }
+    }
+
     public RunnerView.Page list(String tenant, Filters filters, PageRequest page, boolean onlyAvailable) {
+        return list(tenant, filters, page, onlyAvailable, Order.NEWEST_HEARTBEAT);
+    }
+
+    public RunnerView.Page list(String tenant, Filters filters, PageRequest page, boolean onlyAvailable, Order order) {
         StringBuilder where = new StringBuilder("tenant = :tenant");
         Map<String, Object> params = new HashMap<>(Map.of("tenant", tenant));
         if (filters.status() != null) {
@@ -95,7 +113,7 @@ public class RunnerService {
         params.put("limit", page.limit());
         params.put("offset", page.offset());
         List<RunnerView> runners = transactions.rows("SELECT " + RunnerState.COLUMNS + " FROM runners r WHERE " + where
-                        + " ORDER BY last_heartbeat_at DESC NULLS LAST, created_at DESC, id LIMIT :limit OFFSET :offset",
+                        + " ORDER BY " + order.sql + " LIMIT :limit OFFSET :offset",
                 params, row -> RunnerView.of(RunnerRows.read(Columns.of(row))));
         return new RunnerView.Page(runners, total, page.limit(), page.offset(), page.page(), page.perPage());
     }

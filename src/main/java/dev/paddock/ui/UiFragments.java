@@ -5,6 +5,7 @@ import dev.paddock.auth.Person;
 import dev.paddock.auth.PersonAccess;
 import dev.paddock.auth.Scopes;
 import dev.paddock.common.PageRequest;
+import dev.paddock.feed.EventFeed;
 import dev.paddock.fleet.RunnerService;
 import dev.paddock.runner.RunnerView;
 import io.quarkus.qute.CheckedTemplate;
@@ -57,6 +58,9 @@ public class UiFragments {
 
         static native TemplateInstance log(List<JobLogReader.LogLine> lines, long first, long last);
     }
+
+    /** Events the events page opens with; it keeps at most twice as many as more arrive (app.js). */
+    static final int EVENTS_SHOWN = 100;
 
     /** Lines a page of a job's log holds: the browser keeps a few pages, however long the log. */
     static final int LOG_PAGE = 500;
@@ -113,10 +117,13 @@ public class UiFragments {
     @Inject
     JobLogReader logReader;
 
+    @Inject
+    EventFeed eventFeed;
+
     @Context
     UriInfo uriInfo;
 
-    /** As {@code GET /api/runners}: the same filters, the same scope. */
+    /** As {@code GET /api/runners}: the same filters, the same scope; by name, so rows stay where they are. */
     @GET
     @Path("runners")
     @Operation(hidden = true)
@@ -125,12 +132,26 @@ public class UiFragments {
         Person person = auth.person();
         var query = uriInfo.getQueryParameters();
         RunnerView.Page page = runnerService.list(person.tenant(), RunnerService.Filters.from(query),
-                PageRequest.from(query), false);
+                PageRequest.from(query), false, RunnerService.Order.NAME);
         Instant now = Instant.now();
         List<RunnerRow> rows = page.runners().stream()
                 .map(runner -> new RunnerRow(runner, Ago.since(runner.lastHeartbeatAt(), now))).toList();
         return Templates.runners(rows, page, Pager.of(page.offset(), page.limit(), rows.size(), page.total()),
                 person.has(Scopes.RUNNERS_MANAGE)).render();
+    }
+
+    /**
+     * What the events page shows as it opens: the caller's newest {@value #EVENTS_SHOWN} events
+     * (as {@code GET /api/events} renders them, oldest first) and the sequence its live feed
+     * resumes after. JSON: the page draws events itself, as they arrive.
+     */
+    @GET
+    @Path("events")
+    @Operation(hidden = true)
+    @Produces(MediaType.APPLICATION_JSON)
+    @PersonAccess({Scopes.JOBS_READ, Scopes.RUNNERS_READ, Scopes.API_KEYS_MANAGE, Scopes.WEBHOOKS_MANAGE})
+    public EventFeed.Page events() {
+        return eventFeed.newest(auth.person(), EVENTS_SHOWN);
     }
 
     /** As {@code GET /api/api-keys}: a person's keys (every key with api-keys:manage); a key is refused (403). */

@@ -11,7 +11,7 @@ import java.util.Map;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The activity feed in a real browser: the tenant's events live, only those the credential may read. */
+/** The activity feed in a real browser: the tenant's latest events, then live, only those the credential may read. */
 @QuarkusTest
 public class EventsPageTest extends BrowserTest {
 
@@ -35,6 +35,15 @@ public class EventsPageTest extends BrowserTest {
         assertThat(page.locator("#events").evaluate("feed => getComputedStyle(feed, '::before').content"))
                 .as("a feed with events has no empty-state line").isEqualTo("none");
         Browser.screenshot(page, "events");
+
+        // opened again, the page shows what happened before it, once, and goes on live
+        page.reload();
+        assertThat(page.locator("#events-state")).containsText("live", SOON);
+        assertThat(page.locator("#events .event")).hasCount(1);
+        api.enqueue(Map.of("type", "build", "name", "later"));
+        assertThat(page.locator("#events .event")).hasCount(2, new com.microsoft.playwright.assertions.LocatorAssertions
+                .HasCountOptions().setTimeout(10_000));
+        assertThat(page.locator("#events .event").first()).containsText("later");
 
         page.locator("#events a", new Page.LocatorOptions().setHasText("<i>nightly</i>")).click();
         page.waitForURL("**/ui/jobs/" + job);

@@ -64,6 +64,37 @@ public class FleetPageTest extends BrowserTest {
         assertThat(watched.errors()).isEmpty();
     }
 
+    /**
+     * The fleet is in name order, so a row stays where it is as heartbeats arrive (the API lists the
+     * runner heard from last first); a label typed in capitals means the lower-case label, and one
+     * that is no label empties the list and says why instead of leaving rows that do not match.
+     */
+    @Test
+    void theFleetIsInNameOrderAndItsLabelFilterTakesWhatPeopleType() {
+        Api api = Api.newTenant();
+        Api.RunnerRef beta = api.createRunner("beta", List.of("gpu"), 1);
+        api.createRunner("alpha", List.of("linux"), 1);
+        List<String> many = java.util.stream.IntStream.rangeClosed(1, 20).mapToObj(i -> "a-rather-long-label-" + i).toList();
+        api.createRunner("gamma", many, 1);
+        Api.runner(beta.token()).body(Map.of("status", "online")).post("/api/runners/heartbeat").then().statusCode(200);
+        Browser.Watched watched = browser.open();
+        Page page = signIn(watched, key(api, List.of("runners:read")));
+        var names = page.locator("#runners tr[data-runner] .name");
+        assertThat(names).hasText(new String[] {"alpha", "beta", "gamma"});
+        // a row with many labels leaves the other columns their words: each status on one line
+        List<?> heights = (List<?>) page.locator("#runners .badge")
+                .evaluateAll("badges => badges.map(badge => badge.getBoundingClientRect().height)");
+        assertThat(heights).hasSize(3).allSatisfy(height -> assertThat(((Number) height).doubleValue()).isLessThan(30));
+
+        var label = page.getByLabel("Label", new Page.GetByLabelOptions().setExact(true));
+        label.fill("GPU");
+        assertThat(names).hasText(new String[] {"beta"});
+        assertThat(watched.errors()).isEmpty();
+        label.fill("gpu!");
+        assertThat(page.locator("#runners tr[data-runner]")).hasCount(0);
+        assertThat(page.locator("#notice")).containsText("label");
+    }
+
     @Test
     void addingARunnerShowsItsTokenAndInstallLineOnce() {
         Api api = Api.newTenant();

@@ -78,6 +78,11 @@
   // ---- htmx: every fragment request carries the credential; a refusal says why
   document.addEventListener('htmx:configRequest', (event) => {
     event.detail.headers.Authorization = 'Bearer ' + credential();
+    // labels are lower case: "GPU" typed in a filter means gpu
+    const label = event.detail.parameters.label;
+    if (typeof label === 'string') {
+      event.detail.parameters.label = label.trim().toLowerCase();
+    }
   });
   document.addEventListener('htmx:responseError', (event) => {
     const status = event.detail.xhr.status;
@@ -93,6 +98,10 @@
       if (status === 404) {
         // what is gone stays gone: its part stops asking
         event.detail.elt.dataset.gone = 'true';
+      }
+      if (status === 400 && event.detail.elt.dataset.include) {
+        // a filter the list refused: its rows no longer answer the filter, so they go
+        event.detail.elt.replaceChildren();
       }
       notice(detail);
     }
@@ -183,7 +192,12 @@
         document.querySelectorAll('[data-src][hx-get]').forEach((target) => window.htmx.trigger(target, 'refresh'));
       };
       form.addEventListener('change', () => refresh(true));
-      form.addEventListener('input', () => refresh(true));
+      // typing asks once the person pauses, not at every key
+      let typing = null;
+      form.addEventListener('input', () => {
+        clearTimeout(typing);
+        typing = setTimeout(() => refresh(true), 300);
+      });
       form.addEventListener('submit', (event) => { event.preventDefault(); refresh(true); });
       document.addEventListener('click', (event) => {
         const pager = event.target.closest('[data-page-offset]');
@@ -384,10 +398,12 @@
     }
   };
 
-  // ---- the activity feed: the tenant's events as they are numbered, newest on top
-  const followEvents = (element) => {
+  // ---- the activity feed: the tenant's newest events, then each as it is numbered, newest on
+  // top; the page keeps at most EVENTS_KEEP of them, however long it stays open
+  const EVENTS_KEEP = 200;
+  const followEvents = async (element) => {
     const state = document.getElementById('events-state');
-    readEvents(element.dataset.events, state, (name, event) => {
+    const show = (event) => {
       const data = event.data || {};
       const about = data.job ? (data.job.name || data.job.type) : data.runner ? data.runner.name
         : data.api_key ? data.api_key.name : data.webhook ? data.webhook.url : event.subject;
@@ -401,7 +417,20 @@
         line.querySelector('.about').append(link);
       }
       element.prepend(line);
-    });
+      while (element.childElementCount > EVENTS_KEEP) {
+        element.lastElementChild.remove();
+      }
+    };
+    let newest;
+    try {
+      const opening = await api('GET', '/ui/fragments/events');
+      opening.events.forEach(show);
+      newest = String(opening.next_after);
+    } catch (error) {
+      state.textContent = error.message;
+      return;
+    }
+    readEvents(element.dataset.events, state, (name, event) => show(event), newest);
   };
 
   const refreshAll = () => document.querySelectorAll('[data-src][hx-get]').forEach((target) => window.htmx.trigger(target, 'refresh'));
