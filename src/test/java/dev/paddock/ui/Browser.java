@@ -88,9 +88,12 @@ public final class Browser implements AutoCloseable {
         var shown = page.locator(rows);
         assertThat(page.locator(count)).containsText(firstCount);
         assertThat(shown).hasCount(50);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Next")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Next")).focus();
+        page.keyboard().press("Enter");
         assertThat(page.locator(count)).containsText(secondCount);
         assertThat(shown).hasCount(secondRows);
+        // the keyboard stays on the pager (here its other button, at the last page), not at the top
+        org.assertj.core.api.Assertions.assertThat(page.evaluate("document.activeElement.dataset.pager")).isEqualTo("previous");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Previous")).click();
         assertThat(shown).hasCount(50);
     }

@@ -119,6 +119,10 @@
   });
   // a refreshed part keeps the focus where it was (a row's button, a link), found again by what it does
   const focusKey = (element) => {
+    if (element.dataset.pager) {
+      // a page further on, its button is still where the person is (or the other one, at an end)
+      return '[data-pager="' + element.dataset.pager + '"], [data-pager]';
+    }
     if (element.id) {
       return '#' + CSS.escape(element.id);
     }
