@@ -27,11 +27,18 @@ public class JobPageTest extends BrowserTest {
         page.navigate(ui + "jobs");
         var link = page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Build <b>main</b>"));
         assertThat(link).isVisible();
+        // times as people read them, the exact one in the title
+        assertThat(page.locator("#jobs tr[data-job='" + jobId + "'] time")).containsText(" ago");
+        assertThat(page.locator("#jobs tr[data-job='" + jobId + "'] time")).hasAttribute("title",
+                java.util.regex.Pattern.compile("^\\d{4}-\\d\\d-\\d\\dT"));
         Browser.screenshot(page, "jobs");
         link.click();
         page.waitForURL("**/ui/jobs/" + jobId);
         assertThat(page.locator("#job")).containsText("queued");
         assertThat(page.locator("#job")).containsText("Why it waits");
+        assertThat(page.locator("#job .waiting")).containsText(java.util.regex.Pattern.compile(
+                "(next in line|matching runners busy|matching runners offline|matching runners draining|no matching runner)"
+                        + " · \\d+ matching runners? · position \\d+ · waited \\d+ (ms|s|min|h|d)$"));
 
         Map<String, Object> claimed = Api.claimOne(runner.token());
         String lease = (String) claimed.get("lease_id");
