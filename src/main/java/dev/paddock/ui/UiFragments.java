@@ -46,7 +46,7 @@ public class UiFragments {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance runners(List<RunnerRow> runners, RunnerView.Page page, Pager pager,
-                                               boolean canManage);
+                                               boolean canManage, boolean filtered);
 
         static native TemplateInstance jobs(JobView.Page page, Pager pager);
 
@@ -131,13 +131,15 @@ public class UiFragments {
     public String runners() {
         Person person = auth.person();
         var query = uriInfo.getQueryParameters();
-        RunnerView.Page page = runnerService.list(person.tenant(), RunnerService.Filters.from(query),
-                PageRequest.from(query), false, RunnerService.Order.NAME);
+        RunnerService.Filters filters = RunnerService.Filters.from(query);
+        RunnerView.Page page = runnerService.list(person.tenant(), filters, PageRequest.from(query), false,
+                RunnerService.Order.NAME);
         Instant now = Instant.now();
         List<RunnerRow> rows = page.runners().stream()
                 .map(runner -> new RunnerRow(runner, Ago.since(runner.lastHeartbeatAt(), now))).toList();
+        boolean filtered = filters.status() != null || !filters.labels().isEmpty() || filters.q() != null;
         return Templates.runners(rows, page, Pager.of(page.offset(), page.limit(), rows.size(), page.total()),
-                person.has(Scopes.RUNNERS_MANAGE)).render();
+                person.has(Scopes.RUNNERS_MANAGE), filtered).render();
     }
 
     /**

@@ -36,6 +36,8 @@ public class JobPageTest extends BrowserTest {
         page.waitForURL("**/ui/jobs/" + jobId);
         assertThat(page.locator("#job")).containsText("queued");
         assertThat(page.locator("#job")).containsText("Why it waits");
+        assertThat(page.locator("#log").evaluate("log => getComputedStyle(log, '::before').content"))
+                .as("a log without lines says so").isEqualTo("\"No log lines yet.\"");
         assertThat(page.locator("#job .waiting")).containsText(java.util.regex.Pattern.compile(
                 "(next in line|matching runners busy|matching runners offline|matching runners draining|no matching runner)"
                         + " · \\d+ matching runners? · position \\d+ · waited \\d+ (ms|s|min|h|d)$"));
