@@ -65,6 +65,12 @@ public class DashboardUsabilityTest extends BrowserTest {
         var signOut = page.locator("#sign-out").boundingBox();
         assertThat(signOut.x + signOut.width).isLessThanOrEqualTo(375);
         assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Events"))).isInViewport();
+        // each filter's label stays on the line of its input
+        for (String input : List.of("filter-status", "filter-label", "filter-q", "add-name", "add-labels")) {
+            var label = page.locator("label[for='" + input + "']").boundingBox();
+            var box = page.locator("#" + input).boundingBox();
+            assertThat(Math.abs(label.y + label.height / 2 - (box.y + box.height / 2))).as(input).isLessThan(box.height / 2);
+        }
     }
 
     @Test

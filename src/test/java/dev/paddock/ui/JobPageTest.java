@@ -111,6 +111,12 @@ public class JobPageTest extends BrowserTest {
         assertThat(lines.last()).containsText("line 1200", SOON);
         assertThat(lines).hasCount(500);
         assertThat(lines.first()).containsText("line 701");
+        // scrolling up to read stops following the tail, scrolling back to the end follows it again
+        assertThat(page.locator("#log-follow")).isChecked();
+        page.locator("#log").evaluate("log => { log.scrollTop = 0; }");
+        assertThat(page.locator("#log-follow")).not().isChecked();
+        page.locator("#log").evaluate("log => { log.scrollTop = log.scrollHeight; }");
+        assertThat(page.locator("#log-follow")).isChecked();
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Earlier lines")).click();
         assertThat(lines).hasCount(1000);
         assertThat(lines.first()).containsText("line 201");

@@ -347,6 +347,15 @@
       return part;
     };
     const showEarlier = () => { earlierRow.hidden = firstShown() <= 1; };
+    // scrolling up to read stops following the tail; scrolling back down to the end follows it again
+    // (a scroll that came with a change of the log's height is the page's own, not the person's)
+    let seenHeight = element.scrollHeight;
+    element.addEventListener('scroll', () => {
+      if (element.scrollHeight === seenHeight) {
+        follow.checked = element.scrollHeight - element.scrollTop - element.clientHeight < 4;
+      }
+      seenHeight = element.scrollHeight;
+    });
     document.getElementById('log-earlier').addEventListener('click', async () => {
       follow.checked = false;
       try {
