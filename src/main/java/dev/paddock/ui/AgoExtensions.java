@@ -16,7 +16,7 @@ final class AgoExtensions {
         return Ago.since(then, Instant.now());
     }
 
-    /** "340 ms", "42 s", "7 min" (a template asks only for a span it has: Qute renders no call on null). */
+    /** "340 ms", "42 s", "7 min". A template guards a span that may be null with {@code #if}: Qute refuses a call on null. */
     static String span(long millis) {
         return Ago.span(millis);
     }
