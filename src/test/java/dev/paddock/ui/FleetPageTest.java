@@ -41,6 +41,10 @@ public class FleetPageTest extends BrowserTest {
                 .HasTextOptions().setTimeout(10_000));
         assertThat(row).containsText("linux");
         assertThat(row).containsText("0 / 3");
+        // a row's buttons are a group named by its runner: "Drain" is read out with whose it is
+        assertThat(page.getByRole(AriaRole.GROUP, new Page.GetByRoleOptions().setName("<img src=x onerror=alert(1)>"))
+                .getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Drain")))
+                .isVisible();
         Browser.screenshot(page, "fleet");
         assertThat(watched.errors()).isEmpty();
         assertThat((Boolean) page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).isTrue();
