@@ -109,8 +109,7 @@ public class EventFeed {
      * empty).
      */
     public Page after(Person person, long after, List<String> types, int limit) {
-        String[] allowed = TYPES_BY_SCOPE.entrySet().stream().filter(entry -> person.has(entry.getKey()))
-                .map(Map.Entry::getValue).toArray(String[]::new);
+        String[] allowed = allowedTypes(person);
         String[] wanted = types.isEmpty() ? new String[] {"%"}
                 : types.stream().map(EventTypes::likePattern).toArray(String[]::new);
         List<Map<String, Object>> events = transactions.run(connection -> {
@@ -132,8 +131,7 @@ public class EventFeed {
      * sequence a feed of what follows starts after: what a page opening on the feed shows first.
      */
     public Page newest(Person person, int limit) {
-        String[] allowed = TYPES_BY_SCOPE.entrySet().stream().filter(entry -> person.has(entry.getKey()))
-                .map(Map.Entry::getValue).toArray(String[]::new);
+        String[] allowed = allowedTypes(person);
         return transactions.run(connection -> {
             long newest;
             try (PreparedStatement select = connection.prepareStatement(NEWEST)) {
@@ -195,6 +193,12 @@ public class EventFeed {
                 return rendered(tenant, select);
             }
         });
+    }
+
+    /** The event types the caller's scopes let it read, as LIKE patterns. */
+    private static String[] allowedTypes(Person person) {
+        return TYPES_BY_SCOPE.entrySet().stream().filter(entry -> person.has(entry.getKey()))
+                .map(Map.Entry::getValue).toArray(String[]::new);
     }
 
     /** The events {@code select} reads, in its order, each with the resource it is about. */
