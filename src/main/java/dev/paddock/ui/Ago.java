@@ -5,7 +5,7 @@ import java.time.Instant;
 
 /**
  * Times as people read them: "12 s ago", "3 min ago", "5 h ago", "2 d ago" ("never" for no
- * time); spans as "340 ms", "42 s", "7 min", "3 h".
+ * time), "in 29 d" ahead; spans as "340 ms", "42 s", "7 min", "3 h".
  */
 final class Ago {
 
@@ -17,6 +17,14 @@ final class Ago {
             return "never";
         }
         return coarse(Math.max(0, Duration.between(then, now).toSeconds())) + " ago";
+    }
+
+    /** A time that may lie ahead (a key's expiry): "in 29 d", or as {@link #since} once it passed. */
+    static String relative(Instant then, Instant now) {
+        if (then != null && then.isAfter(now)) {
+            return "in " + coarse(Duration.between(now, then).toSeconds());
+        }
+        return since(then, now);
     }
 
     /** A span: milliseconds under a second, then the coarsest unit that keeps two digits of it. */

@@ -16,6 +16,11 @@ final class AgoExtensions {
         return Ago.since(then, Instant.now());
     }
 
+    /** "in 29 d" ahead, "3 min ago" past. */
+    static String relative(Instant then) {
+        return Ago.relative(then, Instant.now());
+    }
+
     /** "340 ms", "42 s", "7 min". A template guards a span that may be null with {@code #if}: Qute refuses a call on null. */
     static String span(long millis) {
         return Ago.span(millis);

@@ -22,6 +22,14 @@ class AgoTest {
     }
 
     @Test
+    void aTimeAheadIsSaidAsHowLongUntilItAndOncePassedAsAgo() {
+        assertThat(Ago.relative(NOW.plusSeconds(29 * 86_400 + 100), NOW)).isEqualTo("in 29 d");
+        assertThat(Ago.relative(NOW.plusSeconds(90), NOW)).isEqualTo("in 90 s");
+        assertThat(Ago.relative(NOW.minusSeconds(180), NOW)).isEqualTo("3 min ago");
+        assertThat(Ago.relative(null, NOW)).isEqualTo("never");
+    }
+
+    @Test
     void aSpanUnderASecondIsInMillisecondsAndLongerOnesInSecondsMinutesOrHours() {
         assertThat(Ago.span(331)).isEqualTo("331 ms");
         assertThat(Ago.span(2_282)).isEqualTo("2 s");

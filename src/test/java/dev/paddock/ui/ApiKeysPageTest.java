@@ -34,6 +34,8 @@ public class ApiKeysPageTest extends BrowserTest {
                 new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Close")).click();
         var row = page.locator("#api-keys tr", new Page.LocatorOptions().setHasText("ci <bot>"));
         assertThat(row).containsText("jobs:read");
+        assertThat(row.locator("time").first()).hasText(java.util.regex.Pattern.compile("^\\d+ s ago$"));
+        assertThat(row).containsText("never"); // not used yet
         assertThat(page.locator("#api-keys")).not().containsText(key);
         given().header("x-api-key", key).get("/api/jobs").then().statusCode(200);
         Browser.screenshot(page, "api-keys");

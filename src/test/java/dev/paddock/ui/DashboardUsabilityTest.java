@@ -29,13 +29,31 @@ public class DashboardUsabilityTest extends BrowserTest {
         Api api = Api.newTenant();
         Browser.Watched watched = browser.open();
         Page page = Browser.signIn(watched, ui, Browser.key(api, List.of("runners:manage")));
-        page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).first().fill("bad-labels");
+        page.getByLabel("New runner").fill("bad-labels");
         page.getByLabel("Labels").fill("linux, GPU");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add runner")).click();
         assertThat(page.locator("#notice")).containsText("labels[1]");
         page.waitForTimeout(PAST_A_REFRESH_MS);
         assertThat(page.locator("#notice")).isVisible();
         assertThat(page.locator("#notice")).containsText("labels[1]");
+        // until they close it
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Dismiss this notice")).click();
+        assertThat(page.locator("#notice")).isHidden();
+    }
+
+    @Test
+    void theKeyboardsFirstStopSkipsToTheContent() {
+        Api api = Api.newTenant();
+        Browser.Watched watched = browser.open();
+        Page page = Browser.signIn(watched, ui, Browser.key(api, List.of("runners:read")));
+        var skip = page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Skip to the content"));
+        assertThat(skip).not().isInViewport();
+        page.keyboard().press("Tab");
+        assertThat(skip).isFocused();
+        assertThat(skip).isInViewport();
+        page.keyboard().press("Enter");
+        assertThat(page.locator("main")).isFocused();
+        assertThat(watched.errors()).isEmpty();
     }
 
     @Test
@@ -62,6 +80,10 @@ public class DashboardUsabilityTest extends BrowserTest {
         assertThat(page.locator("tr[data-runner]")).hasCount(1);
         Browser.screenshot(page, "fleet-phone");
         assertThat((Boolean) page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).isTrue();
+        // a row stays a line high: its action buttons side by side, not stacked down the screen
+        var row = page.locator("tr[data-runner]").boundingBox();
+        var name = page.locator("tr[data-runner] td.name").boundingBox();
+        assertThat(row.height).isLessThan(2.5 * name.height);
         var signOut = page.locator("#sign-out").boundingBox();
         assertThat(signOut.x + signOut.width).isLessThanOrEqualTo(375);
         assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Events"))).isInViewport();
@@ -102,7 +124,10 @@ public class DashboardUsabilityTest extends BrowserTest {
         });
         page.navigate(ui + "jobs/not-a-job");
         assertThat(page.locator("#notice")).containsText("not found", SOON);
-        assertThat(page.locator("h2").first()).hasText("Log"); // the page, not a problem document
+        // the page, not a problem document, and nothing of a job it does not have
+        assertThat(page.locator("h1")).hasText("Job not found");
+        assertThat(page.locator("#job-log")).isHidden();
+        assertThat(page.locator("#log-filters")).isHidden();
         page.waitForTimeout(PAST_A_REFRESH_MS);
         assertThat(asked.get()).isEqualTo(1);
     }

@@ -30,6 +30,11 @@ public class EventsPageTest extends BrowserTest {
         Api.newTenant().enqueue(Map.of("type", "elsewhere"));
         assertThat(page.locator("#events")).containsText("paddock.job.queued", SOON);
         assertThat(page.locator("#events")).containsText("<i>nightly</i>");
+        // the time as the person's clock reads it, the exact one in its title
+        var time = page.locator("#events .event time").first();
+        assertThat(time).hasAttribute("datetime", java.util.regex.Pattern.compile("^\\d{4}-\\d\\d-\\d\\dT"));
+        assertThat(time).hasAttribute("title", time.getAttribute("datetime"));
+        assertThat(time).not().hasText(java.util.regex.Pattern.compile("\\d{4}-\\d\\d-\\d\\dT"));
         assertThat(page.locator("#events")).not().containsText("paddock.runner.created");
         assertThat(page.locator("#events")).not().containsText("elsewhere");
         assertThat(page.locator("#events").evaluate("feed => getComputedStyle(feed, '::before').content"))

@@ -62,7 +62,7 @@ public class FleetPageTest extends BrowserTest {
         Browser.walksTwoPages(page, "#runners .count", "#runners tr[data-runner]", "55 runners, 1–50",
                 "55 runners, 51–55", 5);
         var rows = page.locator("#runners tr[data-runner]");
-        page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).last().fill("pool-05");
+        page.getByLabel("Name contains").fill("pool-05");
         assertThat(page.locator("#runners .count")).containsText("6 runners");
         assertThat(rows).hasCount(6);
         assertThat(watched.errors()).isEmpty();
@@ -106,7 +106,7 @@ public class FleetPageTest extends BrowserTest {
         Api api = Api.newTenant();
         Browser.Watched watched = browser.open();
         Page page = signIn(watched, key(api, List.of("runners:manage")));
-        page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).first().fill("added-in-browser");
+        page.getByLabel("New runner").fill("added-in-browser");
         page.getByLabel("Labels").fill("linux, arm");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add runner")).click();
         var dialog = page.locator("#shown-once");

@@ -59,6 +59,8 @@ public class JobPageTest extends BrowserTest {
         assertThat(page.locator("#log .line:not([hidden])")).hasCount(1);
         page.selectOption("#log-level", "debug");
         assertThat(page.locator("#job")).containsText("running", SOON);
+        assertThat(page.locator("#job dd time")).hasText(new java.util.regex.Pattern[] {
+                java.util.regex.Pattern.compile(" ago$"), java.util.regex.Pattern.compile(" ago$")}); // created, started
         Browser.screenshot(page, "job");
 
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel")).click();

@@ -30,10 +30,11 @@
   const notice = (text) => {
     const box = document.getElementById('notice');
     if (box) {
-      box.textContent = text;
+      document.getElementById('notice-text').textContent = text;
       box.hidden = !text;
     }
   };
+  document.getElementById('notice-close')?.addEventListener('click', () => notice(''));
 
   const api = async (method, url, body) => {
     const response = await fetch(url, {
@@ -96,8 +97,15 @@
         detail = problemText(JSON.parse(event.detail.xhr.responseText), status);
       } catch (ignored) { /* not a problem document */ }
       if (status === 404) {
-        // what is gone stays gone: its part stops asking
-        event.detail.elt.dataset.gone = 'true';
+        // what is gone stays gone: its part stops asking, and a page about it says it is not there
+        const part = event.detail.elt;
+        part.dataset.gone = 'true';
+        if (part.dataset.missing) {
+          const heading = document.createElement('h1');
+          heading.textContent = part.dataset.missing;
+          part.replaceChildren(heading);
+          document.querySelectorAll(part.dataset.missingHides).forEach((hidden) => { hidden.hidden = true; });
+        }
       }
       if (status === 400 && event.detail.elt.dataset.include) {
         // a filter the list refused: its rows no longer answer the filter, so they go
@@ -411,6 +419,18 @@
     }
   };
 
+  // an event's time as the person's clock reads it (the day too, when not today); the exact
+  // time in its title
+  const clockTime = (iso) => {
+    const then = new Date(iso);
+    const time = document.createElement('time');
+    time.dateTime = iso;
+    time.title = iso;
+    const today = then.toDateString() === new Date().toDateString();
+    time.textContent = today ? then.toLocaleTimeString() : then.toLocaleString();
+    return time;
+  };
+
   // ---- the activity feed: the tenant's newest events, then each as it is numbered, newest on
   // top; the page keeps at most EVENTS_KEEP of them, however long it stays open
   const EVENTS_KEEP = 200;
@@ -421,7 +441,8 @@
       const about = data.job ? (data.job.name || data.job.type) : data.runner ? data.runner.name
         : data.api_key ? data.api_key.name : data.webhook ? data.webhook.url : event.subject;
       const detail = data.reason || (data.job && data.job.status) || (data.runner && data.runner.status) || '';
-      const line = row('event', [['time', event.time], ['type', event.type], ['about', about], ['detail', detail]]);
+      const line = row('event', [['time', ''], ['type', event.type], ['about', about], ['detail', detail]]);
+      line.querySelector('.time').append(clockTime(event.time));
       if (data.job) {
         // a job's events lead to its page (its log, its attempts); the name stays text
         const link = document.createElement('a');
