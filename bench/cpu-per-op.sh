@@ -43,7 +43,30 @@ dropdb --if-exists $DB && createdb $DB
 # a process that ends between pgrep and the read is skipped (awk stops at a missing file: one
 # backend ending at the first read made all of PostgreSQL's CPU since its start the window's)
 ticks() { cat /dev/null "$@" 2>/dev/null | awk '{s += $14 + $15} END {print s + 0}'; }
-postgres_ticks() { ticks $(for p in $(pgrep -u postgres); do echo /proc/$p/stat; done); }
+# PostgreSQL's CPU: its live processes' ticks, plus those of the processes that ended, which the
+# postmaster holds once it has reaped them (its children's ticks): an autovacuum worker that starts
+# and ends inside a window, or a backend that ends in it, is counted, and is not subtracted
+POSTMASTER=$(pgrep -o -u postgres -x postgres)
+postgres_ticks() {
+  { ticks $(for p in $(pgrep -u postgres); do echo /proc/$p/stat; done)
+    awk '{print $16 + $17}' /proc/$POSTMASTER/stat; } | awk '{s += $1} END {print s}'
+}
+# by kind, for the window's breakdown: "pid kind ticks" a live process (kind from its title:
+# backend, autovacuum worker, walwriter, checkpointer…), then "0 reaped ticks" for the ended ones
+postgres_kinds() {
+  for p in $(pgrep -u postgres); do
+    [ "$p" = "$POSTMASTER" ] && continue
+    { read -r stat < /proc/$p/stat && read -r -d '' title < /proc/$p/cmdline; } 2>/dev/null || [ -n "${stat:-}" ] || continue
+    case "$title" in
+      *autovacuum\ worker*) kind="autovacuum-worker" ;;
+      *autovacuum\ launcher*|*walwriter*|*checkpointer*|*background\ writer*|*logical\ replication*|*stats*|*archiver*) kind="background" ;;
+      *) kind="backend" ;;
+    esac
+    echo "$p $kind $(awk '{print $14 + $15}' <<<"$stat")"
+    stat=
+  done
+  echo "0 reaped $(awk '{print $16 + $17}' /proc/$POSTMASTER/stat)"
+}
 # the baselines: PostgreSQL's CPU per pgbench transaction, 64 clients, the service not yet started:
 # a single-row UPDATE (the strict one, each figure's ratio) and pgbench's own TPC-B-like
 # transaction (its default script: three UPDATEs, a SELECT and an INSERT), printed beside it
@@ -126,11 +149,13 @@ LOAD=$!
 sleep 5   # past the generator's compile and the log writers' setup
 GENERATOR=$(pgrep -P $LOAD -f 'LoadGen|wrk')
 [ -z "${PADDOCK_BENCH_PGSS:-}" ] || psql -qAt $DB -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" >/dev/null
+postgres_kinds >/tmp/paddock-cpu-pg-0.txt
 read -r s0 p0 g0 n0 <<<"$(ticks /proc/$SERVICE/stat) $(postgres_ticks) $(ticks /proc/$GENERATOR/stat) $(done_count)"
 thread_ticks >/tmp/paddock-cpu-threads-0.txt
 sleep "$SECS"
 read -r s1 p1 g1 n1 <<<"$(ticks /proc/$SERVICE/stat) $(postgres_ticks) $(ticks /proc/$GENERATOR/stat) $(done_count)"
 thread_ticks >/tmp/paddock-cpu-threads-1.txt
+postgres_kinds >/tmp/paddock-cpu-pg-1.txt
 # the window's statements, kept as they were at its end
 [ -z "${PADDOCK_BENCH_PGSS:-}" ] || psql -q $DB -c "DROP TABLE IF EXISTS bench_window_statements;
     CREATE TABLE bench_window_statements AS SELECT * FROM pg_stat_statements
@@ -163,6 +188,15 @@ echo "service CPU by thread: $(awk -v s=$((s1 - s0)) 'NR == FNR {t0[$1] = $2; ne
     {d = $2 - t0[$1]; if (d > 0) {printf "%s %.0f%%\n", $1, 100 * d / s; sum += d}}
     END {if (s > sum) printf "other %.0f%%\n", 100 * (s - sum) / s}' \
     /tmp/paddock-cpu-threads-0.txt /tmp/paddock-cpu-threads-1.txt | sort -k2 -nr | head -8 | tr '\n' ' ')"
+# PostgreSQL's CPU by kind of process: a process in both snapshots counts its growth, one born in
+# the window all its ticks; the ended ones are what the postmaster reaped in the window, less what
+# they had used before it began
+echo "PostgreSQL CPU by process: $(awk 'NR == FNR {if ($2 == "reaped") r0 = $3; else {k0[$1] = $2; t0[$1] = $3}; next}
+    $2 == "reaped" {s["ended in the window"] += $3 - r0; next}
+    {s[$2] += $3 - ($1 in t0 ? t0[$1] : 0); seen[$1] = 1}
+    END {for (p in t0) if (!(p in seen)) s["ended in the window"] -= t0[p]
+         for (k in s) {all += s[k]}; for (k in s) if (all > 0) printf "%s %.0f%%\n", k, 100 * s[k] / all}' \
+    /tmp/paddock-cpu-pg-0.txt /tmp/paddock-cpu-pg-1.txt | sort -k2 -t' ' | tr '\n' ' ')"
 echo "service RSS $(awk '/VmRSS/ {printf "%d MB", $2/1024}' /proc/$SERVICE/status); $(grep -E "lifecycles:|log ingestion|Requests/sec|Non-2xx|Socket errors" /tmp/paddock-cpu-load.txt | tr -s " \n" " ")"
 [ -z "${PADDOCK_BENCH_PGSS:-}" ] || psql -qX $DB -v ops="$(awk -v n=$((n1 - n0)) -v per="$per" 'BEGIN {print n / per}')" <<'SQL'
   SELECT round(calls / :ops::numeric, 3) AS calls_per_op,

@@ -15,8 +15,9 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every page of the dashboard, with data in it, passes axe-core's rules (WCAG 2.1 A and AA and
- * axe's best practices): names for every control, labels unique, contrast, landmarks, headings.
+ * Every page of the dashboard, with data in it, at a desktop's width and a phone's, passes
+ * axe-core's rules (WCAG 2.1 A and AA and axe's best practices): names for every control,
+ * contrast, landmarks, headings, scrolling regions a keyboard can reach.
  */
 @QuarkusTest
 public class AccessibilityTest extends BrowserTest {
@@ -31,7 +32,8 @@ public class AccessibilityTest extends BrowserTest {
         api.enqueue("lint", List.of("windows"));
         Api.RunningJob running = api.runningJob();
         Api.runner(running.runner().token()).header("X-Lease-Id", running.lease())
-                .body(Map.of("lines", List.of("cloning", Map.of("level", "warn", "message", "a warning"))))
+                .body(Map.of("lines", java.util.stream.Stream.<Object>concat(java.util.stream.Stream.of("cloning", Map.of("level", "warn", "message", "a warning")),
+                        java.util.stream.IntStream.range(0, 60).mapToObj(i -> "step " + i)).toList())) // a log that scrolls
                 .post("/api/runners/jobs/" + running.jobId() + "/logs").then().statusCode(200);
         Api.runner(running.runner().token()).header("X-Lease-Id", running.lease())
                 .body(Map.of("status", "failure", "error", "exit 1", "summary", "two issues",
@@ -58,6 +60,14 @@ public class AccessibilityTest extends BrowserTest {
             assertThat(page.locator(shown.get(2)).first()).isVisible();
             violations.addAll(violations(page, shown.get(0)));
         }
+        // on a phone, where a wide table scrolls inside itself
+        page.setViewportSize(390, 844);
+        for (List<String> shown : pages) {
+            page.navigate(ui + shown.get(1));
+            assertThat(page.locator(shown.get(2)).first()).isVisible();
+            violations.addAll(violations(page, shown.get(0) + " on a phone"));
+        }
+        page.setViewportSize(1280, 900);
         assertThat(watched.errors()).isEmpty();
         // and a job that is not there (its 404s are the browser's console errors here)
         page.navigate(ui + "jobs/" + java.util.UUID.randomUUID());

@@ -145,7 +145,18 @@
     const active = document.activeElement;
     focused = active && active !== document.body && event.detail.target.contains(active) ? focusKey(active) : null;
   });
+  // a table wider than the screen (a phone) scrolls inside itself: the keyboard can then reach it
+  // to scroll it, and only then
+  const scrollableByKeyboard = (root) => root.querySelectorAll('table').forEach((table) => {
+    if (table.scrollWidth > table.clientWidth + 1) {
+      table.tabIndex = 0;
+    } else {
+      table.removeAttribute('tabindex');
+    }
+  });
+  window.addEventListener('resize', () => scrollableByKeyboard(document));
   document.addEventListener('htmx:afterSwap', (event) => {
+    scrollableByKeyboard(event.detail.target);
     if (focused) {
       event.detail.target.querySelector(focused)?.focus();
       focused = null;
