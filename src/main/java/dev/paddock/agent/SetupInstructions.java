@@ -129,9 +129,10 @@ public class SetupInstructions {
             if [ "${fetched:-yes}" = no ]; then
               rm -f "$download"; echo "paddock: the agent could not be downloaded from $PADDOCK_SERVER_URL/agent/paddock-agent.jar" >&2; exit 1
             fi
-            if command -v sha256sum >/dev/null 2>&1; then actual=$(sha256sum "$download" | cut -d' ' -f1)
-            elif command -v shasum >/dev/null 2>&1; then actual=$(shasum -a 256 "$download" | cut -d' ' -f1)
-            elif command -v openssl >/dev/null 2>&1; then actual=$(openssl dgst -sha256 "$download" | sed 's/.*= *//')
+            # the file on standard input: a path with a backslash would have sha256sum escape its line
+            if command -v sha256sum >/dev/null 2>&1; then actual=$(sha256sum < "$download" | cut -d' ' -f1)
+            elif command -v shasum >/dev/null 2>&1; then actual=$(shasum -a 256 < "$download" | cut -d' ' -f1)
+            elif command -v openssl >/dev/null 2>&1; then actual=$(openssl dgst -sha256 < "$download" | sed 's/.*= *//')
             else rm -f "$download"; echo "paddock: no sha256sum, shasum or openssl to check the download with; the agent is not installed" >&2; exit 1
             fi
             if [ "$actual" != "$PADDOCK_AGENT_SHA256" ]; then
@@ -153,7 +154,7 @@ public class SetupInstructions {
               echo '#!/bin/sh'
               echo '# paddock-agent launcher, written by the Paddock runner install script: runs the agent with a'
               echo '# Java 21+ from JAVA_HOME or PATH, through exec, so that signals reach the agent itself.'
-              printf 'PADDOCK_HOME=${PADDOCK_HOME:-%s}\\n' "'$(printf '%s' "$PADDOCK_HOME" | sed "s/'/'\\\\''/g")'"
+              printf 'PADDOCK_HOME=${PADDOCK_HOME:-%s}\\n' "'$(printf '%s' "$PADDOCK_HOME" | sed "s/'/'\\"'\\"'/g")'"
               echo 'export PADDOCK_HOME'
               cat <<'PADDOCK_LAUNCHER_EOF'
             @FIND_JAVA@

@@ -54,7 +54,8 @@ class AgentInstallTest {
     void theInstallScriptInstallsTheCheckedJarAPrivateConfigAndALauncher() throws Exception {
         Api api = Api.newTenant();
         Api.RunnerRef runner = api.createRunner("installed", List.of("linux", "gpu"), 2);
-        Path home = Files.createTempDirectory("paddock-home");
+        // a home whose path a shell must quote: the launcher holds it as written
+        Path home = Files.createTempDirectory("paddock home's $HOME `x` \\ }{ ");
         Run install = sh(script(runner), Map.of("PADDOCK_HOME", home.toString(), "JAVA_HOME", System.getProperty("java.home")));
         assertThat(install.exit).as(install.output).isZero();
         assertThat(install.output).contains("bin/paddock-agent run").doesNotContain(runner.token());
