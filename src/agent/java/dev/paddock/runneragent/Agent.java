@@ -214,8 +214,23 @@ final class Agent {
         List<String> cancelled = client.heartbeat(new PaddockClient.Heartbeat(status, runningJobIds, version, os(), arch(),
                 SystemInfo.read(settings.workDir())));
         for (String id : cancelled) {
-            running.values().stream().filter(execution -> execution.job().id().equals(id))
-                    .forEach(execution -> execution.stop(JobExecution.Stop.CANCELLED));
+            List<JobExecution> ours = running.values().stream().filter(execution -> execution.job().id().equals(id)).toList();
+            if (ours.isEmpty()) {
+                acknowledgeStopped(id);
+            }
+            ours.forEach(execution -> execution.stop(JobExecution.Stop.CANCELLED));
+        }
+    }
+
+    /**
+     * A job the service says to stop that this agent does not run (it stopped it already, at its
+     * timeout, or before a restart): reading it acknowledges the stop, so heartbeats stop listing it.
+     */
+    private void acknowledgeStopped(String jobId) {
+        try {
+            client.acknowledge(jobId, null);
+        } catch (PaddockClient.Retry | PaddockClient.LeaseLost | PaddockClient.JobFinal | PaddockClient.Refused e) {
+            // listed again at the next heartbeat, and tried again then
         }
     }
 

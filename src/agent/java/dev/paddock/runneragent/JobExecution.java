@@ -251,9 +251,9 @@ final class JobExecution {
 
     /**
      * Reads the program's output to its end once the program exited: all of it, however long the
-     * service takes the lines. Processes the program left in its group that hold the output open
-     * are stopped. One that escaped the group (a daemon of its own session) is given up on once
-     * nothing more comes, or at the job's timeout: its readers are left behind, not waited for.
+     * service takes the lines. Processes the program left behind that hold the output open (in its
+     * group, or escaped from it with its mark) are stopped. One that shed the mark is given up on
+     * once nothing more comes, or at the job's timeout: its readers are left behind, not waited for.
      */
     private void awaitOutput(ProcessGroup group, Thread out, Thread err) throws InterruptedException {
         out.join(300);
@@ -261,7 +261,7 @@ final class JobExecution {
         if (!out.isAlive() && !err.isAlive()) {
             return;
         }
-        if (group.groupAlive()) {
+        if (group.anyAlive()) {
             group.stop(2_000);
         }
         while (out.isAlive() || err.isAlive()) {
@@ -269,7 +269,7 @@ final class JobExecution {
             err.join(1000);
             boolean quiet = System.nanoTime() - lastOutputAt > TimeUnit.SECONDS.toNanos(5) && logs.waiting() == 0;
             if ((out.isAlive() || err.isAlive()) && (quiet || remainingNanos() <= 0 || stop != null)) {
-                AgentLog.warn("job " + job.id() + ": a process outside the job's group holds its output open; not waiting for it");
+                AgentLog.warn("job " + job.id() + ": a process that is no longer the job's holds its output open; not waiting for it");
                 group.closeOutput();
                 return;
             }

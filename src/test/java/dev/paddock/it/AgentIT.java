@@ -166,10 +166,12 @@ class AgentIT {
         Runner runner = runner("linux");
         start(install(runner), "run", "--heartbeat-interval", "1s");
         String marker = marker();
-        // the third sleep is orphaned at once (its subshell exits): only a signal to the group reaches it
-        String id = enqueue(script("sleep " + marker + " & sleep " + marker + " & (sleep " + marker + " &) ; echo started; wait"));
+        // the third sleep is orphaned at once (its subshell exits): only a signal to the group reaches it;
+        // the fourth leaves the group for a session of its own: only the job's mark finds it
+        String id = enqueue(script("sleep " + marker + " & sleep " + marker + " & (sleep " + marker + " &) ; setsid sleep "
+                + marker + " & echo started; wait"));
         awaitLine(id, "started");
-        await().atMost(Duration.ofSeconds(10)).until(() -> processes(marker) >= 3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> processes(marker) >= 4);
         person().body(Map.of("reason", "test")).post("/api/jobs/" + id + "/cancel").then().statusCode(200);
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(processes(marker)).isZero());
         assertThat(job(id).getString("job.status")).isEqualTo("cancelled");
@@ -403,6 +405,33 @@ class AgentIT {
         start(home, "run", "--heartbeat-interval", "1s");
         await().atMost(Duration.ofSeconds(30)).until(() -> "success".equals(job(id).getString("job.status")));
         assertThat(job(id).getInt("job.attempt")).isEqualTo(2);
+    }
+
+    /**
+     * A job cancelled while its agent was away is listed to the agent started again, which no
+     * longer runs it: the agent acknowledges it, and heartbeats stop listing it.
+     */
+    @Test
+    void aStopListedForAJobTheAgentNoLongerRunsIsAcknowledged() throws Exception {
+        Runner runner = runner("linux");
+        Path home = install(runner);
+        AgentProcess first = start(home, "run", "--heartbeat-interval", "1s");
+        String marker = marker();
+        String id = enqueue(script("echo started; sleep " + marker));
+        try {
+            awaitLine(id, "started");
+            first.process.destroyForcibly().waitFor();
+            person().body(Map.of("reason", "while its agent was away")).post("/api/jobs/" + id + "/cancel").then().statusCode(200);
+            assertThat(runnerCall(runner.token).body(Map.of("status", "online")).post("/api/runners/heartbeat").then()
+                    .statusCode(200).extract().<List<String>>path("cancel_job_ids")).contains(id);
+            start(home, "run", "--heartbeat-interval", "1s");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(runnerCall(runner.token)
+                    .body(Map.of("status", "online")).post("/api/runners/heartbeat").then().statusCode(200)
+                    .extract().<List<String>>path("cancel_job_ids")).doesNotContain(id));
+        } finally {
+            ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                    .forEach(ProcessHandle::destroyForcibly); // the job of the agent killed without a word
+        }
     }
 
     /** The autoscaler's recipe: register --ephemeral, then run --once; the server retires the runner. */

@@ -104,18 +104,40 @@ class LogShippingTest {
 
     @Test
     @Timeout(60)
-    void aProcessThatLeftTheJobsSessionWithItsOutputDoesNotHoldTheJobOpen() throws Exception {
+    void aProcessThatLeftTheJobsSessionIsStoppedWhenTheJobEnds() throws Exception {
         String marker = "4" + System.nanoTime() % 1000 + ".5";
         long started = System.nanoTime();
         try {
-            run("setsid sleep " + marker + " & echo started");
+            // a daemon of its own session, and an orphan of a group of its own: neither in the job's group
+            run("setsid sleep " + marker + " & (sleep " + marker + " & ) & echo started");
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
             assertThat(report.path("status").asText()).isEqualTo("success");
             assertThat(stored).containsExactly("started");
+            assertThat(withMarker(marker)).as("processes of the job left running").isEmpty();
         } finally {
-            ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
-                    .forEach(ProcessHandle::destroyForcibly);
+            withMarker(marker).forEach(ProcessHandle::destroyForcibly);
         }
+    }
+
+    @Test
+    @Timeout(60)
+    void aProcessThatShedTheJobsMarkWithItsOutputDoesNotHoldTheJobOpen() throws Exception {
+        String marker = "4" + System.nanoTime() % 1000 + ".6";
+        long started = System.nanoTime();
+        try {
+            run("env -u " + ProcessGroup.TRACKING_VARIABLE + " setsid sleep " + marker + " & echo started");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+            assertThat(report.path("status").asText()).isEqualTo("success");
+            assertThat(stored).containsExactly("started");
+            assertThat(withMarker(marker)).as("a daemon left running on purpose").hasSize(1);
+        } finally {
+            withMarker(marker).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static List<ProcessHandle> withMarker(String marker) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                .toList();
     }
 
     private static List<String> expected(int from, int to) {
