@@ -33,6 +33,12 @@ final class Agent {
     private final Map<String, JobExecution> running = new ConcurrentHashMap<>();
     private final AtomicInteger signals = new AtomicInteger();
     private final Object slots = new Object();
+    /**
+     * How many jobs run at once: --concurrency, at most the runner's max_concurrency (the service
+     * hands it no more, and a long poll asking for a slot it would never fill waits to its end
+     * while queued jobs wait too).
+     */
+    private volatile int slotCount;
     private final Object heartbeatWake = new Object();
     private volatile boolean draining;
     private volatile Thread claimer;
@@ -43,6 +49,7 @@ final class Agent {
 
     Agent(AgentSettings settings, String version, Map<String, String> environment) {
         this.settings = settings;
+        this.slotCount = settings.concurrency();
         this.version = version;
         this.client = new PaddockClient(settings.server(), settings.token(), version);
         this.context = new JobExecution.Context(client, settings.workDir(), settings.logFlush(), environment,
@@ -79,7 +86,14 @@ final class Agent {
             return;
         }
         try {
-            ephemeral = client.describe(settings.runnerId(), version, os(), arch()).path("runner").path("ephemeral").asBoolean(false);
+            JsonNode runner = client.describe(settings.runnerId(), version, os(), arch()).path("runner");
+            ephemeral = runner.path("ephemeral").asBoolean(false);
+            int most = runner.path("max_concurrency").asInt(0);
+            if (most > 0 && most < slotCount) {
+                AgentLog.warn("the runner may hold " + most + " job(s) at once (its max_concurrency): " + most
+                        + " slot(s), not the " + slotCount + " of --concurrency");
+                slotCount = most;
+            }
             if (ephemeral && !settings.once()) {
                 AgentLog.info("an ephemeral runner: one job, then it stops");
             }
@@ -136,14 +150,14 @@ final class Agent {
     /** Waits until a slot is free; answers how many are. */
     private int awaitFreeSlots() {
         synchronized (slots) {
-            while (!draining && running.size() >= settings.concurrency()) {
+            while (!draining && running.size() >= slotCount) {
                 try {
                     slots.wait(1000);
                 } catch (InterruptedException e) {
                     Thread.interrupted(); // a signal woke the claimer: the loop looks at draining
                 }
             }
-            return settings.concurrency() - running.size();
+            return slotCount - running.size();
         }
     }
 
@@ -210,7 +224,7 @@ final class Agent {
 
     private void sendHeartbeat() throws PaddockClient.Retry, PaddockClient.Refused {
         List<String> runningJobIds = running.values().stream().map(execution -> execution.job().id()).distinct().toList();
-        String status = draining ? "draining" : running.size() >= settings.concurrency() ? "busy" : "online";
+        String status = draining ? "draining" : running.size() >= slotCount ? "busy" : "online";
         List<String> cancelled = client.heartbeat(new PaddockClient.Heartbeat(status, runningJobIds, version, os(), arch(),
                 SystemInfo.read(settings.workDir())));
         for (String id : cancelled) {

@@ -267,6 +267,22 @@ class AgentIT {
         assertThat(processes(marker)).isZero();
     }
 
+    /** More slots than the runner may hold would leave a long poll waiting for a slot the service never fills. */
+    @Test
+    void concurrencyAboveTheRunnersMaxConcurrencyRunsAtTheMax() throws Exception {
+        Runner runner = runner("linux");
+        person().body(Map.of("max_concurrency", 1)).patch("/api/runners/" + runner.id).then().statusCode(200);
+        AgentProcess agent = start(install(runner), "run", "--concurrency", "3", "--heartbeat-interval", "1s");
+        long started = System.nanoTime();
+        String first = enqueue(script("echo a; sleep 1"));
+        String second = enqueue(script("echo b; sleep 1"));
+        assertThat(awaitFinal(first, 30).getString("job.status")).isEqualTo("success");
+        assertThat(awaitFinal(second, 30).getString("job.status")).isEqualTo("success");
+        // one after the other, the second claimed as the first ended: not after a 30 s long poll
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+        assertThat(agent.output()).contains("max_concurrency").contains("1 slot(s), not the 3 of --concurrency");
+    }
+
     @Test
     void runsTwoJobsAtOnceWithConcurrencyTwo() throws Exception {
         Runner runner = runner("linux");
