@@ -110,11 +110,17 @@ final class Agent {
                 return;
             }
             try {
+                long asked = System.nanoTime();
                 List<JsonNode> jobs = client.claim(oneJob() ? 1 : Math.min(free, CLAIM_LIMIT), CLAIM_WAIT_SECONDS);
                 backoff.reset();
                 for (JsonNode job : jobs) {
                     start(JobSpec.from(job));
                     claimedOnce = true;
+                }
+                if (answeredEarlyEmpty(jobs.size(), Duration.ofNanos(System.nanoTime() - asked)) && !draining) {
+                    // a replica that is stopping releases its long polls at once: asked again at
+                    // once, it would be asked a hundred times a second, up to the token's rate limit
+                    sleep(Backoff.FIRST);
                 }
             } catch (PaddockClient.Retry | PaddockClient.Refused e) {
                 if (draining) {
@@ -125,6 +131,11 @@ final class Agent {
                 sleep(wait);
             }
         }
+    }
+
+    /** An empty answer long before the poll's wait ran out: the service did not hold the poll. */
+    static boolean answeredEarlyEmpty(int jobs, Duration took) {
+        return jobs == 0 && took.compareTo(Duration.ofSeconds(CLAIM_WAIT_SECONDS / 2)) < 0;
     }
 
     private void start(JobSpec job) {
