@@ -334,13 +334,16 @@ final class Agent {
     /**
      * With --once: whether the one job's result was stored, waiting a moment for an answer under
      * way (an ephemeral runner is deleted as its result is stored, and a heartbeat can hear of it
-     * before the result's own answer arrives).
+     * before the result's own answer arrives); at once when no result is under way.
      */
     private boolean awaitOneJobReported() {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < until) {
             if (running.values().stream().allMatch(JobExecution::resultStored)) {
                 return true;
+            }
+            if (running.values().stream().noneMatch(JobExecution::reportInFlight)) {
+                return false;
             }
             sleep(Duration.ofMillis(50));
         }

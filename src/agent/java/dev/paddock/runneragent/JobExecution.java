@@ -61,6 +61,8 @@ final class JobExecution {
     private volatile Stop stop;
     private volatile boolean resultSent;
     private volatile boolean resultStored;
+    /** A call with the final report is on its way: its answer may still say it was stored. */
+    private volatile boolean reportInFlight;
     /** When the agent stops, by when this job's last lines and report must be sent (System.nanoTime). */
     private volatile long stoppingUntil;
     private volatile long lastOutputAt = System.nanoTime();
@@ -113,6 +115,11 @@ final class JobExecution {
     /** Whether the final report was answered: after it, the runner may be gone (an ephemeral one). */
     boolean resultStored() {
         return resultStored;
+    }
+
+    /** Whether a call with the final report awaits its answer. */
+    boolean reportInFlight() {
+        return reportInFlight;
     }
 
     private void execute(Path directory) throws IOException, InterruptedException {
@@ -397,6 +404,7 @@ final class JobExecution {
         Backoff backoff = new Backoff();
         while (true) {
             try {
+                reportInFlight = true;
                 context.client().result(job, report);
                 resultStored = true;
                 AgentLog.info("job " + job.id() + " reported: " + status + (error == null ? "" : " (" + error + ")"));
@@ -420,6 +428,8 @@ final class JobExecution {
             } catch (PaddockClient.Refused e) {
                 AgentLog.error("job " + job.id() + ": result refused: " + e.getMessage());
                 return;
+            } finally {
+                reportInFlight = false;
             }
         }
     }

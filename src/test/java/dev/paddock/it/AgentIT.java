@@ -316,6 +316,23 @@ class AgentIT {
         assertThat(agent.output()).contains("token").doesNotContain(runner.token);
     }
 
+    /** With --once too, mid-job: no wait for a result that cannot come. */
+    @Test
+    void aRegeneratedTokenStopsAOnceAgentMidJobAtOnce() throws Exception {
+        Runner runner = runner("linux");
+        AgentProcess agent = start(install(runner), "run", "--once", "--heartbeat-interval", "1s");
+        String marker = marker();
+        String id = enqueue(script("echo started; sleep " + marker));
+        awaitLine(id, "started");
+        person().post("/api/runners/" + runner.id + "/regenerate-token").then().statusCode(200);
+        long refused = System.nanoTime();
+        assertThat(agent.awaitExit(15)).isEqualTo(3);
+        // the next heartbeat (1 s) hears of it; the agent then exits without waiting on its job's result
+        assertThat(Duration.ofNanos(System.nanoTime() - refused)).isLessThan(Duration.ofMillis(3_500));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(processes(marker)).isZero());
+        assertThat(agent.output()).contains("token").doesNotContain(runner.token);
+    }
+
     @Test
     void keepsItsJobAndItsLinesWhileTheServiceRestarts() throws Exception {
         // a service of its own, with the default lease: a restart must not outlast a lease
