@@ -119,12 +119,13 @@ public class CanonicalAgentResource {
                                              @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000")) @HeaderParam("X-Runner-Max-Concurrency") String headerMaxConcurrency,
                                              @Parameter(description = "Comma-separated labels", schema = @Schema(type = SchemaType.STRING, pattern = ParameterPatterns.LABELS)) @HeaderParam("X-Runner-Labels") String headerLabels,
                                              @Parameter(description = "Comma-separated labels", schema = @Schema(type = SchemaType.STRING, pattern = ParameterPatterns.LABELS)) @HeaderParam("X-Runner-Tags") String headerTags) {
+        List<FieldError> unparsable = new ArrayList<>();
         AgentRequests.Register headers = fromHeaders(headerId, utf8(headerName), utf8(headerVersion), headerMaxConcurrency,
-                headerLabels, headerTags);
+                headerLabels, headerTags, unparsable);
         AgentRequests.Register body = rawBody != null && !rawBody.isBlank() ? parse(rawBody) : null;
         AgentRequests.Register request = rawBody != null && !rawBody.isBlank() ? withDefaults(body, headers) : headers;
         AgentService.Registered created = agent.register(auth.person(), bodies.validAs(request,
-                headerNames(body, headers, headerLabels != null ? "X-Runner-Labels" : "X-Runner-Tags")));
+                headerNames(body, headers, headerLabels != null ? "X-Runner-Labels" : "X-Runner-Tags"), unparsable));
         return RestResponse.status(created.isNew() ? RestResponse.Status.CREATED : RestResponse.Status.OK,
                 new Registered(RunnerView.of(created.runner()), created.token()));
     }
@@ -317,9 +318,9 @@ public class CanonicalAgentResource {
         }
     }
 
+    /** The registration the X-Runner-* headers describe; each header sent that does not parse is added to {@code errors}. */
     private static AgentRequests.Register fromHeaders(String id, String name, String version, String maxConcurrency,
-                                                       String labelsHeader, String tagsHeader) {
-        List<FieldError> errors = new ArrayList<>();
+                                                       String labelsHeader, String tagsHeader, List<FieldError> errors) {
         // each header sent is checked, used or not: a body's labels, or X-Runner-Labels, win over X-Runner-Tags
         List<String> labels = labelsOf("X-Runner-Labels", labelsHeader, errors);
         List<String> tags = labelsOf("X-Runner-Tags", tagsHeader, errors);
@@ -339,9 +340,6 @@ public class CanonicalAgentResource {
                 errors.add(new FieldError("X-Runner-Max-Concurrency", "must be an integer"));
             }
         }
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalid(errors);
-        }
         List<String> labelList = labels != null ? labels : tags;
         String runnerName = name != null && !name.isBlank() ? name.trim() : runnerId != null ? runnerId.toString() : null;
         // absent headers leave an existing runner's values alone; a new runner gets the defaults
@@ -349,11 +347,16 @@ public class CanonicalAgentResource {
                 version != null && !version.isBlank() ? version.trim() : null, null, null, concurrency, null, null);
     }
 
-    /** A header's comma-separated labels (each trimmed, empty ones ignored), or null when it was not sent. */
+    /**
+     * A header's comma-separated labels (each trimmed, empty ones ignored); null when it was not
+     * sent, or when it was refused (named once, by the header, not again by the body's checks).
+     */
     private static List<String> labelsOf(String header, String value, List<FieldError> errors) {
         if (value == null) {
             return null;
         }
-        return QueryParams.labels(header, List.of(value), errors);
+        int before = errors.size();
+        List<String> labels = QueryParams.labels(header, List.of(value), errors);
+        return errors.size() == before ? labels : null;
     }
 }

@@ -104,13 +104,13 @@ public class AgentCallLimit {
         urgent.stop();
     }
 
-    /** Counts one call of the runner holding this token; 429 with Retry-After when over the limit. */
-    public void admit(byte[] tokenHash) {
-        BucketKey key = BucketKey.of(tokenHash);
+    /** Counts one call of a runner ({@link AuthenticatedRunner#callBucket}); 429 with Retry-After when over the limit. */
+    public void admit(byte[] callBucket) {
+        BucketKey key = BucketKey.of(callBucket);
         ConsumptionProbe probe = bucket(key).tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
             long seconds = TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L);
-            throw ProblemException.rateLimited(seconds, "This runner token made too many requests; slow down.");
+            throw ProblemException.rateLimited(seconds, "This runner made too many requests; slow down.");
         }
         if (probe.getRemainingTokens() * 2 < config.auth().agentRequestsPerMinute()) {
             urgent.add(key);

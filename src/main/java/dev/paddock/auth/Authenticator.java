@@ -218,7 +218,7 @@ public class Authenticator {
 
     /** The call is this runner's from here on, within its rate. */
     private void admitAs(AuthenticatedRunner runner) {
-        agentCalls.admit(runner.tokenHash());
+        agentCalls.admit(runner.callBucket());
         caller = new RunnerCaller(runner);
     }
 

@@ -1,6 +1,7 @@
 package dev.paddock.auth;
 
 import dev.paddock.common.PaddockConfig;
+import dev.paddock.db.SchemaAtStart;
 import dev.paddock.problem.ProblemException;
 import io.agroal.api.AgroalDataSource;
 import io.github.bucket4j.BucketConfiguration;
@@ -66,7 +67,8 @@ public class RateLimiter {
     }
 
     /** Drops buckets that have refilled completely; any replica may run it. */
-    @Scheduled(every = "10m", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "10m", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = SchemaAtStart.Pending.class)
     void removeExpired() {
         try {
             while (buckets.removeExpired(1000) >= 1000) {

@@ -1,6 +1,5 @@
 package dev.paddock.auth;
 
-import dev.paddock.runner.RunnerTokens;
 import dev.paddock.common.Batcher;
 import dev.paddock.common.PaddockConfig;
 import dev.paddock.db.Transactions;
@@ -122,7 +121,7 @@ public class RunnerCredentials {
             byToken.remove(key);
             return Optional.empty();
         }
-        AuthenticatedRunner runner = new AuthenticatedRunner(holder.get().id(), holder.get().tenant(), tokenHash);
+        AuthenticatedRunner runner = new AuthenticatedRunner(holder.get().id(), holder.get().tenant());
         if (!holder.get().ephemeral()) {
             // an ephemeral runner is deleted by the statement that ends its job, which tells no
             // cache: its token is looked up on each call, so it dies at once on every replica
@@ -149,15 +148,14 @@ public class RunnerCredentials {
     /**
      * The runner {@code runnerId} of {@code tenant} when the API key {@code keyId} registered it:
      * the key acting as that runner (DIALECTS.md). Keys are not cached, so neither is this; the
-     * call is the runner's sign of life unless the route records it itself. Its rate-limit bucket
-     * is the key's for that runner.
+     * call is the runner's sign of life unless the route records it itself, and counts against the
+     * runner's rate as its token's calls do.
      */
     public Optional<AuthenticatedRunner> authenticateForKey(UUID keyId, String tenant, UUID runnerId,
                                                             boolean recordSignOfLife) {
-        byte[] bucket = RunnerTokens.hash("api key " + keyId + " as runner " + runnerId);
         if (recordSignOfLife) {
             return store.signOfLifeForKey(keyId, tenant, runnerId)
-                    .map(holder -> new AuthenticatedRunner(holder.id(), holder.tenant(), bucket));
+                    .map(holder -> new AuthenticatedRunner(holder.id(), holder.tenant()));
         }
         String find = "SELECT id, tenant FROM runners WHERE id = ? AND tenant = ? AND registered_with_key = ?";
         return transactions.run(connection -> {
@@ -166,7 +164,7 @@ public class RunnerCredentials {
                 statement.setString(2, tenant);
                 statement.setObject(3, keyId);
                 try (ResultSet row = statement.executeQuery()) {
-                    return row.next() ? Optional.of(new AuthenticatedRunner(runnerId, row.getString(2), bucket))
+                    return row.next() ? Optional.of(new AuthenticatedRunner(runnerId, row.getString(2)))
                             : Optional.empty();
                 }
             }

@@ -1,6 +1,8 @@
 package dev.paddock.common;
 
+import dev.paddock.problem.FieldError;
 import dev.paddock.problem.ProblemException;
+import dev.paddock.problem.ProblemMappers;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -16,7 +18,12 @@ import jakarta.validation.ValidatorFactory;
 import org.hibernate.validator.HibernateValidatorFactory;
 
 import java.lang.annotation.ElementType;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Bean Validation of request bodies, run by resources after the caller is authenticated, so an
@@ -48,10 +55,25 @@ public class Bodies {
     }
 
     public <T> T valid(T body) {
+        return validOrNull(required(body));
+    }
+
+    /** A body the route cannot do without: 400 when the request had none (its fields checked by {@link #valid(Object, List)}). */
+    public <T> T required(T body) {
         if (body == null) {
             throw ProblemException.badRequest("A JSON request body is required.");
         }
-        return validOrNull(body);
+        return body;
+    }
+
+    /**
+     * {@link #valid}, together with what the route found wrong in the same request that Bean
+     * Validation cannot see ({@code further}: a URL's host, an event type, a header that does not
+     * parse): every invalid field of both in one 400, a field both name once, as Bean Validation
+     * names it.
+     */
+    public <T> T valid(T body, List<FieldError> further) {
+        return validAs(body, Map.of(), further);
     }
 
     /**
@@ -59,13 +81,25 @@ public class Bodies {
      * dialect's body names it ({@code dialectNames}: canonical name → the dialect's), not by the
      * canonical name the caller never sent.
      */
-    public <T> T validAs(T canonical, java.util.Map<String, String> dialectNames) {
-        try {
-            return valid(canonical);
-        } catch (ConstraintViolationException e) {
-            throw ProblemException.invalid(dev.paddock.problem.ProblemMappers.fieldErrors(e,
+    public <T> T validAs(T canonical, Map<String, String> dialectNames) {
+        return validAs(canonical, dialectNames, List.of());
+    }
+
+    /** {@link #validAs}, with the route's own findings as {@link #valid(Object, List)} takes them. */
+    public <T> T validAs(T canonical, Map<String, String> dialectNames, List<FieldError> further) {
+        List<FieldError> errors = new ArrayList<>();
+        Set<ConstraintViolation<T>> violations = validator.validate(required(canonical));
+        if (!violations.isEmpty()) {
+            errors.addAll(ProblemMappers.fieldErrors(new ConstraintViolationException(violations),
                     name -> dialectNames.getOrDefault(name, name)));
         }
+        Set<String> named = new HashSet<>();
+        errors.forEach(error -> named.add(error.field()));
+        further.stream().filter(error -> !named.contains(error.field())).forEach(errors::add);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        return canonical;
     }
 
     /**
@@ -86,7 +120,7 @@ public class Bodies {
     }
 
     /** {@link #validOrNull}, or {@code absent} when the request had no body: a route whose body is all defaults. */
-    public <T> T validOr(T body, java.util.function.Supplier<T> absent) {
+    public <T> T validOr(T body, Supplier<T> absent) {
         T valid = validOrNull(body);
         return valid != null ? valid : absent.get();
     }

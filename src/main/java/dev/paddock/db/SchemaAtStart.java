@@ -3,10 +3,13 @@ package dev.paddock.db;
 import io.quarkus.datasource.common.runtime.DataSourceUtil;
 import io.quarkus.flyway.runtime.FlywayContainerProducer;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.ScheduledExecution;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
@@ -23,6 +26,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.zip.CRC32;
 
 /**
@@ -33,6 +38,14 @@ import java.util.zip.CRC32;
  * migration of the build is recorded there as applied, with the checksum Flyway gives its script,
  * nothing is done; otherwise (a fresh database, a newer build, a failed or changed migration)
  * Flyway runs as Quarkus configures it, with its lock, validation and errors.
+ * <p>
+ * The work runs on a thread of its own from the first of the start's observers to the last: a
+ * pool's first connection loads the JDBC driver and logs in (SCRAM) before anything is compiled,
+ * the largest step of the start event, and the other observers (the framework's and the service's)
+ * take as long again on the other core. The server opens after the last observer, so no request
+ * meets a schema being migrated; the loops the observers set going start once it is in place
+ * ({@link #whenCurrent}, and the sweeps skip their runs until then: {@link Pending}), and a
+ * migration that fails still fails the start.
  */
 @ApplicationScoped
 public class SchemaAtStart {
@@ -54,8 +67,62 @@ public class SchemaAtStart {
     @Inject
     FlywayContainerProducer flyways;
 
-    /** First of the start's observers: the HTTP server opens only after every observer has run. */
-    void migrate(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 1) StartupEvent event) {
+    /** Done once the database has this build's schema; failed when it could not be brought to it. */
+    private final CompletableFuture<Void> brought = new CompletableFuture<>();
+
+    /** First of the start's observers: begins bringing the schema up to date beside the others. */
+    void begin(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 1) StartupEvent event) {
+        Thread.ofPlatform().name("paddock-schema").start(() -> {
+            try {
+                migrate();
+                brought.complete(null);
+            } catch (Throwable failure) {
+                brought.completeExceptionally(failure);
+            }
+        });
+    }
+
+    /** Last of the start's observers: the HTTP server opens after it, on the build's schema, or the start fails. */
+    void awaitBeforeServing(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER + 1000) StartupEvent event) {
+        try {
+            brought.join();
+        } catch (CompletionException failed) {
+            throw new IllegalStateException("Paddock cannot start: the database schema could not be brought up to date",
+                    failed.getCause());
+        }
+    }
+
+    /**
+     * Runs {@code start} once the database has this build's schema (at once when it has), never
+     * when the start failed to bring it there: how the start's observers set going their loops
+     * that read or write tables.
+     */
+    public void whenCurrent(Runnable start) {
+        brought.thenRun(start);
+    }
+
+    /** Whether the database has this build's schema (false while the start brings it there). */
+    public boolean isCurrent() {
+        return brought.isDone() && !brought.isCompletedExceptionally();
+    }
+
+    /**
+     * Skips a scheduled run while the start brings the schema up to date: every sweep declares
+     * {@code skipExecutionIf = SchemaAtStart.Pending.class} (PackageRulesTest).
+     */
+    @Singleton
+    public static class Pending implements Scheduled.SkipPredicate {
+
+        @Inject
+        SchemaAtStart schema;
+
+        @Override
+        public boolean test(ScheduledExecution execution) {
+            return !schema.isCurrent();
+        }
+    }
+
+    private void migrate() {
         if (current()) {
             LOG.debug("The database has every migration of this build: Flyway not run");
             return;

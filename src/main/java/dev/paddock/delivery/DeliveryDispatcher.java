@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.common.Batcher;
 import dev.paddock.common.PaddockConfig;
+import dev.paddock.db.SchemaAtStart;
 import dev.paddock.event.EventsNumbered;
 import dev.paddock.feed.EventFeed;
 import dev.paddock.webhook.Deliveries;
@@ -61,12 +62,15 @@ public class DeliveryDispatcher {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    SchemaAtStart schema;
+
     private final Semaphore wake = new Semaphore(0);
     /** Events were numbered, or people added a delivery, since the loop last looked. */
     private final AtomicBoolean newWork = new AtomicBoolean(true);
     private Semaphore senders;
     private Batcher<Deliveries.Outcome> outcomes;
-    private Thread loop;
+    private volatile Thread loop;
     private volatile boolean running;
     private volatile boolean failing;
 
@@ -78,7 +82,8 @@ public class DeliveryDispatcher {
         senders = new Semaphore(concurrency);
         outcomes = new Batcher<>("paddock-webhook-outcomes", 1, 500, Duration.ZERO, this::record);
         running = true;
-        loop = Thread.ofPlatform().daemon().name("paddock-webhooks").start(this::dispatchLoop);
+        schema.whenCurrent(() -> loop = Thread.ofPlatform().daemon().name("paddock-webhooks")
+                .start(this::dispatchLoop));
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -12,6 +12,7 @@ import dev.paddock.common.Bodies;
 import dev.paddock.agent.LeaseCheck;
 import dev.paddock.job.JobView;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -81,7 +82,8 @@ public class ControlInfraAgentResource {
     @POST
     @Path("jobs")
     @Operation(summary = "Poll for a job (controlinfra)", description = "Claims at most one job: {success: true, data: {job: {_id, id, type, repositoryName, repositoryConfig, branch, …the runner's job view with lease_id}}}; {success: true, data: {job: null}} when none.")
-    public Envelope poll() {
+    public Envelope poll(@RequestBody(required = false) Map<String, Object> ignored) {
+        // the body is read, though nothing of it is used: one that is not a JSON object is a 400, not a claim
         List<JobView> claimed = agent.claim(auth.runner(), 1, Duration.ZERO);
         return Envelope.of("job", claimed.isEmpty() ? null : jobView(claimed.get(0)));
     }

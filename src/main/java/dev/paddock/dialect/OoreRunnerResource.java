@@ -217,7 +217,9 @@ public class OoreRunnerResource {
     @Operation(summary = "Claim a build (Oore)", description = "{protocol_version} (ignored) -> 200 {build_id, project_id, pipeline_id, build_number, config_snapshot, commit_sha, branch, lease_expires_at, signing_token, job} or 204. project_id, pipeline_id, build_number and config_snapshot are the payload's keys of those names, else repository, type, 0 and the whole payload; signing_token is the lease id.")
     @APIResponse(responseCode = "200", description = "The build claimed")
     @APIResponse(responseCode = "204", description = "No build to run")
-    public RestResponse<Map<String, Object>> claim(@PathParam("runner_id") String runnerId) {
+    public RestResponse<Map<String, Object>> claim(@PathParam("runner_id") String runnerId,
+                                                   @RequestBody(required = false) Map<String, Object> ignored) {
+        // the body is read, though nothing of it is used: one that is not a JSON object is a 400, not a claim
         List<JobView> claimed = agent.claim(own(runnerId), 1, Duration.ZERO);
         if (claimed.isEmpty()) {
             return RestResponse.noContent();
@@ -348,9 +350,18 @@ public class OoreRunnerResource {
         }
     }
 
-    /** The lease as Oore's runner sends it: its signing token, or X-Lease-Id. */
+    /**
+     * The lease as Oore's runner sends it: its signing token, or X-Lease-Id. When it sends both,
+     * both are checked: two that differ cannot both be the job's lease (409 lease-lost).
+     */
     private static String lease(String signingToken, String leaseId) {
-        return signingToken != null ? signingToken : leaseId;
+        String signing = LeaseCheck.parsed(signingToken, SIGNING_HEADER);
+        String lease = LeaseCheck.parsed(leaseId, LeaseCheck.HEADER);
+        boolean signingSent = signing != null && !signing.isBlank();
+        if (signingSent && lease != null && !lease.isBlank() && !signing.trim().equalsIgnoreCase(lease.trim())) {
+            throw ProblemException.leaseLost("x-oore-signing-token and X-Lease-Id name different leases; nothing was changed.");
+        }
+        return signingSent ? signing : lease;
     }
 
     private AuthenticatedRunner own(String runnerId) {

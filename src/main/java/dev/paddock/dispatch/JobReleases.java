@@ -1,5 +1,6 @@
 package dev.paddock.dispatch;
 
+import dev.paddock.db.SchemaAtStart;
 import dev.paddock.db.Transactions;
 import dev.paddock.event.EventStore;
 import dev.paddock.problem.ProblemException;
@@ -157,7 +158,8 @@ public class JobReleases {
     }
 
     @Scheduled(every = "${paddock.jobs.sweep-interval}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = SchemaAtStart.Pending.class)
     void sweep() {
         try {
             timeOutOverdue();

@@ -1,6 +1,7 @@
 package dev.paddock.event;
 
 import dev.paddock.common.PaddockConfig;
+import dev.paddock.db.SchemaAtStart;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,7 +24,8 @@ public class EventRetention {
     @Inject
     PaddockConfig config;
 
-    @Scheduled(every = "60s", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "60s", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = SchemaAtStart.Pending.class)
     void sweep() {
         try {
             deleteOlderThan(config.events().retention());

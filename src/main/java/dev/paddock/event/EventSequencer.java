@@ -1,6 +1,7 @@
 package dev.paddock.event;
 
 import dev.paddock.common.Batcher;
+import dev.paddock.db.SchemaAtStart;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,13 +27,17 @@ public class EventSequencer {
     EventStore store;
 
     @Inject
+    SchemaAtStart schema;
+
+    @Inject
     Event<EventsNumbered> numbered;
 
-    private Batcher<Boolean> loop;
+    private volatile Batcher<Boolean> loop;
     private volatile boolean failing;
 
     void start(@Observes StartupEvent event) {
-        loop = Batcher.repeating("paddock-event-numbers", Duration.ofMillis(EVERY_MILLIS), this::number);
+        schema.whenCurrent(() -> loop = Batcher.repeating("paddock-event-numbers", Duration.ofMillis(EVERY_MILLIS),
+                this::number));
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -210,7 +210,7 @@ public class ProblemMappers {
         if (anonymous && uri.getPath().startsWith("/api/")) {
             return ProblemException.unauthorized("Credentials are required.");
         }
-        if (e instanceof MismatchedInputException) {
+        if (e instanceof MismatchedInputException || e instanceof StrictJsonInput.NulCharacterException) {
             List<FieldError> every = everyInvalidField.of(body(), bodyType(resource));
             if (!every.isEmpty()) {
                 return ProblemException.invalid(every);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.KeyDeserializer;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
@@ -46,7 +47,19 @@ public class StrictJsonInput implements ObjectMapperCustomizer {
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         mapper.registerModule(new SimpleModule("paddock-strict-strings")
-                .addDeserializer(String.class, new NulRefusingStringDeserializer()));
+                .addDeserializer(String.class, new NulRefusingStringDeserializer())
+                .addKeyDeserializer(String.class, new NulRefusingKeyDeserializer()));
+    }
+
+    /** An object's key (of a map the body binds: a job's payload, a runner's capabilities) holding U+0000. */
+    static final class NulRefusingKeyDeserializer extends KeyDeserializer {
+        @Override
+        public Object deserializeKey(String key, DeserializationContext context) throws IOException {
+            if (key != null && key.indexOf(0) >= 0) {
+                throw new NulCharacterException(context.getParser());
+            }
+            return key;
+        }
     }
 
     static final class NulRefusingStringDeserializer extends StringDeserializer {

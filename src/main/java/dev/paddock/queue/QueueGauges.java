@@ -1,5 +1,6 @@
 package dev.paddock.queue;
 
+import dev.paddock.db.SchemaAtStart;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -49,7 +50,8 @@ public class QueueGauges {
                 .description("95th percentile wait (queued to claimed) of the jobs claimed in the last hour").register(registry);
     }
 
-    @Scheduled(every = "${paddock.queue.gauges-interval}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${paddock.queue.gauges-interval}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = SchemaAtStart.Pending.class)
     void refresh() {
         try {
             List<QueueSnapshot.Entry> entries = snapshot.take(null);

@@ -1,6 +1,7 @@
 package dev.paddock.runner;
 
 import dev.paddock.common.PaddockConfig;
+import dev.paddock.db.SchemaAtStart;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,7 +25,8 @@ public class RunnerLiveness {
     PaddockConfig config;
 
     @Scheduled(every = "${paddock.jobs.sweep-interval}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = SchemaAtStart.Pending.class)
     void sweep() {
         try {
             store.markSilentOffline(config.runners().offlineAfter());

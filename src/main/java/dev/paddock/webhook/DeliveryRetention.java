@@ -1,6 +1,7 @@
 package dev.paddock.webhook;
 
 import dev.paddock.common.PaddockConfig;
+import dev.paddock.db.SchemaAtStart;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,7 +23,8 @@ public class DeliveryRetention {
     @Inject
     PaddockConfig config;
 
-    @Scheduled(every = "60s", delayed = "40s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "60s", delayed = "40s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = SchemaAtStart.Pending.class)
     void sweep() {
         try {
             while (deliveries.deleteExpired(config.events().retention(), BATCH) == BATCH) {

@@ -57,7 +57,7 @@ public class WebhookResource {
             + "this answer only. Events numbered after the creation are delivered.")
     @APIResponseSchema(value = WebhookView.Created.class, responseCode = "201", responseDescription = "Created, with its secret (shown only here)")
     public RestResponse<WebhookView.Created> create(WebhookRequests.Create request) {
-        return RestResponse.status(RestResponse.Status.CREATED, webhooks.create(auth.person(), bodies.valid(request)));
+        return RestResponse.status(RestResponse.Status.CREATED, webhooks.create(auth.person(), bodies.required(request)));
     }
 
     @GET
@@ -80,7 +80,7 @@ public class WebhookResource {
             + "Made inactive, its pending deliveries fail; made active again, it is delivered the events numbered "
             + "from then on.")
     public WebhookView.One change(@PathParam("id") String id, WebhookRequests.Change request) {
-        return new WebhookView.One(webhooks.change(auth.person(), Ids.parse(id, "webhook"), bodies.valid(request)));
+        return new WebhookView.One(webhooks.change(auth.person(), Ids.parse(id, "webhook"), bodies.required(request)));
     }
 
     @DELETE

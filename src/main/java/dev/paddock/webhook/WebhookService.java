@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.common.TextLength;
 import dev.paddock.db.Columns;
 import dev.paddock.auth.Person;
+import dev.paddock.common.Bodies;
 import dev.paddock.common.PageRequest;
 import dev.paddock.common.PaddockConfig;
 import dev.paddock.common.Times;
@@ -49,19 +50,21 @@ public class WebhookService {
     ObjectMapper json;
 
     @Inject
+    Bodies bodies;
+
+    @Inject
     Event<DeliveryAdded> added;
 
     /** Resolves webhook hosts when they are saved; replaced in tests of the guard only. */
     UrlGuard.Resolver resolver = UrlGuard.SYSTEM;
 
+    /** {@code request} as sent: its fields are checked here, every invalid one listed in one 400. */
     public WebhookView.Created create(Person person, WebhookRequests.Create request) {
         List<FieldError> errors = new ArrayList<>();
         String url = checkedUrl(request.url(), errors);
-        List<String> events = checkedEvents(request.events(), errors);
+        List<String> events = request.events() == null ? List.of() : checkedEvents(request.events(), errors);
         text(request.description(), "description", errors);
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalid(errors);
-        }
+        bodies.valid(request, errors);
         String key = WebhookSecrets.newKey();
         WebhookView webhook = one(WebhookSql.CREATE, UUID.randomUUID(), person.tenant(), url,
                 events.toArray(String[]::new), patterns(events), blankToNull(request.description()),
@@ -96,14 +99,13 @@ public class WebhookService {
         return one(WebhookSql.ONE, person.tenant(), id);
     }
 
+    /** {@code request} as sent: its fields are checked here, every invalid one listed in one 400. */
     public WebhookView change(Person person, UUID id, WebhookRequests.Change request) {
         List<FieldError> errors = new ArrayList<>();
         String url = request.url() == null ? null : checkedUrl(request.url(), errors);
         List<String> events = request.events() == null ? null : checkedEvents(request.events(), errors);
         text(request.description(), "description", errors);
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalid(errors);
-        }
+        bodies.valid(request, errors);
         return transactions.inTransaction(() -> {
             WebhookView changed = one(WebhookSql.CHANGE, url, events == null ? null : events.toArray(String[]::new),
                     events == null ? null : patterns(events), request.description() != null,

@@ -89,6 +89,9 @@ public class AgentJobFlowTest {
                 .body("detail", containsString("X-Lease-Id"));
         Api.runner(runner.token()).header("X-Lease-Id", "00000000-0000-0000-0000-000000000000")
                 .body(Map.of("progress", 10)).post(base + "/status").then().statusCode(409);
+        // a value that is no lease id at all is a header that does not parse, as API.md has every header
+        Api.runner(runner.token()).header("X-Lease-Id", "garbage").body(Map.of("progress", 10)).post(base + "/status")
+                .then().statusCode(400).body("errors.field", contains("X-Lease-Id"));
         Api.runner(runner.token()).header("X-Lease-Id", lease).body(Map.of("status", "running", "phase", "cloning",
                 "progress", 40)).post(base + "/status").then().statusCode(200)
                 .body("job.phase", equalTo("cloning")).body("job.progress", equalTo(40));
@@ -357,6 +360,13 @@ public class AgentJobFlowTest {
         // an invalid header is named as sent; the same value in the body is named as the body's field
         given().auth().oauth2(registerJwt).header("X-Runner-Max-Concurrency", "0").post("/api/runners/register")
                 .then().statusCode(400).body("errors.field", contains("X-Runner-Max-Concurrency"));
+        // every invalid header listed, those that do not parse with those out of range
+        given().auth().oauth2(registerJwt).header("X-Runner-Labels", "Bad Label,ok").header("X-Runner-Name", "n".repeat(101))
+                .header("X-Runner-Max-Concurrency", "0").post("/api/runners/register").then().statusCode(400)
+                .body("errors.field", containsInAnyOrder("X-Runner-Labels", "X-Runner-Name", "X-Runner-Max-Concurrency"));
+        given().auth().oauth2(registerJwt).header("X-Runner-Id", "bad").header("X-Runner-Name", "n")
+                .header("X-Runner-Max-Concurrency", "0").post("/api/runners/register").then().statusCode(400)
+                .body("errors.field", containsInAnyOrder("X-Runner-Id", "X-Runner-Max-Concurrency"));
         given().auth().oauth2(registerJwt).header("X-Runner-Max-Concurrency", "0").contentType("application/json")
                 .body(Map.of("name", "n", "max_concurrency", 0)).post("/api/runners/register")
                 .then().statusCode(400).body("errors.field", contains("max_concurrency"));

@@ -65,6 +65,25 @@ class PackageRulesTest {
         assertThat(cycles).as("package dependencies: " + uses).isEmpty();
     }
 
+    /** No sweep runs while the start is still bringing the schema up to date (db/SchemaAtStart). */
+    @Test
+    void everyScheduledRunWaitsForTheSchema() {
+        Pattern scheduled = Pattern.compile("@Scheduled\\(([^)]*)\\)");
+        List<String> scheduling = new ArrayList<>();
+        List<String> notWaiting = new ArrayList<>();
+        sources().forEach((file, text) -> {
+            Matcher matcher = scheduled.matcher(text);
+            while (matcher.find()) {
+                scheduling.add(MAIN.relativize(file).toString());
+                if (!matcher.group(1).contains("skipExecutionIf = SchemaAtStart.Pending.class")) {
+                    notWaiting.add(MAIN.relativize(file).toString());
+                }
+            }
+        });
+        assertThat(scheduling).as("the rule still finds the sweeps").hasSizeGreaterThanOrEqualTo(6);
+        assertThat(notWaiting).isEmpty();
+    }
+
     @Test
     void onlyTheDispatchCoreWritesAJobsState() {
         List<String> writers = new ArrayList<>();

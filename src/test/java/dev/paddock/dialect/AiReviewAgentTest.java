@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
@@ -83,6 +84,25 @@ public class AiReviewAgentTest {
         api.person().get("/api/jobs/" + job).then().body("job.status", equalTo("success"))
                 .body("job.runner.id", equalTo(runner)).body("job.metrics.ms", equalTo(900));
         api.person().get("/api/jobs/" + job + "/logs").then().body("logs.message", contains("cloned", "reviewing 3 files"));
+    }
+
+    /** A runner has one budget of calls (DIALECTS.md: 120 a minute a runner), whichever credential makes them. */
+    @Test
+    void theKeyActingAsARunnerAndTheRunnersTokenShareOneRate() {
+        Api api = Api.newTenant();
+        String key = key(api, "runners:register");
+        String id = UUID.randomUUID().toString();
+        String token = given().header("x-api-key", key).header("X-Runner-Id", id).post("/api/runners/register").then()
+                .statusCode(201).extract().path("token");
+        int limited = 0;
+        for (int i = 0; i < 125; i++) {
+            if (withKey(key).body(Map.of()).post("/api/runners/" + id + "/heartbeat").statusCode() == 429) {
+                limited++;
+            }
+        }
+        assertThat(limited).isGreaterThanOrEqualTo(4);
+        Api.runner(token).body(Map.of()).post("/api/runners/heartbeat").then().statusCode(429)
+                .header("Retry-After", notNullValue()).body("detail", equalTo("This runner made too many requests; slow down."));
     }
 
     @Test

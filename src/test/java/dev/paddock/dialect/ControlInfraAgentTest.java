@@ -45,6 +45,21 @@ public class ControlInfraAgentTest {
                 .body("job.result.drift", equalTo(3)).body("job.runner.id", equalTo(runner.id()));
     }
 
+    /** A poll claims: one whose body is not JSON, or not an object, is refused and takes nothing. */
+    @Test
+    void aPollWithAMalformedBodyClaimsNothing() {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.onlineRunner(List.of(), 1);
+        String job = api.enqueue("scan", List.of());
+        for (String body : List.of("{bad json", "[1,2]", "\"str\"")) {
+            Api.runner(runner.token()).body(body).post("/api/runners/jobs").then().statusCode(400)
+                    .contentType("application/problem+json");
+        }
+        api.person().get("/api/jobs/" + job).then().body("job.status", equalTo("queued"));
+        Api.runner(runner.token()).body("{}").post("/api/runners/jobs").then().statusCode(200)
+                .body("data.job.id", equalTo(job));
+    }
+
     @Test
     void aFailureCarriesItsErrorAndOnlyTheHolderMayReport() {
         Api api = Api.newTenant();

@@ -87,6 +87,21 @@ public class OoreRunnerTest {
     }
 
     /** "Every job call of this dialect is fenced by the job's current holder", reading a build's status too. */
+    /** A claim whose body is not JSON, or not an object, is refused and takes nothing. */
+    @Test
+    void aClaimWithAMalformedBodyClaimsNothing() {
+        Api api = Api.newTenant();
+        Registered runner = register(api, "linux-1");
+        String job = api.enqueue("build", List.of());
+        for (String body : List.of("{bad json", "[1,2]", "\"str\"")) {
+            as(runner).body(body).post("/v1/runners/" + runner.id() + "/claim").then().statusCode(400)
+                    .contentType("application/problem+json");
+        }
+        api.person().get("/api/jobs/" + job).then().body("job.status", equalTo("queued"));
+        as(runner).body(Map.of("protocol_version", 1)).post("/v1/runners/" + runner.id() + "/claim").then()
+                .statusCode(200).body("build_id", equalTo(job));
+    }
+
     @Test
     void readingABuildIsFencedAsEveryJobCall() {
         Api api = Api.newTenant();
@@ -100,6 +115,14 @@ public class OoreRunnerTest {
         as(runner).header("x-oore-signing-token", java.util.UUID.randomUUID().toString()).get(job).then().statusCode(409)
                 .body("type", equalTo("https://paddock.dev/problems/lease-lost"));
         as(runner).header("X-Lease-Id", java.util.UUID.randomUUID().toString()).get(job).then().statusCode(409);
+        // both sent: both are checked; a value that is no lease id is a header that does not parse
+        as(runner).header("x-oore-signing-token", token).header("X-Lease-Id", java.util.UUID.randomUUID().toString())
+                .body(Map.of("status", "running")).post(job + "/status").then().statusCode(409)
+                .body("type", equalTo("https://paddock.dev/problems/lease-lost"));
+        as(runner).header("x-oore-signing-token", token).header("X-Lease-Id", token.toUpperCase())
+                .get(job).then().statusCode(200);
+        as(runner).header("x-oore-signing-token", "garbage").get(job).then().statusCode(400)
+                .body("errors.field", contains("x-oore-signing-token"));
 
         // the runner leaves: the build is requeued and claimed by another, no longer the first one's
         as(runner).delete("/api/runners/" + runner.id()).then().statusCode(204);

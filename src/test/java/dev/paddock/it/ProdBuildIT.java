@@ -110,8 +110,10 @@ class ProdBuildIT {
     }
 
     /**
-     * A start migrates a fresh database with Flyway; a start on a database that has every migration
-     * of the build does not make or run Flyway at all (db/SchemaAtStart).
+     * A start migrates a fresh database with Flyway, on a thread of its own beside the start's other
+     * work, and nothing the start set going touches the database before it is done; a start on a
+     * database that has every migration of the build does not make or run Flyway at all; a start on
+     * a database whose history disagrees with the build stops (db/SchemaAtStart).
      */
     @Test
     void flywayRunsAtStartOnlyWhenTheDatabaseLacksAMigration() throws Exception {
@@ -128,7 +130,11 @@ class ProdBuildIT {
                 "quarkus.log.category.\"dev.paddock.db\".level", "DEBUG");
         try {
             try (Replica first = Replica.start(fresh)) {
-                assertThat(Files.readString(first.log)).contains("Successfully applied");
+                String log = Files.readString(first.log);
+                assertThat(log).contains("(paddock-schema) Successfully applied").doesNotContain("ERROR");
+                // the tests' sub-second sweep intervals are the one warning of a start
+                assertThat(log.lines().filter(line -> line.contains("WARN"))
+                        .filter(line -> !line.contains("An every() value less than 1000 ms"))).isEmpty();
                 given().baseUri(first.url()).get("/api/jobs").then().statusCode(401);
             }
             try (Replica second = Replica.start(fresh)) {
@@ -136,6 +142,18 @@ class ProdBuildIT {
                         .doesNotContain("Successfully validated").doesNotContain("Successfully applied");
                 given().baseUri(second.url()).get("/api/jobs").then().statusCode(401);
             }
+            try (java.sql.Connection migrated = java.sql.DriverManager.getConnection(
+                    fresh.get("quarkus.datasource.jdbc.url"), user, password);
+                 java.sql.Statement change = migrated.createStatement()) {
+                change.execute("UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE version = '1.0.0'");
+            }
+            Map<String, String> disagreeing = new HashMap<>(settings);
+            disagreeing.putAll(fresh);
+            disagreeing.putAll(Map.of("quarkus.http.port", "0", "quarkus.management.port", "0"));
+            Replica.Exited refused = Replica.runUntilExit(disagreeing, Duration.ofSeconds(60));
+            assertThat(refused.code()).isNotZero();
+            assertThat(refused.output()).contains("Paddock cannot start: the database schema could not be brought up to date")
+                    .contains("FlywayValidateException").doesNotContain("Listening on").doesNotContain("WARN  [de.pa");
         } finally {
             try (java.sql.Connection admin = java.sql.DriverManager.getConnection(url, user, password);
                  java.sql.Statement drop = admin.createStatement()) {

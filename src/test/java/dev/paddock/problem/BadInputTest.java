@@ -19,6 +19,7 @@ import java.util.Map;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -83,6 +84,13 @@ public class BadInputTest {
         given().auth().oauth2(api.jwt).contentType(ContentType.JSON)
                 .body("{\"type\":\"build\",\"payload\":{\"prompt\":\"x\\u0000\"}}")
                 .post("/api/jobs").then().statusCode(400).body("errors.field", hasItem("payload.prompt"));
+        // with the body's other invalid fields, every one listed; in a key, the field named
+        given().auth().oauth2(api.jwt).contentType(ContentType.JSON)
+                .body("{\"type\":\"\",\"name\":\"a\\u0000\",\"priority\":500}").post("/api/jobs").then().statusCode(400)
+                .body("errors.field", containsInAnyOrder("type", "name", "priority"));
+        given().auth().oauth2(api.jwt).contentType(ContentType.JSON)
+                .body("{\"type\":\"build\",\"payload\":{\"k\\u0000\":\"v\"}}").post("/api/jobs").then().statusCode(400)
+                .body("errors.field", contains(startsWith("payload")));
         api.person().get("/api/jobs").then().body("total", equalTo(0));
 
         Api.RunningJob running = api.runningJob();

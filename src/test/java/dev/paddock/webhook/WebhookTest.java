@@ -18,6 +18,7 @@ import java.util.Map;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
@@ -95,6 +96,11 @@ public class WebhookTest {
                 .body("errors.field", is(List.of("events[1]", "events[2]")));
         api.person().body(Map.of("url", "https://hooks.example.com/x")).post("/api/webhooks").then().statusCode(400)
                 .body("errors.field", hasItem("events"));
+        // every invalid field at once: Bean Validation's (a missing url, a long description) with the hook's own
+        api.person().body(Map.of("events", List.of("bogus.type"), "description", "d".repeat(1001))).post("/api/webhooks")
+                .then().statusCode(400).body("errors.field", containsInAnyOrder("url", "events[0]", "description"));
+        api.person().body(Map.of("url", "ftp://hooks.example.com/x", "events", List.of("bogus.type"))).post("/api/webhooks")
+                .then().statusCode(400).body("errors.field", containsInAnyOrder("url", "events[0]"));
         api.person().get("/api/webhooks").then().body("total", is(0));
     }
 
