@@ -203,7 +203,7 @@ public class CanonicalAgentResource {
     @POST
     @Path("jobs/claim")
     @RunOnVirtualThread
-    @Operation(summary = "Claim jobs", description = "limit 1-50 (default 1), wait_seconds 0-60 (default 0). 200 with jobs, each with lease_id, lease_expires_at and attempt; 204 when none came within wait_seconds. Returns as soon as a matching job is enqueued on any replica.")
+    @Operation(summary = "Claim jobs", description = "limit 1-50 (default 1), wait_seconds 0-60 (default 0). 200 with jobs, each with lease_id, lease_expires_at and attempt; 204 when none came within wait_seconds. Returns as soon as a matching job is enqueued on any replica, or a person ends the runner's drain.")
     @APIResponse(responseCode = "200", description = "The jobs claimed")
     @APIResponse(responseCode = "204", description = "None came within wait_seconds")
     public RestResponse<JobView.Many> claim(@RequestBody(required = false) AgentRequests.Claim body, @Context HttpServerResponse response) {

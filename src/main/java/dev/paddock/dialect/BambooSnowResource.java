@@ -214,7 +214,9 @@ public class BambooSnowResource {
         Map<String, Object> pullRequest = job.pullRequest() == null ? Map.of() : job.pullRequest();
         Map<String, Object> tokens = job.tokensUsed();
         return new Run(job.id(),
-                job.runner() == null ? null : new Agent(job.runner().id(), job.runner().name(), job.type()),
+                // a run not yet started has no runner, but has its template
+                new Agent(job.runner() == null ? null : job.runner().id(), job.runner() == null ? null : job.runner().name(),
+                        job.type()),
                 job.repository() == null ? null : new Repository(job.repository(), job.repository()),
                 job.status(), new Trigger(trigger.get("type"), trigger.get("event")),
                 job.prNumber() == null && pullRequest.isEmpty() ? null : new PullRequest(

@@ -14,6 +14,8 @@ import dev.paddock.runner.RunnerRows;
 import dev.paddock.runner.RunnerState;
 import dev.paddock.runner.RunnerStore;
 import dev.paddock.runner.RunnerTokens;
+import dev.paddock.signal.SignalSender;
+import dev.paddock.signal.Signals;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -31,6 +33,9 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class RunnerService {
+
+    @Inject
+    SignalSender signals;
 
     @Inject
     RunnerStore store;
@@ -155,8 +160,14 @@ public class RunnerService {
         });
     }
 
+    /** A drain begun or ended; an end wakes the tenant's long polls on every replica, as a job enqueued does. */
     public Runner setDrain(String tenant, UUID id, boolean drain) {
-        return found(store.setDrain(tenant, id, drain));
+        Runner runner = found(store.setDrain(tenant, id, drain));
+        if (!drain) {
+            // the runner may take the jobs already waiting: its long poll looks again now, not at its end
+            signals.afterCommit(Signals.JOBS_CHANNEL, Signals.tenantTopic(tenant));
+        }
+        return runner;
     }
 
     private static Runner found(Optional<Runner> runner) {

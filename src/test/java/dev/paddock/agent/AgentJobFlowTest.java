@@ -272,6 +272,25 @@ public class AgentJobFlowTest {
         assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(10);
     }
 
+    /** A drained runner's long poll takes the job already waiting as soon as a person ends the drain. */
+    @Test
+    void aLongPollReturnsAsSoonAsItsRunnersDrainEnds() throws Exception {
+        Api api = Api.newTenant();
+        Api.RunnerRef runner = api.onlineRunner(List.of("resumed"), 1);
+        api.person().post("/api/runners/" + runner.id() + "/drain").then().statusCode(200);
+        String jobId = api.enqueue("t", List.of("resumed"));
+        long start = System.nanoTime();
+        CompletableFuture<Response> waiting = Background.call(() -> Api.runner(runner.token())
+                .body(Map.of("wait_seconds", 20)).post("/api/runners/jobs/claim").andReturn());
+        Thread.sleep(800);
+        assertThat(waiting).isNotDone();
+        api.person().post("/api/runners/" + runner.id() + "/resume").then().statusCode(200);
+        Response response = waiting.get(10, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat((String) response.path("jobs[0].id")).isEqualTo(jobId);
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(10);
+    }
+
     /** A long poll whose agent went away (killed) claims nothing when a job comes: no attempt is spent on it. */
     @Test
     void aLongPollWhoseCallerHungUpClaimsNothing() throws Exception {

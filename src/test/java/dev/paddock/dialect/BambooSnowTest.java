@@ -69,7 +69,9 @@ public class BambooSnowTest {
                 .body("results.files_reviewed", equalTo(5)).body("results.lines_analyzed", equalTo(340))
                 .body("actions_taken[0].type", equalTo("comment"))
                 .body("tokens_used.input", equalTo(1000)).body("tokens_used.output", equalTo(200));
-        api.person().get("/v1/runs/" + queued).then().statusCode(200).body("agent", nullValue());
+        // not yet run by any runner: its agent has a template and no runner
+        api.person().get("/v1/runs/" + queued).then().statusCode(200).body("agent.id", nullValue())
+                .body("agent.name", nullValue()).body("agent.template", equalTo("code-review"));
 
         api.person().get("/v1/runs/" + run + "/logs?level=warn").then().statusCode(200)
                 .body("run_id", equalTo(run)).body("logs.message", contains("slow"))
