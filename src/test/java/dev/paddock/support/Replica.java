@@ -67,7 +67,12 @@ public final class Replica implements AutoCloseable {
         Map<String, String> settings = new java.util.HashMap<>(PackagedAppResource.settings());
         settings.putAll(extra);
         settings.put("quarkus.http.port", Integer.toString(port));
+        // the system may hand out the same free port twice in a row: both servers then bound it (the
+        // management interface answered the API's requests with its 404 page, AgentIT in CI)
         int managementPort = freePort();
+        while (managementPort == port) {
+            managementPort = freePort();
+        }
         settings.put("quarkus.management.port", Integer.toString(managementPort));
         Path log = Files.createTempFile("paddock-replica-", ".log");
         Process process = new ProcessBuilder(command(settings)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
