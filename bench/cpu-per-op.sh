@@ -19,7 +19,8 @@
 #   PADDOCK_BENCH_HISTORY  finished jobs seeded for each of the 10,000 runners before the load
 #                       (default 0): a fleet that has run jobs before, as every fleet in use has
 #   PADDOCK_BENCH_PGSS=1  also print the window's statements from pg_stat_statements (calls and
-#                       WAL records per operation, execution time): needs the module in
+#                       WAL records per operation, execution time; planning time and plans made
+#                       when pg_stat_statements.track_planning is on): needs the module in
 #                       shared_preload_libraries
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -200,7 +201,7 @@ echo "PostgreSQL CPU by process: $(awk 'NR == FNR {if ($2 == "reaped") r0 = $3; 
 echo "service RSS $(awk '/VmRSS/ {printf "%d MB", $2/1024}' /proc/$SERVICE/status); $(grep -E "lifecycles:|log ingestion|Requests/sec|Non-2xx|Socket errors" /tmp/paddock-cpu-load.txt | tr -s " \n" " ")"
 [ -z "${PADDOCK_BENCH_PGSS:-}" ] || psql -qX $DB -v ops="$(awk -v n=$((n1 - n0)) -v per="$per" 'BEGIN {print n / per}')" <<'SQL'
   SELECT round(calls / :ops::numeric, 3) AS calls_per_op,
-         round((total_exec_time / :ops)::numeric, 4) AS exec_ms_per_op,
+         round((total_exec_time / :ops)::numeric, 4) AS exec_ms_per_op, round((total_plan_time / :ops)::numeric, 4) AS plan_ms_per_op, plans,
          round(wal_records::numeric / calls, 1) AS wal_per_call,
          round((shared_blks_hit + shared_blks_read)::numeric / calls, 1) AS blocks_per_call,
          left(regexp_replace(query, '\s+', ' ', 'g'), 120) AS statement
