@@ -33,12 +33,15 @@ public final class LeaseCheck {
         return new LeaseCheck(Fence.holderOr(parsed(leaseId, HEADER)));
     }
 
-    /** The lease id sent in {@code header}, as sent (null or blank when none was); 400 naming the header when it is no lease id. */
+    /** The lease id sent in {@code header}, trimmed; null when none was; 400 naming the header when it is no lease id. */
     public static String parsed(String value, String header) {
-        if (value != null && !value.isBlank() && !LEASE_ID.matcher(value).matches()) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (!LEASE_ID.matcher(value).matches()) {
             throw ProblemException.invalid(header, "must be the lease id the claim answered (a UUID)");
         }
-        return value;
+        return value.trim();
     }
 
     Fence fence() {

@@ -16,7 +16,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,11 +27,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The agents' rate limit (120 calls a minute per runner token by default), decided in memory on
+ * The agents' rate limit (120 calls a minute per runner by default), decided in memory on
  * each call and shared between replicas every 50 ms ({@link #GATHER}), at once for a runner near
  * its limit.
  * <p>
- * Each replica keeps a token bucket per runner token (Bucket4j, in memory) and counts the calls it
+ * Each replica keeps a token bucket per runner (Bucket4j, in memory) and counts the calls it
  * admitted. Every 50 ms it sends those counts to the other replicas in NOTIFY statements, and each
  * takes what the others counted out of its own buckets. A call that leaves its runner less than
  * half of its limit is shared on its own, straight away: a runner spreading a burst over the
@@ -61,14 +60,12 @@ public class AgentCallLimit {
     Signals signals;
 
     /**
-     * A bucket's key: the first 16 bytes of the token's SHA-256, hashed and compared as two longs
-     * (a string of their hex, made on every call, was 5 % of a heartbeat's CPU); the signals carry
-     * the hex.
+     * A bucket's key: the runner's id, hashed and compared as two longs (a string of its hex, made
+     * on every call, was 5 % of a heartbeat's CPU); the signals carry the hex.
      */
     private record BucketKey(long high, long low) {
-        static BucketKey of(byte[] tokenHash) {
-            ByteBuffer bytes = ByteBuffer.wrap(tokenHash);
-            return new BucketKey(bytes.getLong(0), bytes.getLong(8));
+        static BucketKey of(UUID runner) {
+            return new BucketKey(runner.getMostSignificantBits(), runner.getLeastSignificantBits());
         }
 
         static BucketKey parse(String hex) {
@@ -104,9 +101,12 @@ public class AgentCallLimit {
         urgent.stop();
     }
 
-    /** Counts one call of a runner ({@link AuthenticatedRunner#callBucket}); 429 with Retry-After when over the limit. */
-    public void admit(byte[] callBucket) {
-        BucketKey key = BucketKey.of(callBucket);
+    /**
+     * Counts one call of a runner, whether its token or an API key acting as it made the call; 429
+     * with Retry-After when over the limit.
+     */
+    public void admit(UUID runner) {
+        BucketKey key = BucketKey.of(runner);
         ConsumptionProbe probe = bucket(key).tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
             long seconds = TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L);

@@ -218,7 +218,7 @@ public class Authenticator {
 
     /** The call is this runner's from here on, within its rate. */
     private void admitAs(AuthenticatedRunner runner) {
-        agentCalls.admit(runner.callBucket());
+        agentCalls.admit(runner.id());
         caller = new RunnerCaller(runner);
     }
 

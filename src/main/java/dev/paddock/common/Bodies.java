@@ -87,8 +87,13 @@ public class Bodies {
 
     /** {@link #validAs}, with the route's own findings as {@link #valid(Object, List)} takes them. */
     public <T> T validAs(T canonical, Map<String, String> dialectNames, List<FieldError> further) {
+        return checked(required(canonical), dialectNames, further);
+    }
+
+    /** The one place a body is checked: Bean Validation's findings, named as the caller sent them, then the route's. */
+    private <T> T checked(T body, Map<String, String> dialectNames, List<FieldError> further) {
         List<FieldError> errors = new ArrayList<>();
-        Set<ConstraintViolation<T>> violations = validator.validate(required(canonical));
+        Set<ConstraintViolation<T>> violations = validator.validate(body);
         if (!violations.isEmpty()) {
             errors.addAll(ProblemMappers.fieldErrors(new ConstraintViolationException(violations),
                     name -> dialectNames.getOrDefault(name, name)));
@@ -99,7 +104,7 @@ public class Bodies {
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
-        return canonical;
+        return body;
     }
 
     /**
@@ -110,13 +115,7 @@ public class Bodies {
         if (body == null && sentABody()) {
             throw ProblemException.badRequest("The request body must be a JSON object, not null.");
         }
-        if (body != null) {
-            Set<ConstraintViolation<T>> violations = validator.validate(body);
-            if (!violations.isEmpty()) {
-                throw new ConstraintViolationException(violations);
-            }
-        }
-        return body;
+        return body == null ? null : checked(body, Map.of(), List.of());
     }
 
     /** {@link #validOrNull}, or {@code absent} when the request had no body: a route whose body is all defaults. */

@@ -357,11 +357,10 @@ public class OoreRunnerResource {
     private static String lease(String signingToken, String leaseId) {
         String signing = LeaseCheck.parsed(signingToken, SIGNING_HEADER);
         String lease = LeaseCheck.parsed(leaseId, LeaseCheck.HEADER);
-        boolean signingSent = signing != null && !signing.isBlank();
-        if (signingSent && lease != null && !lease.isBlank() && !signing.trim().equalsIgnoreCase(lease.trim())) {
+        if (signing != null && lease != null && !signing.equalsIgnoreCase(lease)) {
             throw ProblemException.leaseLost("x-oore-signing-token and X-Lease-Id name different leases; nothing was changed.");
         }
-        return signingSent ? signing : lease;
+        return signing != null ? signing : lease;
     }
 
     private AuthenticatedRunner own(String runnerId) {
