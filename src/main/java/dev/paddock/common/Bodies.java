@@ -10,7 +10,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolation;
-import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
 import jakarta.validation.TraversableResolver;
 import jakarta.validation.Validator;
@@ -95,7 +94,7 @@ public class Bodies {
         List<FieldError> errors = new ArrayList<>();
         Set<ConstraintViolation<T>> violations = validator.validate(body);
         if (!violations.isEmpty()) {
-            errors.addAll(ProblemMappers.fieldErrors(new ConstraintViolationException(violations),
+            errors.addAll(ProblemMappers.fieldErrors(violations,
                     name -> dialectNames.getOrDefault(name, name)));
         }
         Set<String> named = new HashSet<>();

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolation;
-import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Validator;
 
 import java.lang.reflect.RecordComponent;
@@ -93,7 +92,7 @@ public class EveryInvalidField {
         try {
             Set<? extends ConstraintViolation<?>> violations = validator.validate(json.treeToValue(bindable, type));
             if (!violations.isEmpty()) {
-                ProblemMappers.fieldErrors(new ConstraintViolationException(violations), name -> name).stream()
+                ProblemMappers.fieldErrors(violations, name -> name).stream()
                         .filter(error -> !named.contains(ProblemMappers.firstSegment(error.field()))).forEach(errors::add);
             }
         } catch (JacksonException e) {

@@ -26,6 +26,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -63,17 +64,18 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response constraintViolation(ConstraintViolationException e) {
-        return problem(ProblemException.invalid(fieldErrors(e, name -> name)));
+        return problem(ProblemException.invalid(fieldErrors(e.getConstraintViolations(), name -> name)));
     }
 
     /**
      * A body's violations as the fields they name, in order; {@code naming} renames each field's
      * first segment (a dialect's body validated in its canonical form names its own fields).
      */
-    public static List<FieldError> fieldErrors(ConstraintViolationException e, java.util.function.UnaryOperator<String> naming) {
+    public static List<FieldError> fieldErrors(Set<? extends ConstraintViolation<?>> violations,
+                                               java.util.function.UnaryOperator<String> naming) {
         // one entry a field, with every rule it breaks (an empty name is blank and shorter than 1 character)
         Map<String, SortedSet<String>> messages = new TreeMap<>();
-        for (ConstraintViolation<?> violation : e.getConstraintViolations()) {
+        for (ConstraintViolation<?> violation : violations) {
             String field = fieldName(violation.getPropertyPath());
             String first = firstSegment(field);
             messages.computeIfAbsent(naming.apply(first) + field.substring(first.length()), name -> new TreeSet<>())
