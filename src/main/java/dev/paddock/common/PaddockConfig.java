@@ -29,6 +29,8 @@ public interface PaddockConfig {
 
     Ui ui();
 
+    Schema schema();
+
     /** Public base URL of this service for install scripts; taken from the request when absent. */
     Optional<String> serverUrl();
 
@@ -123,6 +125,16 @@ public interface PaddockConfig {
     interface Ui {
         /** Where the dashboard's pages load htmx from: its WebJar, served by the service (pom.xml's htmx.version). */
         String htmx();
+    }
+
+    interface Schema {
+        /**
+         * False when the schema is somebody else's business: another replica or a deploy step
+         * upgrades it, or there is no database (the JVM image's build makes its AOT cache from a
+         * start: src/main/docker/Dockerfile.jvm). The start then neither checks nor migrates it.
+         */
+        @WithDefault("true")
+        boolean migrateAtStart();
     }
 
     interface Log {

@@ -1,7 +1,6 @@
 package dev.paddock.db;
 
-import io.quarkus.datasource.common.runtime.DataSourceUtil;
-import io.quarkus.flyway.runtime.FlywayContainerProducer;
+import dev.paddock.common.PaddockConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;
@@ -11,12 +10,12 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
+import org.flywaydb.core.Flyway;
 import org.jboss.logging.Logger;
 
 import javax.sql.DataSource;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +23,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.zip.CRC32;
@@ -37,7 +36,12 @@ import java.util.zip.CRC32;
  * was already migrated (bench/RESULTS.md), where one query of Flyway's history tells. When every
  * migration of the build is recorded there as applied, with the checksum Flyway gives its script,
  * nothing is done; otherwise (a fresh database, a newer build, a failed or changed migration)
- * Flyway runs as Quarkus configures it, with its lock, validation and errors.
+ * Flyway runs, with its lock, validation and errors. The Flyway is made here, and only then: the
+ * Flyway extension's beans made one at every start whatever its settings said, 420 ms of loading
+ * and configuring on the start's main thread (bench/RESULTS.md), so the extension is disabled
+ * ({@code quarkus.flyway.enabled=false}) and what it did for a native executable is done here:
+ * the scripts are named by {@link BuildMigrations} and included as resources, and the reflection
+ * Flyway's plugins need is registered ({@link FlywayReflection}).
  * <p>
  * The work runs on a thread of its own from the first of the start's observers to the last: a
  * pool's first connection loads the JDBC driver and logs in (SCRAM) before anything is compiled,
@@ -52,9 +56,6 @@ public class SchemaAtStart {
 
     private static final Logger LOG = Logger.getLogger(SchemaAtStart.class);
 
-    /** The build's migrations, one file name a line (SchemaAtStartTest holds it to db/migration). */
-    static final String INDEX = "db/migrations.txt";
-    static final String LOCATION = "db/migration";
     static final String HISTORY_EXISTS = "SELECT to_regclass('flyway_schema_history') IS NOT NULL";
     static final String HISTORY = "SELECT version, checksum, success FROM flyway_schema_history WHERE version IS NOT NULL";
 
@@ -65,13 +66,18 @@ public class SchemaAtStart {
     DataSource dataSource;
 
     @Inject
-    FlywayContainerProducer flyways;
+    PaddockConfig config;
 
     /** Done once the database has this build's schema; failed when it could not be brought to it. */
     private final CompletableFuture<Void> brought = new CompletableFuture<>();
 
     /** First of the start's observers: begins bringing the schema up to date beside the others. */
     void begin(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 1) StartupEvent event) {
+        if (!config.schema().migrateAtStart()) {
+            LOG.info("paddock.schema.migrate-at-start is false: the database is taken to have this build's schema");
+            brought.complete(null);
+            return;
+        }
         Thread.ofPlatform().name("paddock-schema").start(() -> {
             try {
                 migrate();
@@ -127,8 +133,16 @@ public class SchemaAtStart {
             LOG.debug("The database has every migration of this build: Flyway not run");
             return;
         }
-        flyways.createFlyway(dataSource, DataSourceUtil.DEFAULT_DATASOURCE_NAME, true, false, Set.of(LOCATION))
-                .getFlyway().migrate();
+        ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
+        BuildMigrations migrations = new BuildMigrations(classLoader);
+        Flyway.configure(classLoader)
+                .dataSource(dataSource)
+                .locations("classpath:" + BuildMigrations.LOCATION)
+                .resourceProvider(migrations)
+                .javaMigrationClassProvider(List::of)
+                .cleanDisabled(true)
+                .load()
+                .migrate();
     }
 
     /** Whether Flyway's history records exactly this build's migrations, each applied with its script's checksum. */
@@ -158,9 +172,10 @@ public class SchemaAtStart {
 
     /** This build's migrations: version → checksum, as Flyway computes them. */
     static Map<String, Integer> expected() {
+        BuildMigrations migrations = new BuildMigrations(Thread.currentThread().getContextClassLoader());
         Map<String, Integer> expected = new LinkedHashMap<>();
-        for (String script : resource(INDEX).lines().map(String::strip).filter(line -> !line.isEmpty()).toList()) {
-            expected.put(version(script), checksum(resource(LOCATION + "/" + script)));
+        for (String script : migrations.scripts()) {
+            expected.put(version(script), checksum(migrations.script(script)));
         }
         return expected;
     }
@@ -189,16 +204,5 @@ public class SchemaAtStart {
             throw new UncheckedIOException(e);
         }
         return (int) crc.getValue();
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("the build lacks " + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -12,6 +13,7 @@ import java.sql.ResultSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,13 +42,23 @@ class SchemaAtStartTest {
     @Test
     void theIndexListsEveryMigrationOfTheDirectoryInVersionOrder() throws IOException {
         List<String> directory;
-        try (Stream<Path> files = Files.list(Path.of("src/main/resources", SchemaAtStart.LOCATION))) {
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources", BuildMigrations.LOCATION))) {
             directory = files.map(file -> file.getFileName().toString())
                     .sorted((a, b) -> compareVersions(SchemaAtStart.version(a), SchemaAtStart.version(b))).toList();
         }
-        List<String> index = Files.readAllLines(Path.of("src/main/resources", SchemaAtStart.INDEX)).stream()
+        List<String> index = Files.readAllLines(Path.of("src/main/resources", BuildMigrations.INDEX)).stream()
                 .map(String::strip).filter(line -> !line.isEmpty()).toList();
         assertThat(index).as("db/migrations.txt against db/migration").containsExactlyElementsOf(directory);
+    }
+
+    @Test
+    void aNativeExecutableHoldsTheIndexAndTheScripts() throws IOException {
+        Properties settings = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
+            settings.load(in);
+        }
+        assertThat(settings.getProperty("quarkus.native.resources.includes").split(","))
+                .contains(BuildMigrations.INDEX, BuildMigrations.LOCATION + "/*.sql");
     }
 
     @Test

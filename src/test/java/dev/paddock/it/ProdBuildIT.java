@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
@@ -160,6 +162,27 @@ class ProdBuildIT {
                 drop.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             }
         }
+    }
+
+    /**
+     * The JVM image's build makes its AOT cache from a start without a database
+     * (src/main/docker/Dockerfile.jvm): with the settings that build gives it, the service starts.
+     */
+    @Test
+    void theImageBuildsTrainingStartNeedsNoDatabase() throws Exception {
+        String dockerfile = Files.readString(Path.of("src/main/docker/Dockerfile.jvm"));
+        String training = dockerfile.substring(dockerfile.indexOf("RUN java -XX:AOTCacheOutput"),
+                dockerfile.indexOf("-jar quarkus-run.jar"));
+        Map<String, String> settings = new HashMap<>();
+        Matcher setting = Pattern.compile("-D([^=\\s]+)=(\\S+)").matcher(training);
+        while (setting.find()) {
+            settings.put(setting.group(1), setting.group(2));
+        }
+        assertThat(settings).containsEntry("paddock.schema.migrate-at-start", "false")
+                .containsEntry("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:1/training");
+        settings.putAll(Map.of("quarkus.http.port", "0", "quarkus.management.port", "0"));
+        assertThat(Replica.runUntilStarted(settings, Duration.ofSeconds(60)))
+                .contains("paddock.schema.migrate-at-start is false");
     }
 
     /** The management interface's root, {@code …/q/}. */

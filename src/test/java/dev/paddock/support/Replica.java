@@ -51,15 +51,44 @@ public final class Replica implements AutoCloseable {
      */
     public static Exited runUntilExit(Map<String, String> settings, Duration within) throws IOException, InterruptedException {
         Path log = Files.createTempFile("paddock-start-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command(settings)).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().keySet().removeIf(name -> name.startsWith("QUARKUS_") || name.startsWith("MP_JWT_")
-                || name.startsWith("PADDOCK_"));
-        Process process = builder.start();
+        Process process = startAlone(settings, log);
         if (!process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new IllegalStateException("still running after " + within + ": " + Files.readString(log));
         }
         return new Exited(process.exitValue(), Files.readString(log));
+    }
+
+    /**
+     * What the packaged service, started as {@link #runUntilExit} does, printed until it logged that
+     * it started, within {@code within}; it is stopped then. Fails when it stops or takes longer.
+     */
+    public static String runUntilStarted(Map<String, String> settings, Duration within) throws IOException, InterruptedException {
+        Path log = Files.createTempFile("paddock-start-", ".log");
+        Process process = startAlone(settings, log);
+        try {
+            long deadline = System.nanoTime() + within.toNanos();
+            while (!Files.readString(log).contains(" started in ")) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException((process.isAlive() ? "not started within " + within : "stopped")
+                            + ": " + Files.readString(log));
+                }
+                Thread.sleep(100);
+            }
+            return Files.readString(log);
+        } finally {
+            process.destroy();
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static Process startAlone(Map<String, String> settings, Path log) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command(settings)).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("QUARKUS_") || name.startsWith("MP_JWT_")
+                || name.startsWith("PADDOCK_"));
+        return builder.start();
     }
 
     /** On a given port: a replica restarted where its clients expect it. */
