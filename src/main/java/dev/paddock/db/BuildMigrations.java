@@ -57,7 +57,10 @@ final class BuildMigrations implements ResourceProvider {
                 .toList();
     }
 
-    /** Made only when Flyway runs: a Location loads Flyway and its plugins, which a start that compares the history does not. */
+    /**
+     * Made only when Flyway runs: a Location loads Flyway and its plugins, which a start that only
+     * compares the history does not need.
+     */
     private LoadableResource resource(String name) {
         return new ClassPathResource(new Location("classpath:" + LOCATION), LOCATION + "/" + name, classLoader,
                 StandardCharsets.UTF_8);
