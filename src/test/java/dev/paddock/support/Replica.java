@@ -77,10 +77,7 @@ public final class Replica implements AutoCloseable {
             }
             return Files.readString(log);
         } finally {
-            process.destroy();
-            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+            stop(process);
         }
     }
 
@@ -169,6 +166,11 @@ public final class Replica implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        stop(process);
+    }
+
+    /** SIGTERM, and SIGKILL if the process has not ended 30 s later. */
+    private static void stop(Process process) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly();
