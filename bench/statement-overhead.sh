@@ -3,8 +3,9 @@
 # per row changed, a row per autocommitted statement (as each runner call is), ten statements in
 # one transaction, and one statement changing ten rows. On pgbench's accounts, then, when the
 # lifecycle benchmark's database is there (bench/cpu-per-op.sh lifecycle leaves it), on 10,000 of
-# its jobs: a progress-like change (heap-only: no indexed column) and a completion-like one (the
-# status flips: an entry in every index). Says how much a batch of holders' calls could save, were
+# its jobs (set running: that database is the lifecycle benchmark's scratch, made anew by its next
+# run): a progress-like change (heap-only: no indexed column) and a completion-like one (the status
+# flips: an entry in every index). Says how much a batch of holders' calls could save, were
 # there calls enough at once to batch (bench/RESULTS.md, twenty-seventh session).
 #   prerequisites: PostgreSQL at 127.0.0.1:5432 postgres/postgres, pgbench
 # usage: bench/statement-overhead.sh [seconds measured per script, default 15] [clients, default 16]
