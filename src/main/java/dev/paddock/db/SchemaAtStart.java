@@ -129,12 +129,12 @@ public class SchemaAtStart {
     }
 
     private void migrate() {
-        if (current()) {
+        ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
+        BuildMigrations migrations = new BuildMigrations(classLoader);
+        if (current(migrations)) {
             LOG.debug("The database has every migration of this build: Flyway not run");
             return;
         }
-        ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
-        BuildMigrations migrations = new BuildMigrations(classLoader);
         Flyway.configure(classLoader)
                 .dataSource(dataSource)
                 .locations("classpath:" + BuildMigrations.LOCATION)
@@ -146,7 +146,7 @@ public class SchemaAtStart {
     }
 
     /** Whether Flyway's history records exactly this build's migrations, each applied with its script's checksum. */
-    boolean current() {
+    boolean current(BuildMigrations migrations) {
         Map<String, Integer> applied = transactions.run(connection -> {
             try (PreparedStatement exists = connection.prepareStatement(HISTORY_EXISTS);
                  ResultSet row = exists.executeQuery()) {
@@ -167,12 +167,11 @@ public class SchemaAtStart {
             }
             return versions;
         });
-        return applied != null && applied.equals(expected());
+        return applied != null && applied.equals(expected(migrations));
     }
 
     /** This build's migrations: version → checksum, as Flyway computes them. */
-    static Map<String, Integer> expected() {
-        BuildMigrations migrations = new BuildMigrations(Thread.currentThread().getContextClassLoader());
+    static Map<String, Integer> expected(BuildMigrations migrations) {
         Map<String, Integer> expected = new LinkedHashMap<>();
         for (String script : migrations.scripts()) {
             expected.put(version(script), checksum(migrations.script(script)));

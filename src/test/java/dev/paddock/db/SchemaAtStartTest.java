@@ -26,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 class SchemaAtStartTest {
 
+    private static final BuildMigrations BUILD = new BuildMigrations(SchemaAtStartTest.class.getClassLoader());
+
     @Inject
     SchemaAtStart schema;
 
@@ -73,8 +75,8 @@ class SchemaAtStartTest {
             }
             return versions;
         });
-        assertThat(SchemaAtStart.expected()).isNotEmpty().isEqualTo(recorded);
-        assertThat(schema.current()).as("the migrated test database").isTrue();
+        assertThat(SchemaAtStart.expected(BUILD)).isNotEmpty().isEqualTo(recorded);
+        assertThat(schema.current(BUILD)).as("the migrated test database").isTrue();
     }
 
     @Test
@@ -91,14 +93,14 @@ class SchemaAtStartTest {
                             return statement.execute();
                         }
                     });
-                    assertThat(schema.current()).as(change).isFalse();
+                    assertThat(schema.current(BUILD)).as(change).isFalse();
                     throw new RolledBack();
                 });
             } catch (RolledBack expected) {
                 // the history is as it was
             }
         }
-        assertThat(schema.current()).isTrue();
+        assertThat(schema.current(BUILD)).isTrue();
     }
 
     @Test
